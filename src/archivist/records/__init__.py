@@ -1,0 +1,40 @@
+"""Records: the JSON Schema, reading records from files and streams, and validation with every error reported."""
+
+from ._load import Entry, check_sources, load_record, parse_record_text, read_records, record_files
+from ._messages import json_pointer
+from ._problems import (
+    EmptyInput,
+    FileProblem,
+    MalformedJSON,
+    Problem,
+    SchemaViolation,
+    UndecodableText,
+)
+from ._schema import SCHEMA_VERSION, record_schema, record_validator, schema_text
+from ._validate import check_entry, is_valid, iter_errors, iter_file_problems, sha256_file, validate
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "EmptyInput",
+    "Entry",
+    "FileProblem",
+    "MalformedJSON",
+    "Problem",
+    "SchemaViolation",
+    "UndecodableText",
+    "check_entry",
+    "check_sources",
+    "is_valid",
+    "iter_errors",
+    "iter_file_problems",
+    "json_pointer",
+    "load_record",
+    "parse_record_text",
+    "read_records",
+    "record_files",
+    "record_schema",
+    "record_validator",
+    "schema_text",
+    "sha256_file",
+    "validate",
+]

@@ -1,0 +1,267 @@
+"""Read records from JSON files, JSON Lines files, directories of them, or standard input, as a stream."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from .._errors import SourceError
+from ._messages import json_pointer
+from ._problems import EmptyInput, MalformedJSON, Problem, SchemaViolation, UndecodableText
+
+RECORD_SUFFIXES = (".json", ".jsonl")
+STDIN = "-"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One record as read from its source: the parsed data, or the problems that kept it from parsing."""
+
+    file: str
+    line: int | None
+    data: dict[str, Any] | None
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def record_id(self) -> str | None:
+        value = self.data.get("id") if isinstance(self.data, dict) else None
+        return value if isinstance(value, str) else None
+
+    @property
+    def base_dir(self) -> Path | None:
+        """The directory that relative ``files`` paths resolve against (None for stdin)."""
+        return None if self.file == STDIN else Path(self.file).parent
+
+
+class _Dict(dict):  # type: ignore[type-arg]
+    duplicates: list[str]
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _parse(text: str) -> tuple[Any, list[tuple[str, str]]]:
+    """Parse JSON text; also return (pointer, key) for every duplicated object key."""
+    flagged: list[_Dict] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = _Dict()
+        dups = [k for k, _ in _repeats(items)]
+        for key, value in items:
+            obj[key] = value
+        if dups:
+            obj.duplicates = dups
+            flagged.append(obj)
+        return obj
+
+    value = json.loads(text, object_pairs_hook=pairs, parse_constant=_reject_constant)
+    found: list[tuple[str, str]] = []
+    if flagged:
+        _find_duplicates(value, [], found)
+    return value, found
+
+
+def _repeats(items: list[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
+    seen: set[str] = set()
+    for key, value in items:
+        if key in seen:
+            yield key, value
+        seen.add(key)
+
+
+def _find_duplicates(value: Any, path: list[Any], found: list[tuple[str, str]]) -> None:
+    if isinstance(value, dict):
+        for key in getattr(value, "duplicates", ()):
+            found.append((json_pointer(path + [key]), key))
+        for key, item in value.items():
+            _find_duplicates(item, path + [key], found)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _find_duplicates(item, path + [index], found)
+
+
+def _plain(value: Any) -> Any:
+    """Replace the parser's dict subclass by plain dicts, so records compare and pickle simply."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _decode(raw: bytes, file: str, line: int | None) -> tuple[str | None, Problem | None]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        where_line = line if line is not None else raw.count(b"\n", 0, exc.start) + 1
+        return None, UndecodableText(
+            message=f"not UTF-8: byte 0x{raw[exc.start]:02x} at byte offset {exc.start} cannot be decoded",
+            file=file,
+            line=where_line,
+            byte_offset=exc.start,
+        )
+    return text.removeprefix("\ufeff"), None
+
+
+def parse_record_text(text: str, file: str, line: int | None = None) -> Entry:
+    """Parse the JSON text of one record into an Entry (never raises for bad input)."""
+    if not text.strip():
+        return Entry(file, line, None, (EmptyInput(message="empty input: no record here", file=file, line=line),))
+    try:
+        value, duplicates = _parse(text)
+    except json.JSONDecodeError as exc:
+        at_line = line if line is not None else exc.lineno
+        return Entry(
+            file,
+            line,
+            None,
+            (MalformedJSON(message=f"malformed JSON: {exc.msg}", file=file, line=at_line, column=exc.colno),),
+        )
+    except ValueError as exc:
+        return Entry(file, line, None, (MalformedJSON(message=f"malformed JSON: {exc}", file=file, line=line),))
+    except RecursionError:
+        return Entry(file, line, None, (MalformedJSON(message="malformed JSON: nested too deeply", file=file, line=line),))
+    if not isinstance(value, dict):
+        found = "an array (use a .jsonl file, one record per line, for many records)" if isinstance(value, list) else "a JSON " + type(value).__name__
+        return Entry(file, line, None, (SchemaViolation(message=f"expected a record (a JSON object), got {found}", file=file, line=line, validator="type"),))
+    record = _plain(value)
+    problems = tuple(
+        SchemaViolation(message=f"duplicate key {key!r}: JSON keeps only the last value, so the others would be lost",
+                        pointer=pointer, file=file, line=line, validator="duplicateKey",
+                        record_id=record.get("id") if isinstance(record.get("id"), str) else None)
+        for pointer, key in duplicates
+    )
+    return Entry(file, line, record, problems)
+
+
+def _read_json(stream: BinaryIO, file: str) -> Iterator[Entry]:
+    raw = stream.read()
+    text, problem = _decode(raw, file, None)
+    if problem is not None:
+        yield Entry(file, problem.line, None, (problem,))
+        return
+    assert text is not None
+    yield parse_record_text(text, file)
+
+
+def _read_jsonl(stream: BinaryIO, file: str) -> Iterator[Entry]:
+    empty = True
+    for number, raw in enumerate(stream, start=1):
+        if not raw.strip():
+            continue
+        empty = False
+        text, problem = _decode(raw, file, number)
+        if problem is not None:
+            yield Entry(file, number, None, (problem,))
+            continue
+        assert text is not None
+        yield parse_record_text(text, file, number)
+    if empty:
+        yield Entry(file, None, None, (EmptyInput(message="empty input: no record here", file=file),))
+
+
+def _read_stdin(stream: BinaryIO) -> Iterator[Entry]:
+    """Standard input holds one JSON record, or JSON Lines."""
+    raw = stream.read()
+    text, problem = _decode(raw, STDIN, None)
+    if problem is not None:
+        yield Entry(STDIN, problem.line, None, (problem,))
+        return
+    assert text is not None
+    single = parse_record_text(text, STDIN)
+    if not (single.problems and single.problems[0].message.startswith("malformed JSON: Extra data")):
+        yield single
+        return
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            yield parse_record_text(line, STDIN, number)
+
+
+def _walk(directory: Path) -> Iterator[Path]:
+    for root, dirs, names in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            if name.endswith(RECORD_SUFFIXES) and not name.startswith("."):
+                yield Path(root, name)
+
+
+def record_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
+    """Every record source named by ``paths``, in order: files as given, directories walked in sorted order.
+
+    Raises SourceError for a path that does not exist or a directory with no record files.
+    """
+    for given in paths:
+        name = os.fspath(given)
+        if name == STDIN:
+            yield STDIN
+            continue
+        path = Path(name)
+        if path.is_dir():
+            found = False
+            for file in _walk(path):
+                found = True
+                yield str(file)
+            if not found:
+                raise SourceError(name, "directory holds no record files (*.json, *.jsonl)")
+        elif path.is_file():
+            yield name
+        elif path.exists():
+            raise SourceError(name, "not a regular file or directory")
+        else:
+            raise SourceError(name, "no such file or directory")
+
+
+def check_sources(paths: Iterable[str | os.PathLike[str]]) -> None:
+    """Raise SourceError before any work starts if a path is missing or an empty directory."""
+    for given in paths:
+        name = os.fspath(given)
+        if name == STDIN:
+            continue
+        path = Path(name)
+        if path.is_dir():
+            if next(_walk(path), None) is None:
+                raise SourceError(name, "directory holds no record files (*.json, *.jsonl)")
+        elif not path.exists():
+            raise SourceError(name, "no such file or directory")
+        elif not path.is_file():
+            raise SourceError(name, "not a regular file or directory")
+
+
+def read_records(*paths: str | os.PathLike[str], stdin: BinaryIO | None = None) -> Iterator[Entry]:
+    """Stream every record from files, JSON Lines files, directories and ``-`` (standard input).
+
+    Bad records come back as entries with problems, never as exceptions; a missing path or an empty
+    directory raises SourceError (checked up front, before any record is yielded).
+    """
+    check_sources(paths)
+    for file in record_files(paths):
+        if file == STDIN:
+            yield from _read_stdin(stdin if stdin is not None else sys.stdin.buffer)
+            continue
+        try:
+            with open(file, "rb") as stream:
+                if file.endswith(".jsonl"):
+                    yield from _read_jsonl(stream, file)
+                else:
+                    yield from _read_json(stream, file)
+        except OSError as exc:
+            raise SourceError(file, exc.strerror or str(exc)) from exc
+
+
+def load_record(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Load the single record in a JSON file; raise RecordInvalid if it cannot be parsed."""
+    from .._errors import RecordInvalid
+
+    entries = list(read_records(path))
+    if len(entries) != 1:
+        raise SourceError(os.fspath(path), f"expected one record, found {len(entries)}")
+    entry = entries[0]
+    if entry.data is None or entry.problems:
+        raise RecordInvalid(entry.problems)
+    return entry.data

@@ -1,0 +1,82 @@
+"""The record JSON Schema shipped with the package, and a validator that reads it as ECMA-262 would."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+from jsonschema import Draft202012Validator, validators
+from jsonschema.exceptions import ValidationError
+
+SCHEMA_RESOURCE = "record.schema.json"
+
+
+def schema_text() -> str:
+    """The record schema exactly as shipped (what ``archivist schema`` prints)."""
+    return files("archivist.schemas").joinpath(SCHEMA_RESOURCE).read_text(encoding="utf-8")
+
+
+@cache
+def record_schema() -> dict[str, Any]:
+    """The record schema, parsed."""
+    return json.loads(schema_text())
+
+
+SCHEMA_VERSION: str = "1.0"
+
+
+def _ecma_pattern(pattern: str) -> str:
+    """Translate an ECMA-262 pattern for Python's ``re``: an unescaped ``$`` outside a class is ``\\Z``.
+
+    Python's ``$`` also matches before a final newline, which would let ``"abc\\n"`` pass an
+    anchored id pattern; ECMA-262 (the dialect JSON Schema names) does not allow that.
+    """
+    out: list[str] = []
+    escaped = in_class = False
+    for ch in pattern:
+        if escaped:
+            out.append(ch)
+            escaped = False
+        elif ch == "\\":
+            out.append(ch)
+            escaped = True
+        elif in_class:
+            out.append(ch)
+            in_class = ch != "]"
+        elif ch == "[":
+            out.append(ch)
+            in_class = True
+        elif ch == "$":
+            out.append(r"\Z")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(_ecma_pattern(pattern))
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]):
+    if validator.is_type(instance, "string") and not _compiled(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_RecordValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+
+
+@cache
+def record_validator() -> Any:
+    """A Draft 2020-12 validator for the record schema that really checks formats."""
+    schema = record_schema()
+    Draft202012Validator.check_schema(schema)
+    return _RecordValidator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def compiled_pattern(pattern: str) -> re.Pattern[str]:
+    """A schema pattern compiled with ECMA-262 anchoring (shared with the message builder)."""
+    return _compiled(pattern)

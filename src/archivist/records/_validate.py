@@ -1,0 +1,80 @@
+"""Validate records against the schema (every error, with its pointer) and check their files' fixity."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .._errors import RecordInvalid
+from ._load import Entry
+from ._messages import explain_all, json_pointer
+from ._problems import FileProblem, Problem, SchemaViolation
+from ._schema import record_validator
+
+_CHUNK = 1 << 20
+
+
+def iter_errors(record: Any) -> Iterator[SchemaViolation]:
+    """Yield every schema violation of ``record``, ordered by where it is, each with a JSON Pointer."""
+    violations = explain_all(record_validator().iter_errors(record))
+    record_id = record.get("id") if isinstance(record, dict) and isinstance(record.get("id"), str) else None
+    for violation in violations:
+        yield violation.located(record_id=record_id) if record_id else violation  # type: ignore[misc]
+
+
+def is_valid(record: Any) -> bool:
+    """True when the record passes the schema."""
+    return record_validator().is_valid(record)
+
+
+def validate(record: Any) -> None:
+    """Raise RecordInvalid, holding every violation, if ``record`` does not pass the schema."""
+    problems = list(iter_errors(record))
+    if problems:
+        raise RecordInvalid(problems)
+
+
+def sha256_file(path: Path) -> tuple[str, int]:
+    """SHA-256 hex digest and size of a file, read in chunks."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def iter_file_problems(record: dict[str, Any], base_dir: Path) -> Iterator[FileProblem]:
+    """Check that each file listed in ``files`` exists under ``base_dir`` with its recorded size and SHA-256."""
+    for index, item in enumerate(record.get("files", [])):
+        pointer = json_pointer(["files", index])
+        relative = item["path"]
+        path = base_dir / relative
+        if not path.is_file():
+            yield FileProblem(message=f"listed file {relative!r} is missing (looked in {base_dir})",
+                              pointer=pointer + "/path", path=relative)
+            continue
+        digest, size = sha256_file(path)
+        if size != item["byte_size"]:
+            yield FileProblem(message=f"{relative!r} has {size} bytes, the record says {item['byte_size']}",
+                              pointer=pointer + "/byte_size", path=relative,
+                              expected=str(item["byte_size"]), found=str(size))
+        if digest != item["sha256"]:
+            yield FileProblem(message=f"{relative!r} fails its fixity check: sha256 is {digest}, the record says {item['sha256']}",
+                              pointer=pointer + "/sha256", path=relative, expected=item["sha256"], found=digest)
+
+
+def check_entry(entry: Entry, *, check_files: bool = True) -> list[Problem]:
+    """Every problem of a record as read: parse problems, schema violations and (optionally) file fixity."""
+    where = {"file": entry.file, "line": entry.line, "record_id": entry.record_id}
+    problems: list[Problem] = [p.located(**where) for p in entry.problems]
+    if entry.data is None:
+        return problems
+    schema_problems = [p.located(**where) for p in iter_errors(entry.data)]
+    problems.extend(schema_problems)
+    if check_files and not schema_problems and entry.base_dir is not None:
+        problems.extend(p.located(**where) for p in iter_file_problems(entry.data, entry.base_dir))
+    return problems
