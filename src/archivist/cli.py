@@ -12,9 +12,11 @@ import typer
 from rich.console import Console
 
 from . import __version__
-from ._errors import ArchivistError, SourceError
+from . import exporters as registry
+from ._errors import ArchivistError, SourceError, UnknownFormat
 from ._report import Summary, validate_paths
-from .records import schema_text
+from .batch import export_collection_file, export_paths, valid_records
+from .records import Problem, schema_text
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -95,6 +97,97 @@ def validate(
         style = "green" if not summary.invalid else "red"
         out.print(f"[{style}]{summary}[/]", markup=True)
     raise typer.Exit(EXIT_INVALID if summary.invalid else EXIT_OK)
+
+
+def _print_problems(out: Console, problems: tuple[Problem, ...] | list[Problem]) -> None:
+    for problem in problems:
+        where = problem.where()
+        out.print(f"[red]{where}:[/]{str(problem)[len(where) + 1:]}", markup=True)
+
+
+def _exporters(to: str) -> list[registry.Exporter]:
+    try:
+        return registry.resolve(to)
+    except UnknownFormat as exc:
+        raise typer.BadParameter(str(exc), param_hint="--to") from None
+
+
+@app.command()
+def export(
+    paths: Annotated[list[str], typer.Argument(help="Record files (*.json, *.jsonl), directories, or - for stdin.")],
+    to: Annotated[str, typer.Option("--to", "-t", help="Formats, comma-separated: oai_dc, dcterms, jsonld, epub, or all.")] = "all",
+    out: Annotated[str, typer.Option("--out", "-o", help="Output directory, or - to write one record's one format to stdout.")] = "exports",
+    collection: Annotated[Optional[str], typer.Option("--collection", help="Write all records as one EPUB with this title.")] = None,
+    check_files: Annotated[bool, typer.Option("--check-files/--no-check-files",
+                                              help="Also check listed files' size and SHA-256 before exporting.")] = False,
+) -> None:
+    """Validate records and export each valid one to the chosen formats, one file per record per format.
+
+    Files are named from the record id and written atomically. Invalid records are reported (as
+    ``validate`` would) and skipped; the others are still exported. Exit 0 when every record was
+    exported, 1 when any was invalid, 2 for usage or I/O errors.
+    """
+    exporters = _exporters(to)
+    console = _out()
+    summary = Summary()
+    try:
+        if collection is not None:
+            _export_collection(paths, exporters, out, collection, check_files, summary, console)
+        elif out == "-":
+            _export_stdout(paths, exporters, check_files, summary)
+        else:
+            for outcome in export_paths(paths, exporters, out, check_files=check_files):
+                summary.add(outcome)
+                _print_problems(console, outcome.problems)
+    except SourceError as exc:
+        raise _fail(str(exc)) from None
+    except (ArchivistError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    if out != "-":
+        style = "green" if not summary.invalid else "red"
+        console.print(f"[{style}]{summary}; exported {summary.valid} record{'s' if summary.valid != 1 else ''} "
+                      f"to {', '.join(e.name for e in exporters)} in {out}[/]", markup=True)
+    raise typer.Exit(EXIT_INVALID if summary.invalid else EXIT_OK)
+
+
+def _export_stdout(paths: list[str], exporters: list[registry.Exporter], check_files: bool, summary: Summary) -> None:
+    if len(exporters) != 1:
+        raise _fail("--out - writes a single format: name exactly one with --to")
+    outcomes = list(validate_paths(paths, check_files=check_files))
+    if len(outcomes) != 1:
+        raise _fail(f"--out - writes a single record, but the input holds {len(outcomes)}")
+    (outcome,) = outcomes
+    summary.add(outcome)
+    if not outcome.ok:
+        _print_problems(_err(), outcome.problems)
+        return
+    assert outcome.entry.data is not None
+    exporters[0].write(outcome.entry.data, sys.stdout.buffer)
+    sys.stdout.flush()
+
+
+def _export_collection(paths: list[str], exporters: list[registry.Exporter], out: str, title: str,
+                       check_files: bool, summary: Summary, console: Console) -> None:
+    if [e.name for e in exporters] != ["epub"]:
+        raise _fail("--collection makes one EPUB: use it with --to epub")
+    outcomes = list(validate_paths(paths, check_files=check_files))
+    for outcome in outcomes:
+        summary.add(outcome)
+        _print_problems(console, outcome.problems)
+    records = valid_records(outcomes)
+    if not records:
+        return
+    target = Path(out) if out.endswith(".epub") else Path(out) / "collection.epub"
+    export_collection_file(records, title, target)
+    console.print(f"wrote {target}")
+
+
+@app.command()
+def formats() -> None:
+    """List the export formats in the registry with their file extensions and media types."""
+    out = _out()
+    for name, exporter in registry.available().items():
+        out.print(f"{name:<12} {exporter.extension:<14} {exporter.media_type:<24} {exporter.description}", markup=False)
 
 
 @app.command()

@@ -1,0 +1,186 @@
+"""The record → Dublin Core crosswalk shared by the oai_dc and dcterms exporters.
+
+``MAPPING`` is the table printed in the README; ``statements()`` applies it to a record.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from lxml import etree
+
+DC = "http://purl.org/dc/elements/1.1/"
+DCTERMS = "http://purl.org/dc/terms/"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+# (record field, simple DC element, qualified DC element)
+MAPPING: tuple[tuple[str, str, str], ...] = (
+    ("title", "dc:title", "dcterms:title"),
+    ("alternative_titles[]", "dc:title", "dcterms:alternative"),
+    ("source.page_title", "dc:title", "dcterms:alternative"),
+    ("creators[].name", "dc:creator", "dcterms:creator"),
+    ("contributors[].name", "dc:contributor", "dcterms:contributor"),
+    ("subjects[].term", "dc:subject", "dcterms:subject (xsi:type dcterms:LCSH for lcsh)"),
+    ("subjects[].uri", "dc:subject", "dcterms:subject xsi:type dcterms:URI"),
+    ("description", "dc:description", "dcterms:abstract"),
+    ("content.sections[].heading", "—", "dcterms:tableOfContents"),
+    ("source.publisher", "dc:publisher", "dcterms:publisher"),
+    ("dates[] (created, issued, modified, …)", "dc:date", "dcterms:created / issued / modified / valid / available / dateCopyrighted / dateAccepted / dateSubmitted / date (xsi:type dcterms:W3CDTF when the value is W3CDTF)"),
+    ("type", "dc:type", "dcterms:type xsi:type dcterms:DCMIType"),
+    ("retrieval.media_type", "dc:format", "dcterms:format xsi:type dcterms:IMT"),
+    ("retrieval.byte_size", "—", "dcterms:extent"),
+    ("source.url", "dc:identifier, dc:source", "dcterms:identifier, dcterms:source (xsi:type dcterms:URI)"),
+    ("identifiers[].value", "dc:identifier", "dcterms:identifier"),
+    ("language", "dc:language", "dcterms:language"),
+    ("source.site_name", "dc:relation", "dcterms:isPartOf"),
+    ("relations[]", "dc:relation", "dcterms:<type> (isPartOf, references, …)"),
+    ("coverage.spatial[]", "dc:coverage", "dcterms:spatial"),
+    ("coverage.temporal[]", "dc:coverage", "dcterms:temporal"),
+    ("rights.statement", "dc:rights", "dcterms:rights"),
+    ("rights.uri", "dc:rights", "dcterms:rights xsi:type dcterms:URI"),
+    ("rights.holder", "dc:rights", "dcterms:rightsHolder"),
+    ("retrieval (retrieved_at, method, sha256, agent, warc_record_id)", "—", "dcterms:provenance"),
+    ("provenance[]", "—", "dcterms:provenance"),
+    ("notes[]", "dc:description", "dcterms:provenance"),
+)
+
+_W3CDTF = re.compile(
+    r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01])"
+    r"(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d))?)?)?"
+)
+
+_DATE_ELEMENTS = {
+    "created": "created", "issued": "issued", "modified": "modified", "valid": "valid",
+    "available": "available", "copyrighted": "dateCopyrighted", "accepted": "dateAccepted",
+    "submitted": "dateSubmitted",
+}
+
+
+def is_w3cdtf(value: str) -> bool:
+    """True when the value is a W3CDTF date, as dcterms:W3CDTF (an XSD date/time union) accepts."""
+    if not _W3CDTF.fullmatch(value):
+        return False
+    if "T" in value and value.count(":") == 1 + (1 if value[-6:-5] in "+-" else 0):
+        return False  # xs:dateTime needs seconds
+    return True
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One DC element to write: namespace, local name, text, optional xml:lang and xsi:type."""
+
+    ns: str
+    name: str
+    value: str
+    lang: str | None = None
+    xsi_type: str | None = None
+
+
+def _retrieval_summary(record: dict[str, Any]) -> str:
+    r = record["retrieval"]
+    parts = [f"Retrieved {r['retrieved_at']} from {record['source']['url']} by {r['method']}",
+             f"{r['media_type']}, {r['byte_size']} bytes, SHA-256 {r['sha256']}"]
+    if "agent" in r:
+        parts.append("agent " + " ".join(filter(None, [r["agent"]["name"], r["agent"].get("version")])))
+    if "warc_record_id" in r:
+        parts.append(f"WARC-Record-ID {r['warc_record_id']}")
+    return "; ".join(parts) + "."
+
+
+def _event(event: dict[str, Any]) -> str:
+    text = f"{event['at']}: {event['action']} by {event['agent']}"
+    return text + (f" ({event['note']})" if "note" in event else "")
+
+
+def statements(record: dict[str, Any], qualified: bool) -> Iterator[Statement]:
+    """The DC statements for a record, in a fixed order (simple DC when not ``qualified``)."""
+    lang = record["language"]
+    q = DCTERMS if qualified else DC
+    source = record["source"]
+
+    yield Statement(q, "title", record["title"], lang)
+    for alt in record.get("alternative_titles", []):
+        yield Statement(q, "alternative" if qualified else "title", alt, lang)
+    if "page_title" in source:
+        yield Statement(q, "alternative" if qualified else "title", source["page_title"], lang)
+    for agent in record.get("creators", []):
+        yield Statement(q, "creator", agent["name"])
+    for agent in record.get("contributors", []):
+        yield Statement(q, "contributor", agent["name"])
+    for subject in record.get("subjects", []):
+        typed = "dcterms:LCSH" if qualified and subject["scheme"] == "lcsh" else None
+        yield Statement(q, "subject", subject["term"], xsi_type=typed)
+        if "uri" in subject:
+            yield Statement(q, "subject", subject["uri"], xsi_type="dcterms:URI" if qualified else None)
+    if "description" in record:
+        yield Statement(q, "abstract" if qualified else "description", record["description"], lang)
+    if qualified:
+        headings = [s["heading"] for s in record["content"]["sections"] if s["heading"] is not None]
+        if headings:
+            yield Statement(q, "tableOfContents", " -- ".join(headings), lang)
+    else:
+        for note in record.get("notes", []):
+            yield Statement(q, "description", note)
+    if "publisher" in source:
+        yield Statement(q, "publisher", source["publisher"])
+    for date in record.get("dates", []):
+        value = date["value"]
+        name = _DATE_ELEMENTS.get(date["type"], "date") if qualified else "date"
+        yield Statement(q, name, value, xsi_type="dcterms:W3CDTF" if qualified and is_w3cdtf(value) else None)
+    yield Statement(q, "type", record["type"], xsi_type="dcterms:DCMIType" if qualified else None)
+    yield Statement(q, "format", record["retrieval"]["media_type"], xsi_type="dcterms:IMT" if qualified else None)
+    if qualified:
+        yield Statement(q, "extent", f"{record['retrieval']['byte_size']} bytes")
+    uri_type = "dcterms:URI" if qualified else None
+    yield Statement(q, "identifier", source["url"], xsi_type=uri_type)
+    for ident in record.get("identifiers", []):
+        yield Statement(q, "identifier", ident["value"])
+    yield Statement(q, "source", source["url"], xsi_type=uri_type)
+    yield Statement(q, "language", lang)
+    if "site_name" in source:
+        yield Statement(q, "isPartOf" if qualified else "relation", source["site_name"])
+    for relation in record.get("relations", []):
+        name = relation["type"] if qualified else "relation"
+        if "uri" in relation:
+            yield Statement(q, name, relation["uri"], xsi_type=uri_type)
+        yield Statement(q, name, relation["target"])
+    coverage = record.get("coverage", {})
+    for place in coverage.get("spatial", []):
+        yield Statement(q, "spatial" if qualified else "coverage", place)
+    for period in coverage.get("temporal", []):
+        typed = "dcterms:W3CDTF" if qualified and is_w3cdtf(period) else None
+        yield Statement(q, "temporal" if qualified else "coverage", period, xsi_type=typed)
+    rights = record.get("rights", {})
+    if "statement" in rights:
+        yield Statement(q, "rights", rights["statement"])
+    if "uri" in rights:
+        yield Statement(q, "rights", rights["uri"], xsi_type=uri_type)
+    if "holder" in rights:
+        yield Statement(q, "rightsHolder" if qualified else "rights", rights["holder"])
+    if qualified:
+        yield Statement(q, "provenance", _retrieval_summary(record))
+        for event in record.get("provenance", []):
+            yield Statement(q, "provenance", _event(event))
+        for note in record.get("notes", []):
+            yield Statement(q, "provenance", note)
+
+
+def append_statements(parent: etree._Element, items: Iterator[Statement]) -> None:
+    """Append one element per statement to ``parent``."""
+    for item in items:
+        element = etree.SubElement(parent, f"{{{item.ns}}}{item.name}")
+        element.text = item.value
+        if item.lang:
+            element.set(XML_LANG, item.lang)
+        if item.xsi_type:
+            element.set(f"{{{XSI}}}type", item.xsi_type)
+
+
+def serialize(root: etree._Element) -> bytes:
+    """UTF-8 XML with a declaration, indented, ending in a newline: byte-identical for equal trees."""
+    etree.indent(root, space="  ")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="UTF-8", pretty_print=True)

@@ -1,0 +1,33 @@
+"""Simple Dublin Core as ``oai_dc:dc``, valid against the OAI's oai_dc.xsd."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from ._base import Exporter, Record
+from ._dc import DC, XSI, append_statements, serialize, statements
+
+OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
+SCHEMA_LOCATION = f"{OAI_DC} http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
+
+
+def element(record: Record) -> etree._Element:
+    """The ``oai_dc:dc`` element for a record (also embedded in OAI-PMH responses)."""
+    root = etree.Element(f"{{{OAI_DC}}}dc", nsmap={"oai_dc": OAI_DC, "dc": DC, "xsi": XSI})
+    root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
+    append_statements(root, statements(record, qualified=False))
+    return root
+
+
+def export(record: Record) -> bytes:
+    """The record as an oai_dc XML document."""
+    return serialize(element(record))
+
+
+EXPORTER = Exporter(
+    name="oai_dc",
+    extension=".oai_dc.xml",
+    media_type="application/xml",
+    description="Simple Dublin Core (OAI-PMH oai_dc)",
+    export=export,
+)

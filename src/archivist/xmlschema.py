@@ -1,0 +1,82 @@
+"""Validate XML against the official schemas shipped in the package, offline.
+
+Remote ``schemaLocation``s (``http://dublincore.org/…/simpledc20021212.xsd``,
+``http://www.w3.org/2001/03/xml.xsd``…) resolve to the local copy with the same file name; the
+parser never touches the network.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import as_file, files
+from pathlib import Path
+
+from lxml import etree
+
+from ._errors import ArchivistError
+
+#: Schema names and the shipped file that is the entry point for each.
+SCHEMAS: dict[str, str] = {
+    "oai_dc": "oai_dc.xsd",
+    "dcterms": "archivist-qdc.xsd",
+    "oai-pmh": "OAI-PMH.xsd",
+    "marcxml": "MARC21slim.xsd",
+}
+
+
+class XMLSchemaInvalid(ArchivistError):
+    """XML that its schema rejects; ``errors`` holds every message with its line."""
+
+    def __init__(self, schema: str, errors: list[str]) -> None:
+        self.schema = schema
+        self.errors = errors
+        super().__init__(f"not valid against {schema}: " + "; ".join(errors[:5]))
+
+
+def _schema_dir() -> Path:
+    with as_file(files("archivist.schemas")) as path:
+        return Path(path)
+
+
+class _LocalResolver(etree.Resolver):
+    def __init__(self, directory: Path) -> None:
+        super().__init__()
+        self.directory = directory
+
+    def resolve(self, url, pubid, context):  # type: ignore[no-untyped-def]
+        local = self.directory / url.rstrip("/").rsplit("/", 1)[-1]
+        if local.is_file():
+            return self.resolve_filename(str(local), context)
+        raise ArchivistError(f"schema {url!r} is not shipped with archivist and will not be fetched")
+
+
+@cache
+def load_schema(name: str) -> etree.XMLSchema:
+    """The compiled XMLSchema for one of SCHEMAS, built from the local copies only."""
+    if name not in SCHEMAS:
+        raise ArchivistError(f"unknown XML schema {name!r}; known: {', '.join(sorted(SCHEMAS))}")
+    directory = _schema_dir()
+    parser = etree.XMLParser(no_network=True, resolve_entities=False)
+    parser.resolvers.add(_LocalResolver(directory))
+    doc = etree.parse(str(directory / SCHEMAS[name]), parser)
+    return etree.XMLSchema(doc)
+
+
+def validation_errors(xml: bytes, schema: str) -> list[str]:
+    """Every error the schema reports for ``xml`` (empty when valid)."""
+    parser = etree.XMLParser(no_network=True, resolve_entities=False)
+    try:
+        doc = etree.fromstring(xml, parser)
+    except etree.XMLSyntaxError as exc:
+        return [f"line {exc.lineno}: {exc.msg}"]
+    compiled = load_schema(schema)
+    if compiled.validate(doc):
+        return []
+    return [f"line {e.line}: {e.message}" for e in compiled.error_log]
+
+
+def assert_valid(xml: bytes, schema: str) -> None:
+    """Raise XMLSchemaInvalid with every error if ``xml`` is not valid against ``schema``."""
+    errors = validation_errors(xml, schema)
+    if errors:
+        raise XMLSchemaInvalid(schema, errors)

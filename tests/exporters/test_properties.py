@@ -1,0 +1,68 @@
+"""Property tests: any valid record exports to XSD-valid Dublin Core and JSON-LD that parses and round-trips."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import rdflib
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archivist.exporters import dcterms, jsonld, oai_dc
+from archivist.records import iter_errors
+from archivist.xmlschema import validation_errors
+from tests.conftest import MINIMAL
+
+# Any Unicode text XML 1.0 can hold, with at least one non-space character.
+_xml_char = st.characters(blacklist_categories=("Cs",), blacklist_characters="\ufffe\uffff",
+                          min_codepoint=0x20) | st.sampled_from(["\t", "\n", "\r"])
+text = st.text(_xml_char, min_size=1, max_size=40).filter(lambda s: bool(s.strip()))
+languages = st.sampled_from(["en", "es", "pt-BR", "ar", "he", "zh-Hans", "ja", "ru", "hi", "sr-Latn", "x-local"])
+subjects = st.one_of(
+    st.builds(lambda t, s: {"term": t, "scheme": s}, text, st.sampled_from(["lcsh", "fast", "wikidata", "aat", "local", "keyword"])),
+    st.builds(lambda t, n: {"term": t, "scheme": "lcsh", "uri": f"http://id.loc.gov/authorities/subjects/sh{n}"},
+              text, st.integers(1, 10**9)),
+    st.builds(lambda t, n: {"term": t, "scheme": "wikidata", "uri": f"http://www.wikidata.org/entity/Q{n}"},
+              text, st.integers(1, 10**9)),
+)
+sections = st.lists(st.builds(lambda h, p: {"heading": h, "paragraphs": p}, st.none() | text, st.lists(text, max_size=3)),
+                    max_size=4)
+dates = st.lists(st.builds(lambda t, v: {"type": t, "value": v}, st.sampled_from(["created", "issued", "modified", "collected"]),
+                           st.sampled_from(["2015", "2015-11", "2015-11-30", "1980/2015", "1983?", "2015-11-30T12:00:00Z"])),
+                 max_size=3)
+
+
+@st.composite
+def records(draw: st.DrawFn) -> dict[str, Any]:
+    record = copy.deepcopy(MINIMAL)
+    record["title"] = draw(text)
+    record["language"] = draw(languages)
+    record["subjects"] = draw(st.lists(subjects, max_size=4))
+    record["content"] = {"sections": draw(sections)}
+    found = draw(dates)
+    if found:
+        record["dates"] = found
+    if draw(st.booleans()):
+        record["description"] = draw(text)
+        record["source"]["publisher"] = draw(text)
+        record["coverage"] = {"spatial": [draw(text)]}
+    return record
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(records())
+def test_valid_records_export_to_valid_dublin_core(record: dict[str, Any]) -> None:
+    assert list(iter_errors(record)) == []
+    assert validation_errors(oai_dc.export(record), "oai_dc") == []
+    assert validation_errors(dcterms.export(record), "dcterms") == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(records())
+def test_valid_records_export_to_parseable_json_ld_that_round_trips(record: dict[str, Any]) -> None:
+    data = jsonld.export(record)
+    graph = rdflib.Graph().parse(data=data, format="json-ld")
+    assert (None, rdflib.URIRef("https://schema.org/name"), None) in graph
+    assert jsonld.import_record(json.loads(data)) == record

@@ -1,0 +1,82 @@
+"""``archivist export`` and ``archivist formats`` through CliRunner."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner
+
+from archivist.cli import app
+from tests.conftest import RECORDS, write_json
+
+runner = CliRunner()
+
+
+def _sums(directory: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(directory.iterdir())}
+
+
+def test_export_all_twice_gives_identical_files(tmp_path: Path) -> None:
+    for run in ("a", "b"):
+        result = runner.invoke(app, ["export", str(RECORDS), "--to", "all", "--out", str(tmp_path / run)])
+        assert result.exit_code == 0, result.output
+    names = ["mrta-globalsecurity.dcterms.xml", "mrta-globalsecurity.epub", "mrta-globalsecurity.jsonld",
+             "mrta-globalsecurity.oai_dc.xml"]
+    assert sorted(_sums(tmp_path / "a")) == names
+    assert _sums(tmp_path / "a") == _sums(tmp_path / "b")
+
+
+def test_invalid_record_is_reported_and_others_still_exported(tmp_path: Path, minimal: dict[str, Any]) -> None:
+    good = write_json(tmp_path / "good.json", minimal)
+    bad = write_json(tmp_path / "bad.json", dict(minimal, id="bad", language="??"))
+    result = runner.invoke(app, ["export", str(good), str(bad), "--to", "oai_dc,jsonld", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert f"{bad}: /language:" in result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["minimal.jsonld", "minimal.oai_dc.xml"]
+
+
+def test_out_dash_writes_one_format_to_stdout(minimal: dict[str, Any], tmp_path: Path) -> None:
+    path = write_json(tmp_path / "r.json", minimal)
+    result = runner.invoke(app, ["export", str(path), "--to", "jsonld", "--out", "-"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["name"]["@value"] == minimal["title"]
+    result = runner.invoke(app, ["export", str(path), "--to", "jsonld,oai_dc", "--out", "-"])
+    assert result.exit_code == 2 and "single format" in result.output
+
+
+def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["export", str(RECORDS), "--to", "pdf", "--out", str(tmp_path)])
+    flat = " ".join(result.output.replace("│", " ").split())  # the error box may wrap the message
+    assert result.exit_code == 2 and "valid formats: dcterms, epub, jsonld, oai_dc" in flat
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_collection(tmp_path: Path, minimal: dict[str, Any]) -> None:
+    (tmp_path / "in").mkdir()
+    write_json(tmp_path / "in" / "a.json", minimal)
+    result = runner.invoke(app, ["export", str(RECORDS), str(tmp_path / "in"), "--to", "epub",
+                                 "--collection", "Two records", "--out", str(tmp_path / "c.epub")])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "c.epub").read_bytes()[30:38] == b"mimetype"
+
+
+def test_formats_lists_extensions_and_media_types() -> None:
+    result = runner.invoke(app, ["formats"])
+    assert result.exit_code == 0
+    assert "epub" in result.output and "application/epub+zip" in result.output and ".oai_dc.xml" in result.output
+
+
+def test_no_partial_file_when_a_write_is_interrupted(tmp_path: Path) -> None:
+    from archivist._atomic import atomic_writer
+
+    target = tmp_path / "out" / "x.xml"
+    try:
+        with atomic_writer(target) as stream:
+            stream.write(b"half")
+            raise RuntimeError("interrupted")
+    except RuntimeError:
+        pass
+    assert not target.exists() and list((tmp_path / "out").iterdir()) == []
