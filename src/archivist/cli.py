@@ -183,6 +183,63 @@ def _export_collection(paths: list[str], exporters: list[registry.Exporter], out
 
 
 @app.command()
+def ingest(
+    captures: Annotated[list[Path], typer.Argument(help="Captured documents: plain text or HTML files.")],
+    url: Annotated[Optional[str], typer.Option("--url", help="The source URL (absolute).")] = None,
+    retrieved: Annotated[Optional[str], typer.Option("--retrieved", help="When it was retrieved: UTC date-time (…Z) or YYYY-MM-DD.")] = None,
+    subject: Annotated[Optional[list[str]], typer.Option("--subject", help="SCHEME:TERM[=URI]; repeat for more.")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="The title (else the capture's title line).")] = None,
+    language: Annotated[Optional[str], typer.Option("--language", help="BCP 47 language tag.")] = None,
+    publisher: Annotated[Optional[str], typer.Option("--publisher", help="The publisher.")] = None,
+    method: Annotated[Optional[str], typer.Option("--method", help="http-get, browser-save, warc, manual-copy, api, scan or other.")] = None,
+    record_id: Annotated[Optional[str], typer.Option("--id", help="The record id (else from the file name).")] = None,
+    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Override the text encoding.")] = None,
+    chrome_rules: Annotated[Optional[Path], typer.Option("--chrome-rules", help="A JSON file of extra chrome rules.")] = None,
+    keep_original: Annotated[bool, typer.Option("--keep-original", help="Copy the capture beside the record and list it in files.")] = False,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write <id>.json for each capture here.")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the one record to this file (- for stdout).")] = None,
+) -> None:
+    """Turn captured documents into valid records, setting site chrome aside in each record's removed list.
+
+    Values the tool infers (title line, canonical URL, page language…) are marked in the record's
+    provenance. Exit 0 when every capture became a record, 1 when any failed, 2 for usage errors.
+    """
+    from .ingest import Facts, builtin_rules, ingest_file, load_rules, record_bytes
+    from ._atomic import write_atomic
+
+    if (out_dir is None) == (output is None):
+        raise _fail("give exactly one of --out DIR or -o FILE")
+    if output is not None and len(captures) != 1:
+        raise _fail("-o writes one record: give one capture, or use --out DIR")
+    if len(captures) > 1 and (record_id or title or url):
+        raise _fail("--id, --title and --url describe one capture: give one capture at a time")
+    try:
+        rules = builtin_rules() + (load_rules(chrome_rules) if chrome_rules else ())
+    except ArchivistError as exc:
+        raise _fail(str(exc)) from None
+    facts = Facts(url=url, retrieved=retrieved, title=title, language=language, publisher=publisher,
+                  subjects=list(subject or []), method=method, record_id=record_id, encoding=encoding)
+    failed = 0
+    console = _err()
+    for capture in captures:
+        target_dir = out_dir if out_dir is not None else (None if str(output) == "-" else output.parent)
+        try:
+            record = ingest_file(capture, facts, rules=rules, keep_original_in=target_dir if keep_original else None)
+        except ArchivistError as exc:
+            failed += 1
+            console.print(f"error: {exc}", markup=False)
+            continue
+        data = record_bytes(record)
+        if output is not None and str(output) == "-":
+            sys.stdout.buffer.write(data)
+        else:
+            target = output if output is not None else out_dir / f"{record['id']}.json"
+            write_atomic(target, data)
+            console.print(f"wrote {target}", markup=False)
+    raise typer.Exit(EXIT_INVALID if failed else EXIT_OK)
+
+
+@app.command()
 def formats() -> None:
     """List the export formats in the registry with their file extensions and media types."""
     out = _out()

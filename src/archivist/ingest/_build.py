@@ -1,0 +1,188 @@
+"""Turn one captured file into a record: decode strictly, parse, add what the user knows, mark what was inferred."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from .._errors import IngestError
+from ..records import SCHEMA_VERSION, iter_errors
+from ._chrome import ChromeRule, builtin_rules
+from ._html import parse_html
+from ._text import parse_text
+
+_SUBJECT = re.compile(r"^(lcsh|fast|wikidata|aat|local|keyword):([^=]+?)(?:=(\S+))?$")
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+@dataclass
+class Facts:
+    """What the user knows about a capture; None means not given."""
+
+    url: str | None = None
+    retrieved: str | None = None
+    title: str | None = None
+    language: str | None = None
+    publisher: str | None = None
+    subjects: list[str] = field(default_factory=list)
+    method: str | None = None
+    record_id: str | None = None
+    encoding: str | None = None
+
+
+def parse_subject(value: str) -> dict[str, str]:
+    """``scheme:term=uri`` (the ``=uri`` optional) to a subject object."""
+    match = _SUBJECT.match(value.strip())
+    if not match:
+        raise IngestError(value, "expected SCHEME:TERM or SCHEME:TERM=URI, with SCHEME one of "
+                                 "lcsh, fast, wikidata, aat, local, keyword")
+    subject = {"term": match.group(2).strip(), "scheme": match.group(1)}
+    if match.group(3):
+        subject["uri"] = match.group(3)
+    return subject
+
+
+def slug(name: str) -> str:
+    """A record id from a file name: lowercase letters, digits, '.', '_' and '-'."""
+    text = re.sub(r"[^a-z0-9._-]+", "-", name.lower())
+    text = re.sub(r"\.{2,}", ".", text).strip("._-")
+    return text[:128].strip("._-") or "record"
+
+
+def _now() -> str:
+    """The ingest time for provenance; SOURCE_DATE_EPOCH fixes it for reproducible runs."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch) if epoch else time.time(), tz=timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def detect_media_type(raw: bytes, path: str) -> str:
+    """text/html or text/plain from the bytes (and the file name as a tie-breaker)."""
+    head = raw[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head or path.lower().endswith((".html", ".htm")):
+        return "text/html"
+    return "text/plain"
+
+
+def decode(raw: bytes, path: str, encoding: str | None, media_type: str) -> tuple[str, str]:
+    """Decode strictly: BOM, then the HTML-declared charset, then UTF-8; never replace bad bytes."""
+    if not raw:
+        raise IngestError(path, "empty file: nothing to ingest")
+    if b"\x00" in raw[:8192] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise IngestError(path, "binary file (NUL bytes): not a text or HTML capture")
+    name = encoding
+    if name is None:
+        for bom, bom_name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+            if raw.startswith(bom):
+                name = bom_name
+                break
+    if name is None and media_type == "text/html":
+        declared = _CHARSET.search(raw[:4096])
+        name = declared.group(1).decode("ascii") if declared else None
+    name = name or "utf-8"
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise IngestError(path, f"unknown encoding {name!r}") from None
+    try:
+        return raw.decode(name), name
+    except UnicodeDecodeError as exc:
+        raise IngestError(path, f"not valid {name}: byte 0x{raw[exc.start]:02x} at byte offset {exc.start} "
+                                "cannot be decoded (use --encoding to name the right one)") from None
+
+
+def build_record(raw: bytes, path: str, facts: Facts, rules: tuple[ChromeRule, ...] | None = None,
+                 *, original: str | None = None) -> dict[str, Any]:
+    """A record for one capture; raises IngestError (naming the file) when it cannot be a valid record."""
+    rules = builtin_rules() if rules is None else rules
+    media_type = detect_media_type(raw, path)
+    text, charset = decode(raw, path, facts.encoding, media_type)
+    inferred: list[str] = []
+    url, language, title, publisher = facts.url, facts.language, facts.title, facts.publisher
+    description = authors = published = modified = None
+    if media_type == "text/html":
+        parsed, meta = parse_html(text, rules)
+        if url is None and meta.url:
+            url, _ = meta.url, inferred.append("source.url from the page's canonical link")
+        if language is None and meta.language:
+            language, _ = meta.language, inferred.append("language from the page's lang attribute")
+        if publisher is None and meta.publisher:
+            publisher, _ = meta.publisher, inferred.append("source.publisher from the page's metadata")
+        description, authors, published, modified = meta.description, meta.authors, meta.published, meta.modified
+        if not parsed.sections and not parsed.removed:
+            raise IngestError(path, "HTML page has no body text")
+    else:
+        parsed = parse_text(text, rules, title_line=True)
+    if not parsed.sections:
+        raise IngestError(path, "no document text: every line is blank or site chrome")
+    if title is None:
+        if parsed.title is None:
+            raise IngestError(path, "no title line found: give one with --title")
+        title = parsed.title
+        inferred.append("title from the capture's title line" if media_type == "text/plain" else "title from the page")
+    if url is None:
+        raise IngestError(path, "no source URL: give one with --url")
+    if facts.retrieved is None:
+        raise IngestError(path, "no retrieval time: give it with --retrieved (UTC date-time ending in Z, or YYYY-MM-DD)")
+    if language is None:
+        language = "und"
+        inferred.append("language unknown: recorded as 'und' (undetermined)")
+    try:
+        subjects = [parse_subject(s) for s in facts.subjects]
+    except IngestError as exc:
+        raise IngestError(path, f"--subject {exc.path!r}: {exc.reason}") from None
+    ingested_at = _now()
+    record: dict[str, Any] = {
+        "id": facts.record_id or slug(Path(path).stem),
+        "schema_version": SCHEMA_VERSION,
+        "title": title,
+        "language": language,
+        "type": "Text",
+        "source": {"url": url, **({"publisher": publisher} if publisher else {})},
+        "retrieval": {
+            "retrieved_at": facts.retrieved,
+            "method": facts.method or "other",
+            "sha256": hashlib.sha256(raw).hexdigest(),
+            "media_type": f"{media_type}; charset={charset.removesuffix('-sig').lower()}",
+            "byte_size": len(raw),
+            "agent": {"name": "archivist", "version": __version__},
+        },
+        "subjects": subjects,
+    }
+    if authors:
+        record["creators"] = [{"name": a, "kind": "person"} for a in authors]
+    dates = [{"type": t, "value": v} for t, v in (("issued", published), ("modified", modified)) if v]
+    if description:
+        record["description"] = description
+    record["content"] = {"sections": parsed.sections}
+    if parsed.removed:
+        record["removed"] = parsed.removed
+    if original is not None:
+        record["files"] = [{"path": original, "media_type": record["retrieval"]["media_type"], "byte_size": len(raw),
+                            "sha256": record["retrieval"]["sha256"], "role": "original"}]
+    record["provenance"] = [{"action": "ingested", "at": ingested_at, "agent": f"archivist {__version__}",
+                             "note": f"from {Path(path).name}; {len(parsed.removed)} chrome line(s) removed"}]
+    record["provenance"] += [{"action": "inferred", "at": ingested_at, "agent": f"archivist {__version__}", "note": n}
+                             for n in inferred]
+    if dates:
+        valid_dates = []
+        for date in dates:
+            probe = dict(record, dates=[date])
+            if not any(p.pointer.startswith("/dates") for p in iter_errors(probe)):
+                valid_dates.append(date)
+                record["provenance"].append({"action": "inferred", "at": ingested_at, "agent": f"archivist {__version__}",
+                                             "note": f"dates {date['type']} from the page's metadata"})
+        if valid_dates:
+            record["dates"] = valid_dates
+    problems = list(iter_errors(record))
+    if problems:
+        raise IngestError(path, "; ".join(f"{p.pointer}: {p.message}" for p in problems))
+    return record
