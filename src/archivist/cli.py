@@ -86,7 +86,7 @@ def validate(
                     sys.stdout.write(("\n  " if first else ",\n  ") + json.dumps(problem.to_dict(), ensure_ascii=False))
                     first = False
                 else:
-                    out.print(f"[red]{problem.where()}:[/]{str(problem)[len(problem.where()) + 1:]}", markup=True)
+                    _print_problems(out, (problem,))
     except SourceError as exc:
         if as_json:
             sys.stdout.write('\n], "summary": ' + json.dumps({**summary.to_dict(), "fatal": str(exc)}) + "}\n")

@@ -180,6 +180,15 @@ def append_statements(parent: etree._Element, items: Iterator[Statement]) -> Non
             element.set(f"{{{XSI}}}type", item.xsi_type)
 
 
+def container(tag: str, nsmap: dict[str | None, str], schema_location: str, record: dict[str, Any],
+              qualified: bool) -> etree._Element:
+    """A root element carrying xsi:schemaLocation and one child per DC statement of the record."""
+    root = etree.Element(tag, nsmap=nsmap)
+    root.set(f"{{{XSI}}}schemaLocation", schema_location)
+    append_statements(root, statements(record, qualified=qualified))
+    return root
+
+
 def serialize(root: etree._Element) -> bytes:
     """UTF-8 XML with a declaration, indented, ending in a newline: byte-identical for equal trees."""
     etree.indent(root, space="  ")

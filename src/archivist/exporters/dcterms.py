@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-from lxml import etree
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lxml import etree
+
 
 from ._base import Exporter, Record
-from ._dc import DC, DCTERMS, XSI, append_statements, serialize, statements
+from ._dc import DC, DCTERMS, XSI, container, serialize
 
 CONTAINER_NS = "urn:x-archivist:qdc:1"
 SCHEMA_LOCATION = f"{DCTERMS} http://dublincore.org/schemas/xmls/qdc/2008/02/11/dcterms.xsd"
 
 
-def element(record: Record) -> etree._Element:
+def element(record: Record) -> "etree._Element":
     """The ``qualifieddc`` container of dcterms elements for a record."""
-    root = etree.Element(f"{{{CONTAINER_NS}}}qualifieddc",
-                         nsmap={None: CONTAINER_NS, "dc": DC, "dcterms": DCTERMS, "xsi": XSI})
-    root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
-    append_statements(root, statements(record, qualified=True))
-    return root
+    nsmap = {None: CONTAINER_NS, "dc": DC, "dcterms": DCTERMS, "xsi": XSI}
+    return container(f"{{{CONTAINER_NS}}}qualifieddc", nsmap, SCHEMA_LOCATION, record, qualified=True)
 
 
 def export(record: Record) -> bytes:

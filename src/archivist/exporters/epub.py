@@ -221,7 +221,8 @@ def _colophon(record: Record, href: str, doc_id: str) -> _Doc:
         for item in record["removed"]:
             where = ", ".join(filter(None, [f"line {item['line']}" if "line" in item else None, item.get("rule")]))
             li = _el(ul, f"{{{XHTML}}}li", f"{where}: " if where else None)
-            _span(li, "q", item["text"], lang) if item["text"].strip() else None
+            if item["text"].strip():
+                _span(li, "q", item["text"], lang)
     for note in record.get("notes", []):
         row("Note", note)
     return _Doc(href, doc_id, _serialize_xhtml(html))

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-from lxml import etree
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lxml import etree
+
 
 from ._base import Exporter, Record
-from ._dc import DC, XSI, append_statements, serialize, statements
+from ._dc import DC, XSI, container, serialize
 
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 SCHEMA_LOCATION = f"{OAI_DC} http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
 
 
-def element(record: Record) -> etree._Element:
+def element(record: Record) -> "etree._Element":
     """The ``oai_dc:dc`` element for a record (also embedded in OAI-PMH responses)."""
-    root = etree.Element(f"{{{OAI_DC}}}dc", nsmap={"oai_dc": OAI_DC, "dc": DC, "xsi": XSI})
-    root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
-    append_statements(root, statements(record, qualified=False))
-    return root
+    return container(f"{{{OAI_DC}}}dc", {"oai_dc": OAI_DC, "dc": DC, "xsi": XSI}, SCHEMA_LOCATION, record, qualified=False)
 
 
 def export(record: Record) -> bytes:

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 from .._errors import IngestError
@@ -56,7 +57,7 @@ def load_rules(path: str | os.PathLike[str]) -> tuple[ChromeRule, ...]:
     """Rules from a user's JSON file of the same shape as the built-in one."""
     name = os.fspath(path)
     try:
-        data = json.loads(open(name, encoding="utf-8").read())
+        data = json.loads(Path(name).read_text(encoding="utf-8"))
     except OSError as exc:
         raise IngestError(name, exc.strerror or str(exc)) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
