@@ -16,6 +16,9 @@ from . import exporters as registry
 from ._errors import ArchivistError, SourceError, UnknownFormat
 from ._report import Summary, validate_paths
 from .batch import export_collection_file, export_paths, valid_records
+from . import ingest as lib
+from ._atomic import write_atomic
+from .ingest import ChromeRule, Facts
 from .records import Problem, schema_text
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -184,7 +187,8 @@ def _export_collection(paths: list[str], exporters: list[registry.Exporter], out
 
 @app.command()
 def ingest(
-    captures: Annotated[list[Path], typer.Argument(help="Captured documents: plain text or HTML files.")],
+    captures: Annotated[Optional[list[Path]], typer.Argument(help="Captured documents: plain text, HTML or WARC (.warc, .warc.gz) files.")] = None,
+    manifest: Annotated[Optional[Path], typer.Option("--manifest", help="A CSV file with one capture per row: file, url, retrieved, title, language, subjects, publisher, id, method, encoding.")] = None,
     url: Annotated[Optional[str], typer.Option("--url", help="The source URL (absolute).")] = None,
     retrieved: Annotated[Optional[str], typer.Option("--retrieved", help="When it was retrieved: UTC date-time (…Z) or YYYY-MM-DD.")] = None,
     subject: Annotated[Optional[list[str]], typer.Option("--subject", help="SCHEME:TERM[=URI]; repeat for more.")] = None,
@@ -192,51 +196,76 @@ def ingest(
     language: Annotated[Optional[str], typer.Option("--language", help="BCP 47 language tag.")] = None,
     publisher: Annotated[Optional[str], typer.Option("--publisher", help="The publisher.")] = None,
     method: Annotated[Optional[str], typer.Option("--method", help="http-get, browser-save, warc, manual-copy, api, scan or other.")] = None,
-    record_id: Annotated[Optional[str], typer.Option("--id", help="The record id (else from the file name).")] = None,
+    record_id: Annotated[Optional[str], typer.Option("--id", help="The record id (else from the file name, or the URL for WARC records).")] = None,
     encoding: Annotated[Optional[str], typer.Option("--encoding", help="Override the text encoding.")] = None,
     chrome_rules: Annotated[Optional[Path], typer.Option("--chrome-rules", help="A JSON file of extra chrome rules.")] = None,
     keep_original: Annotated[bool, typer.Option("--keep-original", help="Copy the capture beside the record and list it in files.")] = False,
-    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write <id>.json for each capture here.")] = None,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the one record to this file (- for stdout).")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write <id>.json for each record here.")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the one record of one text or HTML capture to this file (- for stdout).")] = None,
 ) -> None:
     """Turn captured documents into valid records, setting site chrome aside in each record's removed list.
 
-    Values the tool infers (title line, canonical URL, page language…) are marked in the record's
-    provenance. Exit 0 when every capture became a record, 1 when any failed, 2 for usage errors.
+    A WARC gives one record per HTML or text response, its digests checked. With --manifest, each CSV row
+    names a capture and its metadata; command-line values fill what a row leaves empty. Values the tool
+    infers (title line, canonical URL, page language…) are marked in the record's provenance. A bad capture,
+    WARC record or row is reported and the rest are still ingested. Exit 0 when all succeeded, 1 when any
+    failed, 2 for usage errors.
     """
-    from .ingest import Facts, builtin_rules, ingest_file, load_rules, record_bytes
-    from ._atomic import write_atomic
-
+    captures = captures or []
     if (out_dir is None) == (output is None):
         raise _fail("give exactly one of --out DIR or -o FILE")
-    if output is not None and len(captures) != 1:
-        raise _fail("-o writes one record: give one capture, or use --out DIR")
-    if len(captures) > 1 and (record_id or title or url):
-        raise _fail("--id, --title and --url describe one capture: give one capture at a time")
+    if bool(captures) == (manifest is not None):
+        raise _fail("give captures or --manifest FILE, not both and not neither")
+    if output is not None and (len(captures) != 1 or lib.is_warc(captures[0])):
+        raise _fail("-o writes one record: give one text or HTML capture, or use --out DIR")
+    if (len(captures) > 1 or any(lib.is_warc(c) for c in captures)) and (record_id or title or url):
+        raise _fail("--id, --title and --url describe one document: use them with one text or HTML capture")
     try:
-        rules = builtin_rules() + (load_rules(chrome_rules) if chrome_rules else ())
+        rules = lib.builtin_rules() + (lib.load_rules(chrome_rules) if chrome_rules else ())
     except ArchivistError as exc:
         raise _fail(str(exc)) from None
-    facts = Facts(url=url, retrieved=retrieved, title=title, language=language, publisher=publisher,
-                  subjects=list(subject or []), method=method, record_id=record_id, encoding=encoding)
-    failed = 0
+    facts = lib.Facts(url=url, retrieved=retrieved, title=title, language=language, publisher=publisher,
+                      subjects=list(subject or []), method=method, record_id=record_id, encoding=encoding)
     console = _err()
-    for capture in captures:
-        target_dir = out_dir if out_dir is not None else (None if str(output) == "-" else output.parent)
-        try:
-            record = ingest_file(capture, facts, rules=rules, keep_original_in=target_dir if keep_original else None)
-        except ArchivistError as exc:
-            failed += 1
-            console.print(f"error: {exc}", markup=False)
-            continue
-        data = record_bytes(record)
-        if output is not None and str(output) == "-":
-            sys.stdout.buffer.write(data)
-        else:
-            target = output if output is not None else out_dir / f"{record['id']}.json"
-            write_atomic(target, data)
-            console.print(f"wrote {target}", markup=False)
+    if output is not None:
+        _ingest_one_file(captures[0], facts, rules, keep_original, output, console)
+    if manifest is not None:
+        outcomes = lib.ingest_manifest(manifest, out_dir, defaults=facts, rules=rules, keep_original=keep_original)
+    else:
+        outcomes = lib.ingest_to_dir(captures, facts, out_dir, rules=rules, keep_original=keep_original)
+    written = failed = skipped = 0
+    try:
+        for outcome in outcomes:
+            if outcome.error is not None:
+                failed += 1
+                console.print(f"error: {outcome.error}", markup=False)
+            elif outcome.skipped is not None:
+                skipped += 1
+            else:
+                written += 1
+                console.print(f"wrote {outcome.written}", markup=False)
+    except ArchivistError as exc:
+        raise _fail(str(exc)) from None
+    console.print(f"{written} record{'s' if written != 1 else ''} written, {failed} failed"
+                  + (f", {skipped} WARC response(s) skipped (not a 2xx HTML or text payload)" if skipped else ""),
+                  markup=False)
     raise typer.Exit(EXIT_INVALID if failed else EXIT_OK)
+
+
+def _ingest_one_file(capture: Path, facts: Facts, rules: tuple[ChromeRule, ...], keep: bool, output: Path,
+                     console: Console) -> None:
+    to_stdout = str(output) == "-"
+    try:
+        record = lib.ingest_file(capture, facts, rules=rules, keep_original_in=None if to_stdout or not keep else output.parent)
+    except ArchivistError as exc:
+        console.print(f"error: {exc}", markup=False)
+        raise typer.Exit(EXIT_INVALID) from None
+    if to_stdout:
+        sys.stdout.buffer.write(lib.record_bytes(record))
+    else:
+        write_atomic(output, lib.record_bytes(record))
+        console.print(f"wrote {output}", markup=False)
+    raise typer.Exit(EXIT_OK)
 
 
 @app.command()

@@ -72,8 +72,9 @@ def detect_media_type(raw: bytes, path: str) -> str:
     return "text/plain"
 
 
-def decode(raw: bytes, path: str, encoding: str | None, media_type: str) -> tuple[str, str]:
-    """Decode strictly: BOM, then the HTML-declared charset, then UTF-8; never replace bad bytes."""
+def decode(raw: bytes, path: str, encoding: str | None, media_type: str, declared: str | None = None) -> tuple[str, str]:
+    """Decode strictly: ``encoding``, else the BOM, the charset declared by the transport (``declared``, e.g. an
+    HTTP Content-Type), the HTML-declared charset, then UTF-8; never replace bad bytes."""
     if not raw:
         raise IngestError(path, "empty file: nothing to ingest")
     if b"\x00" in raw[:8192] and not raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -84,6 +85,7 @@ def decode(raw: bytes, path: str, encoding: str | None, media_type: str) -> tupl
             if raw.startswith(bom):
                 name = bom_name
                 break
+    name = name or declared
     if name is None and media_type == "text/html":
         declared = _CHARSET.search(raw[:4096])
         name = declared.group(1).decode("ascii") if declared else None
@@ -100,11 +102,20 @@ def decode(raw: bytes, path: str, encoding: str | None, media_type: str) -> tupl
 
 
 def build_record(raw: bytes, path: str, facts: Facts, rules: tuple[ChromeRule, ...] | None = None,
-                 *, original: str | None = None) -> dict[str, Any]:
-    """A record for one capture; raises IngestError (naming the file) when it cannot be a valid record."""
+                 *, original: str | None = None, body: bytes | None = None, media_type: str | None = None,
+                 charset: str | None = None, default_id: str | None = None, origin: str | None = None,
+                 extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A record for one capture; raises IngestError (naming the file) when it cannot be a valid record.
+
+    ``raw`` are the bytes as captured (their SHA-256 and size are the fixity). A container such as a WARC also
+    passes ``body`` (the payload with any content coding undone), the transport's ``media_type`` and ``charset``,
+    the id to use when the user gave none, ``origin`` (where in the container, for provenance) and ``extra``
+    retrieval fields.
+    """
     rules = builtin_rules() if rules is None else rules
-    media_type = detect_media_type(raw, path)
-    text, charset = decode(raw, path, facts.encoding, media_type)
+    body = raw if body is None else body
+    media_type = media_type or detect_media_type(body, path)
+    text, charset = decode(body, path, facts.encoding, media_type, charset)
     inferred: list[str] = []
     url, language, title, publisher = facts.url, facts.language, facts.title, facts.publisher
     description = authors = published = modified = None
@@ -141,7 +152,7 @@ def build_record(raw: bytes, path: str, facts: Facts, rules: tuple[ChromeRule, .
         raise IngestError(path, f"--subject {exc.path!r}: {exc.reason}") from None
     ingested_at = _now()
     record: dict[str, Any] = {
-        "id": facts.record_id or slug(Path(path).stem),
+        "id": facts.record_id or default_id or slug(Path(path).stem),
         "schema_version": SCHEMA_VERSION,
         "title": title,
         "language": language,
@@ -154,6 +165,7 @@ def build_record(raw: bytes, path: str, facts: Facts, rules: tuple[ChromeRule, .
             "media_type": f"{media_type}; charset={charset.removesuffix('-sig').lower()}",
             "byte_size": len(raw),
             "agent": {"name": "archivist", "version": __version__},
+            **(extra or {}),
         },
         "subjects": subjects,
     }
@@ -169,7 +181,7 @@ def build_record(raw: bytes, path: str, facts: Facts, rules: tuple[ChromeRule, .
         record["files"] = [{"path": original, "media_type": record["retrieval"]["media_type"], "byte_size": len(raw),
                             "sha256": record["retrieval"]["sha256"], "role": "original"}]
     record["provenance"] = [{"action": "ingested", "at": ingested_at, "agent": f"archivist {__version__}",
-                             "note": f"from {Path(path).name}; {len(parsed.removed)} chrome line(s) removed"}]
+                             "note": f"from {origin or Path(path).name}; {len(parsed.removed)} chrome line(s) removed"}]
     record["provenance"] += [{"action": "inferred", "at": ingested_at, "agent": f"archivist {__version__}", "note": n}
                              for n in inferred]
     if dates:

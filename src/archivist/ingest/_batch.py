@@ -1,0 +1,182 @@
+"""Many captures to a directory of records: files, WARCs and CSV manifests, one outcome per record or failure.
+
+A bad capture, WARC record or manifest row is reported and the others are still ingested. Two sources that
+would give the same record id are an error for the second, never a silent overwrite.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from .._atomic import write_atomic
+from .._errors import IngestError, SourceError
+from ._build import Facts, build_record
+from ._chrome import ChromeRule
+from ._warc import is_warc, iter_warc
+
+#: Manifest columns and the Facts field each fills; "file" names the capture (relative to the manifest).
+MANIFEST_COLUMNS = {"file": "file", "url": "url", "retrieved": "retrieved", "title": "title", "language": "language",
+                    "subjects": "subjects", "publisher": "publisher", "id": "record_id", "method": "method",
+                    "encoding": "encoding"}
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    """One capture (or WARC record, or manifest row): the record written, an error, or why it was skipped."""
+
+    source: str
+    record_id: str | None = None
+    written: Path | None = None
+    error: IngestError | None = None
+    skipped: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True)
+class ManifestRow:
+    """One data row of a manifest: its row number (the header is row 1), the capture path and its facts."""
+
+    row: int
+    capture: Path
+    facts: Facts
+
+
+def record_bytes(record: dict[str, Any]) -> bytes:
+    """A record as archivist writes it: UTF-8 JSON, indented, ending in a newline."""
+    return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def read_capture(path: str | os.PathLike[str], facts: Facts, rules: tuple[ChromeRule, ...] | None = None,
+                 original: str | None = None) -> tuple[dict[str, Any], bytes]:
+    """A text or HTML capture's record and its bytes; ``original`` is the path to list it under in ``files``."""
+    name = os.fspath(path)
+    try:
+        raw = Path(name).read_bytes()
+    except OSError as exc:
+        raise IngestError(name, exc.strerror or str(exc)) from None
+    return build_record(raw, name, facts, rules, original=original), raw
+
+
+def read_manifest(path: str | os.PathLike[str], defaults: Facts | None = None) -> Iterator[ManifestRow | IngestError]:
+    """Rows of a CSV manifest as facts (row values win over ``defaults``), or an IngestError naming the bad row.
+
+    Raises SourceError when the manifest itself cannot be read or has no ``file`` column or unknown columns."""
+    name = os.fspath(path)
+    defaults = defaults or Facts()
+    try:
+        handle = open(name, encoding="utf-8-sig", newline="")
+    except OSError as exc:
+        raise SourceError(name, exc.strerror or str(exc)) from None
+    with handle:
+        try:
+            reader = csv.DictReader(handle)
+            columns = [c.strip().lower() for c in reader.fieldnames or []]
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise SourceError(name, f"not a UTF-8 CSV file: {exc}") from None
+        unknown = [c for c in columns if c not in MANIFEST_COLUMNS]
+        if "file" not in columns or unknown:
+            raise SourceError(name, (f"unknown column(s) {', '.join(map(repr, unknown))}; " if unknown else
+                                     "no 'file' column; ") + f"valid columns: {', '.join(MANIFEST_COLUMNS)}")
+        base = Path(name).parent
+        row = 1
+        while True:
+            try:
+                raw = next(reader, None)
+            except (UnicodeDecodeError, csv.Error) as exc:
+                raise SourceError(name, f"row {row + 1}: {exc}") from None
+            if raw is None:
+                return
+            row += 1
+            values = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
+            if None in raw:
+                yield IngestError(f"{name} row {row}", f"{len(raw[None])} more cell(s) than the header has columns")
+                continue
+            if not any(values.values()):
+                continue
+            if not values.get("file"):
+                yield IngestError(f"{name} row {row}", "the 'file' cell is empty")
+                continue
+            given: dict[str, Any] = {}
+            for column, value in values.items():
+                if column == "file" or not value:
+                    continue
+                if column == "subjects":
+                    given["subjects"] = [s.strip() for s in value.split(";") if s.strip()]
+                else:
+                    given[MANIFEST_COLUMNS[column]] = value
+            yield ManifestRow(row, base / values["file"], replace(defaults, **given))
+
+
+def ingest_to_dir(captures: Iterable[str | os.PathLike[str]], facts: Facts | None, out_dir: str | os.PathLike[str],
+                  *, rules: tuple[ChromeRule, ...] | None = None, keep_original: bool = False) -> Iterator[IngestOutcome]:
+    """Ingest text, HTML and WARC captures with the same facts, writing ``<id>.json`` files into ``out_dir``."""
+    seen: dict[str, str] = {}
+    for capture in captures:
+        yield from _ingest_one(Path(capture), facts or Facts(), Path(out_dir), rules, keep_original, seen,
+                               os.fspath(capture))
+
+
+def ingest_manifest(manifest: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, defaults: Facts | None = None,
+                    rules: tuple[ChromeRule, ...] | None = None, keep_original: bool = False) -> Iterator[IngestOutcome]:
+    """Ingest every row of a CSV manifest into ``out_dir``; bad rows become failed outcomes naming the row."""
+    seen: dict[str, str] = {}
+    for row in read_manifest(manifest, defaults):
+        if isinstance(row, IngestError):
+            yield IngestOutcome(row.path, error=row)
+            continue
+        label = f"{os.fspath(manifest)} row {row.row}"
+        for outcome in _ingest_one(row.capture, row.facts, Path(out_dir), rules, keep_original, seen, label):
+            if outcome.error is not None and not outcome.error.path.startswith(label):
+                outcome = replace(outcome, error=IngestError(f"{label}: {outcome.error.path}", outcome.error.reason))
+            yield outcome
+
+
+def _ingest_one(capture: Path, facts: Facts, out_dir: Path, rules: tuple[ChromeRule, ...] | None, keep: bool,
+                seen: dict[str, str], label: str) -> Iterator[IngestOutcome]:
+    if is_warc(capture):
+        try:
+            for item in iter_warc(capture, facts, rules=rules, keep_original=keep):
+                source = f"{capture} (offset {item.offset})"
+                if item.record is None:
+                    yield IngestOutcome(source, error=item.error, skipped=item.skipped)
+                    continue
+                originals = {item.record["files"][0]["path"]: item.payload} if keep and item.payload is not None else {}
+                yield _write(item.record, out_dir, seen, source, originals)
+        except IngestError as exc:
+            yield IngestOutcome(label, error=exc)
+        return
+    original = f"originals/{capture.name}" if keep else None
+    try:
+        record, raw = read_capture(capture, facts, rules, original)
+    except IngestError as exc:
+        yield IngestOutcome(label, error=exc)
+        return
+    yield _write(record, out_dir, seen, label, {original: raw} if original else {})
+
+
+def _write(record: dict[str, Any], out_dir: Path, seen: dict[str, str], source: str,
+           originals: dict[str, bytes]) -> IngestOutcome:
+    record_id = record["id"]
+    if record_id in seen:
+        return IngestOutcome(source, record_id, error=IngestError(
+            source, f"record id {record_id!r} was already written from {seen[record_id]}: give this one its own id"))
+    for relative, data in originals.items():
+        if relative in seen and seen[relative] != source:
+            return IngestOutcome(source, record_id, error=IngestError(
+                source, f"its original would overwrite {relative}, kept for {seen[relative]}: rename the capture"))
+    seen[record_id] = source
+    for relative, data in originals.items():
+        seen[relative] = source
+        write_atomic(out_dir / relative, data)
+    target = out_dir / f"{record_id}.json"
+    write_atomic(target, record_bytes(record))
+    return IngestOutcome(source, record_id, target)

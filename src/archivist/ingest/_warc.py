@@ -1,0 +1,177 @@
+"""WARC files to records: one record per HTML or text ``response``, digests verified, read as a stream."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from typing import Any, BinaryIO
+from urllib.parse import urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
+
+from .._errors import IngestError
+from ._build import Facts, build_record, slug
+from ._chrome import ChromeRule
+
+_TEXT_TYPES = {"text/html": "text/html", "application/xhtml+xml": "text/html", "text/plain": "text/plain"}
+_CHARSET = re.compile(r";\s*charset\s*=\s*\"?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+_CHUNK = 1 << 16
+_MANDATORY = ("WARC-Type", "WARC-Record-ID", "WARC-Date", "Content-Length")
+
+
+@dataclass(frozen=True)
+class WarcItem:
+    """What became of one WARC response: a ``record``, an ``error``, or ``skipped`` with the reason."""
+
+    offset: int
+    warc_record_id: str | None
+    target_uri: str | None
+    record: dict[str, Any] | None = None
+    error: IngestError | None = None
+    skipped: str | None = None
+    payload: bytes | None = field(default=None, repr=False)
+
+
+def is_warc(path: str | os.PathLike[str]) -> bool:
+    """True for a file whose name says WARC (``.warc``, ``.warc.gz``)."""
+    return os.fspath(path).lower().endswith((".warc", ".warc.gz"))
+
+
+def warc_id(target_uri: str, taken: set[str]) -> str:
+    """A record id from a URL (host and path), made unique among ``taken`` with a numeric suffix."""
+    parts = urlsplit(target_uri)
+    base = slug(f"{parts.hostname or ''}{parts.path}{'-' + parts.query if parts.query else ''}")
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base[:120]}-{n}"
+    taken.add(candidate)
+    return candidate
+
+
+def _read_all(stream: Any) -> bytes:
+    out = bytearray()
+    while chunk := stream.read(_CHUNK):
+        out += chunk
+    return bytes(out)
+
+
+def _undo_codings(raw: bytes, headers: Any) -> bytes:
+    coding = (headers.get_header("content-encoding") or "").strip().lower() or None
+    if coding in ("identity", None):
+        coding = None
+    elif coding not in BufferedReader.get_supported_decompressors():
+        raise ValueError(f"unsupported Content-Encoding {coding!r}")
+    if (headers.get_header("transfer-encoding") or "").lower() == "chunked":
+        return _read_all(ChunkedDataReader(io.BytesIO(raw), decomp_type=coding))
+    if coding:
+        return _read_all(BufferedReader(io.BytesIO(raw), decomp_type=coding))
+    return raw
+
+
+def iter_warc(path: str | os.PathLike[str], facts: Facts | None = None, *, rules: tuple[ChromeRule, ...] | None = None,
+              keep_original: bool = False, stream: BinaryIO | None = None) -> Iterator[WarcItem]:
+    """Yield one item per ``response`` record in a WARC (gzipped or not), in file order, one payload in memory at a
+    time. Raises IngestError when the file cannot be opened or read past a point (a truncated or corrupt WARC):
+    items before that point have already been yielded. With ``keep_original`` each record lists its payload as
+    ``originals/<id>.html`` (or ``.txt``) in ``files``, and the item carries the payload bytes to write there."""
+    name = os.fspath(path)
+    facts = facts or Facts()
+    try:
+        handle = stream if stream is not None else open(name, "rb")
+    except OSError as exc:
+        raise IngestError(name, exc.strerror or str(exc)) from None
+    try:
+        yield from _walk(handle, name, facts, rules, keep_original)
+    finally:
+        if stream is None:
+            handle.close()
+
+
+def _walk(handle: BinaryIO, name: str, facts: Facts, rules: tuple[ChromeRule, ...] | None,
+          keep: bool) -> Iterator[WarcItem]:
+    taken: set[str] = set()
+    end = 0
+    iterator = ArchiveIterator(handle, check_digests=True)
+    while True:
+        try:
+            warc = next(iterator, None)
+            if warc is None:
+                break
+            lacking = [h for h in _MANDATORY if not warc.rec_headers.get_header(h)]
+            wanted = warc.rec_type == "response" and not lacking
+            raw = _read_all(warc.raw_stream) if wanted else b""
+            missing = getattr(warc.raw_stream, "limit", 0) if wanted else 0
+            offset, length = iterator.get_record_offset(), iterator.get_record_length()
+        except Exception as exc:  # warcio reports malformed input with assorted exception types
+            raise IngestError(name, f"unreadable WARC record after offset {end} (truncated or corrupt): "
+                                    f"{type(exc).__name__}: {exc}") from None
+        if lacking:
+            raise IngestError(name, f"truncated or corrupt WARC: the record at offset {offset} lacks the mandatory "
+                                    f"header(s) {', '.join(lacking)}")
+        end = offset + length
+        if warc.rec_type == "response":
+            yield _item(warc, raw, missing, name, offset, facts, rules, taken, keep)
+    _check_tail(handle, name, end)
+
+
+def _check_tail(handle: BinaryIO, name: str, end: int) -> None:
+    """warcio stops quietly at a record whose headers were cut off; bytes left after the last record mean that."""
+    try:
+        size = os.fstat(handle.fileno()).st_size
+        handle.seek(end)
+        tail = handle.read(64)
+    except (OSError, AttributeError, io.UnsupportedOperation):
+        return
+    if size == 0:
+        raise IngestError(name, "empty file: no WARC records")
+    if tail.strip(b"\r\n"):
+        raise IngestError(name, f"truncated or corrupt WARC: the {size - end} byte(s) from offset {end} are not a "
+                                "complete record")
+
+
+def _item(warc: Any, raw: bytes, missing: int, name: str, offset: int, facts: Facts,
+          rules: tuple[ChromeRule, ...] | None, taken: set[str], keep: bool) -> WarcItem:
+    headers = warc.rec_headers
+    record_id = headers.get_header("WARC-Record-ID")
+    uri = headers.get_header("WARC-Target-URI")
+    where = f"{name} (WARC record at offset {offset}{', ' + record_id if record_id else ''})"
+    if missing > 0:
+        return WarcItem(offset, record_id, uri, error=IngestError(
+            where, f"truncated: Content-Length promises {missing} more byte(s) than the file holds"))
+    if warc.digest_checker.passed is False:
+        return WarcItem(offset, record_id, uri, error=IngestError(
+            where, "digest mismatch: " + "; ".join(warc.digest_checker.problems)))
+    http = warc.http_headers
+    if http is None:
+        return WarcItem(offset, record_id, uri, skipped="not an HTTP response")
+    status = http.get_statuscode()
+    if not (status or "").startswith("2"):
+        return WarcItem(offset, record_id, uri, skipped=f"HTTP status {status}")
+    content_type = http.get_header("content-type") or ""
+    kind = _TEXT_TYPES.get(content_type.split(";")[0].strip().lower())
+    if kind is None:
+        return WarcItem(offset, record_id, uri, skipped=f"payload is {content_type or 'of no declared type'}")
+    if not uri:
+        return WarcItem(offset, record_id, uri, error=IngestError(where, "no WARC-Target-URI"))
+    try:
+        body = _undo_codings(raw, http)
+    except (ValueError, zlib.error, OSError) as exc:
+        return WarcItem(offset, record_id, uri, error=IngestError(where, f"payload cannot be decoded: {exc}"))
+    declared = _CHARSET.search(content_type)
+    given = replace(facts, url=uri, retrieved=headers.get_header("WARC-Date"), method="warc", record_id=None)
+    extra = {"warc_record_id": record_id} if record_id else {}
+    new_id = warc_id(uri, taken)
+    original = f"originals/{new_id}{'.html' if kind == 'text/html' else '.txt'}" if keep else None
+    try:
+        record = build_record(raw, where, given, rules, body=body, media_type=kind,
+                              charset=declared.group(1) if declared else None, original=original, default_id=new_id,
+                              origin=f"{os.path.basename(name)} {record_id or ''}".strip(), extra=extra)
+    except IngestError as exc:
+        return WarcItem(offset, record_id, uri, error=exc)
+    return WarcItem(offset, record_id, uri, record=record, payload=raw if keep else None)
