@@ -21,22 +21,22 @@ PLUGIN = Path(__file__).resolve().parent.parent / "data" / "plugin"
 
 def test_builtins_are_registered() -> None:
     formats = available()
-    assert {"oai_dc", "dcterms", "jsonld", "epub"} <= set(formats)
+    assert {"oai_dc", "dcterms", "jsonld", "epub", "marcxml"} <= set(formats)
     assert formats["epub"].media_type == "application/epub+zip" and formats["jsonld"].extension == ".jsonld"
 
 
 def test_unknown_name_lists_the_valid_ones() -> None:
     with pytest.raises(UnknownFormat) as info:
         get("marc")
-    assert "dcterms, epub, jsonld, oai_dc" in str(info.value)
+    assert "dcterms, epub, jsonld, marcxml, oai_dc" in str(info.value)
 
 
 def test_resolve_all_and_lists() -> None:
-    assert [e.name for e in resolve("all")] == ["oai_dc", "dcterms", "jsonld", "epub"]
+    assert [e.name for e in resolve("all")] == ["oai_dc", "dcterms", "jsonld", "epub", "marcxml"]
     assert [e.name for e in resolve("epub,oai_dc,epub")] == ["epub", "oai_dc"]
 
 
-@pytest.mark.parametrize("name", ["oai_dc", "dcterms", "jsonld", "epub"])
+@pytest.mark.parametrize("name", ["oai_dc", "dcterms", "jsonld", "epub", "marcxml"])
 def test_exports_are_byte_identical(seed: dict[str, Any], name: str) -> None:
     for record in edge_cases(seed).values():
         first = hashlib.sha256(get(name).export(record)).hexdigest()

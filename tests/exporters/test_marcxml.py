@@ -1,0 +1,74 @@
+"""MARCXML: valid against MARC21slim.xsd, read back by pymarc with no warnings, fields per the LoC crosswalk."""
+
+from __future__ import annotations
+
+import copy
+import io
+import warnings
+from typing import Any
+
+import pytest
+from pymarc.marcxml import parse_xml_to_array
+
+from archivist.exporters.marcxml import EXPORTER, marc_language, write_collection
+from archivist.xmlschema import validation_errors
+from tests.exporters.conftest import edge_cases
+
+CASES = ["seed", "minimal", "no-subjects", "one-section", "empty-sections", "no-sections", "long-title",
+         "rtl-arabic", "cjk-full"]
+
+
+def read_back(data: bytes) -> list[Any]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return parse_xml_to_array(io.BytesIO(data), strict=True)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_valid_against_marc21slim_and_pymarc_reads_it(seed: dict[str, Any], case: str) -> None:
+    record = edge_cases(seed)[case]
+    data = EXPORTER.export(record)
+    assert validation_errors(data, "marcxml") == []
+    (marc,) = read_back(data)
+    assert marc["245"]["a"] == record["title"] and marc["001"].data == record["id"]
+    assert tuple(marc["856"].indicators) == ("4", "0") and marc["856"]["u"] == record["source"]["url"]
+    assert len(str(marc.leader)) == 24 and str(marc.leader)[6:8] == "am" and len(marc["008"].data) == 40
+
+
+def test_schema_check_can_fail(seed: dict[str, Any]) -> None:
+    data = EXPORTER.export(seed).replace(b'ind1="0" ind2="0" tag="245"', b'ind1="00" ind2="0" tag="245"')
+    assert validation_errors(data, "marcxml") != []
+
+
+def test_crosswalk_fields(seed: dict[str, Any]) -> None:
+    record = edge_cases(seed)["cjk-full"]
+    record = copy.deepcopy(record)
+    record["subjects"].append({"term": "Insurgency", "scheme": "fast", "uri": "http://id.worldcat.org/fast/973243"})
+    record["subjects"].append({"term": "rebels", "scheme": "local"})
+    record["coverage"] = {"spatial": ["Peru"], "temporal": ["1980/2015"]}
+    record["description"] = "About it."
+    (marc,) = read_back(EXPORTER.export(record))
+    lcsh = [f for f in marc.get_fields("650") if tuple(f.indicators) == (" ", "0")]
+    assert [(f["a"], f["0"]) for f in lcsh] == [("Terrorism", "http://id.loc.gov/authorities/subjects/sh85133880")]
+    fast = [f for f in marc.get_fields("650") if f.get("2") == "fast"]
+    assert tuple(fast[0].indicators) == (" ", "7") and fast[0]["0"] == "http://id.worldcat.org/fast/973243"
+    assert [f["a"] for f in marc.get_fields("653")] == ["rebels"]
+    assert marc["041"]["a"] == "chi" and marc["546"]["a"].startswith("Language: zh-Hans")
+    assert marc["260"]["c"] == "2015-11-30" and marc["008"].data[6:11] == "s2015"
+    assert marc["520"]["a"] == "About it." and marc["522"]["a"] == "Peru" and marc["513"]["b"] == "1980/2015"
+    assert marc["786"]["o"] == record["source"]["url"] and marc["024"]["2"] == "doi"
+    assert marc["720"]["a"] == "李明" and marc["542"]["d"] == "Example Org"
+    assert any("Retrieved" in f["a"] for f in marc.get_fields("561"))
+
+
+def test_unknown_language_is_not_guessed() -> None:
+    assert marc_language("en") == "eng" and marc_language("pt-BR") == "por"
+    assert marc_language("x-private") is None
+
+
+def test_collection_of_many(seed: dict[str, Any]) -> None:
+    records = list(edge_cases(seed).values())
+    buffer = io.BytesIO()
+    assert write_collection(records, buffer) == len(records)
+    assert validation_errors(buffer.getvalue(), "marcxml") == []
+    assert [m["001"].data for m in read_back(buffer.getvalue())] == [r["id"] for r in records]
