@@ -1,21 +1,35 @@
-"""Export many records: validate each, export it to every asked format, write each file atomically.
+"""Export many records: validate each, export it to every asked format, write atomically, build packages.
 
-A bad record is reported and skipped; the others are still exported.
+Records are read as a stream; one bad record is reported and never stops the batch. With ``jobs`` > 1 the
+exports run in a process pool, and the output is the same whatever the number of jobs. With ``resume`` the
+records whose outputs a previous run completed (and that have not changed) are not exported again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ._atomic import write_atomic
+from ._atomic import atomic_writer, sweep_partials, write_atomic
+from ._errors import ArchivistError, UnknownFormat
+from ._journal import Journal, record_hash
 from ._report import Outcome, validate_paths
 from .exporters import Exporter
+from .exporters import available as available_exporters
+from .exporters import builtin_names
+from .exporters import get as get_exporter
 from .exporters.epub import export_collection
-from .records import Problem
+from .packages import Package, PackageSettings
+from .packages import available as available_packages
+from .packages.bagit import PAYLOAD
+from .records import DuplicateId, Entry, ExportFailed, Problem
 
 
 @dataclass(frozen=True)
@@ -23,6 +37,224 @@ class ExportOutcome(Outcome):
     """One record's result: its problems (then nothing was written) or the files written for it."""
 
     written: tuple[Path, ...] = field(default=())
+    status: str = "exported"
+
+
+@dataclass
+class BatchReport:
+    """Counts for a batch: records read, exported, skipped as already current, failed; files per format."""
+
+    read: int = 0
+    exported: int = 0
+    current: int = 0
+    failed: int = 0
+    per_format: Counter[str] = field(default_factory=Counter)
+    packages: list[Path] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"read": self.read, "exported": self.exported, "already_current": self.current,
+                "failed": self.failed, "per_format": dict(self.per_format),
+                "packages": [str(p) for p in self.packages]}
+
+    def __str__(self) -> str:
+        text = f"{self.read} record{'s' if self.read != 1 else ''} read: {self.exported} exported"
+        if self.current:
+            text += f", {self.current} already current (resumed)"
+        text += f", {self.failed} failed"
+        if self.per_format:
+            text += " (" + ", ".join(f"{k} {v}" for k, v in self.per_format.items()) + ")"
+        return text
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What to export and how: per-record formats and packages by name, process count, resume, dry run."""
+
+    formats: Sequence[str] = ()
+    packages: Sequence[str] = ()
+    jobs: int = 1
+    resume: bool = False
+    dry_run: bool = False
+    check_files: bool = False
+    errors: str | os.PathLike[str] | None = None
+    settings: PackageSettings = field(default_factory=PackageSettings)
+
+
+def split_formats(names: str | Iterable[str]) -> tuple[list[str], list[str]]:
+    """Per-record formats and packages for a comma-separated list (``all`` = every built-in per-record format);
+    UnknownFormat lists every valid name."""
+    parts = names.split(",") if isinstance(names, str) else [p for n in names for p in n.split(",")]
+    formats: list[str] = []
+    packages: list[str] = []
+    exporters, package_classes = available_exporters(), available_packages()
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        for name in builtin_names() if part == "all" else (part,):
+            if name in exporters:
+                formats.append(name) if name not in formats else None
+            elif name in package_classes:
+                packages.append(name) if name not in packages else None
+            else:
+                raise UnknownFormat(name, [*exporters, *package_classes])
+    if not formats and not packages:
+        raise UnknownFormat("", [*exporters, *package_classes])
+    if "bagit" in packages:
+        packages.remove("bagit")
+        packages.append("bagit")
+    return formats, packages
+
+
+def _export_job(record: dict[str, Any], names: Sequence[str], root: str) -> dict[str, tuple[str, str]]:
+    """Export one record to each format and write the files; returns name → (relative path, SHA-256)."""
+    outputs = {}
+    for name in names:
+        exporter = get_exporter(name)
+        data = exporter.export(record)
+        relative = exporter.filename(record)
+        write_atomic(Path(root) / relative, data, durable=False)
+        outputs[name] = (relative, hashlib.sha256(data).hexdigest())
+    return outputs
+
+
+def _safe_job(record: dict[str, Any], names: Sequence[str], root: str) -> dict[str, tuple[str, str]] | str:
+    try:
+        return _export_job(record, names, root)
+    except Exception as exc:  # one record's exporter failure must not stop the batch
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _failure(entry: Entry, problems: Sequence[Problem]) -> dict[str, Any]:
+    return {"id": entry.data.get("id") if isinstance(entry.data, dict) else None, "file": entry.file,
+            "line": entry.line, "errors": [p.to_dict() for p in problems]}
+
+
+def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], options: BatchOptions, *,
+              on_outcome: Callable[[ExportOutcome], None] | None = None, stdin: BinaryIO | None = None) -> BatchReport:
+    """Validate and export every record under ``paths`` into ``out``; ``on_outcome`` sees each record's result.
+
+    Raises SourceError for unreadable paths; every per-record problem is in the report and the errors file."""
+    out = Path(out)
+    root = out / PAYLOAD if "bagit" in options.packages else out
+    report = BatchReport()
+    errors = atomic_writer(options.errors, durable=True) if options.errors else None
+    error_stream = errors.__enter__() if errors else None
+    packages: list[Package] = []
+    journal: Journal | None = None
+    try:
+        if not options.dry_run:
+            root.mkdir(parents=True, exist_ok=True)
+            sweep_partials(root)
+            journal = Journal(out, resume=options.resume)
+            package_classes = available_packages()
+            packages = [package_classes[name](out if name == "bagit" else root, options.settings)
+                        for name in options.packages]
+        for outcome in _pipeline(paths, root, options, journal, stdin):
+            report.read += 1
+            if not outcome.ok:
+                report.failed += 1
+                if error_stream is not None:
+                    error_stream.write((json.dumps(_failure(outcome.entry, outcome.problems), ensure_ascii=False)
+                                        + "\n").encode("utf-8"))
+            elif outcome.status == "current":
+                report.current += 1
+            else:
+                report.exported += 1
+            if outcome.ok and not options.dry_run:
+                exports = {name: path for name, path in zip(options.formats, outcome.written)}
+                for name in exports:
+                    report.per_format[name] += 1
+                base = Path(outcome.entry.file).parent if outcome.entry.file != "-" else None
+                for package in packages:
+                    package.add(outcome.entry.data, exports, base)
+            if on_outcome is not None:
+                on_outcome(outcome)
+        for package in packages:
+            report.packages += package.finish()
+        packages = []
+        if journal is not None:
+            journal.close()
+            if options.resume:
+                journal.compact()
+    except BaseException as exc:
+        for package in packages:
+            package.abort()
+        if journal is not None:
+            journal.close()
+        if errors is not None:
+            errors.__exit__(type(exc), exc, exc.__traceback__)
+            errors = None
+        raise
+    finally:
+        if errors is not None:
+            errors.__exit__(None, None, None)
+    return report
+
+
+def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: BatchOptions, journal: Journal | None,
+              stdin: BinaryIO | None) -> Iterator[ExportOutcome]:
+    """Outcomes in input order; exports run inline or in a bounded process pool."""
+    seen: set[bytes] = set()
+    first_seen: dict[bytes, str] = {}
+    names = list(options.formats)
+    jobs = options.jobs if options.jobs > 0 else (os.cpu_count() or 1)
+    pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 and not options.dry_run else None
+    window: deque[tuple[Outcome, str, Future[Any] | dict[str, Any] | str]] = deque()
+    limit = jobs * 8
+    try:
+        for outcome in validate_paths(paths, check_files=options.check_files, stdin=stdin):
+            if not outcome.ok:
+                window.append((outcome, "", "invalid"))
+            else:
+                record = outcome.entry.data
+                key = hashlib.blake2b(record["id"].encode("utf-8"), digest_size=12).digest()
+                where = f"{outcome.entry.file}" + (f":{outcome.entry.line}" if outcome.entry.line else "")
+                if key in seen:
+                    problem = DuplicateId(f"duplicate record id {record['id']!r}: an earlier record of this batch "
+                                          f"({first_seen.get(key, 'see above')}) has it; this one is skipped so "
+                                          "nothing is overwritten", pointer="/id", file=outcome.entry.file,
+                                          line=outcome.entry.line, record_id=record["id"])
+                    window.append((Outcome(outcome.entry, (problem,)), "", "invalid"))
+                else:
+                    seen.add(key)
+                    if len(first_seen) < 10_000:
+                        first_seen[key] = where
+                    digest = record_hash(record)
+                    done = journal.current(record["id"], digest, names, root) if journal and options.resume else None
+                    if options.dry_run:
+                        window.append((outcome, digest, "dry-run"))
+                    elif done is not None:
+                        window.append((outcome, digest, {"current": done}))
+                    elif pool is not None:
+                        window.append((outcome, digest, pool.submit(_safe_job, record, names, str(root))))
+                    else:
+                        window.append((outcome, digest, _safe_job(record, names, str(root))))
+            while len(window) > limit or (window and not isinstance(window[0][2], Future)):
+                yield _settle(window.popleft(), names, root, journal)
+        while window:
+            yield _settle(window.popleft(), names, root, journal)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _settle(item: tuple[Outcome, str, Any], names: list[str], root: Path, journal: Journal | None) -> ExportOutcome:
+    outcome, digest, result = item
+    if isinstance(result, Future):
+        result = result.result()
+    if result == "invalid":
+        return ExportOutcome(outcome.entry, outcome.problems, status="failed")
+    if result == "dry-run":
+        return ExportOutcome(outcome.entry, (), status="checked")
+    if isinstance(result, str):
+        problem = ExportFailed(f"export failed: {result}", file=outcome.entry.file, line=outcome.entry.line,
+                               record_id=outcome.entry.record_id)
+        return ExportOutcome(outcome.entry, (problem,), status="failed")
+    if "current" in result:
+        return ExportOutcome(outcome.entry, (), tuple(result["current"][n] for n in names), status="current")
+    if journal is not None:
+        journal.add(outcome.entry.data["id"], digest, result)
+    return ExportOutcome(outcome.entry, (), tuple(root / result[n][0] for n in names))
 
 
 def export_record(record: dict[str, Any], exporters: Sequence[Exporter], out_dir: str | os.PathLike[str]) -> tuple[Path, ...]:
@@ -37,10 +269,11 @@ def export_record(record: dict[str, Any], exporters: Sequence[Exporter], out_dir
 
 def export_paths(paths: Iterable[str | os.PathLike[str]], exporters: Sequence[Exporter], out_dir: str | os.PathLike[str],
                  *, check_files: bool = False, stdin: BinaryIO | None = None) -> Iterator[ExportOutcome]:
-    """Validate and export every record under ``paths``; yield one outcome per record, bad ones included."""
+    """Validate and export every record under ``paths``, one outcome per record, bad ones included (no journal,
+    no packages: :func:`run_batch` is the full engine)."""
     for outcome in validate_paths(paths, check_files=check_files, stdin=stdin):
         if not outcome.ok:
-            yield ExportOutcome(outcome.entry, outcome.problems)
+            yield ExportOutcome(outcome.entry, outcome.problems, status="failed")
             continue
         assert outcome.entry.data is not None
         yield ExportOutcome(outcome.entry, (), export_record(outcome.entry.data, exporters, out_dir))
@@ -57,4 +290,5 @@ def export_collection_file(records: Sequence[dict[str, Any]], title: str, target
     return Path(target)
 
 
-__all__ = ["ExportOutcome", "Problem", "export_collection_file", "export_paths", "export_record", "valid_records"]
+__all__ = ["ArchivistError", "BatchOptions", "BatchReport", "ExportOutcome", "Problem", "export_collection_file",
+           "export_paths", "export_record", "run_batch", "split_formats", "valid_records"]

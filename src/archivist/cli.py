@@ -15,10 +15,12 @@ from . import __version__
 from . import exporters as registry
 from ._errors import ArchivistError, SourceError, UnknownFormat
 from ._report import Summary, validate_paths
-from .batch import export_collection_file, export_paths, valid_records
+from ._progress import progress_reporter
+from .batch import BatchOptions, ExportOutcome, export_collection_file, run_batch, split_formats, valid_records
 from . import ingest as lib
 from ._atomic import write_atomic
 from .ingest import ChromeRule, Facts
+from .packages import PackageSettings
 from .records import Problem, schema_text
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -118,39 +120,66 @@ def _exporters(to: str) -> list[registry.Exporter]:
 @app.command()
 def export(
     paths: Annotated[list[str], typer.Argument(help="Record files (*.json, *.jsonl), directories, or - for stdin.")],
-    to: Annotated[str, typer.Option("--to", "-t", help="Formats, comma-separated: oai_dc, dcterms, jsonld, epub, or all.")] = "all",
+    to: Annotated[str, typer.Option("--to", "-t", help="Comma-separated formats (oai_dc, dcterms, jsonld, epub, marcxml, or all) and packages (oai-static, dspace-saf, bagit).")] = "all",
     out: Annotated[str, typer.Option("--out", "-o", help="Output directory, or - to write one record's one format to stdout.")] = "exports",
     collection: Annotated[Optional[str], typer.Option("--collection", help="Write all records as one EPUB with this title.")] = None,
     check_files: Annotated[bool, typer.Option("--check-files/--no-check-files",
                                               help="Also check listed files' size and SHA-256 before exporting.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0 = one per core). Output is the same for any number.")] = 1,
+    resume: Annotated[bool, typer.Option("--resume", help="Skip records whose outputs a previous run completed and that are unchanged.")] = False,
+    errors: Annotated[Optional[Path], typer.Option("--errors", help="Write every failure here as JSON Lines (id, file, line, errors with pointers).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and report; write no exports.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no per-record messages; the summary only.")] = False,
+    base_url: Annotated[str, typer.Option("--base-url", help="OAI-PMH base URL named in oai-static.")] = PackageSettings.base_url,
+    repository_id: Annotated[str, typer.Option("--repository-id", help="OAI repository identifier (a domain name) for oai:<id>:<record> identifiers.")] = PackageSettings.repository_id,
+    dspace_collection: Annotated[Optional[str], typer.Option("--dspace-collection", help="Collection handle written to each DSpace item's collections file.")] = None,
+    source_organization: Annotated[Optional[str], typer.Option("--source-organization", help="BagIt Source-Organization.")] = None,
+    external_identifier: Annotated[Optional[str], typer.Option("--external-identifier", help="BagIt External-Identifier.")] = None,
 ) -> None:
-    """Validate records and export each valid one to the chosen formats, one file per record per format.
+    """Validate records and export each valid one to the chosen formats and packages.
 
-    Files are named from the record id and written atomically. Invalid records are reported (as
-    ``validate`` would) and skipped; the others are still exported. Exit 0 when every record was
-    exported, 1 when any was invalid, 2 for usage or I/O errors.
+    Per-record files are named from the record id and written atomically; packages gather every record.
+    An invalid record is reported (as ``validate`` would) and skipped; the others are still exported.
+    With bagit, the output directory becomes a bag and everything else goes under its data/ folder.
+    Exit 0 when every record was exported, 1 when any failed, 2 for usage or I/O errors.
     """
-    exporters = _exporters(to)
-    console = _out()
-    summary = Summary()
+    if collection is not None or out == "-":
+        exporters = _exporters(to)
+        summary = Summary()
+        try:
+            if collection is not None:
+                _export_collection(paths, exporters, out, collection, check_files, summary, _out())
+            else:
+                _export_stdout(paths, exporters, check_files, summary)
+        except (ArchivistError, OSError) as exc:
+            raise _fail(str(exc)) from None
+        raise typer.Exit(EXIT_INVALID if summary.invalid else EXIT_OK)
     try:
-        if collection is not None:
-            _export_collection(paths, exporters, out, collection, check_files, summary, console)
-        elif out == "-":
-            _export_stdout(paths, exporters, check_files, summary)
-        else:
-            for outcome in export_paths(paths, exporters, out, check_files=check_files):
-                summary.add(outcome)
-                _print_problems(console, outcome.problems)
-    except SourceError as exc:
-        raise _fail(str(exc)) from None
+        formats, packages = split_formats(to)
+    except UnknownFormat as exc:
+        raise typer.BadParameter(str(exc), param_hint="--to") from None
+    settings = PackageSettings(base_url=base_url, repository_id=repository_id, dspace_collection=dspace_collection,
+                               source_organization=source_organization, external_identifier=external_identifier)
+    options = BatchOptions(formats=formats, packages=packages, jobs=jobs, resume=resume, dry_run=dry_run,
+                           check_files=check_files, errors=errors, settings=settings)
+    console = _out()
+    try:
+        with progress_reporter(paths, enabled=not quiet) as advance:
+            def seen(outcome: ExportOutcome) -> None:
+                advance()
+                if not quiet:
+                    _print_problems(console, outcome.problems)
+            report = run_batch(paths, out, options, on_outcome=seen)
     except (ArchivistError, OSError) as exc:
         raise _fail(str(exc)) from None
-    if out != "-":
-        style = "green" if not summary.invalid else "red"
-        console.print(f"[{style}]{summary}; exported {summary.valid} record{'s' if summary.valid != 1 else ''} "
-                      f"to {', '.join(e.name for e in exporters)} in {out}[/]", markup=True)
-    raise typer.Exit(EXIT_INVALID if summary.invalid else EXIT_OK)
+    style = "green" if not report.failed else "red"
+    where = "checked (dry run, nothing written)" if dry_run else f"in {out}"
+    console.print(f"[{style}]{report} {where}[/]", markup=True)
+    for path in report.packages:
+        console.print(f"wrote {path}", markup=False)
+    if errors is not None and report.failed:
+        console.print(f"failures listed in {errors}", markup=False)
+    raise typer.Exit(EXIT_INVALID if report.failed else EXIT_OK)
 
 
 def _export_stdout(paths: list[str], exporters: list[registry.Exporter], check_files: bool, summary: Summary) -> None:

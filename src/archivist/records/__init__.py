@@ -3,7 +3,9 @@
 from ._load import Entry, check_sources, load_record, parse_record_text, read_records, record_files
 from ._messages import json_pointer
 from ._problems import (
+    DuplicateId,
     EmptyInput,
+    ExportFailed,
     FileProblem,
     MalformedJSON,
     Problem,
@@ -15,8 +17,10 @@ from ._validate import check_entry, is_valid, iter_errors, iter_file_problems, s
 
 __all__ = [
     "SCHEMA_VERSION",
+    "DuplicateId",
     "EmptyInput",
     "Entry",
+    "ExportFailed",
     "FileProblem",
     "MalformedJSON",
     "Problem",

@@ -85,3 +85,17 @@ class FileProblem(Problem):
     expected: str | None = None
     found: str | None = None
     kind: str = field(default="fixity", init=False)
+
+
+@dataclass(frozen=True)
+class DuplicateId(Problem):
+    """A record whose id an earlier record of the same batch already has; it is skipped, never overwritten."""
+
+    kind: str = field(default="duplicate-id", init=False)
+
+
+@dataclass(frozen=True)
+class ExportFailed(Problem):
+    """A valid record that an exporter could not export."""
+
+    kind: str = field(default="export", init=False)

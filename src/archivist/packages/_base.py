@@ -1,0 +1,69 @@
+"""The interface of catalog packages: writers that gather many records into one deliverable."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, ClassVar
+
+Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PackageSettings:
+    """What a package needs to know that records do not say; None means unknown (then it is left out)."""
+
+    base_url: str = "http://localhost:8080/oai"
+    repository_id: str = "archivist.invalid"
+    dspace_collection: str | None = None
+    source_organization: str | None = None
+    external_identifier: str | None = None
+
+
+class Package(ABC):
+    """A writer for one package format. Use it as a context manager: ``finish()`` runs on success, ``abort()``
+    (which removes partial output) on error, so nothing half written is left under its final name."""
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+
+    def __init__(self, root: Path, settings: PackageSettings) -> None:
+        self.root = Path(root)
+        self.settings = settings
+
+    @abstractmethod
+    def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
+        """Add a valid record; ``exports`` are its per-record files already written, ``base`` the directory its
+        ``files`` paths are relative to (None when unknown, e.g. stdin)."""
+
+    @abstractmethod
+    def finish(self) -> list[Path]:
+        """Complete the package and return the paths it wrote."""
+
+    @abstractmethod
+    def abort(self) -> None:
+        """Remove partial output."""
+
+    def __enter__(self) -> Package:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        if kind is None:
+            self.finish()
+        else:
+            self.abort()
+
+
+def original_files(record: Record, base: Path | None) -> list[tuple[dict[str, Any], Path]]:
+    """The record's listed files that exist on disk, with their paths resolved against ``base``."""
+    if base is None:
+        return []
+    found = []
+    for entry in record.get("files", []):
+        path = base / entry["path"]
+        if path.is_file():
+            found.append((entry, path))
+    return found

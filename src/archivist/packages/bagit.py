@@ -1,0 +1,106 @@
+"""``bagit``: make the output directory a BagIt 1.0 bag (RFC 8493) of the exports, packages and originals.
+
+Everything the run writes goes under ``data/``; each record's JSON and its listed original files are copied to
+``data/records/<id>/``, where the record's relative ``files`` paths still resolve (so ``archivist validate
+--check-files data/records`` works inside the bag). Nothing is moved: inputs stay where they are. The tag files are
+written last, so an interrupted run leaves no ``bagit.txt`` and is plainly not a finished bag.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .. import __version__
+from .._atomic import write_atomic
+from ._base import Package, PackageSettings, Record, original_files
+
+ALGORITHMS = ("sha256", "sha512")
+PAYLOAD = "data"
+
+
+def bagging_date() -> str:
+    """Today's UTC date, or the date of SOURCE_DATE_EPOCH when set (for reproducible bags)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch) if epoch else time.time(), tz=timezone.utc)
+    return moment.strftime("%Y-%m-%d")
+
+
+def _encode(path: str) -> str:
+    return path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _digests(path: Path) -> tuple[dict[str, str], int]:
+    hashes = {name: hashlib.new(name) for name in ALGORITHMS}
+    size = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            size += len(chunk)
+            for h in hashes.values():
+                h.update(chunk)
+    return {name: h.hexdigest() for name, h in hashes.items()}, size
+
+
+def write_tag_files(root: Path, settings: PackageSettings) -> list[Path]:
+    """Write the manifests, bagit.txt, bag-info.txt and tag manifests for the payload under ``root/data``."""
+    entries: list[tuple[str, dict[str, str]]] = []
+    total = count = 0
+    payload = root / PAYLOAD
+    for directory, dirs, files in os.walk(payload):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(directory) / name
+            digests, size = _digests(path)
+            entries.append((path.relative_to(root).as_posix(), digests))
+            total += size
+            count += 1
+    entries.sort()
+    written = []
+    for algorithm in ALGORITHMS:
+        lines = "".join(f"{d[algorithm]}  {_encode(p)}\n" for p, d in entries)
+        write_atomic(root / f"manifest-{algorithm}.txt", lines.encode("utf-8"))
+        written.append(root / f"manifest-{algorithm}.txt")
+    info = []
+    if settings.source_organization:
+        info.append(("Source-Organization", settings.source_organization))
+    if settings.external_identifier:
+        info.append(("External-Identifier", settings.external_identifier))
+    info += [("Bagging-Date", bagging_date()), ("Payload-Oxum", f"{total}.{count}"),
+             ("Bag-Software-Agent", f"archivist {__version__}")]
+    write_atomic(root / "bag-info.txt", "".join(f"{k}: {' '.join(v.split())}\n" for k, v in info).encode("utf-8"))
+    tags = ["bag-info.txt"] + [f"manifest-{a}.txt" for a in ALGORITHMS]
+    for algorithm in ALGORITHMS:
+        lines = "".join(f"{_digests(root / t)[0][algorithm]}  {t}\n" for t in sorted(tags + ["bagit.txt"])
+                        if t != "bagit.txt" or (root / "bagit.txt").exists())
+        write_atomic(root / f"tagmanifest-{algorithm}.txt", lines.encode("utf-8"))
+    written += [root / "bag-info.txt"] + [root / f"tagmanifest-{a}.txt" for a in ALGORITHMS]
+    return written
+
+
+class Bagit(Package):
+    name = "bagit"
+    description = "make the output directory a BagIt 1.0 bag (sha256 and sha512 manifests)"
+
+    def __init__(self, root: Path, settings: PackageSettings) -> None:
+        super().__init__(root, settings)
+        (self.root / "bagit.txt").unlink(missing_ok=True)
+
+    def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
+        payload = self.root / PAYLOAD
+        data = (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        folder = payload / "records" / record["id"]
+        for entry, path in original_files(record, base):
+            write_atomic(folder / entry["path"], path.read_bytes())
+        write_atomic(folder / f"{record['id']}.json", data)
+
+    def finish(self) -> list[Path]:
+        write_atomic(self.root / "bagit.txt", b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")
+        return write_tag_files(self.root, self.settings) + [self.root / "bagit.txt"]
+
+    def abort(self) -> None:
+        """The payload stays (a re-run with --resume reuses it); without bagit.txt it is not taken for a bag."""

@@ -1,0 +1,130 @@
+"""``dspace-saf``: a DSpace Simple Archive Format directory (``dspace-saf/``) and its zip (``dspace-saf.zip``).
+
+One item directory per record (named by the record id) with ``dublin_core.xml`` (the fields of DSpace's
+default ``dc`` registry), ``metadata_dcterms.xml`` (qualified terms with no ``dc`` field there: subject URIs,
+provenance, other dates, rights holder…), the EPUB and the original captures as bitstreams listed in
+``contents``, and ``collections`` when a collection handle is given.
+"""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+from lxml import etree
+
+from ..exporters import get as get_exporter
+from ..exporters._dc import Statement, statements
+from ._base import Package, PackageSettings, Record, original_files
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_DC_FIELDS = {
+    "title": ("title", None), "alternative": ("title", "alternative"), "creator": ("contributor", "author"),
+    "contributor": ("contributor", None), "abstract": ("description", "abstract"),
+    "tableOfContents": ("description", "tableofcontents"), "publisher": ("publisher", None),
+    "created": ("date", "created"), "issued": ("date", "issued"), "type": ("type", None),
+    "format": ("format", "mimetype"), "extent": ("format", "extent"), "language": ("language", "iso"),
+    "isPartOf": ("relation", "ispartof"), "hasPart": ("relation", "haspart"), "isVersionOf": ("relation", "isversionof"),
+    "hasVersion": ("relation", "hasversion"), "isReferencedBy": ("relation", "isreferencedby"),
+    "requires": ("relation", "requires"), "replaces": ("relation", "replaces"), "isReplacedBy": ("relation", "isreplacedby"),
+    "isFormatOf": ("relation", "isformatof"), "spatial": ("coverage", "spatial"), "temporal": ("coverage", "temporal"),
+}
+
+
+def _split(record: Record) -> tuple[list[tuple[str, str | None, Statement]], list[Statement]]:
+    dc: list[tuple[str, str | None, Statement]] = []
+    dcterms: list[Statement] = []
+    for item in statements(record, qualified=True):
+        if item.name == "subject":
+            if item.xsi_type == "dcterms:URI":
+                dcterms.append(item)
+            else:
+                dc.append(("subject", "lcsh" if item.xsi_type == "dcterms:LCSH" else None, item))
+        elif item.name in ("identifier", "source", "rights"):
+            qualifier = "uri" if item.xsi_type == "dcterms:URI" else None
+            dc.append((item.name, qualifier, item))
+        elif item.name in _DC_FIELDS:
+            element, qualifier = _DC_FIELDS[item.name]
+            dc.append((element, qualifier, item))
+        else:
+            dcterms.append(item)
+    return dc, dcterms
+
+
+def _document(schema: str, values: Iterator[tuple[str, str | None, Statement]]) -> bytes:
+    root = etree.Element("dublin_core", schema=schema)
+    for element, qualifier, item in values:
+        value = etree.SubElement(root, "dcvalue", element=element, qualifier=qualifier or "none")
+        if item.lang:
+            value.set("language", item.lang)
+        value.text = item.value
+    etree.indent(root, space="  ")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="UTF-8") + b"\n"
+
+
+def item_files(record: Record, exports: Mapping[str, Path], base: Path | None) -> dict[str, bytes]:
+    """The files of one SAF item directory, by name."""
+    dc, dcterms = _split(record)
+    files = {"dublin_core.xml": _document("dc", iter(dc)),
+             "metadata_dcterms.xml": _document("dcterms", ((s.name, None, s) for s in dcterms))}
+    epub_name = f"{record['id']}.epub"
+    epub = exports["epub"].read_bytes() if "epub" in exports else get_exporter("epub").export(record)
+    bitstreams = [(epub_name, epub, f"EPUB 3 edition of {record['id']}")]
+    taken = {"dublin_core.xml", "metadata_dcterms.xml", "contents", "collections", "handle", epub_name}
+    for entry, path in original_files(record, base):
+        name = Path(entry["path"]).name
+        while name in taken:
+            name = f"original-{name}"
+        taken.add(name)
+        bitstreams.append((name, path.read_bytes(), f"original capture ({entry['media_type']})"))
+    lines = []
+    for name, data, description in bitstreams:
+        files[name] = data
+        lines.append(f"{name}\tbundle:ORIGINAL\tdescription:{' '.join(description.split())}")
+    files["contents"] = ("\n".join(lines) + "\n").encode("utf-8")
+    return files
+
+
+class DspaceSaf(Package):
+    name = "dspace-saf"
+    description = "DSpace Simple Archive Format: one item directory per record, plus a zip of the archive"
+
+    def __init__(self, root: Path, settings: PackageSettings) -> None:
+        super().__init__(root, settings)
+        self.final = self.root / "dspace-saf"
+        self.work = self.root / ".dspace-saf.part"
+        self.zip_final = self.root / "dspace-saf.zip"
+        self.zip_work = self.root / ".dspace-saf.zip.part"
+        shutil.rmtree(self.work, ignore_errors=True)
+        self.work.mkdir(parents=True)
+        self._zip = zipfile.ZipFile(self.zip_work, "w", compression=zipfile.ZIP_DEFLATED)
+
+    def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
+        files = item_files(record, exports, base)
+        if self.settings.dspace_collection:
+            files["collections"] = self.settings.dspace_collection.encode("utf-8")
+        item = self.work / record["id"]
+        item.mkdir()
+        for name in sorted(files):
+            (item / name).write_bytes(files[name])
+            info = zipfile.ZipInfo(f"{record['id']}/{name}", ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            self._zip.writestr(info, files[name])
+
+    def finish(self) -> list[Path]:
+        self._zip.close()
+        shutil.rmtree(self.final, ignore_errors=True)
+        self.work.rename(self.final)
+        self.zip_work.replace(self.zip_final)
+        return [self.final, self.zip_final]
+
+    def abort(self) -> None:
+        self._zip.close()
+        shutil.rmtree(self.work, ignore_errors=True)
+        self.zip_work.unlink(missing_ok=True)
+
+
+__all__ = ["DspaceSaf", "item_files"]

@@ -1,0 +1,85 @@
+"""``oai-static``: every record as one OAI-PMH ListRecords response of oai_dc records (``oai-static.xml``).
+
+The file is valid against the official OAI-PMH.xsd and oai_dc.xsd. Its responseDate is the latest record
+datestamp, not the clock, so the same records give the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from lxml import etree
+
+from .._atomic import atomic_writer
+from ..exporters.oai_dc import element as oai_dc_element
+from ._base import Package, PackageSettings, Record
+from ._oai import OAI, OAI_SCHEMA_LOCATION, datestamp, oai_identifier, subject_sets
+
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+
+def header(record: Record, repository_id: str) -> etree._Element:
+    """The OAI-PMH ``header`` of a record: identifier, datestamp and its subject sets."""
+    head = etree.Element(f"{{{OAI}}}header", nsmap={None: OAI})
+    etree.SubElement(head, f"{{{OAI}}}identifier").text = oai_identifier(record, repository_id)
+    etree.SubElement(head, f"{{{OAI}}}datestamp").text = datestamp(record)
+    for spec, _ in subject_sets(record):
+        etree.SubElement(head, f"{{{OAI}}}setSpec").text = spec
+    return head
+
+
+class OaiStatic(Package):
+    name = "oai-static"
+    description = "one OAI-PMH ListRecords response (oai_dc) holding every record"
+
+    def __init__(self, root: Path, settings: PackageSettings) -> None:
+        super().__init__(root, settings)
+        self.target = self.root / "oai-static.xml"
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd, self._body_path = tempfile.mkstemp(prefix=".oai-static.", suffix=".body.part", dir=self.root)
+        self._body = os.fdopen(fd, "wb")
+        self._latest = ""
+        self._count = 0
+
+    def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
+        item = etree.Element(f"{{{OAI}}}record", nsmap={None: OAI})
+        item.append(header(record, self.settings.repository_id))
+        metadata = etree.SubElement(item, f"{{{OAI}}}metadata")
+        metadata.append(oai_dc_element(record))
+        etree.indent(item, space="  ", level=2)
+        self._body.write(b"    " + etree.tostring(item, encoding="UTF-8") + b"\n")
+        self._latest = max(self._latest, datestamp(record))
+        self._count += 1
+
+    def finish(self) -> list[Path]:
+        self._body.close()
+        try:
+            with atomic_writer(self.target) as out:
+                out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
+                out.write(f'<OAI-PMH xmlns="{OAI}" xmlns:xsi="{XSI}" xsi:schemaLocation="{OAI_SCHEMA_LOCATION}">\n'
+                          .encode())
+                out.write(f"  <responseDate>{self._latest or '1970-01-01T00:00:00Z'}</responseDate>\n".encode())
+                request = etree.Element(f"{{{OAI}}}request", nsmap={None: OAI}, verb="ListRecords",
+                                        metadataPrefix="oai_dc")
+                request.text = self.settings.base_url
+                out.write(b"  " + etree.tostring(request, encoding="UTF-8") + b"\n")
+                if self._count:
+                    out.write(b"  <ListRecords>\n")
+                    with open(self._body_path, "rb") as body:
+                        shutil.copyfileobj(body, out)
+                    out.write(b"  </ListRecords>\n")
+                else:
+                    out.write(b'  <error code="noRecordsMatch">No valid records were exported.</error>\n')
+                out.write(b"</OAI-PMH>\n")
+        finally:
+            os.unlink(self._body_path)
+        return [self.target]
+
+    def abort(self) -> None:
+        self._body.close()
+        if os.path.exists(self._body_path):
+            os.unlink(self._body_path)
