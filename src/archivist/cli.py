@@ -21,6 +21,7 @@ from . import ingest as lib
 from ._atomic import write_atomic
 from .ingest import ChromeRule, Facts
 from .packages import PackageSettings
+from .packages import available as available_packages
 from .records import Problem, schema_text
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -299,10 +300,12 @@ def _ingest_one_file(capture: Path, facts: Facts, rules: tuple[ChromeRule, ...],
 
 @app.command()
 def formats() -> None:
-    """List the export formats in the registry with their file extensions and media types."""
+    """List the per-record export formats (extension, media type) and the catalog packages."""
     out = _out()
     for name, exporter in registry.available().items():
         out.print(f"{name:<12} {exporter.extension:<14} {exporter.media_type:<24} {exporter.description}", markup=False)
+    for name, package in available_packages().items():
+        out.print(f"{name:<12} {'(package)':<14} {'':<24} {package.description}", markup=False)
 
 
 @app.command()

@@ -1,0 +1,141 @@
+"""The batch engine: every failure reported with its place, same output for any --jobs, resume after kill -9."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from archivist.batch import BatchOptions, run_batch
+from archivist.cli import app
+from archivist.exporters import Exporter, register
+from archivist.exporters import _registry as registry_table
+
+runner = CliRunner()
+
+
+def make_batch(path: Path, seed: dict[str, Any], count: int) -> Path:
+    with open(path, "w", encoding="utf-8") as handle:
+        for n in range(count):
+            handle.write(json.dumps(dict(seed, id=f"r{n:05d}", title=f"{seed['title']} {n}"), ensure_ascii=False) + "\n")
+    return path
+
+
+def tree(directory: Path) -> dict[str, str]:
+    return {p.relative_to(directory).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(directory.rglob("*")) if p.is_file() and not p.name.startswith(".archivist-journal")}
+
+
+def test_every_failure_is_reported_with_its_place_and_the_rest_exported(tmp_path: Path, seed: dict[str, Any]) -> None:
+    batch = tmp_path / "batch.jsonl"
+    lines = [json.dumps(dict(seed, id="good-1")),
+             json.dumps(dict(seed, id="bad-1", language=7, title="")),
+             "{not json",
+             json.dumps(dict(seed, id="good-1", title="same id again")),
+             json.dumps(dict(seed, id="good-2"))]
+    batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    errors = tmp_path / "errors.jsonl"
+    result = runner.invoke(app, ["export", str(batch), "--to", "oai_dc", "--out", str(tmp_path / "out"),
+                                 "--errors", str(errors)])
+    assert result.exit_code == 1
+    assert "5 records read: 2 exported, 3 failed" in " ".join(result.output.split())
+    failures = [json.loads(line) for line in errors.read_text(encoding="utf-8").splitlines()]
+    assert [(f["id"], f["line"]) for f in failures] == [("bad-1", 2), (None, 3), ("good-1", 4)]
+    assert {e["pointer"] for e in failures[0]["errors"]} == {"/language", "/title"}
+    assert failures[1]["errors"][0]["kind"] == "json" and failures[2]["errors"][0]["kind"] == "duplicate-id"
+    assert all(f["file"] == str(batch) for f in failures)
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.xml")) == ["good-1.oai_dc.xml", "good-2.oai_dc.xml"]
+    first = (tmp_path / "out" / "good-1.oai_dc.xml").read_text(encoding="utf-8")
+    assert "same id again" not in first
+
+
+def test_output_is_the_same_for_any_number_of_jobs(tmp_path: Path, seed: dict[str, Any]) -> None:
+    batch = make_batch(tmp_path / "b.jsonl", seed, 40)
+    for jobs in (1, 2, 0):
+        result = runner.invoke(app, ["export", str(batch), "--to", "all,oai-static,dspace-saf", "--jobs", str(jobs),
+                                     "--out", str(tmp_path / f"out{jobs}"), "--quiet"])
+        assert result.exit_code == 0, result.output
+    assert tree(tmp_path / "out1") == tree(tmp_path / "out2") == tree(tmp_path / "out0")
+    assert len(tree(tmp_path / "out1")) > 40 * 5
+
+
+def test_dry_run_writes_nothing(tmp_path: Path, seed: dict[str, Any]) -> None:
+    batch = make_batch(tmp_path / "b.jsonl", seed, 3)
+    result = runner.invoke(app, ["export", str(batch), "--dry-run", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0 and "3 records read" in result.output and "dry run" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_resume_skips_current_records_and_redoes_changed_ones(tmp_path: Path, seed: dict[str, Any]) -> None:
+    batch = make_batch(tmp_path / "b.jsonl", seed, 6)
+    out = tmp_path / "out"
+    options = BatchOptions(formats=["oai_dc", "jsonld"], resume=True)
+    assert run_batch([batch], out, options).exported == 6
+    again = run_batch([batch], out, options)
+    assert (again.exported, again.current) == (0, 6)
+    lines = batch.read_text(encoding="utf-8").splitlines()
+    lines[2] = json.dumps(dict(json.loads(lines[2]), title="Changed"))
+    batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (out / "r00004.jsonld").write_text("tampered", encoding="utf-8")
+    third = run_batch([batch], out, options)
+    assert (third.exported, third.current) == (2, 4)
+    assert "Changed" in (out / "r00002.oai_dc.xml").read_text(encoding="utf-8")
+    assert json.loads((out / "r00004.jsonld").read_text(encoding="utf-8"))["identifier"]
+
+
+def test_an_exporter_crash_fails_that_record_only(tmp_path: Path, seed: dict[str, Any]) -> None:
+    def explode(record: dict[str, Any]) -> bytes:
+        if record["id"] == "r00001":
+            raise RuntimeError("boom")
+        return b"ok"
+    register(Exporter("explosive", ".x", "text/plain", "test", explode))
+    try:
+        report = run_batch([make_batch(tmp_path / "b.jsonl", seed, 3)], tmp_path / "out",
+                           BatchOptions(formats=["explosive"], errors=tmp_path / "e.jsonl"))
+    finally:
+        registry_table.pop("explosive")
+    assert (report.exported, report.failed) == (2, 1)
+    (failure,) = [json.loads(x) for x in (tmp_path / "e.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert failure["id"] == "r00001" and "boom" in failure["errors"][0]["message"]
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.x")) == ["r00000.x", "r00002.x"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_resume_after_kill_9(tmp_path: Path, seed: dict[str, Any]) -> None:
+    batch = make_batch(tmp_path / "b.jsonl", seed, 300)
+    out = tmp_path / "out"
+    args = [sys.executable, "-m", "archivist", "export", str(batch), "--to", "epub,oai_dc,marcxml", "--out", str(out),
+            "--quiet"]
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    journal = out / ".archivist-journal.jsonl"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if journal.exists() and journal.read_bytes().count(b"\n") >= 40:
+            break
+        time.sleep(0.01)
+    assert process.poll() is None, "the batch finished before it could be killed: make it bigger"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    done_before = journal.read_bytes().count(b"\n")
+    assert 40 <= done_before < 300
+    result = subprocess.run(args + ["--resume"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr + result.stdout
+    summary = " ".join(result.stdout.split())
+    assert "300 records read" in summary and "already current (resumed)" in summary
+    current = int(summary.split(" already current")[0].rsplit(" ", 1)[-1])
+    assert current >= done_before
+    assert not [p for p in out.iterdir() if p.name.endswith(".part")]
+    clean = tmp_path / "clean"
+    subprocess.run(args[:-3] + ["--out", str(clean), "--quiet"], check=True, capture_output=True)
+    assert tree(out) == tree(clean) and len(tree(out)) == 900
+    entries = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
+    assert len(entries) == len({e["id"] for e in entries}) == 300
