@@ -20,6 +20,7 @@ from .batch import BatchOptions, ExportOutcome, export_collection_file, run_batc
 from . import ingest as lib
 from ._atomic import write_atomic
 from .ingest import ChromeRule, Facts
+from .oaipmh import RecordIndex, Repository, default_index_path, make_server
 from .packages import PackageSettings
 from .packages import available as available_packages
 from .records import Problem, schema_text
@@ -296,6 +297,47 @@ def _ingest_one_file(capture: Path, facts: Facts, rules: tuple[ChromeRule, ...],
         write_atomic(output, lib.record_bytes(record))
         console.print(f"wrote {output}", markup=False)
     raise typer.Exit(EXIT_OK)
+
+
+@app.command()
+def serve(
+    paths: Annotated[list[str], typer.Argument(help="Record files (*.json, *.jsonl) or directories to serve.")],
+    port: Annotated[int, typer.Option("--port", "-p", help="TCP port.")] = 8080,
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    base_url: Annotated[Optional[str], typer.Option("--base-url", help="Public base URL (default http://HOST:PORT/oai).")] = None,
+    name: Annotated[str, typer.Option("--name", help="repositoryName in Identify.")] = Repository.name,
+    admin_email: Annotated[str, typer.Option("--admin-email", help="adminEmail in Identify (set it: the default is a placeholder).")] = Repository.admin_email,
+    repository_id: Annotated[str, typer.Option("--repository-id", help="Repository identifier (a domain name) in oai:<id>:<record>.")] = Repository.repository_id,
+    page_size: Annotated[int, typer.Option("--page-size", min=1, help="Records per response before a resumptionToken.")] = Repository.page_size,
+    index: Annotated[Optional[Path], typer.Option("--index", help="SQLite index file (default: .archivist-oai.sqlite beside the records).")] = None,
+) -> None:
+    """Serve records as an OAI-PMH 2.0 data provider (oai_dc, dcterms, marcxml; sets from subjects).
+
+    The SQLite index is built on first run and rebuilt when the record files change. Invalid records are
+    reported and left out.
+    """
+    try:
+        database = index or default_index_path(paths)
+        record_index = RecordIndex(paths, database)
+    except (ArchivistError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    console = _err()
+    _print_problems(console, record_index.problems)
+    repository = Repository(name=name, base_url=base_url or "", admin_email=admin_email,
+                            repository_id=repository_id, page_size=page_size)
+    try:
+        server = make_server(record_index, repository, host, port)
+    except OSError as exc:
+        raise _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    url = server.provider.repo.base_url  # type: ignore[attr-defined]
+    console.print(f"OAI-PMH at {url} (index {database}); Ctrl-C stops", markup=False)
+    try:
+        server.serve_forever(poll_interval=0.1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        record_index.close()
 
 
 @app.command()
