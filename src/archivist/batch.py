@@ -29,7 +29,7 @@ from .exporters.epub import export_collection
 from .packages import Package, PackageSettings
 from .packages import available as available_packages
 from .packages.bagit import PAYLOAD
-from .records import DuplicateId, Entry, ExportFailed, Problem
+from .records import DuplicateId, Entry, ExportFailed, Problem, check_entry, read_records
 
 
 @dataclass(frozen=True)
@@ -117,11 +117,18 @@ def _export_job(record: dict[str, Any], names: Sequence[str], root: str) -> dict
     return outputs
 
 
-def _safe_job(record: dict[str, Any], names: Sequence[str], root: str) -> dict[str, tuple[str, str]] | str:
+def _record_job(entry: Entry, names: Sequence[str], root: str, check_files: bool, dry_run: bool) -> tuple[Any, ...]:
+    """Validate one record and, when valid, export it: ("invalid", problems), ("checked",),
+    ("exported", record hash, outputs) or ("crashed", message). Runs in a worker process when jobs > 1."""
+    problems = check_entry(entry, check_files=check_files)
+    if problems:
+        return ("invalid", tuple(problems))
+    if dry_run:
+        return ("checked",)
     try:
-        return _export_job(record, names, root)
+        return ("exported", record_hash(entry.data), _export_job(entry.data, names, root))
     except Exception as exc:  # one record's exporter failure must not stop the batch
-        return f"{type(exc).__name__}: {exc}"
+        return ("crashed", f"{type(exc).__name__}: {exc}")
 
 
 def _failure(entry: Entry, problems: Sequence[Problem]) -> dict[str, Any]:
@@ -193,68 +200,68 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[st
 
 def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: BatchOptions, journal: Journal | None,
               stdin: BinaryIO | None) -> Iterator[ExportOutcome]:
-    """Outcomes in input order; exports run inline or in a bounded process pool."""
+    """Outcomes in input order. Validation and export run inline or in a process pool, with a bounded window of
+    records in flight so memory stays flat however long the input is."""
     seen: set[bytes] = set()
     first_seen: dict[bytes, str] = {}
     names = list(options.formats)
     jobs = options.jobs if options.jobs > 0 else (os.cpu_count() or 1)
-    pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 and not options.dry_run else None
-    window: deque[tuple[Outcome, str, Future[Any] | dict[str, Any] | str]] = deque()
-    limit = jobs * 8
+    pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
+    window: deque[tuple[Entry, Any]] = deque()
+    limit = jobs * 16
+    args = (names, str(root), options.check_files, options.dry_run)
     try:
-        for outcome in validate_paths(paths, check_files=options.check_files, stdin=stdin):
-            if not outcome.ok:
-                window.append((outcome, "", "invalid"))
-            else:
-                record = outcome.entry.data
-                key = hashlib.blake2b(record["id"].encode("utf-8"), digest_size=12).digest()
-                where = f"{outcome.entry.file}" + (f":{outcome.entry.line}" if outcome.entry.line else "")
+        for entry in read_records(*paths, stdin=stdin):
+            record = entry.data
+            record_id = record.get("id") if isinstance(record, dict) else None
+            if isinstance(record_id, str):
+                key = hashlib.blake2b(record_id.encode("utf-8"), digest_size=12).digest()
                 if key in seen:
-                    problem = DuplicateId(f"duplicate record id {record['id']!r}: an earlier record of this batch "
-                                          f"({first_seen.get(key, 'see above')}) has it; this one is skipped so "
-                                          "nothing is overwritten", pointer="/id", file=outcome.entry.file,
-                                          line=outcome.entry.line, record_id=record["id"])
-                    window.append((Outcome(outcome.entry, (problem,)), "", "invalid"))
+                    where = first_seen.get(key, "an earlier record")
+                    problem = DuplicateId(f"duplicate record id {record_id!r}: {where} has it too; this one is "
+                                          "skipped so nothing is overwritten", pointer="/id", file=entry.file,
+                                          line=entry.line, record_id=record_id)
+                    window.append((entry, ("invalid", (problem,))))
+                    record = None
                 else:
                     seen.add(key)
                     if len(first_seen) < 10_000:
-                        first_seen[key] = where
-                    digest = record_hash(record)
-                    done = journal.current(record["id"], digest, names, root) if journal and options.resume else None
-                    if options.dry_run:
-                        window.append((outcome, digest, "dry-run"))
-                    elif done is not None:
-                        window.append((outcome, digest, {"current": done}))
-                    elif pool is not None:
-                        window.append((outcome, digest, pool.submit(_safe_job, record, names, str(root))))
-                    else:
-                        window.append((outcome, digest, _safe_job(record, names, str(root))))
-            while len(window) > limit or (window and not isinstance(window[0][2], Future)):
-                yield _settle(window.popleft(), names, root, journal)
+                        first_seen[key] = entry.file + (f":{entry.line}" if entry.line else "")
+            if record is not None and journal is not None and options.resume and not entry.problems:
+                done = journal.current(record_id, record_hash(record), names, root) if record_id else None
+                if done is not None:
+                    window.append((entry, ("current", done)))
+                    record = None
+            if record is not None or entry.problems:
+                job = pool.submit(_record_job, entry, *args) if pool is not None else _record_job(entry, *args)
+                window.append((entry, job))
+            while len(window) > limit or (window and not isinstance(window[0][1], Future)):
+                yield _settle(*window.popleft(), names, root, journal)
         while window:
-            yield _settle(window.popleft(), names, root, journal)
+            yield _settle(*window.popleft(), names, root, journal)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _settle(item: tuple[Outcome, str, Any], names: list[str], root: Path, journal: Journal | None) -> ExportOutcome:
-    outcome, digest, result = item
+def _settle(entry: Entry, result: Any, names: list[str], root: Path, journal: Journal | None) -> ExportOutcome:
     if isinstance(result, Future):
         result = result.result()
-    if result == "invalid":
-        return ExportOutcome(outcome.entry, outcome.problems, status="failed")
-    if result == "dry-run":
-        return ExportOutcome(outcome.entry, (), status="checked")
-    if isinstance(result, str):
-        problem = ExportFailed(f"export failed: {result}", file=outcome.entry.file, line=outcome.entry.line,
-                               record_id=outcome.entry.record_id)
-        return ExportOutcome(outcome.entry, (problem,), status="failed")
-    if "current" in result:
-        return ExportOutcome(outcome.entry, (), tuple(result["current"][n] for n in names), status="current")
+    kind = result[0]
+    if kind == "invalid":
+        return ExportOutcome(entry, result[1], status="failed")
+    if kind == "checked":
+        return ExportOutcome(entry, (), status="checked")
+    if kind == "crashed":
+        problem = ExportFailed(f"export failed: {result[1]}", file=entry.file, line=entry.line,
+                               record_id=entry.record_id)
+        return ExportOutcome(entry, (problem,), status="failed")
+    if kind == "current":
+        return ExportOutcome(entry, (), tuple(result[1][n] for n in names), status="current")
+    _, digest, outputs = result
     if journal is not None:
-        journal.add(outcome.entry.data["id"], digest, result)
-    return ExportOutcome(outcome.entry, (), tuple(root / result[n][0] for n in names))
+        journal.add(entry.data["id"], digest, outputs)
+    return ExportOutcome(entry, (), tuple(root / outputs[n][0] for n in names))
 
 
 def export_record(record: dict[str, Any], exporters: Sequence[Exporter], out_dir: str | os.PathLike[str]) -> tuple[Path, ...]:
