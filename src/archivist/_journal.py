@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ._atomic import write_atomic
+from .records import sha256_file
 
 JOURNAL = ".archivist-journal.jsonl"
 
@@ -22,14 +23,6 @@ def record_hash(record: Mapping[str, Any]) -> str:
     """SHA-256 of the record's canonical JSON (sorted keys), so formatting changes do not count."""
     text = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def file_sha256(path: Path) -> str | None:
-    try:
-        with open(path, "rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
-    except OSError:
-        return None
 
 
 class Journal:
@@ -66,7 +59,10 @@ class Journal:
         outputs = {}
         for name, (relative, sha) in previous[1].items():
             path = root / relative
-            if file_sha256(path) != sha:
+            try:
+                if sha256_file(path)[0] != sha:
+                    return None
+            except OSError:
                 return None
             outputs[name] = path
         return outputs
@@ -93,4 +89,4 @@ class Journal:
         write_atomic(self.path, "".join(latest.values()).encode("utf-8"))
 
 
-__all__ = ["JOURNAL", "Journal", "file_sha256", "record_hash"]
+__all__ = ["JOURNAL", "Journal", "record_hash"]

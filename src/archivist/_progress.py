@@ -6,32 +6,29 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from ._errors import SourceError
+from .records import record_files
+
 
 def count_records(paths: Iterable[str]) -> int | None:
     """A quick count of the records under ``paths`` (JSON files count 1, JSON Lines their non-blank lines);
-    None when it cannot be known in advance (stdin)."""
+    None when it cannot be known in advance (stdin) or a path cannot be read."""
     total = 0
-    for name in paths:
-        if name == "-":
-            return None
-        path = Path(name)
-        files = sorted(p for p in path.rglob("*") if p.suffix in (".json", ".jsonl")) if path.is_dir() else [path]
-        for file in files:
-            if any(part.startswith(".") for part in file.parts[len(path.parts):]):
-                continue
-            if file.suffix == ".jsonl":
-                try:
-                    with open(file, "rb") as handle:
-                        total += sum(1 for line in handle if line.strip())
-                except OSError:
-                    continue
+    try:
+        for file in record_files(paths):
+            if file == "-":
+                return None
+            if file.endswith(".jsonl"):
+                with open(file, "rb") as handle:
+                    total += sum(1 for line in handle if line.strip())
             else:
                 total += 1
+    except (SourceError, OSError):
+        return None
     return total
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ._atomic import atomic_writer, sweep_partials, write_atomic
-from ._errors import ArchivistError, UnknownFormat
+from ._errors import UnknownFormat
 from ._journal import Journal, record_hash
 from ._report import Outcome, validate_paths
 from .exporters import Exporter
@@ -91,12 +91,11 @@ def split_formats(names: str | Iterable[str]) -> tuple[list[str], list[str]]:
         if not part:
             continue
         for name in builtin_names() if part == "all" else (part,):
-            if name in exporters:
-                formats.append(name) if name not in formats else None
-            elif name in package_classes:
-                packages.append(name) if name not in packages else None
-            else:
+            if name not in exporters and name not in package_classes:
                 raise UnknownFormat(name, [*exporters, *package_classes])
+            chosen = formats if name in exporters else packages
+            if name not in chosen:
+                chosen.append(name)
     if not formats and not packages:
         raise UnknownFormat("", [*exporters, *package_classes])
     if "bagit" in packages:
@@ -297,5 +296,5 @@ def export_collection_file(records: Sequence[dict[str, Any]], title: str, target
     return Path(target)
 
 
-__all__ = ["ArchivistError", "BatchOptions", "BatchReport", "ExportOutcome", "Problem", "export_collection_file",
+__all__ = ["BatchOptions", "BatchReport", "ExportOutcome", "Problem", "export_collection_file",
            "export_paths", "export_record", "run_batch", "split_formats", "valid_records"]

@@ -8,8 +8,9 @@ from typing import Any
 
 from .._atomic import write_atomic
 from .._errors import IngestError
+from ..records import record_bytes
 from ._batch import (MANIFEST_COLUMNS, IngestOutcome, ManifestRow, ingest_manifest, ingest_to_dir, read_capture,
-                     read_manifest, record_bytes)
+                     read_manifest)
 from ._build import Facts, build_record, decode, detect_media_type, parse_subject, slug
 from ._chrome import ChromeRule, builtin_rules, load_rules
 from ._html import parse_html

@@ -7,7 +7,6 @@ would give the same record id are an error for the second, never a silent overwr
 from __future__ import annotations
 
 import csv
-import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -16,6 +15,7 @@ from typing import Any
 
 from .._atomic import write_atomic
 from .._errors import IngestError, SourceError
+from ..records import record_bytes
 from ._build import Facts, build_record
 from ._chrome import ChromeRule
 from ._warc import is_warc, iter_warc
@@ -48,11 +48,6 @@ class ManifestRow:
     row: int
     capture: Path
     facts: Facts
-
-
-def record_bytes(record: dict[str, Any]) -> bytes:
-    """A record as archivist writes it: UTF-8 JSON, indented, ending in a newline."""
-    return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def read_capture(path: str | os.PathLike[str], facts: Facts, rules: tuple[ChromeRule, ...] | None = None,

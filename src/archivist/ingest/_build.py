@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import os
 import re
-import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from .._clock import utc_now
 from .._errors import IngestError
 from ..records import SCHEMA_VERSION, iter_errors
 from ._chrome import ChromeRule, builtin_rules
@@ -58,10 +56,8 @@ def slug(name: str) -> str:
 
 
 def _now() -> str:
-    """The ingest time for provenance; SOURCE_DATE_EPOCH fixes it for reproducible runs."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch) if epoch else time.time(), tz=timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    """The ingest time for provenance."""
+    return utc_now().strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def detect_media_type(raw: bytes, path: str) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 from lxml import etree
 
 from ..exporters import dcterms, marcxml, oai_dc
-from ..packages._oai import OAI, OAI_SCHEMA_LOCATION, oai_identifier
+from ..packages._oai import OAI, OAI_SCHEMA_LOCATION, header, record_element
 from ._index import RecordIndex
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -169,18 +169,11 @@ class Provider:
         return FORMATS[prefix]
 
     def _header(self, record: dict[str, Any], stamp: str) -> etree._Element:
-        header = etree.Element(f"{{{OAI}}}header")
-        etree.SubElement(header, f"{{{OAI}}}identifier").text = oai_identifier(record, self.repo.repository_id)
-        etree.SubElement(header, f"{{{OAI}}}datestamp").text = stamp
-        for spec in self.index.sets_of(record["id"]):
-            etree.SubElement(header, f"{{{OAI}}}setSpec").text = spec
-        return header
+        return header(record, stamp, self.repo.repository_id, self.index.sets_of(record["id"]))
 
     def _record(self, record: dict[str, Any], stamp: str, fmt: MetadataFormat) -> etree._Element:
-        element = etree.Element(f"{{{OAI}}}record")
-        element.append(self._header(record, stamp))
-        etree.SubElement(element, f"{{{OAI}}}metadata").append(fmt.element(record))
-        return element
+        return record_element(record, stamp, self.repo.repository_id, self.index.sets_of(record["id"]),
+                              fmt.element(record))
 
     def _GetRecord(self, args: dict[str, str]) -> etree._Element:
         fmt = self._format(args["metadataPrefix"])

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from typing import Any
+
+from lxml import etree
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_SCHEMA_LOCATION = f"{OAI} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
@@ -43,3 +46,22 @@ def subject_sets(record: dict[str, Any]) -> list[tuple[str, str]]:
         if pair not in sets:
             sets.append(pair)
     return sets
+
+
+def header(record: dict[str, Any], stamp: str, repository_id: str, specs: Iterable[str]) -> etree._Element:
+    """The OAI-PMH ``header`` of a record: identifier, datestamp and set memberships."""
+    head = etree.Element(f"{{{OAI}}}header", nsmap={None: OAI})
+    etree.SubElement(head, f"{{{OAI}}}identifier").text = oai_identifier(record, repository_id)
+    etree.SubElement(head, f"{{{OAI}}}datestamp").text = stamp
+    for spec in specs:
+        etree.SubElement(head, f"{{{OAI}}}setSpec").text = spec
+    return head
+
+
+def record_element(record: dict[str, Any], stamp: str, repository_id: str, specs: Iterable[str],
+                   metadata: etree._Element) -> etree._Element:
+    """The OAI-PMH ``record``: its header and the given metadata payload."""
+    element = etree.Element(f"{{{OAI}}}record", nsmap={None: OAI})
+    element.append(header(record, stamp, repository_id, specs))
+    etree.SubElement(element, f"{{{OAI}}}metadata").append(metadata)
+    return element

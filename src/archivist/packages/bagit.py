@@ -9,15 +9,14 @@ written last, so an interrupted run leaves no ``bagit.txt`` and is plainly not a
 from __future__ import annotations
 
 import hashlib
-import json
 import os
-import time
 from collections.abc import Mapping
-from datetime import datetime, timezone
 from pathlib import Path
 
 from .. import __version__
 from .._atomic import write_atomic
+from .._clock import utc_now
+from ..records import record_bytes
 from ._base import Package, PackageSettings, Record, original_files
 
 ALGORITHMS = ("sha256", "sha512")
@@ -26,9 +25,7 @@ PAYLOAD = "data"
 
 def bagging_date() -> str:
     """Today's UTC date, or the date of SOURCE_DATE_EPOCH when set (for reproducible bags)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch) if epoch else time.time(), tz=timezone.utc)
-    return moment.strftime("%Y-%m-%d")
+    return utc_now().strftime("%Y-%m-%d")
 
 
 def _encode(path: str) -> str:
@@ -47,7 +44,8 @@ def _digests(path: Path) -> tuple[dict[str, str], int]:
 
 
 def write_tag_files(root: Path, settings: PackageSettings) -> list[Path]:
-    """Write the manifests, bagit.txt, bag-info.txt and tag manifests for the payload under ``root/data``."""
+    """Write the manifests, bag-info.txt and tag manifests for the payload under ``root/data`` (bagit.txt must
+    exist already: the tag manifests list it)."""
     entries: list[tuple[str, dict[str, str]]] = []
     total = count = 0
     payload = root / PAYLOAD
@@ -74,9 +72,9 @@ def write_tag_files(root: Path, settings: PackageSettings) -> list[Path]:
              ("Bag-Software-Agent", f"archivist {__version__}")]
     write_atomic(root / "bag-info.txt", "".join(f"{k}: {' '.join(v.split())}\n" for k, v in info).encode("utf-8"))
     tags = ["bag-info.txt"] + [f"manifest-{a}.txt" for a in ALGORITHMS]
+    tag_digests = {t: _digests(root / t)[0] for t in sorted(tags + ["bagit.txt"])}
     for algorithm in ALGORITHMS:
-        lines = "".join(f"{_digests(root / t)[0][algorithm]}  {t}\n" for t in sorted(tags + ["bagit.txt"])
-                        if t != "bagit.txt" or (root / "bagit.txt").exists())
+        lines = "".join(f"{d[algorithm]}  {t}\n" for t, d in tag_digests.items())
         write_atomic(root / f"tagmanifest-{algorithm}.txt", lines.encode("utf-8"))
     written += [root / "bag-info.txt"] + [root / f"tagmanifest-{a}.txt" for a in ALGORITHMS]
     return written
@@ -92,7 +90,7 @@ class Bagit(Package):
 
     def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
         payload = self.root / PAYLOAD
-        data = (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        data = record_bytes(record)
         folder = payload / "records" / record["id"]
         for entry, path in original_files(record, base):
             write_atomic(folder / entry["path"], path.read_bytes())

@@ -17,19 +17,9 @@ from lxml import etree
 from .._atomic import atomic_writer
 from ..exporters.oai_dc import element as oai_dc_element
 from ._base import Package, PackageSettings, Record
-from ._oai import OAI, OAI_SCHEMA_LOCATION, datestamp, oai_identifier, subject_sets
+from ._oai import OAI, OAI_SCHEMA_LOCATION, datestamp, record_element, subject_sets
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
-
-
-def header(record: Record, repository_id: str) -> etree._Element:
-    """The OAI-PMH ``header`` of a record: identifier, datestamp and its subject sets."""
-    head = etree.Element(f"{{{OAI}}}header", nsmap={None: OAI})
-    etree.SubElement(head, f"{{{OAI}}}identifier").text = oai_identifier(record, repository_id)
-    etree.SubElement(head, f"{{{OAI}}}datestamp").text = datestamp(record)
-    for spec, _ in subject_sets(record):
-        etree.SubElement(head, f"{{{OAI}}}setSpec").text = spec
-    return head
 
 
 class OaiStatic(Package):
@@ -46,13 +36,12 @@ class OaiStatic(Package):
         self._count = 0
 
     def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
-        item = etree.Element(f"{{{OAI}}}record", nsmap={None: OAI})
-        item.append(header(record, self.settings.repository_id))
-        metadata = etree.SubElement(item, f"{{{OAI}}}metadata")
-        metadata.append(oai_dc_element(record))
+        stamp = datestamp(record)
+        item = record_element(record, stamp, self.settings.repository_id, [s for s, _ in subject_sets(record)],
+                              oai_dc_element(record))
         etree.indent(item, space="  ", level=2)
         self._body.write(b"    " + etree.tostring(item, encoding="UTF-8") + b"\n")
-        self._latest = max(self._latest, datestamp(record))
+        self._latest = max(self._latest, stamp)
         self._count += 1
 
     def finish(self) -> list[Path]:

@@ -1,6 +1,6 @@
 """Records: the JSON Schema, reading records from files and streams, and validation with every error reported."""
 
-from ._load import Entry, check_sources, load_record, parse_record_text, read_records, record_files
+from ._load import Entry, check_sources, load_record, parse_record_text, read_records, record_bytes, record_files
 from ._messages import json_pointer
 from ._problems import (
     DuplicateId,
@@ -35,6 +35,7 @@ __all__ = [
     "load_record",
     "parse_record_text",
     "read_records",
+    "record_bytes",
     "record_files",
     "record_schema",
     "record_validator",

@@ -265,3 +265,8 @@ def load_record(path: str | os.PathLike[str]) -> dict[str, Any]:
     if entry.data is None or entry.problems:
         raise RecordInvalid(entry.problems)
     return entry.data
+
+
+def record_bytes(record: dict[str, Any]) -> bytes:
+    """A record as archivist writes it: UTF-8 JSON, indented, ending in a newline."""
+    return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
