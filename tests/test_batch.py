@@ -139,3 +139,34 @@ def test_resume_after_kill_9(tmp_path: Path, seed: dict[str, Any]) -> None:
     assert tree(out) == tree(clean) and len(tree(out)) == 900
     entries = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
     assert len(entries) == len({e["id"] for e in entries}) == 300
+
+
+def test_a_missing_path_writes_nothing_and_keeps_the_journal(tmp_path: Path, seed: dict[str, Any]) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["export", str(tmp_path / "absent.jsonl"), "--out", str(out)])
+    assert result.exit_code == 2 and "absent.jsonl" in result.output and not out.exists()
+    batch = make_batch(tmp_path / "b.jsonl", seed, 2)
+    assert run_batch([batch], out, BatchOptions(formats=["oai_dc"])).exported == 2
+    journal = (out / ".archivist-journal.jsonl").read_bytes()
+    assert runner.invoke(app, ["export", str(batch), str(tmp_path / "typo"), "--to", "oai_dc",
+                               "--out", str(out)]).exit_code == 2
+    assert (out / ".archivist-journal.jsonl").read_bytes() == journal
+
+
+def test_partial_files_of_an_interrupted_run_are_swept(tmp_path: Path, seed: dict[str, Any]) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".r00000.oai_dc.xml.abc123.part").write_bytes(b"<half")
+    (out / "keep.part").write_bytes(b"not ours: no leading dot")
+    run_batch([make_batch(tmp_path / "b.jsonl", seed, 1)], out, BatchOptions(formats=["oai_dc"]))
+    assert sorted(p.name for p in out.iterdir()) == [".archivist-journal.jsonl", "keep.part", "r00000.oai_dc.xml"]
+
+
+def test_progress_count_matches_the_records(tmp_path: Path, seed: dict[str, Any]) -> None:
+    from archivist._progress import count_records
+
+    make_batch(tmp_path / "b.jsonl", seed, 5)
+    (tmp_path / "one.json").write_text(json.dumps(seed), encoding="utf-8")
+    (tmp_path / ".hidden.json").write_text("{}", encoding="utf-8")
+    assert count_records([str(tmp_path)]) == 6
+    assert count_records(["-"]) is None and count_records([str(tmp_path / "absent")]) is None

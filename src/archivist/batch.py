@@ -29,7 +29,7 @@ from .exporters.epub import export_collection
 from .packages import Package, PackageSettings
 from .packages import available as available_packages
 from .packages.bagit import PAYLOAD
-from .records import DuplicateId, Entry, ExportFailed, Problem, check_entry, read_records
+from .records import DuplicateId, Entry, ExportFailed, Problem, check_entry, check_sources, read_records
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,10 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[st
               on_outcome: Callable[[ExportOutcome], None] | None = None, stdin: BinaryIO | None = None) -> BatchReport:
     """Validate and export every record under ``paths`` into ``out``; ``on_outcome`` sees each record's result.
 
-    Raises SourceError for unreadable paths; every per-record problem is in the report and the errors file."""
+    Raises SourceError for a missing path or an empty directory before anything is written; every per-record
+    problem is in the report and the errors file."""
+    paths = [os.fspath(p) for p in paths]
+    check_sources(paths)
     out = Path(out)
     root = out / PAYLOAD if "bagit" in options.packages else out
     report = BatchReport()

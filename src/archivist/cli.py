@@ -23,7 +23,7 @@ from .ingest import ChromeRule, Facts
 from .oaipmh import RecordIndex, Repository, default_index_path, make_server
 from .packages import PackageSettings
 from .packages import available as available_packages
-from .records import Problem, schema_text
+from .records import Problem, check_sources, schema_text
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -317,6 +317,7 @@ def serve(
     reported and left out.
     """
     try:
+        check_sources(paths)
         database = index or default_index_path(paths)
         record_index = RecordIndex(paths, database)
     except (ArchivistError, OSError) as exc:

@@ -203,3 +203,13 @@ def test_cli_serve_is_harvested_end_to_end(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_cli_serve_missing_path_is_a_usage_error_and_creates_no_index(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from archivist.cli import app
+
+    result = CliRunner().invoke(app, ["serve", str(tmp_path / "absent"), "--port", "0"])
+    assert result.exit_code == 2 and "absent" in result.output
+    assert list(tmp_path.iterdir()) == []
