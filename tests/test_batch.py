@@ -71,7 +71,8 @@ def test_output_is_the_same_for_any_number_of_jobs(tmp_path: Path, seed: dict[st
 def test_dry_run_writes_nothing(tmp_path: Path, seed: dict[str, Any]) -> None:
     batch = make_batch(tmp_path / "b.jsonl", seed, 3)
     result = runner.invoke(app, ["export", str(batch), "--dry-run", "--out", str(tmp_path / "out")])
-    assert result.exit_code == 0 and "3 records read" in result.output and "dry run" in result.output
+    assert result.exit_code == 0 and "3 records read: 3 valid (not exported)" in result.output
+    assert "dry run" in result.output and "exported" not in result.output.replace("not exported", "")
     assert not (tmp_path / "out").exists()
 
 

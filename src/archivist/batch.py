@@ -46,18 +46,20 @@ class BatchReport:
 
     read: int = 0
     exported: int = 0
+    checked: int = 0
     current: int = 0
     failed: int = 0
     per_format: Counter[str] = field(default_factory=Counter)
     packages: list[Path] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"read": self.read, "exported": self.exported, "already_current": self.current,
+        return {"read": self.read, "exported": self.exported, "checked": self.checked, "already_current": self.current,
                 "failed": self.failed, "per_format": dict(self.per_format),
                 "packages": [str(p) for p in self.packages]}
 
     def __str__(self) -> str:
-        text = f"{self.read} record{'s' if self.read != 1 else ''} read: {self.exported} exported"
+        text = f"{self.read} record{'s' if self.read != 1 else ''} read: "
+        text += f"{self.checked} valid (not exported)" if self.checked else f"{self.exported} exported"
         if self.current:
             text += f", {self.current} already current (resumed)"
         text += f", {self.failed} failed"
@@ -167,6 +169,8 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[st
                                         + "\n").encode("utf-8"))
             elif outcome.status == "current":
                 report.current += 1
+            elif outcome.status == "checked":
+                report.checked += 1
             else:
                 report.exported += 1
             if outcome.ok and not options.dry_run:
