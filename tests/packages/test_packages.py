@@ -133,3 +133,32 @@ def test_done_when_command(tmp_path: Path) -> None:
     bagit.Bag(str(out)).validate()
     assert oai_errors((out / "data" / "oai-static.xml").read_bytes()) == []
     assert (out / "data" / "dspace-saf.zip").is_file() and (out / "data" / "mrta-globalsecurity.marc.xml").is_file()
+
+
+def test_an_interrupted_run_leaves_no_partial_package(many: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    formats, packages = split_formats("epub,oai-static,dspace-saf")
+    seen = []
+
+    def stop_midway(outcome: Any) -> None:
+        seen.append(outcome)
+        if len(seen) == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch([many], out, BatchOptions(formats=formats, packages=packages), on_outcome=stop_midway)
+    names = {p.name for p in out.iterdir()}
+    assert not names & {"oai-static.xml", "dspace-saf", "dspace-saf.zip", ".dspace-saf.part", ".dspace-saf.zip.part"}
+    assert not [n for n in names if n.endswith(".part")]
+
+
+def test_an_original_named_like_a_saf_file_is_renamed(tmp_path: Path, seed: dict[str, Any]) -> None:
+    from archivist.packages.dspace_saf import item_files
+
+    (tmp_path / "originals").mkdir()
+    (tmp_path / "originals" / "contents").write_bytes(b"capture")
+    record = dict(seed, files=[{"path": "originals/contents", "media_type": "text/plain", "byte_size": 7,
+                                "sha256": "0" * 64, "role": "original"}])
+    files = item_files(record, {}, tmp_path)
+    assert files["original-contents"] == b"capture"
+    assert files["contents"].decode().splitlines()[1].startswith("original-contents\tbundle:ORIGINAL")
