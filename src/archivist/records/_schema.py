@@ -11,6 +11,8 @@ from typing import Any
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError
 
+from ._ecma import ecma_compile
+
 SCHEMA_RESOURCE = "record.schema.json"
 
 
@@ -28,41 +30,8 @@ def record_schema() -> dict[str, Any]:
 SCHEMA_VERSION: str = "1.0"
 
 
-def _ecma_pattern(pattern: str) -> str:
-    """Translate an ECMA-262 pattern for Python's ``re``: an unescaped ``$`` outside a class is ``\\Z``.
-
-    Python's ``$`` also matches before a final newline, which would let ``"abc\\n"`` pass an
-    anchored id pattern; ECMA-262 (the dialect JSON Schema names) does not allow that.
-    """
-    out: list[str] = []
-    escaped = in_class = False
-    for ch in pattern:
-        if escaped:
-            out.append(ch)
-            escaped = False
-        elif ch == "\\":
-            out.append(ch)
-            escaped = True
-        elif in_class:
-            out.append(ch)
-            in_class = ch != "]"
-        elif ch == "[":
-            out.append(ch)
-            in_class = True
-        elif ch == "$":
-            out.append(r"\Z")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-@cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(_ecma_pattern(pattern))
-
-
 def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]):
-    if validator.is_type(instance, "string") and not _compiled(pattern).search(instance):
+    if validator.is_type(instance, "string") and not ecma_compile(pattern).search(instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
@@ -113,4 +82,4 @@ def record_validator() -> Any:
 
 def compiled_pattern(pattern: str) -> re.Pattern[str]:
     """A schema pattern compiled with ECMA-262 anchoring (shared with the message builder)."""
-    return _compiled(pattern)
+    return ecma_compile(pattern)

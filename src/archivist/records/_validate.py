@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import RecordInvalid
+from ._fast import surely_valid
 from ._load import Entry
 from ._messages import explain_all, json_pointer
 from ._problems import FileProblem, Problem, SchemaViolation
@@ -26,11 +27,13 @@ def iter_errors(record: Any) -> Iterator[SchemaViolation]:
 
 def is_valid(record: Any) -> bool:
     """True when the record passes the schema."""
-    return record_validator().is_valid(record)
+    return surely_valid(record) or record_validator().is_valid(record)
 
 
 def validate(record: Any) -> None:
     """Raise RecordInvalid, holding every violation, if ``record`` does not pass the schema."""
+    if surely_valid(record):
+        return
     problems = list(iter_errors(record))
     if problems:
         raise RecordInvalid(problems)
@@ -73,7 +76,7 @@ def check_entry(entry: Entry, *, check_files: bool = True) -> list[Problem]:
     problems: list[Problem] = [p.located(**where) for p in entry.problems]
     if entry.data is None:
         return problems
-    schema_problems = [p.located(**where) for p in iter_errors(entry.data)]
+    schema_problems = [] if surely_valid(entry.data) else [p.located(**where) for p in iter_errors(entry.data)]
     problems.extend(schema_problems)
     if check_files and not schema_problems and entry.base_dir is not None:
         problems.extend(p.located(**where) for p in iter_file_problems(entry.data, entry.base_dir))
