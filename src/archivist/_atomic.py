@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,21 +12,36 @@ from typing import BinaryIO
 PART_SUFFIX = ".part"
 
 
+_serial = itertools.count()
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _open_partial(target: Path) -> tuple[int, str]:
+    """Create a new, unique temporary file beside ``target`` (its folder made on demand)."""
+    for _ in range(100):
+        tmp = os.path.join(target.parent, f".{target.name}.{os.getpid()}-{next(_serial)}{PART_SUFFIX}")
+        try:
+            return os.open(tmp, _FLAGS, 0o644), tmp
+        except FileExistsError:  # left by an earlier process that had the same pid
+            continue
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+    raise FileExistsError(f"no free temporary name beside {target}")
+
+
 @contextmanager
 def atomic_writer(path: str | os.PathLike[str], *, durable: bool = True) -> Iterator[BinaryIO]:
     """Yield a binary stream; on success the data appears at ``path`` whole, on error nothing does.
 
     ``durable`` also fsyncs before the rename (survives power loss, not just a killed process)."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=PART_SUFFIX, dir=target.parent)
+    fd, tmp = _open_partial(target)
     try:
         with os.fdopen(fd, "wb") as stream:
             yield stream
             stream.flush()
             if durable:
                 os.fsync(stream.fileno())
-        os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException:
         try:
@@ -38,8 +53,25 @@ def atomic_writer(path: str | os.PathLike[str], *, durable: bool = True) -> Iter
 
 def write_atomic(path: str | os.PathLike[str], data: bytes, *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` atomically."""
-    with atomic_writer(path, durable=durable) as stream:
-        stream.write(data)
+    target = Path(path)
+    fd, tmp = _open_partial(target)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        if durable:
+            os.fsync(fd)
+        os.close(fd)
+        fd = -1
+        os.replace(tmp, target)
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
 
 
 def sweep_partials(directory: str | os.PathLike[str]) -> int:

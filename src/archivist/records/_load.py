@@ -47,23 +47,25 @@ def _reject_constant(name: str) -> Any:
 
 
 def _parse(text: str) -> tuple[Any, list[tuple[str, str]]]:
-    """Parse JSON text; also return (pointer, key) for every duplicated object key."""
+    """Parse JSON text; also return (pointer, key) for every duplicated object key.
+
+    Objects are plain dicts unless they had a duplicated key (then the value holds a ``_Dict`` to replace)."""
     flagged: list[_Dict] = []
 
     def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
-        obj = _Dict()
-        dups = [k for k, _ in _repeats(items)]
-        for key, value in items:
-            obj[key] = value
-        if dups:
-            obj.duplicates = dups
-            flagged.append(obj)
+        plain = dict(items)
+        if len(plain) == len(items):
+            return plain
+        obj = _Dict(plain)
+        obj.duplicates = [k for k, _ in _repeats(items)]
+        flagged.append(obj)
         return obj
 
     value = json.loads(text, object_pairs_hook=pairs, parse_constant=_reject_constant)
     found: list[tuple[str, str]] = []
     if flagged:
         _find_duplicates(value, [], found)
+        value = _plain(value)
     return value, found
 
 
@@ -130,7 +132,7 @@ def parse_record_text(text: str, file: str, line: int | None = None) -> Entry:
     if not isinstance(value, dict):
         found = "an array (use a .jsonl file, one record per line, for many records)" if isinstance(value, list) else "a JSON " + type(value).__name__
         return Entry(file, line, None, (SchemaViolation(message=f"expected a record (a JSON object), got {found}", file=file, line=line, validator="type"),))
-    record = _plain(value)
+    record = value
     problems = tuple(
         SchemaViolation(message=f"duplicate key {key!r}: JSON keeps only the last value, so the others would be lost",
                         pointer=pointer, file=file, line=line, validator="duplicateKey",
