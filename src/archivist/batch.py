@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ._atomic import atomic_writer, sweep_partials, write_atomic
+from ._diskmap import DiskMap
 from ._errors import UnknownFormat
 from ._journal import Journal, record_hash
 from ._report import Outcome, validate_paths
@@ -208,8 +209,7 @@ def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: Batc
               stdin: BinaryIO | None) -> Iterator[ExportOutcome]:
     """Outcomes in input order. Validation and export run inline or in a process pool, with a bounded window of
     records in flight so memory stays flat however long the input is."""
-    seen: set[bytes] = set()
-    first_seen: dict[bytes, str] = {}
+    ids = DiskMap()
     names = list(options.formats)
     jobs = options.jobs if options.jobs > 0 else (os.cpu_count() or 1)
     pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
@@ -221,18 +221,13 @@ def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: Batc
             record = entry.data
             record_id = record.get("id") if isinstance(record, dict) else None
             if isinstance(record_id, str):
-                key = hashlib.blake2b(record_id.encode("utf-8"), digest_size=12).digest()
-                if key in seen:
-                    where = first_seen.get(key, "an earlier record")
+                where = ids.add(record_id, entry.file + (f":{entry.line}" if entry.line else ""))
+                if where is not None:
                     problem = DuplicateId(f"duplicate record id {record_id!r}: {where} has it too; this one is "
                                           "skipped so nothing is overwritten", pointer="/id", file=entry.file,
                                           line=entry.line, record_id=record_id)
                     window.append((entry, ("invalid", (problem,))))
                     record = None
-                else:
-                    seen.add(key)
-                    if len(first_seen) < 10_000:
-                        first_seen[key] = entry.file + (f":{entry.line}" if entry.line else "")
             if record is not None and journal is not None and options.resume and not entry.problems:
                 done = journal.current(record_id, record_hash(record), names, root) if record_id else None
                 if done is not None:
@@ -246,6 +241,7 @@ def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: Batc
         while window:
             yield _settle(*window.popleft(), names, root, journal)
     finally:
+        ids.close()
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 

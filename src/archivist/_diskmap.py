@@ -1,0 +1,82 @@
+"""A string-to-string map kept in a temporary SQLite file, so a batch's memory stays flat at any size.
+
+A batch must remember every record id it has seen (to refuse duplicates) and, when resuming, every entry of the
+previous run's journal; in a dict both grow with the batch, by hundreds of megabytes at a million records.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from types import TracebackType
+
+_COMMIT_EVERY = 2000
+
+
+def _b(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")  # ids and file names may hold lone surrogates
+
+
+def _s(data: bytes) -> str:
+    return data.decode("utf-8", "surrogatepass")
+
+
+class DiskMap:
+    """Keys and values on disk; SQLite's page cache (2 MB by default) is all it holds in memory. Deleted on close."""
+
+    def __init__(self) -> None:
+        self._dir = tempfile.mkdtemp(prefix="archivist-map-")
+        self._db = sqlite3.connect(os.path.join(self._dir, "map.sqlite"), isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute("CREATE TABLE map (key BLOB PRIMARY KEY, value BLOB NOT NULL, seq INTEGER NOT NULL) WITHOUT ROWID")
+        self._db.execute("BEGIN")
+        self._writes = 0
+        self._seq = 0
+
+    def _wrote(self) -> None:
+        self._seq += 1
+        self._writes += 1
+        if self._writes >= _COMMIT_EVERY:
+            self._db.execute("COMMIT")
+            self._db.execute("BEGIN")
+            self._writes = 0
+
+    def get(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM map WHERE key = ?", (_b(key),)).fetchone()
+        return _s(row[0]) if row else None
+
+    def add(self, key: str, value: str) -> str | None:
+        """Store ``value`` under a new ``key`` and return None; for a key already there, return its value."""
+        if self._db.execute("INSERT OR IGNORE INTO map VALUES (?, ?, ?)", (_b(key), _b(value), self._seq)).rowcount:
+            self._wrote()
+            return None
+        return self.get(key)
+
+    def put(self, key: str, value: str) -> None:
+        """Store ``value`` under ``key``, replacing any value but keeping the key's first position."""
+        self._db.execute("INSERT INTO map VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                         (_b(key), _b(value), self._seq))
+        self._wrote()
+
+    def values(self) -> Iterator[str]:
+        """Every value, in the order its key was first stored."""
+        yield from (_s(row[0]) for row in self._db.execute("SELECT value FROM map ORDER BY seq"))
+
+    def __len__(self) -> int:
+        return self._db.execute("SELECT count(*) FROM map").fetchone()[0]
+
+    def close(self) -> None:
+        try:
+            self._db.close()
+        finally:
+            shutil.rmtree(self._dir, ignore_errors=True)
+
+    def __enter__(self) -> DiskMap:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
