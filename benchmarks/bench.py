@@ -142,7 +142,7 @@ RUNNERS = {"archivist": run_archivist, "ebooklib": run_ebooklib, "dcxml": run_dc
 
 
 def child(name: str, src: str, args: list[str]) -> None:
-    out = Path(tempfile.mkdtemp(prefix="bench-out-"))
+    out = Path(tempfile.mkdtemp(prefix="bench-out-", dir=Path(src).parent))
     try:
         start = time.perf_counter()
         count = RUNNERS[name](Path(src), out, *args)
@@ -171,6 +171,8 @@ def main() -> None:
     parser.add_argument("--competitors-max", type=int, default=10_000,
                         help="largest N the single-format runs and the other tools are run on (rates are per record; "
                              "the full pipeline runs at every size)")
+    parser.add_argument("--workdir", help="folder for the records and every tool's output (default: the system "
+                        "temporary folder); a RAM disk such as /dev/shm measures the tools rather than the disk")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -178,7 +180,7 @@ def main() -> None:
         return
     full = "oai_dc,dcterms,jsonld,epub"
     rows: list[tuple[int, str, dict]] = []
-    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    work = Path(tempfile.mkdtemp(prefix="bench-", dir=args.workdir))
     try:
         for size in (int(s) for s in args.sizes.split(",")):
             src = work / f"records-{size}.jsonl"

@@ -214,8 +214,19 @@ def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: Batc
     jobs = options.jobs if options.jobs > 0 else (os.cpu_count() or 1)
     pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
     window: deque[tuple[Entry, Any]] = deque()
-    limit = jobs * 16
+    chunk: list[Entry] = []
+    slots: list[_Slot] = []
+    limit = jobs * _CHUNK * 4
     args = (names, str(root), options.check_files, options.dry_run)
+
+    def submit() -> None:
+        assert pool is not None
+        future = pool.submit(_record_jobs, list(chunk), *args)
+        for slot in slots:
+            slot.future = future
+        chunk.clear()
+        slots.clear()
+
     try:
         for entry in read_records(*paths, stdin=stdin):
             record = entry.data
@@ -234,10 +245,21 @@ def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: Batc
                     window.append((entry, ("current", done)))
                     record = None
             if record is not None or entry.problems:
-                job = pool.submit(_record_job, entry, *args) if pool is not None else _record_job(entry, *args)
-                window.append((entry, job))
-            while len(window) > limit or (window and not isinstance(window[0][1], Future)):
+                if pool is None:
+                    window.append((entry, _record_job(entry, *args)))
+                else:
+                    slot = _Slot(len(chunk))
+                    chunk.append(entry)
+                    slots.append(slot)
+                    window.append((entry, slot))
+                    if len(chunk) >= _CHUNK:
+                        submit()
+            while window and (len(window) > limit or not isinstance(window[0][1], _Slot)):
+                if isinstance(window[0][1], _Slot) and window[0][1].future is None:
+                    submit()
                 yield _settle(*window.popleft(), names, root, journal)
+        if chunk:
+            submit()
         while window:
             yield _settle(*window.popleft(), names, root, journal)
     finally:
@@ -246,8 +268,30 @@ def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: Batc
             pool.shutdown(wait=True, cancel_futures=True)
 
 
+_CHUNK = 16  # records sent to a worker at once: fewer round trips, still a small window
+
+
+class _Slot:
+    """Where one record's result will be: its place in a chunk of records sent to a worker together."""
+
+    __slots__ = ("future", "index")
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+        self.future: Future[list[tuple[Any, ...]]] | None = None
+
+    def result(self) -> tuple[Any, ...]:
+        assert self.future is not None
+        return self.future.result()[self.index]
+
+
+def _record_jobs(entries: list[Entry], names: Sequence[str], root: str, check_files: bool,
+                 dry_run: bool) -> list[tuple[Any, ...]]:
+    return [_record_job(entry, names, root, check_files, dry_run) for entry in entries]
+
+
 def _settle(entry: Entry, result: Any, names: list[str], root: Path, journal: Journal | None) -> ExportOutcome:
-    if isinstance(result, Future):
+    if isinstance(result, _Slot):
         result = result.result()
     kind = result[0]
     if kind == "invalid":
