@@ -171,3 +171,45 @@ def test_progress_count_matches_the_records(tmp_path: Path, seed: dict[str, Any]
     (tmp_path / ".hidden.json").write_text("{}", encoding="utf-8")
     assert count_records([str(tmp_path)]) == 6
     assert count_records(["-"]) is None and count_records([str(tmp_path / "absent")]) is None
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminal")
+@pytest.mark.parametrize("quiet", [False, True])
+def test_progress_bar_is_drawn_on_a_terminal_only(tmp_path: Path, seed: dict[str, Any], quiet: bool) -> None:
+    import pty
+
+    batch = make_batch(tmp_path / "b.jsonl", seed, 150)
+    primary, secondary = pty.openpty()
+    args = [sys.executable, "-m", "archivist", "export", str(batch), "--to", "epub", "--out", str(tmp_path / "out")]
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "120"}
+    env.pop("NO_COLOR", None)
+    process = subprocess.Popen(args + (["--quiet"] if quiet else []), stdout=subprocess.PIPE, stderr=secondary,
+                               env=env)
+    os.close(secondary)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the terminal closed when the process ended
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    stdout, _ = process.communicate(timeout=120)
+    os.close(primary)
+    assert process.returncode == 0
+    assert "150 records read: 150 exported" in " ".join(stdout.decode().split())
+    text = drawn.decode("utf-8", "replace")
+    if quiet:
+        assert "records/s" not in text and "exporting" not in text
+    else:
+        assert "exporting" in text and "150/150" in text and "records/s" in text
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path, seed: dict[str, Any]) -> None:
+    batch = make_batch(tmp_path / "b.jsonl", seed, 20)
+    result = subprocess.run([sys.executable, "-m", "archivist", "export", str(batch), "--to", "oai_dc", "--out",
+                             str(tmp_path / "out")], capture_output=True, text=True, check=False,
+                            env={**os.environ, "TERM": "xterm"})
+    assert result.returncode == 0
+    assert "records/s" not in result.stderr and "exporting" not in result.stderr
