@@ -76,13 +76,12 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, durable: bool = T
 
 def sweep_partials(directory: str | os.PathLike[str]) -> int:
     """Remove the temporary files an interrupted atomic write left directly in ``directory``; returns how many."""
-    removed = 0
     try:
-        entries = list(os.scandir(directory))
+        with os.scandir(directory) as entries:  # streamed: an output folder may hold millions of files
+            partials = [entry.path for entry in entries if entry.name.startswith(".")
+                        and entry.name.endswith(PART_SUFFIX) and entry.is_file(follow_symlinks=False)]
     except FileNotFoundError:
         return 0
-    for entry in entries:
-        if entry.name.startswith(".") and entry.name.endswith(PART_SUFFIX) and entry.is_file(follow_symlinks=False):
-            os.unlink(entry.path)
-            removed += 1
-    return removed
+    for path in partials:
+        os.unlink(path)
+    return len(partials)
