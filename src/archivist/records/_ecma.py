@@ -3,7 +3,8 @@
 Python's ``re`` differs from ECMA-262 where record text is concerned: ``$`` also matches before a final
 newline, ``.`` matches ``\\r`` and U+2028/U+2029, ``\\d`` and ``\\w`` match non-ASCII digits and letters, and
 ``\\s`` has a different set of spaces (it takes U+001C–U+001F and U+0085, and leaves out U+FEFF). Compiled
-with :func:`ecma_compile`, a schema pattern accepts exactly the strings an ECMA-262 engine accepts.
+with :func:`ecma_compile`, a pattern built from these and the syntax both dialects share matches as an
+ECMA-262 engine would; ECMA-only syntax such as ``\\u{...}``, ``\\cX`` or ``(?<name>...)`` is not translated.
 """
 
 from __future__ import annotations
