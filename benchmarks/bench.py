@@ -176,6 +176,8 @@ def main() -> None:
                         "temporary folder); a RAM disk such as /dev/shm measures the tools rather than the disk")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.workdir and not os.path.isdir(args.workdir):
+        parser.error(f"--workdir {args.workdir}: no such folder")
     if args.child:
         child(args.child[0], args.child[1], args.child[2:])
         return

@@ -106,6 +106,8 @@ def main() -> int:
     parser.add_argument("--kill-at", type=float, default=0.5, help="fraction of the reference run's time")
     parser.add_argument("--workdir", help="where the records and outputs go (default: the system temporary folder)")
     args = parser.parse_args()
+    if args.workdir and not os.path.isdir(args.workdir):
+        parser.error(f"--workdir {args.workdir}: no such folder")
     work = Path(tempfile.mkdtemp(prefix="resume-at-scale-", dir=args.workdir))
     problems: list[str] = []
 

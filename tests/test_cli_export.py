@@ -81,3 +81,22 @@ def test_no_partial_file_when_a_write_is_interrupted(tmp_path: Path) -> None:
     except RuntimeError:
         pass
     assert not target.exists() and list((tmp_path / "out").iterdir()) == []
+
+
+def test_atomic_write_makes_its_folder_and_steps_over_a_stale_temporary_file(tmp_path: Path, monkeypatch) -> None:
+    import itertools
+    import os
+
+    from archivist import _atomic
+
+    monkeypatch.setattr(_atomic, "_serial", itertools.count(7))
+    target = tmp_path / "new" / "deeper" / "x.xml"
+    target.parent.mkdir(parents=True)
+    stale = target.parent / f".x.xml.{os.getpid()}-7.part"
+    stale.write_bytes(b"left by a dead process with this pid")
+    _atomic.write_atomic(target, b"<x/>")
+    assert target.read_bytes() == b"<x/>"
+    assert stale.read_bytes() == b"left by a dead process with this pid"
+    _atomic.write_atomic(tmp_path / "made" / "on" / "demand.txt", b"ok")
+    assert (tmp_path / "made" / "on" / "demand.txt").read_bytes() == b"ok"
+    assert _atomic.sweep_partials(target.parent) == 1 and not stale.exists()

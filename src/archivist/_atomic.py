@@ -53,25 +53,8 @@ def atomic_writer(path: str | os.PathLike[str], *, durable: bool = True) -> Iter
 
 def write_atomic(path: str | os.PathLike[str], data: bytes, *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` atomically."""
-    target = Path(path)
-    fd, tmp = _open_partial(target)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-        if durable:
-            os.fsync(fd)
-        os.close(fd)
-        fd = -1
-        os.replace(tmp, target)
-    except BaseException:
-        if fd >= 0:
-            os.close(fd)
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    with atomic_writer(path, durable=durable) as stream:
+        stream.write(data)
 
 
 def sweep_partials(directory: str | os.PathLike[str]) -> int:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from archivist.records import record_schema, record_validator
 from archivist.records._ecma import ecma_compile
-from archivist.records._fast import fast_validator
+from archivist.records._fast import _SURROGATES, fast_validator
 
 from ..conftest import MINIMAL, SEED
 
@@ -125,8 +125,7 @@ EXTRA_PATTERNS = ["^a$", "^.$", r"\s", r"\S", r"^\d+$", r"^\w+$", r"\bx", r"^[^<
 
 @pytest.mark.parametrize("pattern", [json.loads(p) for p in PATTERNS] + EXTRA_PATTERNS)
 def test_patterns_read_as_ecma_262(pattern):
-    if re.search(r"\\u[dD][89a-fA-F]", pattern):
-        pattern = re.sub(r"\\u[dD][89aAbB][0-9a-fA-F]{2}-\\u[dD][c-fC-F][0-9a-fA-F]{2}", "", pattern)
+    pattern = _SURROGATES.sub("", pattern)  # as the compiled validator is given it: Rust strings hold none
     oracle = jsonschema_rs.validator_for({"pattern": pattern})
     ours = ecma_compile(pattern)
     for text in [*TRICKY, "x", "a x", "ab", "é", "_", "\u2029", "\v", "\u180e", "\u200b", "\u1680", "\x1f"]:

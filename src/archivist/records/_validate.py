@@ -18,7 +18,11 @@ _CHUNK = 1 << 20
 
 
 def iter_errors(record: Any) -> Iterator[SchemaViolation]:
-    """Yield every schema violation of ``record``, ordered by where it is, each with a JSON Pointer."""
+    """Yield every schema violation of ``record``, ordered by where it is, each with a JSON Pointer.
+
+    A record the compiled validator accepts has none; any other is explained by the jsonschema validator."""
+    if surely_valid(record):
+        return
     violations = explain_all(record_validator().iter_errors(record))
     record_id = record.get("id") if isinstance(record, dict) and isinstance(record.get("id"), str) else None
     for violation in violations:
@@ -32,8 +36,6 @@ def is_valid(record: Any) -> bool:
 
 def validate(record: Any) -> None:
     """Raise RecordInvalid, holding every violation, if ``record`` does not pass the schema."""
-    if surely_valid(record):
-        return
     problems = list(iter_errors(record))
     if problems:
         raise RecordInvalid(problems)
@@ -76,7 +78,7 @@ def check_entry(entry: Entry, *, check_files: bool = True) -> list[Problem]:
     problems: list[Problem] = [p.located(**where) for p in entry.problems]
     if entry.data is None:
         return problems
-    schema_problems = [] if surely_valid(entry.data) else [p.located(**where) for p in iter_errors(entry.data)]
+    schema_problems = [p.located(**where) for p in iter_errors(entry.data)]
     problems.extend(schema_problems)
     if check_files and not schema_problems and entry.base_dir is not None:
         problems.extend(p.located(**where) for p in iter_file_problems(entry.data, entry.base_dir))
