@@ -16,6 +16,7 @@ from typing import Any
 
 from ._atomic import atomic_writer
 from ._diskmap import DiskMap
+from ._jsonout import canonical
 from .records import sha256_file
 
 JOURNAL = ".archivist-journal.jsonl"
@@ -23,8 +24,7 @@ JOURNAL = ".archivist-journal.jsonl"
 
 def record_hash(record: Mapping[str, Any]) -> str:
     """SHA-256 of the record's canonical JSON (sorted keys), so formatting changes do not count."""
-    text = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical(record)).hexdigest()
 
 
 class Journal:

@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from .._errors import ArchivistError
+from .._jsonout import indented
 from ._base import Exporter, Record
 
 ID_PREFIX = "urn:x-archivist:record:"
@@ -214,7 +215,7 @@ def document(record: Record) -> dict[str, Any]:
 
 def export(record: Record) -> bytes:
     """The record as a JSON-LD document: UTF-8, indented, keys in a fixed order."""
-    return (json.dumps(document(record), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return indented(document(record))
 
 
 def _value(node: Any) -> Any:

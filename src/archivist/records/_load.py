@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .._errors import SourceError
+from .._jsonout import indented
 from ._messages import json_pointer
 from ._problems import EmptyInput, MalformedJSON, Problem, SchemaViolation, UndecodableText
 
@@ -271,4 +272,4 @@ def load_record(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 def record_bytes(record: dict[str, Any]) -> bytes:
     """A record as archivist writes it: UTF-8 JSON, indented, ending in a newline."""
-    return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return indented(record)
