@@ -7,17 +7,15 @@ not on the clock or on the machine's zlib.
 from __future__ import annotations
 
 import hashlib
-import io
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from lxml import etree
-
 from ._base import Exporter, Record
 from ._dc import is_w3cdtf
+from ._markup import Markup, attr
+from ._zipstore import stored_zip
 from .jsonld import ID_PREFIX
 
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -25,7 +23,6 @@ OPS = "http://www.idpf.org/2007/ops"
 OPF = "http://www.idpf.org/2007/opf"
 DC = "http://purl.org/dc/elements/1.1/"
 NCX = "http://www.daisy.org/z3986/2005/ncx/"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 LABEL_LANG = "en"
 
@@ -67,46 +64,34 @@ def modified_timestamp(records: Sequence[Record]) -> str:
     return re.sub(r"\.\d+Z$", "Z", latest)
 
 
-def _el(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
-    element = etree.SubElement(parent, tag, {k.rstrip("_").replace("__", ":"): v for k, v in attrs.items()})
-    if text is not None:
-        element.text = text
-    return element
+_XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
+_XHTML_PROLOG = _XML_DECLARATION + "\n<!DOCTYPE html>"
 
 
-def _xhtml(title: str, lang: str, direction: str, css: str = "style.css") -> tuple[etree._Element, etree._Element]:
-    html = etree.Element(f"{{{XHTML}}}html", nsmap={None: XHTML, "epub": OPS})
-    html.set("lang", lang)
-    html.set(XML_LANG, lang)
-    if direction == "rtl":
-        html.set("dir", "rtl")
-    head = _el(html, f"{{{XHTML}}}head")
-    _el(head, f"{{{XHTML}}}meta", charset="utf-8")
-    _el(head, f"{{{XHTML}}}title", title)
-    _el(head, f"{{{XHTML}}}link", rel="stylesheet", type="text/css", href=css)
-    body = _el(html, f"{{{XHTML}}}body")
-    return html, body
+def _lang(lang: str | None, direction: str | None = None) -> str:
+    """lang and xml:lang attributes (none for no language), and dir for right-to-left text."""
+    attrs = attr("lang", lang) + attr("xml:lang", lang) if lang else ""
+    return attrs + ' dir="rtl"' if direction == "rtl" else attrs
 
 
-def _serialize_xhtml(html: etree._Element) -> bytes:
-    etree.indent(html, space="  ")
-    return (b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n'
-            + etree.tostring(html, encoding="UTF-8", pretty_print=True))
+def _xhtml(title: str, lang: str, direction: str) -> Markup:
+    """An XHTML document up to its open <body>."""
+    doc = Markup(_XHTML_PROLOG)
+    doc.start("html", f' xmlns="{XHTML}" xmlns:epub="{OPS}"' + _lang(lang, direction))
+    doc.start("head")
+    doc.leaf("meta", attrs=' charset="utf-8"')
+    doc.leaf("title", title)
+    doc.leaf("link", attrs=' rel="stylesheet" type="text/css" href="style.css"')
+    doc.end()
+    doc.start("body")
+    return doc
 
 
-def _serialize_xml(root: etree._Element) -> bytes:
-    etree.indent(root, space="  ")
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="UTF-8", pretty_print=True)
-
-
-def _span(parent: etree._Element, tag: str, text: str, lang: str | None, direction: str | None = None) -> etree._Element:
-    element = _el(parent, f"{{{XHTML}}}{tag}", text)
-    if lang:
-        element.set("lang", lang)
-        element.set(XML_LANG, lang)
-    if direction == "rtl":
-        element.set("dir", "rtl")
-    return element
+def _link(doc: Markup, tag: str, uri: str) -> None:
+    """An element holding one link that shows its own address."""
+    doc.start(tag)
+    doc.leaf("a", uri, attr("href", uri))
+    doc.end()
 
 
 def section_label(section: dict[str, Any], number: int) -> str:
@@ -138,57 +123,65 @@ class _NavEntry:
 
 
 def _title_page(record: Record, href: str, doc_id: str) -> _Doc:
-    lang, direction = record["language"], text_direction(record["language"])
-    html, body = _xhtml(record["title"], LABEL_LANG, "ltr")
-    section = _el(body, f"{{{XHTML}}}section")
-    section.set(f"{{{OPS}}}type", "titlepage")
-    _span(section, "h1", record["title"], lang, direction)
+    lang = record["language"]
+    in_lang = _lang(lang, text_direction(lang))
+    doc = _xhtml(record["title"], LABEL_LANG, "ltr")
+    doc.start("section", ' epub:type="titlepage"')
+    doc.leaf("h1", record["title"], in_lang)
     for alt in record.get("alternative_titles", []):
-        _span(section, "p", alt, lang, direction)
+        doc.leaf("p", alt, in_lang)
     source = record["source"]
-    dl = _el(section, f"{{{XHTML}}}dl", class_="meta")
-    _el(dl, f"{{{XHTML}}}dt", "Source")
-    dd = _el(dl, f"{{{XHTML}}}dd")
-    _el(dd, f"{{{XHTML}}}a", source["url"], href=source["url"])
+    doc.start("dl", ' class="meta"')
+    doc.leaf("dt", "Source")
+    _link(doc, "dd", source["url"])
     for key, label in (("publisher", "Publisher"), ("site_name", "Site")):
         if key in source:
-            _el(dl, f"{{{XHTML}}}dt", label)
-            _el(dl, f"{{{XHTML}}}dd", source[key])
-    return _Doc(href, doc_id, _serialize_xhtml(html))
+            doc.leaf("dt", label)
+            doc.leaf("dd", source[key])
+    return _Doc(href, doc_id, doc.data())
 
 
 def _section_doc(record: Record, section: dict[str, Any], number: int, href: str, doc_id: str) -> _Doc:
-    lang, direction = record["language"], text_direction(record["language"])
+    lang = record["language"]
     label = section_label(section, number)
-    html, body = _xhtml(label, lang, direction)
-    wrapper = _el(body, f"{{{XHTML}}}section", id=f"{doc_id}-body")
-    wrapper.set(f"{{{OPS}}}type", "chapter")
+    doc = _xhtml(label, lang, text_direction(lang))
+    attrs = attr("id", f"{doc_id}-body") + ' epub:type="chapter"'
+    if section["heading"] is None:
+        attrs += attr("aria-label", label)
+    doc.start("section", attrs)
     if section["heading"] is not None:
         level = min(max(section.get("level", 2), 1), 6)
-        _el(wrapper, f"{{{XHTML}}}h{level}", section["heading"])
-    else:
-        wrapper.set("aria-label", label)
+        doc.leaf(f"h{level}", section["heading"])
     for paragraph in section["paragraphs"]:
-        _el(wrapper, f"{{{XHTML}}}p", paragraph)
-    return _Doc(href, doc_id, _serialize_xhtml(html))
+        doc.leaf("p", paragraph)
+    return _Doc(href, doc_id, doc.data())
 
 
 def _colophon(record: Record, href: str, doc_id: str) -> _Doc:
     lang = record["language"]
-    html, body = _xhtml("Colophon", LABEL_LANG, "ltr")
-    section = _el(body, f"{{{XHTML}}}section")
-    section.set(f"{{{OPS}}}type", "colophon")
-    _el(section, f"{{{XHTML}}}h1", "Colophon")
-    _span(section, "p", record["title"], lang, text_direction(lang))
-    dl = _el(section, f"{{{XHTML}}}dl", class_="meta")
+    doc = _xhtml("Colophon", LABEL_LANG, "ltr")
+    doc.start("section", ' epub:type="colophon"')
+    doc.leaf("h1", "Colophon")
+    doc.leaf("p", record["title"], _lang(lang, text_direction(lang)))
+    doc.start("dl", ' class="meta"')
 
-    def row(label: str, value: str | None = None) -> etree._Element:
-        _el(dl, f"{{{XHTML}}}dt", label)
-        return _el(dl, f"{{{XHTML}}}dd", value)
+    def row(label: str, value: str | None = None) -> None:
+        doc.leaf("dt", label)
+        doc.leaf("dd", value)
+
+    def rows(label: str, items: list[str]) -> None:
+        doc.leaf("dt", label)
+        doc.start("dd")
+        doc.start("ul")
+        for item in items:
+            doc.leaf("li", item)
+        doc.end()
+        doc.end()
 
     retrieval, source = record["retrieval"], record["source"]
     row("Record identifier", record["id"])
-    _el(row("Source URL"), f"{{{XHTML}}}a", source["url"], href=source["url"])
+    doc.leaf("dt", "Source URL")
+    _link(doc, "dd", source["url"])
     row("Retrieved at", retrieval["retrieved_at"])
     row("Retrieval method", retrieval["method"])
     if "agent" in retrieval:
@@ -197,150 +190,170 @@ def _colophon(record: Record, href: str, doc_id: str) -> _Doc:
         row("WARC-Record-ID", retrieval["warc_record_id"])
     row("Media type", retrieval["media_type"])
     row("Size", f"{retrieval['byte_size']} bytes")
-    _el(row("SHA-256"), f"{{{XHTML}}}span", retrieval["sha256"], class_="digest")
+    doc.leaf("dt", "SHA-256")
+    doc.start("dd")
+    doc.leaf("span", retrieval["sha256"], ' class="digest"')
+    doc.end()
     if record["subjects"]:
-        ul = _el(row("Subjects"), f"{{{XHTML}}}ul")
+        doc.leaf("dt", "Subjects")
+        doc.start("dd")
+        doc.start("ul")
         for subject in record["subjects"]:
-            li = _el(ul, f"{{{XHTML}}}li", f"{subject['term']} ({_SCHEME_LABELS[subject['scheme']]})")
+            term = f"{subject['term']} ({_SCHEME_LABELS[subject['scheme']]})"
             if "uri" in subject:
-                li.text += " "
-                _el(li, f"{{{XHTML}}}a", subject["uri"], href=subject["uri"])
+                doc.mixed("li", term + " ", "a", subject["uri"], attr("href", subject["uri"]))
+            else:
+                doc.leaf("li", term)
+        doc.end()
+        doc.end()
     rights = record.get("rights", {})
     if rights:
         text = " ".join(filter(None, [rights.get("statement"), rights.get("holder")]))
-        dd = row("Rights", (text + " " if text and "uri" in rights else text) or None)
+        doc.leaf("dt", "Rights")
         if "uri" in rights:
-            _el(dd, f"{{{XHTML}}}a", rights["uri"], href=rights["uri"])
+            doc.mixed("dd", text + " " if text else None, "a", rights["uri"], attr("href", rights["uri"]))
+        else:
+            doc.leaf("dd", text or None)
     if record.get("provenance"):
-        ul = _el(row("Provenance"), f"{{{XHTML}}}ul")
-        for event in record["provenance"]:
-            text = f"{event['at']}: {event['action']} by {event['agent']}"
-            _el(ul, f"{{{XHTML}}}li", text + (f" ({event['note']})" if "note" in event else ""))
+        rows("Provenance", [f"{e['at']}: {e['action']} by {e['agent']}" + (f" ({e['note']})" if "note" in e else "")
+                            for e in record["provenance"]])
     if record.get("removed"):
-        ul = _el(row("Removed as site chrome"), f"{{{XHTML}}}ul")
+        doc.leaf("dt", "Removed as site chrome")
+        doc.start("dd")
+        doc.start("ul")
         for item in record["removed"]:
             where = ", ".join(filter(None, [f"line {item['line']}" if "line" in item else None, item.get("rule")]))
-            li = _el(ul, f"{{{XHTML}}}li", f"{where}: " if where else None)
             if item["text"].strip():
-                _span(li, "q", item["text"], lang)
+                doc.mixed("li", f"{where}: " if where else None, "q", item["text"], _lang(lang))
+            else:
+                doc.leaf("li", f"{where}: " if where else None)
+        doc.end()
+        doc.end()
     for note in record.get("notes", []):
         row("Note", note)
-    return _Doc(href, doc_id, _serialize_xhtml(html))
+    return _Doc(href, doc_id, doc.data())
 
 
-def _nav_list(parent: etree._Element, entries: list[_NavEntry]) -> None:
-    ol = _el(parent, f"{{{XHTML}}}ol")
+def _nav_list(doc: Markup, entries: list[_NavEntry]) -> None:
+    doc.start("ol")
     for entry in entries:
-        li = _el(ol, f"{{{XHTML}}}li")
-        a = _span(li, "a", entry.label, entry.lang)
-        a.set("href", entry.href)
+        doc.start("li")
+        doc.leaf("a", entry.label, _lang(entry.lang) + attr("href", entry.href))
         if entry.children:
-            _nav_list(li, entry.children)
+            _nav_list(doc, entry.children)
+        doc.end()
+    doc.end()
 
 
 def _nav(title: str, entries: list[_NavEntry], landmarks: list[tuple[str, str, str]]) -> _Doc:
-    html, body = _xhtml(title, LABEL_LANG, "ltr")
-    toc = _el(body, f"{{{XHTML}}}nav", id="toc")
-    toc.set(f"{{{OPS}}}type", "toc")
-    _el(toc, f"{{{XHTML}}}h1", "Contents")
-    _nav_list(toc, entries)
-    marks = _el(body, f"{{{XHTML}}}nav", id="landmarks", hidden="hidden")
-    marks.set(f"{{{OPS}}}type", "landmarks")
-    _el(marks, f"{{{XHTML}}}h2", "Landmarks")
-    ol = _el(marks, f"{{{XHTML}}}ol")
+    doc = _xhtml(title, LABEL_LANG, "ltr")
+    doc.start("nav", ' id="toc" epub:type="toc"')
+    doc.leaf("h1", "Contents")
+    _nav_list(doc, entries)
+    doc.end()
+    doc.start("nav", ' id="landmarks" hidden="hidden" epub:type="landmarks"')
+    doc.leaf("h2", "Landmarks")
+    doc.start("ol")
     for kind, label, href in landmarks:
-        a = _el(_el(ol, f"{{{XHTML}}}li"), f"{{{XHTML}}}a", label, href=href)
-        a.set(f"{{{OPS}}}type", kind)
-    return _Doc("nav.xhtml", "nav", _serialize_xhtml(html), properties="nav", in_spine=False)
+        doc.start("li")
+        doc.leaf("a", label, attr("href", href) + attr("epub:type", kind))
+        doc.end()
+    return _Doc("nav.xhtml", "nav", doc.data(), properties="nav", in_spine=False)
 
 
 def _ncx(uid: str, title: str, entries: list[_NavEntry]) -> _Doc:
-    root = etree.Element(f"{{{NCX}}}ncx", nsmap={None: NCX}, version="2005-1")
-    head = _el(root, f"{{{NCX}}}head")
+    doc = Markup(_XML_DECLARATION)
+    doc.start("ncx", f' xmlns="{NCX}" version="2005-1"')
+    doc.start("head")
     depth = 2 if any(e.children for e in entries) else 1
     for name, content in (("dtb:uid", uid), ("dtb:depth", str(depth)), ("dtb:totalPageCount", "0"), ("dtb:maxPageNumber", "0")):
-        _el(head, f"{{{NCX}}}meta", name=name, content=content)
-    _el(_el(root, f"{{{NCX}}}docTitle"), f"{{{NCX}}}text", title)
-    nav_map = _el(root, f"{{{NCX}}}navMap")
+        doc.leaf("meta", attrs=attr("name", name) + attr("content", content))
+    doc.end()
+    doc.start("docTitle")
+    doc.leaf("text", title)
+    doc.end()
+    doc.start("navMap")
     counter = 0
 
-    def add(parent: etree._Element, items: list[_NavEntry]) -> None:
+    def add(items: list[_NavEntry]) -> None:
         nonlocal counter
         for entry in items:
             counter += 1
-            point = _el(parent, f"{{{NCX}}}navPoint", id=f"np{counter}", playOrder=str(counter))
-            _el(_el(point, f"{{{NCX}}}navLabel"), f"{{{NCX}}}text", entry.label)
-            _el(point, f"{{{NCX}}}content", src=entry.href)
-            add(point, entry.children)
+            doc.start("navPoint", attr("id", f"np{counter}") + attr("playOrder", str(counter)))
+            doc.start("navLabel")
+            doc.leaf("text", entry.label)
+            doc.end()
+            doc.leaf("content", attrs=attr("src", entry.href))
+            add(entry.children)
+            doc.end()
 
-    add(nav_map, entries)
-    return _Doc("toc.ncx", "ncx", _serialize_xml(root), media_type="application/x-dtbncx+xml", in_spine=False)
+    add(entries)
+    return _Doc("toc.ncx", "ncx", doc.data(), media_type="application/x-dtbncx+xml", in_spine=False)
 
 
-def _subject_meta(metadata: etree._Element, subject: dict[str, Any], sid: str) -> None:
-    _el(metadata, f"{{{DC}}}subject", subject["term"], id=sid)
+def _subject_meta(doc: Markup, subject: dict[str, Any], sid: str) -> None:
+    doc.leaf("dc:subject", subject["term"], attr("id", sid))
     if "uri" in subject:  # authority and term only when both are known
-        _el(metadata, f"{{{OPF}}}meta", _SCHEME_LABELS[subject["scheme"]], refines=f"#{sid}", property="authority")
-        _el(metadata, f"{{{OPF}}}meta", subject["uri"], refines=f"#{sid}", property="term")
+        refines = attr("refines", f"#{sid}")
+        doc.leaf("meta", _SCHEME_LABELS[subject["scheme"]], refines + ' property="authority"')
+        doc.leaf("meta", subject["uri"], refines + ' property="term"')
+
+
+_ACCESSIBILITY = (
+    ("schema:accessMode", "textual"), ("schema:accessModeSufficient", "textual"),
+    ("schema:accessibilityFeature", "structuralNavigation"), ("schema:accessibilityFeature", "tableOfContents"),
+    ("schema:accessibilityFeature", "readingOrder"), ("schema:accessibilityHazard", "none"),
+    ("schema:accessibilitySummary",
+     "Text-only publication: headings mark the structure of the document, a table of contents lists every "
+     "section, and the reading order follows the original document. There are no images, audio, video or "
+     "animations."),
+)
 
 
 def _opf(uid: str, title: str, records: Sequence[Record], docs: list[_Doc], rtl: bool) -> bytes:
-    package = etree.Element(f"{{{OPF}}}package", nsmap={None: OPF, "dc": DC}, version="3.0")
-    package.set("unique-identifier", "uid")
     languages = list(dict.fromkeys(r["language"] for r in records))
-    package.set(XML_LANG, languages[0])
-    if rtl:
-        package.set("dir", "rtl")
-    metadata = _el(package, f"{{{OPF}}}metadata")
-    _el(metadata, f"{{{DC}}}identifier", uid, id="uid")
-    _el(metadata, f"{{{DC}}}title", title, id="title")
+    doc = Markup(_XML_DECLARATION)
+    doc.start("package", f' xmlns="{OPF}" xmlns:dc="{DC}" version="3.0" unique-identifier="uid"'
+              + attr("xml:lang", languages[0]) + (' dir="rtl"' if rtl else ""))
+    doc.start("metadata")
+    doc.leaf("dc:identifier", uid, ' id="uid"')
+    doc.leaf("dc:title", title, ' id="title"')
     for language in languages:
-        _el(metadata, f"{{{DC}}}language", language)
-    single = records[0] if len(records) == 1 else None
+        doc.leaf("dc:language", language)
     for record in records:
-        source = record["source"]
-        _el(metadata, f"{{{DC}}}source", source["url"])
-    if single is not None:
+        doc.leaf("dc:source", record["source"]["url"])
+    if len(records) == 1:
+        single = records[0]
         source = single["source"]
         if "publisher" in source:
-            _el(metadata, f"{{{DC}}}publisher", source["publisher"])
+            doc.leaf("dc:publisher", source["publisher"])
         for kind in ("creators", "contributors"):
             for agent in single.get(kind, []):
-                _el(metadata, f"{{{DC}}}{kind[:-1]}", agent["name"])
+                doc.leaf(f"dc:{kind[:-1]}", agent["name"])
         if "description" in single:
-            _el(metadata, f"{{{DC}}}description", single["description"])
+            doc.leaf("dc:description", single["description"])
         dates = [d["value"] for d in single.get("dates", []) if d["type"] in ("issued", "created") and is_w3cdtf(d["value"])]
         if dates:
-            _el(metadata, f"{{{DC}}}date", dates[0])
+            doc.leaf("dc:date", dates[0])
         if "rights" in single and "statement" in single["rights"]:
-            _el(metadata, f"{{{DC}}}rights", single["rights"]["statement"])
+            doc.leaf("dc:rights", single["rights"]["statement"])
         for index, subject in enumerate(single["subjects"], start=1):
-            _subject_meta(metadata, subject, f"subject{index}")
-        _el(metadata, f"{{{DC}}}type", single["type"])
-    _el(metadata, f"{{{OPF}}}meta", modified_timestamp(records), property="dcterms:modified")
-    for prop, value in (("schema:accessMode", "textual"), ("schema:accessModeSufficient", "textual"),
-                        ("schema:accessibilityFeature", "structuralNavigation"),
-                        ("schema:accessibilityFeature", "tableOfContents"),
-                        ("schema:accessibilityFeature", "readingOrder"),
-                        ("schema:accessibilityHazard", "none"),
-                        ("schema:accessibilitySummary",
-                         "Text-only publication: headings mark the structure of the document, a table of contents "
-                         "lists every section, and the reading order follows the original document. "
-                         "There are no images, audio, video or animations.")):
-        _el(metadata, f"{{{OPF}}}meta", value, property=prop)
-    manifest = _el(package, f"{{{OPF}}}manifest")
-    for doc in docs:
-        item = _el(manifest, f"{{{OPF}}}item", id=doc.id, href=doc.href)
-        item.set("media-type", doc.media_type)
-        if doc.properties:
-            item.set("properties", doc.properties)
-    spine = _el(package, f"{{{OPF}}}spine", toc="ncx")
-    if rtl:
-        spine.set("page-progression-direction", "rtl")
-    for doc in docs:
-        if doc.in_spine:
-            _el(spine, f"{{{OPF}}}itemref", idref=doc.id)
-    return _serialize_xml(package)
+            _subject_meta(doc, subject, f"subject{index}")
+        doc.leaf("dc:type", single["type"])
+    doc.leaf("meta", modified_timestamp(records), ' property="dcterms:modified"')
+    for prop, value in _ACCESSIBILITY:
+        doc.leaf("meta", value, attr("property", prop))
+    doc.end()
+    doc.start("manifest")
+    for item in docs:
+        doc.leaf("item", attrs=attr("id", item.id) + attr("href", item.href) + attr("media-type", item.media_type)
+                 + (attr("properties", item.properties) if item.properties else ""))
+    doc.end()
+    doc.start("spine", ' toc="ncx"' + (' page-progression-direction="rtl"' if rtl else ""))
+    for item in docs:
+        if item.in_spine:
+            doc.leaf("itemref", attrs=attr("idref", item.id))
+    return doc.data()
 
 
 def _container() -> bytes:
@@ -353,15 +366,7 @@ def _container() -> bytes:
 
 
 def _zip(entries: list[tuple[str, bytes]]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in [("mimetype", b"application/epub+zip"), *entries]:
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            info.compress_type = zipfile.ZIP_STORED
-            info.create_system = 3
-            info.external_attr = 0o100644 << 16
-            archive.writestr(info, data)
-    return buffer.getvalue()
+    return stored_zip([("mimetype", b"application/epub+zip"), *entries], ZIP_TIME)
 
 
 def _record_parts(record: Record, prefix: str) -> tuple[list[_Doc], _NavEntry | list[_NavEntry]]:
