@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from lxml import etree
+
+from ._markup import Markup, attr
 
 DC = "http://purl.org/dc/elements/1.1/"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -69,8 +70,7 @@ def is_w3cdtf(value: str) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class Statement:
+class Statement(NamedTuple):
     """One DC element to write: namespace, local name, text, optional xml:lang and xsi:type."""
 
     ns: str
@@ -193,3 +193,21 @@ def serialize(root: etree._Element) -> bytes:
     """UTF-8 XML with a declaration, indented, ending in a newline: byte-identical for equal trees."""
     etree.indent(root, space="  ")
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="UTF-8", pretty_print=True)
+
+
+_PREFIXES = {DC: "dc", DCTERMS: "dcterms"}
+
+
+def document(tag: str, namespaces: str, schema_location: str, record: dict[str, Any], qualified: bool) -> bytes:
+    """What ``serialize(container(...))`` gives for the same record, written as text (the faster way).
+
+    ``tag`` and ``namespaces`` are as written: a prefixed name and its ``xmlns`` attributes, dc, dcterms
+    and xsi included."""
+    doc = Markup('<?xml version="1.0" encoding="UTF-8"?>')
+    doc.start(tag, namespaces + attr("xsi:schemaLocation", schema_location))
+    for item in statements(record, qualified=qualified):
+        attrs = attr("xml:lang", item.lang) if item.lang else ""
+        if item.xsi_type:
+            attrs += attr("xsi:type", item.xsi_type)
+        doc.leaf(f"{_PREFIXES[item.ns]}:{item.name}", item.value, attrs)
+    return doc.data()

@@ -9,10 +9,11 @@ if TYPE_CHECKING:
 
 
 from ._base import Exporter, Record
-from ._dc import DC, DCTERMS, XSI, container, serialize
+from ._dc import DC, DCTERMS, XSI, container, document
 
 CONTAINER_NS = "urn:x-archivist:qdc:1"
 SCHEMA_LOCATION = f"{DCTERMS} http://dublincore.org/schemas/xmls/qdc/2008/02/11/dcterms.xsd"
+_NAMESPACES = f' xmlns="{CONTAINER_NS}" xmlns:dc="{DC}" xmlns:dcterms="{DCTERMS}" xmlns:xsi="{XSI}"'
 
 
 def element(record: Record) -> "etree._Element":
@@ -23,7 +24,7 @@ def element(record: Record) -> "etree._Element":
 
 def export(record: Record) -> bytes:
     """The record as a qualified Dublin Core XML document."""
-    return serialize(element(record))
+    return document("qualifieddc", _NAMESPACES, SCHEMA_LOCATION, record, qualified=True)
 
 
 EXPORTER = Exporter(

@@ -9,10 +9,11 @@ if TYPE_CHECKING:
 
 
 from ._base import Exporter, Record
-from ._dc import DC, XSI, container, serialize
+from ._dc import DC, XSI, container, document
 
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 SCHEMA_LOCATION = f"{OAI_DC} http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
+_NAMESPACES = f' xmlns:oai_dc="{OAI_DC}" xmlns:dc="{DC}" xmlns:xsi="{XSI}"'
 
 
 def element(record: Record) -> "etree._Element":
@@ -22,7 +23,7 @@ def element(record: Record) -> "etree._Element":
 
 def export(record: Record) -> bytes:
     """The record as an oai_dc XML document."""
-    return serialize(element(record))
+    return document("oai_dc:dc", _NAMESPACES, SCHEMA_LOCATION, record, qualified=False)
 
 
 EXPORTER = Exporter(
