@@ -6,7 +6,6 @@ import itertools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import BinaryIO
 
 PART_SUFFIX = ".part"
@@ -16,16 +15,17 @@ _serial = itertools.count()
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
-def _open_partial(target: Path) -> tuple[int, str]:
+def _open_partial(target: str) -> tuple[int, str]:
     """Create a new, unique temporary file beside ``target`` (its folder made on demand)."""
+    folder, name = os.path.split(target)
     for _ in range(100):
-        tmp = os.path.join(target.parent, f".{target.name}.{os.getpid()}-{next(_serial)}{PART_SUFFIX}")
+        tmp = os.path.join(folder, f".{name}.{os.getpid()}-{next(_serial)}{PART_SUFFIX}")
         try:
             return os.open(tmp, _FLAGS, 0o644), tmp
         except FileExistsError:  # left by an earlier process that had the same pid
             continue
         except FileNotFoundError:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(folder or os.curdir, exist_ok=True)
     raise FileExistsError(f"no free temporary name beside {target}")
 
 
@@ -34,7 +34,7 @@ def atomic_writer(path: str | os.PathLike[str], *, durable: bool = True) -> Iter
     """Yield a binary stream; on success the data appears at ``path`` whole, on error nothing does.
 
     ``durable`` also fsyncs before the rename (survives power loss, not just a killed process)."""
-    target = Path(path)
+    target = os.fspath(path)
     fd, tmp = _open_partial(target)
     try:
         with os.fdopen(fd, "wb") as stream:

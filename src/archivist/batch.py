@@ -114,7 +114,7 @@ def _export_job(record: dict[str, Any], names: Sequence[str], root: str) -> dict
         exporter = get_exporter(name)
         data = exporter.export(record)
         relative = exporter.filename(record)
-        write_atomic(Path(root) / relative, data, durable=False)
+        write_atomic(os.path.join(root, relative), data, durable=False)
         outputs[name] = (relative, hashlib.sha256(data).hexdigest())
     return outputs
 

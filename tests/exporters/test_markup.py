@@ -131,3 +131,9 @@ def test_stored_zip_writes_what_zipfile_writes(entries: list[tuple[str, bytes]],
     with zipfile.ZipFile(io.BytesIO(ours)) as archive:
         assert archive.testzip() is None
         assert [(i.filename, archive.read(i)) for i in archive.infolist()] == entries
+
+
+def test_a_prolog_may_leave_elements_open() -> None:
+    doc = Markup("<?xml version='1.0'?>\n<a>\n  <b>", inside=("a", "b"))
+    doc.leaf("c", "x")
+    assert doc.data() == b"<?xml version='1.0'?>\n<a>\n  <b>\n    <c>x</c>\n  </b>\n</a>\n"

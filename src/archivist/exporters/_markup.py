@@ -42,10 +42,11 @@ class Markup:
 
     __slots__ = ("_parts", "_open")
 
-    def __init__(self, prolog: str) -> None:
-        """``prolog``: what comes before the root element, without its last line break."""
+    def __init__(self, prolog: str, inside: tuple[str, ...] = ()) -> None:
+        """``prolog``: the text before the first element written here, without its last line break. It may end
+        inside elements it opened, named in ``inside`` from the outermost; :meth:`data` closes them."""
         self._parts = [prolog]
-        self._open: list[tuple[str, int]] = []
+        self._open: list[tuple[str, int]] = [(tag, -1) for tag in inside]
 
     def start(self, tag: str, attrs: str = "") -> None:
         """Open an element whose content is elements."""

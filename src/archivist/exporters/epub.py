@@ -14,7 +14,7 @@ from typing import Any
 
 from ._base import Exporter, Record
 from ._dc import is_w3cdtf
-from ._markup import Markup, attr
+from ._markup import Markup, attr, text
 from ._zipstore import stored_zip
 from .jsonld import ID_PREFIX
 
@@ -76,15 +76,10 @@ def _lang(lang: str | None, direction: str | None = None) -> str:
 
 def _xhtml(title: str, lang: str, direction: str) -> Markup:
     """An XHTML document up to its open <body>."""
-    doc = Markup(_XHTML_PROLOG)
-    doc.start("html", f' xmlns="{XHTML}" xmlns:epub="{OPS}"' + _lang(lang, direction))
-    doc.start("head")
-    doc.leaf("meta", attrs=' charset="utf-8"')
-    doc.leaf("title", title)
-    doc.leaf("link", attrs=' rel="stylesheet" type="text/css" href="style.css"')
-    doc.end()
-    doc.start("body")
-    return doc
+    return Markup(f'{_XHTML_PROLOG}\n<html xmlns="{XHTML}" xmlns:epub="{OPS}"{_lang(lang, direction)}>\n  <head>\n'
+                  f'    <meta charset="utf-8"/>\n    <title>{text(title)}</title>\n'
+                  '    <link rel="stylesheet" type="text/css" href="style.css"/>\n  </head>\n  <body>',
+                  inside=("html", "body"))
 
 
 def _link(doc: Markup, tag: str, uri: str) -> None:
@@ -208,12 +203,12 @@ def _colophon(record: Record, href: str, doc_id: str) -> _Doc:
         doc.end()
     rights = record.get("rights", {})
     if rights:
-        text = " ".join(filter(None, [rights.get("statement"), rights.get("holder")]))
+        words = " ".join(filter(None, [rights.get("statement"), rights.get("holder")]))
         doc.leaf("dt", "Rights")
         if "uri" in rights:
-            doc.mixed("dd", text + " " if text else None, "a", rights["uri"], attr("href", rights["uri"]))
+            doc.mixed("dd", words + " " if words else None, "a", rights["uri"], attr("href", rights["uri"]))
         else:
-            doc.leaf("dd", text or None)
+            doc.leaf("dd", words or None)
     if record.get("provenance"):
         rows("Provenance", [f"{e['at']}: {e['action']} by {e['agent']}" + (f" ({e['note']})" if "note" in e else "")
                             for e in record["provenance"]])
