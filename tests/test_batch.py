@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -13,12 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from archivist.batch import BatchOptions, run_batch
+from archivist.batch import BatchOptions, _pack, _unpack, run_batch
 from archivist.cli import app
 from archivist.exporters import Exporter, register
 from archivist.exporters import _registry as registry_table
+from archivist.records import Entry
 
 runner = CliRunner()
 
@@ -213,3 +217,17 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path, seed: dic
                             env={**os.environ, "TERM": "xterm"})
     assert result.returncode == 0
     assert "records/s" not in result.stderr and "exporting" not in result.stderr
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3), max_leaves=20)
+
+
+@settings(max_examples=300)
+@given(st.dictionaries(st.text(), _json_values, max_size=5), st.none() | st.integers(1, 10**6))
+def test_a_record_reaches_a_worker_exactly_as_it_was_read(data: dict[str, Any], line: int | None) -> None:
+    entry = Entry("batch.jsonl", line, data)
+    received = _unpack(pickle.loads(pickle.dumps(_pack(entry))))
+    assert received == entry
+    assert json.dumps(received.data, sort_keys=True) == json.dumps(data, sort_keys=True)  # 1 stays 1, 1.0 stays 1.0

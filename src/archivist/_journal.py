@@ -14,6 +14,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from ._atomic import atomic_writer
 from ._diskmap import DiskMap
 from ._jsonout import canonical
@@ -38,7 +40,7 @@ class Journal:
                 for record_id, line in _entries(self.path):
                     self._previous.put(record_id, line)
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = open(self.path, "a" if resume else "w", encoding="utf-8")
+            self._handle = open(self.path, "ab" if resume else "wb")
         except BaseException:
             self._previous.close()
             raise
@@ -63,8 +65,7 @@ class Journal:
         return outputs
 
     def add(self, record_id: str, digest: str, outputs: Mapping[str, tuple[str, str]]) -> None:
-        self._handle.write(json.dumps({"id": record_id, "record": digest,
-                                       "outputs": {k: list(v) for k, v in outputs.items()}}) + "\n")
+        self._handle.write(orjson.dumps({"id": record_id, "record": digest, "outputs": outputs}) + b"\n")
 
     def close(self) -> None:
         self._handle.close()

@@ -77,6 +77,15 @@ def test_nan_is_not_json(tmp_path: Path) -> None:
     assert isinstance(entry.problems[0], MalformedJSON)
 
 
+@pytest.mark.parametrize("number", ["1e999", "-1e400", "1" + "0" * 400 + ".0"])
+def test_a_number_too_large_for_a_float_is_refused_not_made_infinite(tmp_path: Path, number: str) -> None:
+    path = tmp_path / "big.json"
+    path.write_text('{"id": "a", "extent": %s}' % number, encoding="utf-8")
+    (entry,) = read_records(path)
+    assert isinstance(entry.problems[0], MalformedJSON)
+    assert "too large" in entry.problems[0].message and entry.data is None
+
+
 def test_top_level_array_is_explained(tmp_path: Path, minimal: dict[str, Any]) -> None:
     (entry,) = read_records(write_json(tmp_path / "arr.json", [minimal]))
     assert "JSON object" in entry.problems[0].message and ".jsonl" in entry.problems[0].message

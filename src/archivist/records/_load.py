@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -47,6 +48,13 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):  # read as infinity, the number would be altered, and no JSON writer can give it back
+        raise ValueError(f"the number {text[:40]} is too large for a double-precision float")
+    return value
+
+
 def _parse(text: str) -> tuple[Any, list[tuple[str, str]]]:
     """Parse JSON text; also return (pointer, key) for every duplicated object key.
 
@@ -62,7 +70,7 @@ def _parse(text: str) -> tuple[Any, list[tuple[str, str]]]:
         flagged.append(obj)
         return obj
 
-    value = json.loads(text, object_pairs_hook=pairs, parse_constant=_reject_constant)
+    value = json.loads(text, object_pairs_hook=pairs, parse_constant=_reject_constant, parse_float=_finite)
     found: list[tuple[str, str]] = []
     if flagged:
         _find_duplicates(value, [], found)
