@@ -33,6 +33,7 @@ from .packages import Package, PackageSettings
 from .packages import available as available_packages
 from .packages.bagit import PAYLOAD
 from .records import DuplicateId, Entry, ExportFailed, Problem, check_entry, check_sources, read_records
+from .records._fast import fast_validator
 
 
 @dataclass(frozen=True)
@@ -211,8 +212,11 @@ def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: Batc
               stdin: BinaryIO | None) -> Iterator[ExportOutcome]:
     """Outcomes in input order. Validation and export run inline or in a process pool, with a bounded window of
     records in flight so memory stays flat however long the input is."""
-    ids = DiskMap()
     names = list(options.formats)
+    for name in names:  # loaded once here, so forked workers inherit them instead of each loading its own
+        get_exporter(name)
+    fast_validator()
+    ids = DiskMap()
     jobs = options.jobs if options.jobs > 0 else (os.cpu_count() or 1)
     pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
     window: deque[tuple[Entry, Any]] = deque()
