@@ -181,9 +181,10 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[st
                 exports = {name: path for name, path in zip(options.formats, outcome.written)}
                 for name in exports:
                     report.per_format[name] += 1
-                base = Path(outcome.entry.file).parent if outcome.entry.file != "-" else None
-                for package in packages:
-                    package.add(outcome.entry.data, exports, base)
+                if packages:
+                    base = Path(outcome.entry.file).parent if outcome.entry.file != "-" else None
+                    for package in packages:
+                        package.add(outcome.entry.data, exports, base)
             if on_outcome is not None:
                 on_outcome(outcome)
         for package in packages:
