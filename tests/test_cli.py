@@ -29,6 +29,12 @@ def test_every_command_has_help(name: str) -> None:
     assert command.help and len(command.help.strip()) > 20, f"{name} has no help"
 
 
+def test_the_installed_version_is_the_package_version() -> None:
+    import importlib.metadata
+
+    assert importlib.metadata.version("archivist") == __version__
+
+
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and result.output.strip() == f"archivist {__version__}"

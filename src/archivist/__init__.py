@@ -1,13 +1,8 @@
 """archivist: captured documents to schema-validated archival records, exported to archive formats."""
 
-from importlib.metadata import PackageNotFoundError, version
-
 from ._errors import ArchivistError, ExportError, IngestError, RecordInvalid, SourceError, UnknownFormat
 
-try:
-    __version__ = version("archivist")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
+__version__ = "0.1.0"  # the one place it is written: pyproject.toml reads it from here
 
 __all__ = [
     "ArchivistError",

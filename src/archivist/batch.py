@@ -31,6 +31,8 @@ from .exporters import get as get_exporter
 from .exporters.epub import export_collection
 from .packages import Package, PackageSettings
 from .packages import available as available_packages
+from .packages import builtin_names as builtin_packages
+from .packages import get as get_package
 from .packages.bagit import PAYLOAD
 from .records import DuplicateId, Entry, ExportFailed, Problem, check_entry, check_sources, read_records
 from .records._fast import fast_validator
@@ -92,18 +94,24 @@ def split_formats(names: str | Iterable[str]) -> tuple[list[str], list[str]]:
     parts = names.split(",") if isinstance(names, str) else [p for n in names for p in n.split(",")]
     formats: list[str] = []
     packages: list[str] = []
-    exporters, package_classes = available_exporters(), available_packages()
     for part in (p.strip() for p in parts):
         if not part:
             continue
         for name in builtin_names() if part == "all" else (part,):
-            if name not in exporters and name not in package_classes:
-                raise UnknownFormat(name, [*exporters, *package_classes])
-            chosen = formats if name in exporters else packages
+            if name in builtin_names():
+                chosen = formats
+            elif name in builtin_packages():
+                chosen = packages
+            elif name in available_exporters():  # only now are installed plugins looked up
+                chosen = formats
+            elif name in available_packages():
+                chosen = packages
+            else:
+                raise UnknownFormat(name, [*available_exporters(), *available_packages()])
             if name not in chosen:
                 chosen.append(name)
     if not formats and not packages:
-        raise UnknownFormat("", [*exporters, *package_classes])
+        raise UnknownFormat("", [*available_exporters(), *available_packages()])
     if "bagit" in packages:
         packages.remove("bagit")
         packages.append("bagit")
@@ -161,8 +169,7 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[st
             root.mkdir(parents=True, exist_ok=True)
             sweep_partials(root)
             journal = Journal(out, resume=options.resume)
-            package_classes = available_packages()
-            packages = [package_classes[name](out if name == "bagit" else root, options.settings)
+            packages = [get_package(name)(out if name == "bagit" else root, options.settings)
                         for name in options.packages]
         for outcome in _pipeline(paths, root, options, journal, stdin):
             report.read += 1

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +53,26 @@ def test_plugin_installed_from_tests_is_listed(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), *sys.path])}
     listed = subprocess.run([sys.executable, "-m", "archivist", "formats"], env=env, capture_output=True, text=True, check=True)
     assert "demo-title" in listed.stdout and ".title.txt" in listed.stdout
+    assert "'epub' is a built-in format" in listed.stderr  # the plugin's second entry point takes a built-in name
     out = tmp_path / "out"
     seed = Path(__file__).resolve().parents[2] / "records" / "mrta-globalsecurity.json"
     subprocess.run([sys.executable, "-m", "archivist", "export", str(seed), "--to", "demo-title", "--out", str(out)],
                    env=env, check=True, capture_output=True)
     assert (out / "mrta-globalsecurity.title.txt").read_text() == "Tupac Amaru Revolutionary Movement (MRTA)\n"
+    subprocess.run([sys.executable, "-m", "archivist", "export", str(seed), "--to", "epub,demo-title", "--out", str(out)],
+                   env=env, check=True, capture_output=True)
+    assert zipfile.is_zipfile(out / "mrta-globalsecurity.epub")  # the built-in EPUB, not the plugin's text
+
+
+def test_a_built_in_format_is_found_without_scanning_installed_packages(monkeypatch: pytest.MonkeyPatch) -> None:
+    import archivist.exporters as registry
+
+    def no_scan(**_: Any) -> Any:
+        raise AssertionError("installed packages were scanned")
+
+    monkeypatch.setattr(registry, "_registry", {})
+    monkeypatch.setattr(registry, "_loaded", False)
+    monkeypatch.setattr(importlib.metadata, "entry_points", no_scan)
+    assert get("epub").name == "epub" and [e.name for e in resolve("all")] == list(registry.builtin_names())
+    with pytest.raises(AssertionError, match="scanned"):
+        get("demo-title")

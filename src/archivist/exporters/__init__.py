@@ -1,13 +1,15 @@
 """Export formats, found through a registry keyed by format name.
 
-Built-in formats live one per module in this package; other packages add formats through the
-``archivist.exporters`` entry-point group, each entry point naming an :class:`Exporter`.
+Built-in formats live one per module in this package and are imported when first asked for; other
+packages add formats through the ``archivist.exporters`` entry-point group, each entry point naming an
+:class:`Exporter`. Installed packages are scanned only for a name that is not built in, or to list every
+format, and an entry point cannot take a built-in name (it is skipped with a warning).
 """
 
 from __future__ import annotations
 
+import warnings
 from importlib import import_module
-from importlib.metadata import entry_points
 
 from .._errors import UnknownFormat
 from ._base import Exporter, Record
@@ -24,14 +26,26 @@ def register(exporter: Exporter) -> None:
     _registry[exporter.name] = exporter
 
 
+def _builtin(name: str) -> Exporter:
+    if name not in _registry:
+        register(import_module(f"{__name__}.{name}").EXPORTER)
+    return _registry[name]
+
+
 def _load() -> None:
     global _loaded
     if _loaded:
         return
     _loaded = True
     for module in _BUILTIN_MODULES:
-        register(import_module(f"{__name__}.{module}").EXPORTER)
+        _builtin(module)
+    from importlib.metadata import entry_points  # slow to import, and only needed here
+
     for entry in entry_points(group=ENTRY_POINT_GROUP):
+        if entry.name in _BUILTIN_MODULES:
+            warnings.warn(f"entry point {entry.value!r} in {ENTRY_POINT_GROUP} is ignored: {entry.name!r} is a "
+                          "built-in format", stacklevel=2)
+            continue
         exporter = entry.load()
         if not isinstance(exporter, Exporter):
             raise TypeError(f"entry point {entry.name!r} in {ENTRY_POINT_GROUP} is not an archivist Exporter")
@@ -51,6 +65,10 @@ def builtin_names() -> tuple[str, ...]:
 
 def get(name: str) -> Exporter:
     """The exporter called ``name``; UnknownFormat lists the valid names otherwise."""
+    if name in _registry:
+        return _registry[name]
+    if name in _BUILTIN_MODULES:
+        return _builtin(name)
     _load()
     try:
         return _registry[name]
