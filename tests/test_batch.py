@@ -63,13 +63,41 @@ def test_every_failure_is_reported_with_its_place_and_the_rest_exported(tmp_path
 
 
 def test_output_is_the_same_for_any_number_of_jobs(tmp_path: Path, seed: dict[str, Any]) -> None:
-    batch = make_batch(tmp_path / "b.jsonl", seed, 40)
-    for jobs in (1, 2, 0):
+    batch = make_batch(tmp_path / "b.jsonl", seed, 120)
+    lines = batch.read_text(encoding="utf-8").splitlines()
+    lines[30] = lines[30][:50]  # cut short
+    lines[70] = json.dumps(dict(seed, id="r00070", language="not a tag"))
+    lines[100] = lines[5]  # a duplicate id
+    batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for jobs in (1, 2, 3, 0):
         result = runner.invoke(app, ["export", str(batch), "--to", "all,oai-static,dspace-saf", "--jobs", str(jobs),
-                                     "--out", str(tmp_path / f"out{jobs}"), "--quiet"])
-        assert result.exit_code == 0, result.output
-    assert tree(tmp_path / "out1") == tree(tmp_path / "out2") == tree(tmp_path / "out0")
-    assert len(tree(tmp_path / "out1")) > 40 * 5
+                                     "--out", str(tmp_path / f"out{jobs}"), "--errors", str(tmp_path / f"errors{jobs}"),
+                                     "--quiet"])
+        assert result.exit_code == 1, result.output
+    assert tree(tmp_path / "out1") == tree(tmp_path / "out2") == tree(tmp_path / "out3") == tree(tmp_path / "out0")
+    assert len(tree(tmp_path / "out1")) > 117 * 5
+    errors = {(tmp_path / f"errors{jobs}").read_text(encoding="utf-8") for jobs in (1, 2, 3, 0)}
+    assert len(errors) == 1 and [json.loads(line)["line"] for line in errors.pop().splitlines()] == [31, 71, 101]
+
+
+def test_with_jobs_this_process_exports_too_when_the_workers_are_busy(tmp_path: Path, seed: dict[str, Any],
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import archivist.batch as batch_module
+
+    here = os.getpid()
+    inline = []
+    record_job = batch_module._record_job
+
+    def counted(*args: Any) -> Any:
+        if os.getpid() == here:
+            inline.append(1)
+        return record_job(*args)
+
+    monkeypatch.setattr(batch_module, "_record_job", counted)
+    report = run_batch([make_batch(tmp_path / "b.jsonl", seed, 400)], tmp_path / "out",
+                       BatchOptions(formats=["oai_dc", "epub"], jobs=2))
+    assert report.exported == 400
+    assert 0 < len(inline) < 400  # one worker process did the rest
 
 
 def test_dry_run_writes_nothing(tmp_path: Path, seed: dict[str, Any]) -> None:

@@ -1,8 +1,9 @@
 """Export many records: validate each, export it to every asked format, write atomically, build packages.
 
 Records are read as a stream; one bad record is reported and never stops the batch. With ``jobs`` > 1 the
-exports run in a process pool, and the output is the same whatever the number of jobs. With ``resume`` the
-records whose outputs a previous run completed (and that have not changed) are not exported again.
+exports run in that many processes (this one and a pool of workers), and the output is the same whatever the
+number of jobs. With ``resume`` the records whose outputs a previous run completed (and that have not
+changed) are not exported again.
 """
 
 from __future__ import annotations
@@ -132,7 +133,7 @@ def _export_job(record: dict[str, Any], names: Sequence[str], root: str) -> dict
 
 def _record_job(entry: Entry, names: Sequence[str], root: str, check_files: bool, dry_run: bool) -> tuple[Any, ...]:
     """Validate one record and, when valid, export it: ("invalid", problems), ("checked",),
-    ("exported", record hash, outputs) or ("crashed", message). Runs in a worker process when jobs > 1."""
+    ("exported", record hash, outputs) or ("crashed", message). Runs in a worker process or in this one."""
     problems = check_entry(entry, check_files=check_files)
     if problems:
         return ("invalid", tuple(problems))
@@ -218,15 +219,18 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[st
 
 def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: BatchOptions, journal: Journal | None,
               stdin: BinaryIO | None) -> Iterator[ExportOutcome]:
-    """Outcomes in input order. Validation and export run inline or in a process pool, with a bounded window of
-    records in flight so memory stays flat however long the input is."""
+    """Outcomes in input order, with a bounded window of records in flight so memory stays flat however long
+    the input is. With ``jobs`` > 1 this process and ``jobs`` - 1 worker processes validate and export: chunks
+    go to the workers while they have fewer than two each waiting, and this process does the next one itself
+    when they are busy, so ``jobs`` processes share ``jobs`` cores instead of ``jobs`` + 1."""
     names = list(options.formats)
     for name in names:  # loaded once here, so forked workers inherit them instead of each loading its own
         get_exporter(name)
     fast_validator()
     ids = DiskMap()
     jobs = options.jobs if options.jobs > 0 else (os.cpu_count() or 1)
-    pool = ProcessPoolExecutor(max_workers=jobs) if jobs > 1 else None
+    pool = ProcessPoolExecutor(max_workers=jobs - 1) if jobs > 1 else None
+    sent: deque[Future[list[tuple[Any, ...]]]] = deque()
     window: deque[tuple[Entry, Any]] = deque()
     chunk: list[Entry] = []
     slots: list[_Slot] = []
@@ -235,7 +239,14 @@ def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: Batc
 
     def submit() -> None:
         assert pool is not None
-        future = pool.submit(_record_jobs, [_pack(entry) for entry in chunk], *args)
+        while sent and sent[0].done():
+            sent.popleft()
+        if len(sent) < 2 * (jobs - 1):
+            future = pool.submit(_record_jobs, [_pack(entry) for entry in chunk], *args)
+            sent.append(future)
+        else:  # the workers have enough to do: this process takes the chunk
+            future = Future()
+            future.set_result([_record_job(entry, *args) for entry in chunk])
         for slot in slots:
             slot.future = future
         chunk.clear()
@@ -268,7 +279,7 @@ def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: Batc
                     window.append((entry, slot))
                     if len(chunk) >= _CHUNK:
                         submit()
-            while window and (len(window) > limit or not isinstance(window[0][1], _Slot)):
+            while window and (len(window) > limit or not isinstance(window[0][1], _Slot) or window[0][1].ready()):
                 if isinstance(window[0][1], _Slot) and window[0][1].future is None:
                     submit()
                 yield _settle(*window.popleft(), names, root, journal)
@@ -293,6 +304,9 @@ class _Slot:
     def __init__(self, index: int) -> None:
         self.index = index
         self.future: Future[list[tuple[Any, ...]]] | None = None
+
+    def ready(self) -> bool:
+        return self.future is not None and self.future.done()
 
     def result(self) -> tuple[Any, ...]:
         assert self.future is not None

@@ -127,7 +127,7 @@ def export(
     collection: Annotated[Optional[str], typer.Option("--collection", help="Write all records as one EPUB with this title.")] = None,
     check_files: Annotated[bool, typer.Option("--check-files/--no-check-files",
                                               help="Also check listed files' size and SHA-256 before exporting.")] = False,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Worker processes (0 = one per core). Output is the same for any number.")] = 1,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Processes that validate and export: this one plus N-1 workers (0 = one per core). Output is the same for any number.")] = 1,
     resume: Annotated[bool, typer.Option("--resume", help="Skip records whose outputs a previous run completed and that are unchanged.")] = False,
     errors: Annotated[Optional[Path], typer.Option("--errors", help="Write every failure here as JSON Lines (id, file, line, errors with pointers).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and report; write no exports.")] = False,
