@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from lxml import etree
 
-from ._markup import Markup, attr
+from ._markup import XML_DECLARATION, Markup, attr
 
 DC = "http://purl.org/dc/elements/1.1/"
 DCTERMS = "http://purl.org/dc/terms/"
@@ -203,7 +203,7 @@ def document(tag: str, namespaces: str, schema_location: str, record: dict[str, 
 
     ``tag`` and ``namespaces`` are as written: a prefixed name and its ``xmlns`` attributes, dc, dcterms
     and xsi included."""
-    doc = Markup('<?xml version="1.0" encoding="UTF-8"?>')
+    doc = Markup(XML_DECLARATION)
     doc.start(tag, namespaces + attr("xsi:schemaLocation", schema_location))
     for item in statements(record, qualified=qualified):
         attrs = attr("xml:lang", item.lang) if item.lang else ""

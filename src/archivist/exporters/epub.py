@@ -14,7 +14,7 @@ from typing import Any
 
 from ._base import Exporter, Record
 from ._dc import is_w3cdtf
-from ._markup import Markup, attr, text
+from ._markup import XML_DECLARATION, Markup, attr, text
 from ._zipstore import stored_zip
 from .jsonld import ID_PREFIX
 
@@ -64,8 +64,7 @@ def modified_timestamp(records: Sequence[Record]) -> str:
     return re.sub(r"\.\d+Z$", "Z", latest)
 
 
-_XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
-_XHTML_PROLOG = _XML_DECLARATION + "\n<!DOCTYPE html>"
+_XHTML_PROLOG = XML_DECLARATION + "\n<!DOCTYPE html>"
 
 
 def _lang(lang: str | None, direction: str | None = None) -> str:
@@ -257,7 +256,7 @@ def _nav(title: str, entries: list[_NavEntry], landmarks: list[tuple[str, str, s
 
 
 def _ncx(uid: str, title: str, entries: list[_NavEntry]) -> _Doc:
-    doc = Markup(_XML_DECLARATION)
+    doc = Markup(XML_DECLARATION)
     doc.start("ncx", f' xmlns="{NCX}" version="2005-1"')
     doc.start("head")
     depth = 2 if any(e.children for e in entries) else 1
@@ -307,7 +306,7 @@ _ACCESSIBILITY = (
 
 def _opf(uid: str, title: str, records: Sequence[Record], docs: list[_Doc], rtl: bool) -> bytes:
     languages = list(dict.fromkeys(r["language"] for r in records))
-    doc = Markup(_XML_DECLARATION)
+    doc = Markup(XML_DECLARATION)
     doc.start("package", f' xmlns="{OPF}" xmlns:dc="{DC}" version="3.0" unique-identifier="uid"'
               + attr("xml:lang", languages[0]) + (' dir="rtl"' if rtl else ""))
     doc.start("metadata")
