@@ -191,7 +191,7 @@ def test_partial_files_of_an_interrupted_run_are_swept(tmp_path: Path, seed: dic
     out.mkdir()
     (out / ".r00000.oai_dc.xml.abc123.part").write_bytes(b"<half")
     (out / "keep.part").write_bytes(b"not ours: no leading dot")
-    run_batch([make_batch(tmp_path / "b.jsonl", seed, 1)], out, BatchOptions(formats=["oai_dc"]))
+    run_batch([make_batch(tmp_path / "b.jsonl", seed, 1)], out, BatchOptions(formats=["oai_dc"], add=True))
     assert sorted(p.name for p in out.iterdir()) == [".archivist-journal.jsonl", "keep.part", "r00000.oai_dc.xml"]
 
 
