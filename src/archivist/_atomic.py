@@ -42,8 +42,12 @@ def _open_partial(target: str) -> tuple[int, str]:
         except FileNotFoundError:
             _in_flight.discard(key)
             os.makedirs(folder or os.curdir, exist_ok=True)
-        except BaseException:
+        except BaseException:  # e.g. Ctrl-C just after the file was made: it is ours, remove it
             _in_flight.discard(key)
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
             raise
     raise FileExistsError(f"no free temporary name beside {target}")
 

@@ -76,17 +76,24 @@ class Journal:
     def add(self, record_id: str, digest: str, outputs: Mapping[str, tuple[str, str]]) -> None:
         self._handle.write(orjson.dumps({"id": record_id, "record": digest, "outputs": outputs}) + b"\n")
 
+    def keep(self, record_id: str) -> None:
+        """Note again a record found current, so the compacted journal lists records in this run's order."""
+        line = self._previous.get(record_id)
+        if line is not None:
+            self._handle.write(line.encode("utf-8"))
+
     def close(self) -> None:
         if not self._handle.closed:
             self._handle.close()
         self._previous.close()
 
     def compact(self) -> None:
-        """Rewrite the journal with the last entry of each record id (in first-seen order), atomically."""
+        """Rewrite the journal with the last entry of each record id, in the order of those last entries (so a
+        resumed run's journal is the same as a clean run's), atomically."""
         self.close()
         with DiskMap() as latest:
             for record_id, line, _ in _entries(self.path, lambda _: None):
-                latest.put(record_id, line)
+                latest.put(record_id, line, last=True)
             with atomic_writer(self.path) as out:
                 for line in latest.values():
                     out.write(line.encode("utf-8"))

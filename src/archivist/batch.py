@@ -26,7 +26,7 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from ._atomic import atomic_writer, sweep_partials, write_atomic
+from ._atomic import atomic_writer, discard_partials, sweep_partials, write_atomic
 from ._diskmap import DiskMap
 from ._errors import UnknownFormat
 from ._journal import JOURNAL, Journal, record_hash
@@ -201,6 +201,7 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[st
                                   journal=JOURNAL):
                     _run(sources, folder, options, report, on_outcome, warn, stdin)
     except KeyboardInterrupt as exc:
+        discard_partials()  # whatever this process was still writing when the signal came
         raise BatchInterrupted(report, exc.signal if isinstance(exc, Stopped) else signal.SIGINT) from None
     return report
 
@@ -237,13 +238,10 @@ def _run(paths: list[str], out: Path, options: BatchOptions, report: BatchReport
     try:
         if not options.dry_run:
             root.mkdir(parents=True, exist_ok=True)
-            sweep_partials(root)
-            if bag:
-                sweep_partials(out)
-                sweep_partials(root / "records", deep=True)
+            _sweep(out, bag)
             journal = Journal(out, resume=options.resume, warn=warn)
-            packages = [get_package(name)(out if name == "bagit" else root, options.settings)
-                        for name in options.packages]
+            for name in options.packages:
+                packages.append(get_package(name)(out if name == "bagit" else root, options.settings))
         pipeline = _pipeline(paths, root, options, journal, stdin)
         for outcome in pipeline:
             report.read += 1
@@ -279,7 +277,7 @@ def _run(paths: list[str], out: Path, options: BatchOptions, report: BatchReport
             (out / JOURNAL).unlink(missing_ok=True)
     except BaseException as exc:
         if pipeline is not None:
-            pipeline.close()  # stops the workers
+            pipeline.close()  # stops the workers and waits for them
         for package in packages:
             package.abort()
         if journal is not None:
@@ -287,10 +285,20 @@ def _run(paths: list[str], out: Path, options: BatchOptions, report: BatchReport
         if errors is not None:
             errors.__exit__(type(exc), exc, exc.__traceback__)
             errors = None
+        if not options.dry_run:  # what a signal cut short anywhere (even a package being set up) goes too
+            _sweep(out, bag)
         raise
     finally:
         if errors is not None:
             errors.__exit__(None, None, None)
+
+
+def _sweep(out: Path, bag: bool) -> None:
+    """Remove the temporary files of interrupted runs wherever a batch writes them (the folder is locked)."""
+    sweep_partials(out)
+    if bag:
+        sweep_partials(out / PAYLOAD)
+        sweep_partials(out / PAYLOAD / "records", deep=True)
 
 
 def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: BatchOptions, journal: Journal | None,
@@ -434,6 +442,8 @@ def _settle(entry: Entry, result: Any, args: tuple[Any, ...], journal: Journal |
                                record_id=entry.record_id)
         return ExportOutcome(entry, (problem,), status="failed")
     if kind == "current":
+        if journal is not None:
+            journal.keep(entry.data["id"])
         return ExportOutcome(entry, (), tuple(result[1][n] for n in names), status="current")
     _, digest, outputs = result
     if journal is not None:
