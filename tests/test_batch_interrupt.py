@@ -161,6 +161,7 @@ def test_sigkill_of_the_main_process_takes_the_workers_and_their_temporaries(tmp
     _finish(records, out, errors, reference)
 
 
+@pytest.mark.slow
 def test_kill_9_at_random_moments_then_resume_gives_the_clean_tree(tmp_path: Path, reference: Any) -> None:
     """The 'resume is exact' check: SIGKILL at random moments (the seed is printed), then --resume, compared with
     a clean run every cycle. ARCHIVIST_KILL_CYCLES sets the number of cycles (default 30)."""
