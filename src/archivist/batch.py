@@ -151,7 +151,9 @@ def _record_job(entry: Entry, names: Sequence[str], root: str, check_files: bool
             return ("invalid", tuple(problems))
         if dry_run:
             return ("checked",)
-        return ("exported", record_hash(entry.data), _export_job(entry.data, names, root))
+        record = entry.data
+        assert record is not None  # a record that parsed has data
+        return ("exported", record_hash(record), _export_job(record, names, root))
     except Exception as exc:  # one record that cannot be handled must not stop the batch
         return ("crashed", f"{type(exc).__name__}: {exc}")
 
@@ -261,9 +263,11 @@ def _run(paths: list[str], out: Path, options: BatchOptions, report: BatchReport
                 for name in exports:
                     report.per_format[name] += 1
                 if packages:
+                    record = outcome.entry.data
+                    assert record is not None
                     base = Path(outcome.entry.file).parent if outcome.entry.file != "-" else None
                     for package in packages:
-                        package.add(outcome.entry.data, exports, base)
+                        package.add(record, exports, base)
             if on_outcome is not None:
                 on_outcome(outcome)
         if journal is not None:
@@ -441,13 +445,15 @@ def _settle(entry: Entry, result: Any, args: tuple[Any, ...], journal: Journal |
         problem = ExportFailed(f"export failed: {result[1]}", file=entry.file, line=entry.line,
                                record_id=entry.record_id)
         return ExportOutcome(entry, (problem,), status="failed")
+    record_id = entry.record_id
+    assert record_id is not None  # a current or exported record has a valid id
     if kind == "current":
         if journal is not None:
-            journal.keep(entry.data["id"])
+            journal.keep(record_id)
         return ExportOutcome(entry, (), tuple(result[1][n] for n in names), status="current")
     _, digest, outputs = result
     if journal is not None:
-        journal.add(entry.data["id"], digest, outputs)
+        journal.add(record_id, digest, outputs)
     return ExportOutcome(entry, (), tuple(root / outputs[n][0] for n in names))
 
 
