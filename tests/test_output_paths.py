@@ -151,8 +151,8 @@ def test_a_second_run_into_the_same_folder_is_refused_naming_the_holder(inputs: 
     args = [sys.executable, "-m", "archivist", "export", str(big), "--to", "epub,oai_dc", "--out", str(out), "--quiet"]
     first = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while not (out / LOCK).exists() and time.monotonic() < deadline:
-        time.sleep(0.01)
+    while not ((out / LOCK).exists() and (out / LOCK).stat().st_size) and time.monotonic() < deadline:
+        time.sleep(0.01)  # the first run holds the lock (it writes who it is once it has it)
     second = subprocess.run(args + ["--resume"], capture_output=True, text=True, check=False)
     stdout, stderr = first.communicate(timeout=300)
     assert first.returncode == 0, stderr

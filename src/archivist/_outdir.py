@@ -8,6 +8,7 @@ import os
 import re
 import socket
 import sys
+import time
 from pathlib import Path
 from types import TracebackType
 
@@ -21,6 +22,16 @@ except ImportError:  # Windows: no advisory locks; the folder is not locked ther
 
 LOCK = ".archivist-lock"
 _BAG_TOP = re.compile(r"data|bagit\.txt|bag-info\.txt|(?:tag)?manifest-[a-z0-9]+\.txt|\.archivist-journal\.jsonl")
+
+
+def _holder(fd: int) -> str:
+    """Who holds a lock, as its holder wrote it (it writes just after locking: wait a moment for that)."""
+    for _ in range(50):
+        text = os.pread(fd, 4096, 0).decode("utf-8", "replace").strip()
+        if text:
+            return text
+        time.sleep(0.02)
+    return "another archivist run"
 
 
 class OutputRefused(ArchivistError):
@@ -60,7 +71,7 @@ class OutputFolder:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                holder = os.read(fd, 4096).decode("utf-8", "replace").strip() or "another archivist run"
+                holder = _holder(fd)
                 os.close(fd)
                 raise OutputRefused(f"{self.path} is in use by {holder}; wait for it to finish or choose another "
                                     "output folder") from None
