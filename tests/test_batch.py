@@ -191,7 +191,7 @@ def test_partial_files_of_an_interrupted_run_are_swept(tmp_path: Path, seed: dic
     out.mkdir()
     (out / ".r00000.oai_dc.xml.abc123.part").write_bytes(b"<half")
     (out / "keep.part").write_bytes(b"not ours: no leading dot")
-    run_batch([make_batch(tmp_path / "b.jsonl", seed, 1)], out, BatchOptions(formats=["oai_dc"]))
+    run_batch([make_batch(tmp_path / "b.jsonl", seed, 1)], out, BatchOptions(formats=["oai_dc"], add=True))
     assert sorted(p.name for p in out.iterdir()) == [".archivist-journal.jsonl", "keep.part", "r00000.oai_dc.xml"]
 
 
@@ -259,3 +259,92 @@ def test_a_record_reaches_a_worker_exactly_as_it_was_read(data: dict[str, Any], 
     received = _unpack(pickle.loads(pickle.dumps(_pack(entry))))
     assert received == entry
     assert json.dumps(received.data, sort_keys=True) == json.dumps(data, sort_keys=True)  # 1 stays 1, 1.0 stays 1.0
+
+
+def _screen(raw: str, width: int) -> list[str]:
+    """What a terminal shows after ``raw``: enough of VT100 for rich's live display (CR, LF, cursor up, erase)."""
+    import re
+
+    rows: list[list[str]] = [[]]
+    row = col = 0
+    for token in re.findall(r"\x1b\[[0-9;?]*[A-Za-z]|\r|\n|[^\x1b\r\n]", raw):
+        if token == "\r":
+            col = 0
+        elif token == "\n":
+            row, col = row + 1, 0
+        elif token.startswith("\x1b["):
+            number = int(re.sub(r"\D", "", token[2:-1]) or 1) if token[-1] in "ABG" else 0
+            if token[-1] == "A":
+                row = max(row - number, 0)
+            elif token[-1] == "G":
+                col = number - 1
+            elif token[-1] == "K":  # erase to the end of the line, or (2K) the whole line
+                del rows[row][0 if token == "\x1b[2K" else col:]
+            continue
+        else:
+            if col >= width:
+                row, col = row + 1, 0
+            while len(rows[row]) < col:
+                rows[row].append(" ")
+            rows[row][col:col + 1] = [token]
+            col += 1
+        while len(rows) <= row:
+            rows.append([])
+    return ["".join(r).rstrip() for r in rows]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminal")
+def test_problems_are_printed_above_the_live_bar_which_is_cleared_at_the_end(tmp_path: Path,
+                                                                            seed: dict[str, Any]) -> None:
+    import pty
+
+    batch = make_batch(tmp_path / "b.jsonl", seed, 150)
+    lines = batch.read_text(encoding="utf-8").splitlines()
+    for n in (20, 75, 140):
+        lines[n] = json.dumps(dict(seed, id=f"bad{n}", language="not a tag"))
+    batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    primary, secondary = pty.openpty()
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "200"}
+    env.pop("NO_COLOR", None)
+    process = subprocess.Popen([sys.executable, "-m", "archivist", "export", str(batch), "--to", "epub,oai_dc",
+                                "--jobs", "2", "--out", str(tmp_path / "out")], stdout=subprocess.PIPE,
+                               stderr=secondary, env=env)
+    os.close(secondary)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    stdout, _ = process.communicate(timeout=120)
+    os.close(primary)
+    assert process.returncode == 1
+    raw = drawn.decode("utf-8", "replace")
+    assert "exporting" in raw  # the bar was drawn while the batch ran
+    screen = [line for line in _screen(raw, 200) if line]
+    assert [line.split(":")[1] for line in screen] == ["21", "76", "141"], screen  # each problem on its own line
+    assert all("/language: 'not a tag' is not a BCP 47 language tag" in line for line in screen)
+    assert not [line for line in screen if "exporting" in line or "records/s" in line]  # no bar left behind
+    assert "150 records read: 147 exported, 3 failed" in " ".join(stdout.decode().split())
+
+
+def test_the_rate_is_shown_only_after_a_warm_up() -> None:
+    from rich.progress import Progress
+
+    from archivist._progress import WARM_UP, _Rate
+
+    now = [0.0]
+    rate = _Rate()
+    progress = Progress(rate, get_time=lambda: now[0], auto_refresh=False, disable=True)
+    task = progress.add_task("export", total=10_000)
+    now[0] = 0.5
+    progress.advance(task, 5000)  # a first burst (records already current, say): 10,000 records/s
+    assert str(rate.render(progress.tasks[0])).startswith("– records/s")
+    now[0] = WARM_UP + 0.5
+    assert str(rate.render(progress.tasks[0])).startswith("– records/s")  # the rate is measured from here
+    now[0] = WARM_UP + 2.5
+    progress.advance(task, 200)
+    assert str(rate.render(progress.tasks[0])) == "100 records/s  ETA 0:00:48"

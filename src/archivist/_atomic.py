@@ -1,9 +1,14 @@
-"""Write files atomically: a temporary file in the target directory, then an atomic rename."""
+"""Write files atomically: a temporary file in the target directory, then an atomic rename.
+
+Every temporary file this process has open is remembered, so a signal handler can remove them all before the
+process exits (:func:`discard_partials`), and a later run sweeps what a killed one left (:func:`sweep_partials`).
+"""
 
 from __future__ import annotations
 
 import itertools
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import BinaryIO
@@ -13,19 +18,37 @@ PART_SUFFIX = ".part"
 
 _serial = itertools.count()
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+_in_flight: set[tuple[int, str]] = set()  # (pid, path): a forked child inherits its parent's entries
+
+
+def is_partial(name: str) -> bool:
+    """True for the name of a temporary file or folder archivist writes (``.<name>…part``)."""
+    return name.startswith(".") and name.endswith(PART_SUFFIX)
 
 
 def _open_partial(target: str) -> tuple[int, str]:
-    """Create a new, unique temporary file beside ``target`` (its folder made on demand)."""
+    """Create a new, unique temporary file beside ``target`` (its folder made on demand). Its name is remembered
+    before it is created, so an interruption at any moment can find it."""
     folder, name = os.path.split(target)
     for _ in range(100):
         tmp = os.path.join(folder, f".{name}.{os.getpid()}-{next(_serial)}{PART_SUFFIX}")
+        key = (os.getpid(), tmp)
+        _in_flight.add(key)
         try:
             return os.open(tmp, _FLAGS, 0o644), tmp
         except FileExistsError:  # left by an earlier process that had the same pid
+            _in_flight.discard(key)
             continue
         except FileNotFoundError:
+            _in_flight.discard(key)
             os.makedirs(folder or os.curdir, exist_ok=True)
+        except BaseException:  # e.g. Ctrl-C just after the file was made: it is ours, remove it
+            _in_flight.discard(key)
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
     raise FileExistsError(f"no free temporary name beside {target}")
 
 
@@ -49,6 +72,8 @@ def atomic_writer(path: str | os.PathLike[str], *, durable: bool = True) -> Iter
         except FileNotFoundError:
             pass
         raise
+    finally:
+        _in_flight.discard((os.getpid(), tmp))
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes, *, durable: bool = True) -> None:
@@ -57,14 +82,33 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, durable: bool = T
         stream.write(data)
 
 
-def sweep_partials(directory: str | os.PathLike[str]) -> int:
-    """Remove the temporary files an interrupted atomic write left directly in ``directory``; returns how many."""
-    try:
-        with os.scandir(directory) as entries:  # streamed: an output folder may hold millions of files
-            partials = [entry.path for entry in entries if entry.name.startswith(".")
-                        and entry.name.endswith(PART_SUFFIX) and entry.is_file(follow_symlinks=False)]
-    except FileNotFoundError:
-        return 0
-    for path in partials:
-        os.unlink(path)
-    return len(partials)
+def discard_partials() -> None:
+    """Remove every temporary file this process is writing (for a signal handler, just before the process exits)."""
+    pid = os.getpid()
+    for key in [k for k in _in_flight if k[0] == pid]:
+        try:
+            os.unlink(key[1])
+        except OSError:
+            pass
+        _in_flight.discard(key)
+
+
+def sweep_partials(directory: str | os.PathLike[str], *, deep: bool = False) -> int:
+    """Remove the temporary files and folders interrupted runs left in ``directory`` (``deep``: in every folder
+    under it too); returns how many. Only call it while holding the folder's lock: another run's look the same."""
+    removed = 0
+    for root, dirs, files in os.walk(directory):  # streamed: an output folder may hold millions of files
+        for name in [d for d in dirs if is_partial(d)]:
+            shutil.rmtree(os.path.join(root, name), ignore_errors=True)
+            dirs.remove(name)
+            removed += 1
+        for name in files:
+            if is_partial(name):
+                try:
+                    os.unlink(os.path.join(root, name))
+                except FileNotFoundError:
+                    continue
+                removed += 1
+        if not deep:
+            break
+    return removed

@@ -56,14 +56,16 @@ class DiskMap:
             return None
         return self.get(key)
 
-    def put(self, key: str, value: str) -> None:
-        """Store ``value`` under ``key``, replacing any value but keeping the key's first position."""
-        self._db.execute("INSERT INTO map VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    def put(self, key: str, value: str, *, last: bool = False) -> None:
+        """Store ``value`` under ``key``, replacing any value; the key keeps its first position, or with ``last``
+        moves to the end."""
+        update = "value = excluded.value, seq = excluded.seq" if last else "value = excluded.value"
+        self._db.execute(f"INSERT INTO map VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET {update}",
                          (_b(key), _b(value), self._seq))
         self._wrote()
 
     def values(self) -> Iterator[str]:
-        """Every value, in the order its key was first stored."""
+        """Every value, in the order of its key's position."""
         yield from (_s(row[0]) for row in self._db.execute("SELECT value FROM map ORDER BY seq"))
 
     def __len__(self) -> int:

@@ -4,6 +4,10 @@ Records are read as a stream; one bad record is reported and never stops the bat
 exports run in that many processes (this one and a pool of workers), and the output is the same whatever the
 number of jobs. With ``resume`` the records whose outputs a previous run completed (and that have not
 changed) are not exported again.
+
+Nothing is written before every output path is known to be clear of the inputs, and the output folder is
+locked for the run. Ctrl-C or SIGTERM stops the batch cleanly (:class:`BatchInterrupted`): workers stop, no
+partial file is left, and the journal keeps what was done for ``resume``.
 """
 
 from __future__ import annotations
@@ -11,23 +15,27 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import orjson
 
-from ._atomic import atomic_writer, sweep_partials, write_atomic
+from ._atomic import atomic_writer, discard_partials, sweep_partials, write_atomic
 from ._diskmap import DiskMap
 from ._errors import UnknownFormat
-from ._journal import Journal, record_hash
+from ._journal import JOURNAL, Journal, record_hash
+from ._outdir import LOCK, OutputFolder, OutputRefused
+from ._paths import check_outputs, real
 from ._report import Outcome, validate_paths
-from .exporters import Exporter
+from ._workers import Stopped, interrupts, stop_workers, worker_pool
+from .exporters import Exporter, builtin_names
 from .exporters import available as available_exporters
-from .exporters import builtin_names
 from .exporters import get as get_exporter
 from .exporters.epub import export_collection
 from .packages import Package, PackageSettings
@@ -58,11 +66,12 @@ class BatchReport:
     failed: int = 0
     per_format: Counter[str] = field(default_factory=Counter)
     packages: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"read": self.read, "exported": self.exported, "checked": self.checked, "already_current": self.current,
                 "failed": self.failed, "per_format": dict(self.per_format),
-                "packages": [str(p) for p in self.packages]}
+                "packages": [str(p) for p in self.packages], "warnings": list(self.warnings)}
 
     def __str__(self) -> str:
         text = f"{self.read} record{'s' if self.read != 1 else ''} read: "
@@ -77,12 +86,14 @@ class BatchReport:
 
 @dataclass(frozen=True)
 class BatchOptions:
-    """What to export and how: per-record formats and packages by name, process count, resume, dry run."""
+    """What to export and how: per-record formats and packages by name, process count, resume, adding to a
+    non-empty output folder, dry run."""
 
     formats: Sequence[str] = ()
     packages: Sequence[str] = ()
     jobs: int = 1
     resume: bool = False
+    add: bool = False
     dry_run: bool = False
     check_files: bool = False
     errors: str | os.PathLike[str] | None = None
@@ -134,14 +145,16 @@ def _export_job(record: dict[str, Any], names: Sequence[str], root: str) -> dict
 def _record_job(entry: Entry, names: Sequence[str], root: str, check_files: bool, dry_run: bool) -> tuple[Any, ...]:
     """Validate one record and, when valid, export it: ("invalid", problems), ("checked",),
     ("exported", record hash, outputs) or ("crashed", message). Runs in a worker process or in this one."""
-    problems = check_entry(entry, check_files=check_files)
-    if problems:
-        return ("invalid", tuple(problems))
-    if dry_run:
-        return ("checked",)
     try:
-        return ("exported", record_hash(entry.data), _export_job(entry.data, names, root))
-    except Exception as exc:  # one record's exporter failure must not stop the batch
+        problems = check_entry(entry, check_files=check_files)
+        if problems:
+            return ("invalid", tuple(problems))
+        if dry_run:
+            return ("checked",)
+        record = entry.data
+        assert record is not None  # a record that parsed has data
+        return ("exported", record_hash(record), _export_job(record, names, root))
+    except Exception as exc:  # one record that cannot be handled must not stop the batch
         return ("crashed", f"{type(exc).__name__}: {exc}")
 
 
@@ -150,29 +163,89 @@ def _failure(entry: Entry, problems: Sequence[Problem]) -> dict[str, Any]:
             "line": entry.line, "errors": [p.to_dict() for p in problems]}
 
 
-def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], options: BatchOptions, *,
-              on_outcome: Callable[[ExportOutcome], None] | None = None, stdin: BinaryIO | None = None) -> BatchReport:
-    """Validate and export every record under ``paths`` into ``out``; ``on_outcome`` sees each record's result.
+class BatchInterrupted(KeyboardInterrupt):
+    """A batch stopped by Ctrl-C (SIGINT) or SIGTERM, cleanly: ``report`` counts what was done before it stopped,
+    ``signal`` is the signal's number. The journal holds every completed record, so ``resume`` goes on from there."""
 
-    Raises SourceError for a missing path or an empty directory before anything is written; every per-record
-    problem is in the report and the errors file."""
-    paths = [os.fspath(p) for p in paths]
-    check_sources(paths)
-    out = Path(out)
-    root = out / PAYLOAD if "bagit" in options.packages else out
+    def __init__(self, report: BatchReport, signum: int) -> None:
+        super().__init__(f"stopped by {signal.Signals(signum).name} after {report.read} records")
+        self.report = report
+        self.signal = signum
+
+
+def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], options: BatchOptions, *,
+              on_outcome: Callable[[ExportOutcome], None] | None = None,
+              on_warning: Callable[[str], None] | None = None, stdin: BinaryIO | None = None) -> BatchReport:
+    """Validate and export every record under ``paths`` into ``out``; ``on_outcome`` sees each record's result,
+    ``on_warning`` each warning (a damaged journal line) as it happens.
+
+    Raises, before anything is written: SourceError for a missing path or an empty directory, PathConflict for an
+    output path that is, contains or lies inside an input, OutputRefused for an output folder another run holds
+    or that is not empty (unless ``add`` or ``resume``; a bag only into a new or empty folder). Every per-record
+    problem is in the report and the errors file. Ctrl-C or SIGTERM raises BatchInterrupted."""
+    sources = [os.fspath(p) for p in paths]
+    check_sources(sources)
+    folder = Path(out)
+    _check_outputs(sources, folder, options)
     report = BatchReport()
+
+    def warn(message: str) -> None:
+        report.warnings.append(message)
+        if on_warning is not None:
+            on_warning(message)
+
+    try:
+        with interrupts():
+            if options.dry_run:
+                _run(sources, folder, options, report, on_outcome, warn, stdin)
+            else:
+                with OutputFolder(folder, add=options.add, resume=options.resume, bag="bagit" in options.packages,
+                                  journal=JOURNAL):
+                    _run(sources, folder, options, report, on_outcome, warn, stdin)
+    except KeyboardInterrupt as exc:
+        discard_partials()  # whatever this process was still writing when the signal came
+        raise BatchInterrupted(report, exc.signal if isinstance(exc, Stopped) else signal.SIGINT) from None
+    return report
+
+
+def _check_outputs(paths: list[str], out: Path, options: BatchOptions) -> None:
+    """Refuse, before anything is written, outputs that touch an input, and an errors file that cannot be one."""
+    check_outputs(paths, {"the errors file": options.errors, "the output folder": None if options.dry_run else out})
+    if options.errors is None:
+        return
+    errors = real(options.errors)
+    if errors.is_dir():
+        raise OutputRefused(f"the errors file {os.fspath(options.errors)} is a folder: name a file")
+    if options.dry_run:
+        return
+    folder = real(out)
+    if errors in (folder / JOURNAL, folder / LOCK):
+        raise OutputRefused(f"the errors file {os.fspath(options.errors)} would replace the run's own journal or lock")
+    if "bagit" in options.packages and folder in errors.parents:
+        raise OutputRefused(f"the errors file {os.fspath(options.errors)} is inside the bag {out}, where it would be "
+                            "a file no manifest covers: write it outside the bag")
+
+
+def _run(paths: list[str], out: Path, options: BatchOptions, report: BatchReport,
+         on_outcome: Callable[[ExportOutcome], None] | None, warn: Callable[[str], None],
+         stdin: BinaryIO | None) -> None:
+    """The batch itself, in a locked output folder (or none, for a dry run)."""
+    bag = "bagit" in options.packages
+    root = out / PAYLOAD if bag else out
     errors = atomic_writer(options.errors, durable=True) if options.errors else None
     error_stream = errors.__enter__() if errors else None
     packages: list[Package] = []
     journal: Journal | None = None
+    pipeline: Generator[ExportOutcome, None, None] | None = None
     try:
         if not options.dry_run:
             root.mkdir(parents=True, exist_ok=True)
-            sweep_partials(root)
-            journal = Journal(out, resume=options.resume)
-            packages = [get_package(name)(out if name == "bagit" else root, options.settings)
-                        for name in options.packages]
-        for outcome in _pipeline(paths, root, options, journal, stdin):
+            _sweep(out, bag)
+            journal = Journal(out, resume=options.resume, warn=warn)
+            for name in options.packages:
+                packages.append(get_package(name)(out if name == "bagit" else root, options.settings))
+        pipeline = _pipeline(paths, root, options, journal, stdin)
+        for outcome in pipeline:
             report.read += 1
             if not outcome.ok:
                 report.failed += 1
@@ -190,19 +263,25 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[st
                 for name in exports:
                     report.per_format[name] += 1
                 if packages:
+                    record = outcome.entry.data
+                    assert record is not None
                     base = Path(outcome.entry.file).parent if outcome.entry.file != "-" else None
                     for package in packages:
-                        package.add(outcome.entry.data, exports, base)
+                        package.add(record, exports, base)
             if on_outcome is not None:
                 on_outcome(outcome)
-        for package in packages:
-            report.packages += package.finish()
-        packages = []
         if journal is not None:
             journal.close()
             if options.resume:
                 journal.compact()
+        for package in packages:
+            report.packages += package.finish()
+        packages = []
+        if bag:  # a finished bag holds nothing but the bag; a resumed run of it simply exports everything again
+            (out / JOURNAL).unlink(missing_ok=True)
     except BaseException as exc:
+        if pipeline is not None:
+            pipeline.close()  # stops the workers and waits for them
         for package in packages:
             package.abort()
         if journal is not None:
@@ -210,15 +289,24 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[st
         if errors is not None:
             errors.__exit__(type(exc), exc, exc.__traceback__)
             errors = None
+        if not options.dry_run:  # what a signal cut short anywhere (even a package being set up) goes too
+            _sweep(out, bag)
         raise
     finally:
         if errors is not None:
             errors.__exit__(None, None, None)
-    return report
+
+
+def _sweep(out: Path, bag: bool) -> None:
+    """Remove the temporary files of interrupted runs wherever a batch writes them (the folder is locked)."""
+    sweep_partials(out)
+    if bag:
+        sweep_partials(out / PAYLOAD)
+        sweep_partials(out / PAYLOAD / "records", deep=True)
 
 
 def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: BatchOptions, journal: Journal | None,
-              stdin: BinaryIO | None) -> Iterator[ExportOutcome]:
+              stdin: BinaryIO | None) -> Generator[ExportOutcome, None, None]:
     """Outcomes in input order, with a bounded window of records in flight so memory stays flat however long
     the input is. With ``jobs`` > 1 this process and ``jobs`` - 1 worker processes validate and export: chunks
     go to the workers while they have fewer than two each waiting, and this process does the next one itself
@@ -229,7 +317,7 @@ def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: Batc
     fast_validator()
     ids = DiskMap()
     jobs = options.jobs if options.jobs > 0 else (os.cpu_count() or 1)
-    pool = ProcessPoolExecutor(max_workers=jobs - 1) if jobs > 1 else None
+    pool = worker_pool(jobs - 1) if jobs > 1 else None
     sent: deque[Future[list[tuple[Any, ...]]]] = deque()
     window: deque[tuple[Entry, Any]] = deque()
     chunk: list[Entry] = []
@@ -241,10 +329,14 @@ def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: Batc
         assert pool is not None
         while sent and sent[0].done():
             sent.popleft()
+        future: Future[list[tuple[Any, ...]]] | None = None
         if len(sent) < 2 * (jobs - 1):
-            future = pool.submit(_record_jobs, [_pack(entry) for entry in chunk], *args)
-            sent.append(future)
-        else:  # the workers have enough to do: this process takes the chunk
+            try:
+                future = pool.submit(_record_jobs, [_pack(entry) for entry in chunk], *args)
+                sent.append(future)
+            except BrokenProcessPool:  # a worker died (killed, out of memory): this process does the rest
+                future = None
+        if future is None:  # the workers have enough to do: this process takes the chunk
             future = Future()
             future.set_result([_record_job(entry, *args) for entry in chunk])
         for slot in slots:
@@ -282,11 +374,15 @@ def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: Batc
             while window and (len(window) > limit or not isinstance(window[0][1], _Slot) or window[0][1].ready()):
                 if isinstance(window[0][1], _Slot) and window[0][1].future is None:
                     submit()
-                yield _settle(*window.popleft(), names, root, journal)
+                yield _settle(*window.popleft(), args, journal)
         if chunk:
             submit()
         while window:
-            yield _settle(*window.popleft(), names, root, journal)
+            yield _settle(*window.popleft(), args, journal)
+    except BaseException:  # interrupted, or closed early: the workers stop now, removing their temporary files
+        if pool is not None:
+            stop_workers(pool)
+        raise
     finally:
         ids.close()
         if pool is not None:
@@ -333,9 +429,13 @@ def _record_jobs(entries: list[Entry | tuple[str, int | None, bytes]], names: Se
     return [_record_job(_unpack(entry), names, root, check_files, dry_run) for entry in entries]
 
 
-def _settle(entry: Entry, result: Any, names: list[str], root: Path, journal: Journal | None) -> ExportOutcome:
+def _settle(entry: Entry, result: Any, args: tuple[Any, ...], journal: Journal | None) -> ExportOutcome:
+    names, root = args[0], Path(args[1])
     if isinstance(result, _Slot):
-        result = result.result()
+        try:
+            result = result.result()
+        except Exception:  # the record could not reach a worker, or its worker died: this process does it
+            result = _record_job(entry, *args)
     kind = result[0]
     if kind == "invalid":
         return ExportOutcome(entry, result[1], status="failed")
@@ -345,11 +445,15 @@ def _settle(entry: Entry, result: Any, names: list[str], root: Path, journal: Jo
         problem = ExportFailed(f"export failed: {result[1]}", file=entry.file, line=entry.line,
                                record_id=entry.record_id)
         return ExportOutcome(entry, (problem,), status="failed")
+    record_id = entry.record_id
+    assert record_id is not None  # a current or exported record has a valid id
     if kind == "current":
+        if journal is not None:
+            journal.keep(record_id)
         return ExportOutcome(entry, (), tuple(result[1][n] for n in names), status="current")
     _, digest, outputs = result
     if journal is not None:
-        journal.add(entry.data["id"], digest, outputs)
+        journal.add(record_id, digest, outputs)
     return ExportOutcome(entry, (), tuple(root / outputs[n][0] for n in names))
 
 

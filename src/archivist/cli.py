@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shlex
+import signal
 import sys
 from enum import Enum
 from pathlib import Path
@@ -16,9 +18,11 @@ from . import exporters as registry
 from ._errors import ArchivistError, SourceError, UnknownFormat
 from ._report import Summary, validate_paths
 from ._progress import progress_reporter
-from .batch import BatchOptions, ExportOutcome, export_collection_file, run_batch, split_formats, valid_records
+from .batch import (BatchInterrupted, BatchOptions, ExportOutcome, export_collection_file, run_batch, split_formats,
+                    valid_records)
 from . import ingest as lib
 from ._atomic import write_atomic
+from ._paths import check_outputs
 from .ingest import ChromeRule, Facts
 from .oaipmh import RecordIndex, Repository, default_index_path, make_server
 from .packages import PackageSettings
@@ -129,6 +133,7 @@ def export(
                                               help="Also check listed files' size and SHA-256 before exporting.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Processes that validate and export: this one plus N-1 workers (0 = one per core). Output is the same for any number.")] = 1,
     resume: Annotated[bool, typer.Option("--resume", help="Skip records whose outputs a previous run completed and that are unchanged.")] = False,
+    add: Annotated[bool, typer.Option("--add", help="Export into a folder that already holds files, keeping them (same-named files are replaced). Not with bagit: a bag is made only in a new or empty folder.")] = False,
     errors: Annotated[Optional[Path], typer.Option("--errors", help="Write every failure here as JSON Lines (id, file, line, errors with pointers).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and report; write no exports.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no per-record messages; the summary only.")] = False,
@@ -162,16 +167,23 @@ def export(
         raise typer.BadParameter(str(exc), param_hint="--to") from None
     settings = PackageSettings(base_url=base_url, repository_id=repository_id, dspace_collection=dspace_collection,
                                source_organization=source_organization, external_identifier=external_identifier)
-    options = BatchOptions(formats=formats, packages=packages, jobs=jobs, resume=resume, dry_run=dry_run,
+    options = BatchOptions(formats=formats, packages=packages, jobs=jobs, resume=resume, add=add, dry_run=dry_run,
                            check_files=check_files, errors=errors, settings=settings)
     console = _out()
     try:
-        with progress_reporter(paths, enabled=not quiet) as advance:
+        with progress_reporter(paths, enabled=not quiet, console=_err()) as display:
             def seen(outcome: ExportOutcome) -> None:
-                advance()
+                display.advance()
                 if not quiet:
-                    _print_problems(console, outcome.problems)
-            report = run_batch(paths, out, options, on_outcome=seen)
+                    _print_problems(display.console, outcome.problems)
+
+            def warned(message: str) -> None:
+                display.console.print(f"warning: {message}", markup=False)
+            report = run_batch(paths, out, options, on_outcome=seen, on_warning=warned)
+    except BatchInterrupted as stop:
+        raise _stopped(stop) from None
+    except KeyboardInterrupt:
+        raise _fail("interrupted before the export started; nothing was written", 130) from None
     except (ArchivistError, OSError) as exc:
         raise _fail(str(exc)) from None
     style = "green" if not report.failed else "red"
@@ -182,6 +194,16 @@ def export(
     if errors is not None and report.failed:
         console.print(f"failures listed in {errors}", markup=False)
     raise typer.Exit(EXIT_INVALID if report.failed else EXIT_OK)
+
+
+def _stopped(stop: BatchInterrupted) -> typer.Exit:
+    """Say how far an interrupted export got and the command that finishes it; exit 128 + the signal number."""
+    report = stop.report
+    done = f"{report.exported} exported, {report.current} already current, {report.failed} failed"
+    again = shlex.join(["archivist", *[a for a in sys.argv[1:] if a != "--resume"], "--resume"])
+    _err().print(f"stopped by {signal.Signals(stop.signal).name} after {report.read} records ({done}); no partial "
+                 f"file was left and the journal keeps every finished record.\nTo finish, run: {again}", markup=False)
+    return typer.Exit(128 + stop.signal)
 
 
 def _export_stdout(paths: list[str], exporters: list[registry.Exporter], check_files: bool, summary: Summary) -> None:
@@ -212,6 +234,7 @@ def _export_collection(paths: list[str], exporters: list[registry.Exporter], out
     if not records:
         return
     target = Path(out) if out.endswith(".epub") else Path(out) / "collection.epub"
+    check_outputs(paths, {"the collection file": target})
     export_collection_file(records, title, target)
     console.print(f"wrote {target}")
 
@@ -249,6 +272,11 @@ def ingest(
         raise _fail("give captures or --manifest FILE, not both and not neither")
     if output is not None and (len(captures) != 1 or lib.is_warc(captures[0])):
         raise _fail("-o writes one record: give one text or HTML capture, or use --out DIR")
+    try:
+        check_outputs([*captures, *([manifest] if manifest else []), *([chrome_rules] if chrome_rules else [])],
+                      {"the output file": output})
+    except ArchivistError as exc:
+        raise _fail(str(exc)) from None
     if (len(captures) > 1 or any(lib.is_warc(c) for c in captures)) and (record_id or title or url):
         raise _fail("--id, --title and --url describe one document: use them with one text or HTML capture")
     try:

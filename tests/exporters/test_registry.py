@@ -59,7 +59,8 @@ def test_plugin_installed_from_tests_is_listed(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "archivist", "export", str(seed), "--to", "demo-title", "--out", str(out)],
                    env=env, check=True, capture_output=True)
     assert (out / "mrta-globalsecurity.title.txt").read_text() == "Tupac Amaru Revolutionary Movement (MRTA)\n"
-    subprocess.run([sys.executable, "-m", "archivist", "export", str(seed), "--to", "epub,demo-title", "--out", str(out)],
+    subprocess.run([sys.executable, "-m", "archivist", "export", str(seed), "--to", "epub,demo-title", "--out", str(out),
+                    "--add"],
                    env=env, check=True, capture_output=True)
     assert zipfile.is_zipfile(out / "mrta-globalsecurity.epub")  # the built-in EPUB, not the plugin's text
 

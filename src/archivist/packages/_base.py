@@ -9,6 +9,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, ClassVar
 
+from .._paths import UnsafePath, inside
+
 Record = dict[str, Any]
 
 
@@ -58,12 +60,16 @@ class Package(ABC):
 
 
 def original_files(record: Record, base: Path | None) -> list[tuple[dict[str, Any], Path]]:
-    """The record's listed files that exist on disk, with their paths resolved against ``base``."""
+    """The record's listed files that exist on disk as regular files inside ``base`` (symbolic links resolved),
+    with their real paths. Validation reports the others (``check_entry``); they are never read."""
     if base is None:
         return []
     found = []
     for entry in record.get("files", []):
-        path = base / entry["path"]
+        try:
+            path = inside(base, entry["path"])
+        except UnsafePath:
+            continue
         if path.is_file():
             found.append((entry, path))
     return found

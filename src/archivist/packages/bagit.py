@@ -16,6 +16,7 @@ from pathlib import Path
 from .. import __version__
 from .._atomic import write_atomic
 from .._clock import utc_now
+from .._paths import read_regular
 from ..records import record_bytes
 from ._base import Package, PackageSettings, Record, original_files
 
@@ -93,7 +94,7 @@ class Bagit(Package):
         data = record_bytes(record)
         folder = payload / "records" / record["id"]
         for entry, path in original_files(record, base):
-            write_atomic(folder / entry["path"], path.read_bytes())
+            write_atomic(folder / entry["path"], read_regular(path))
         write_atomic(folder / f"{record['id']}.json", data)
 
     def finish(self) -> list[Path]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .._paths import read_regular
 from ..exporters import get as get_exporter
 from ..exporters._dc import Statement, statements
 from ._base import Package, PackageSettings, Record, original_files
@@ -78,7 +79,7 @@ def item_files(record: Record, exports: Mapping[str, Path], base: Path | None) -
         while name in taken:
             name = f"original-{name}"
         taken.add(name)
-        bitstreams.append((name, path.read_bytes(), f"original capture ({entry['media_type']})"))
+        bitstreams.append((name, read_regular(path), f"original capture ({entry['media_type']})"))
     lines = []
     for name, data, description in bitstreams:
         files[name] = data

@@ -11,6 +11,7 @@ from ._problems import (
     Problem,
     SchemaViolation,
     UndecodableText,
+    UnreadableSource,
 )
 from ._schema import SCHEMA_VERSION, record_schema, record_validator, schema_text
 from ._validate import check_entry, is_valid, iter_errors, iter_file_problems, sha256_file, validate
@@ -26,6 +27,7 @@ __all__ = [
     "Problem",
     "SchemaViolation",
     "UndecodableText",
+    "UnreadableSource",
     "check_entry",
     "check_sources",
     "is_valid",

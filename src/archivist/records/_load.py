@@ -13,11 +13,13 @@ from typing import Any, BinaryIO
 
 from .._errors import SourceError
 from .._jsonout import indented
+from .._paths import UnsafePath, open_regular, real
 from ._messages import json_pointer
-from ._problems import EmptyInput, MalformedJSON, Problem, SchemaViolation, UndecodableText
+from ._problems import EmptyInput, MalformedJSON, Problem, SchemaViolation, UndecodableText, UnreadableSource
 
 RECORD_SUFFIXES = (".json", ".jsonl")
 STDIN = "-"
+MAX_DEPTH = 32  # no field of a record is nested nearly this deep; deeper data is refused before anything recurses
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,11 @@ def parse_record_text(text: str, file: str, line: int | None = None) -> Entry:
         return Entry(file, line, None, (MalformedJSON(message=f"malformed JSON: {exc}", file=file, line=line),))
     except RecursionError:
         return Entry(file, line, None, (MalformedJSON(message="malformed JSON: nested too deeply", file=file, line=line),))
+    deep = _too_deep(value)
+    if deep is not None:
+        return Entry(file, line, None, (SchemaViolation(
+            message=f"nested more than {MAX_DEPTH} levels deep: no field of a record goes this deep",
+            pointer=json_pointer(deep), file=file, line=line, validator="maxDepth"),))
     if not isinstance(value, dict):
         found = "an array (use a .jsonl file, one record per line, for many records)" if isinstance(value, list) else "a JSON " + type(value).__name__
         return Entry(file, line, None, (SchemaViolation(message=f"expected a record (a JSON object), got {found}", file=file, line=line, validator="type"),))
@@ -149,6 +156,20 @@ def parse_record_text(text: str, file: str, line: int | None = None) -> Entry:
         for pointer, key in duplicates
     )
     return Entry(file, line, record, problems)
+
+
+def _too_deep(value: Any) -> list[Any] | None:
+    """The path to the first value nested more than MAX_DEPTH levels deep, or None (walked without recursion)."""
+    stack: list[tuple[Any, list[Any]]] = [(value, [])]
+    while stack:
+        node, path = stack.pop()
+        if len(path) > MAX_DEPTH:
+            return path
+        if isinstance(node, dict):
+            stack.extend((item, path + [key]) for key, item in node.items() if isinstance(item, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend((item, path + [index]) for index, item in enumerate(node) if isinstance(item, (dict, list)))
+    return None
 
 
 def _read_json(stream: BinaryIO, file: str) -> Iterator[Entry]:
@@ -194,12 +215,51 @@ def _read_stdin(stream: BinaryIO) -> Iterator[Entry]:
             yield parse_record_text(line, STDIN, number)
 
 
-def _walk(directory: Path) -> Iterator[Path]:
+def _walk(directory: Path) -> Iterator[tuple[Path, str | None]]:
+    """Each record file under ``directory`` in sorted order, with the reason it must not be read (None when it
+    may): a symbolic link that leads out of the folder, a FIFO or a device."""
+    top = real(directory)
     for root, dirs, names in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
             if name.endswith(RECORD_SUFFIXES) and not name.startswith("."):
-                yield Path(root, name)
+                path = Path(root, name)
+                yield path, _refusal(path, top)
+
+
+def _refusal(path: Path, top: Path) -> str | None:
+    target = real(path)
+    if top not in target.parents:
+        return f"is a link to {target}, outside {top}: not read"
+    try:
+        if not target.is_file():
+            return "is not a regular file (a FIFO, a device or a socket): not read"
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
+
+
+def _sources(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, str | None]]:
+    """Every record source named by ``paths`` with the reason it must not be read (None when it may)."""
+    for given in paths:
+        name = os.fspath(given)
+        if name == STDIN:
+            yield STDIN, None
+            continue
+        path = Path(name)
+        if path.is_dir():
+            found = False
+            for file, refusal in _walk(path):
+                found = True
+                yield str(file), refusal
+            if not found:
+                raise SourceError(name, "directory holds no record files (*.json, *.jsonl)")
+        elif path.is_file():
+            yield name, None
+        elif path.exists():
+            raise SourceError(name, "not a regular file or directory")
+        else:
+            raise SourceError(name, "no such file or directory")
 
 
 def record_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
@@ -207,25 +267,8 @@ def record_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
 
     Raises SourceError for a path that does not exist or a directory with no record files.
     """
-    for given in paths:
-        name = os.fspath(given)
-        if name == STDIN:
-            yield STDIN
-            continue
-        path = Path(name)
-        if path.is_dir():
-            found = False
-            for file in _walk(path):
-                found = True
-                yield str(file)
-            if not found:
-                raise SourceError(name, "directory holds no record files (*.json, *.jsonl)")
-        elif path.is_file():
-            yield name
-        elif path.exists():
-            raise SourceError(name, "not a regular file or directory")
-        else:
-            raise SourceError(name, "no such file or directory")
+    for name, _ in _sources(paths):
+        yield name
 
 
 def check_sources(paths: Iterable[str | os.PathLike[str]]) -> None:
@@ -251,18 +294,23 @@ def read_records(*paths: str | os.PathLike[str], stdin: BinaryIO | None = None) 
     directory raises SourceError (checked up front, before any record is yielded).
     """
     check_sources(paths)
-    for file in record_files(paths):
+    for file, refusal in _sources(paths):
         if file == STDIN:
             yield from _read_stdin(stdin if stdin is not None else sys.stdin.buffer)
             continue
+        if refusal is not None:
+            yield Entry(file, None, None, (UnreadableSource(message=refusal, file=file),))
+            continue
         try:
-            with open(file, "rb") as stream:
+            with open_regular(file) as stream:
                 if file.endswith(".jsonl"):
                     yield from _read_jsonl(stream, file)
                 else:
                     yield from _read_json(stream, file)
         except OSError as exc:
             raise SourceError(file, exc.strerror or str(exc)) from exc
+        except UnsafePath as exc:
+            raise SourceError(file, exc.reason) from exc
 
 
 def load_record(path: str | os.PathLike[str]) -> dict[str, Any]:

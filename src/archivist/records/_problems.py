@@ -78,6 +78,13 @@ class EmptyInput(Problem):
 
 
 @dataclass(frozen=True)
+class UnreadableSource(Problem):
+    """A record file found in a folder that is not read: a FIFO, a device, or a link leading out of the folder."""
+
+    kind: str = field(default="source", init=False)
+
+
+@dataclass(frozen=True)
 class FileProblem(Problem):
     """A file listed in the record's ``files`` that is missing or fails its fixity check."""
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import RecordInvalid
+from .._paths import UnsafePath, inside, open_regular
 from ._fast import surely_valid
 from ._load import Entry
 from ._messages import explain_all, json_pointer
@@ -42,27 +43,41 @@ def validate(record: Any) -> None:
 
 
 def sha256_file(path: Path) -> tuple[str, int]:
-    """SHA-256 hex digest and size of a file, read in chunks."""
+    """SHA-256 hex digest and size of a regular file, read in chunks (UnsafePath for a FIFO or a device)."""
     digest = hashlib.sha256()
     size = 0
-    with open(path, "rb") as stream:
+    with open_regular(path) as stream:
         while chunk := stream.read(_CHUNK):
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), size
 
 
-def iter_file_problems(record: dict[str, Any], base_dir: Path) -> Iterator[FileProblem]:
-    """Check that each file listed in ``files`` exists under ``base_dir`` with its recorded size and SHA-256."""
+def iter_file_problems(record: dict[str, Any], base_dir: Path, *, fixity: bool = True) -> Iterator[FileProblem]:
+    """Check that each file listed in ``files`` stays inside ``base_dir`` once symbolic links are resolved and is
+    a regular file; with ``fixity``, also that it exists with its recorded size and SHA-256."""
     for index, item in enumerate(record.get("files", [])):
         pointer = json_pointer(["files", index])
         relative = item["path"]
-        path = base_dir / relative
+        try:
+            path = inside(base_dir, relative)
+        except UnsafePath as exc:
+            yield FileProblem(message=f"listed file {relative!r} {exc.reason}", pointer=pointer + "/path",
+                              path=relative)
+            continue
+        if not fixity:
+            continue
         if not path.is_file():
             yield FileProblem(message=f"listed file {relative!r} is missing (looked in {base_dir})",
                               pointer=pointer + "/path", path=relative)
             continue
-        digest, size = sha256_file(path)
+        try:
+            digest, size = sha256_file(path)
+        except (OSError, UnsafePath) as exc:
+            reason = exc.reason if isinstance(exc, UnsafePath) else exc.strerror or str(exc)
+            yield FileProblem(message=f"listed file {relative!r} cannot be read: {reason}", pointer=pointer + "/path",
+                              path=relative)
+            continue
         if size != item["byte_size"]:
             yield FileProblem(message=f"{relative!r} has {size} bytes, the record says {item['byte_size']}",
                               pointer=pointer + "/byte_size", path=relative,
@@ -73,13 +88,14 @@ def iter_file_problems(record: dict[str, Any], base_dir: Path) -> Iterator[FileP
 
 
 def check_entry(entry: Entry, *, check_files: bool = True) -> list[Problem]:
-    """Every problem of a record as read: parse problems, schema violations and (optionally) file fixity."""
+    """Every problem of a record as read: parse problems, schema violations, listed files that lead outside the
+    record's folder or are not regular files, and (with ``check_files``) their fixity."""
     where = {"file": entry.file, "line": entry.line, "record_id": entry.record_id}
     problems: list[Problem] = [p.located(**where) for p in entry.problems]
     if entry.data is None:
         return problems
     schema_problems = [p.located(**where) for p in iter_errors(entry.data)]
     problems.extend(schema_problems)
-    if check_files and not schema_problems and entry.base_dir is not None:
-        problems.extend(p.located(**where) for p in iter_file_problems(entry.data, entry.base_dir))
+    if not schema_problems and entry.base_dir is not None:
+        problems.extend(p.located(**where) for p in iter_file_problems(entry.data, entry.base_dir, fixity=check_files))
     return problems
