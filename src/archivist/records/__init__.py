@@ -13,6 +13,7 @@ from ._problems import (
     UndecodableText,
 )
 from ._schema import SCHEMA_VERSION, record_schema, record_validator, schema_text
+from ._subjects import label_parts, main_heading
 from ._validate import check_entry, is_valid, iter_errors, iter_file_problems, sha256_file, validate
 
 __all__ = [
@@ -32,7 +33,9 @@ __all__ = [
     "iter_errors",
     "iter_file_problems",
     "json_pointer",
+    "label_parts",
     "load_record",
+    "main_heading",
     "parse_record_text",
     "read_records",
     "record_bytes",
