@@ -51,7 +51,7 @@ def test_out_dash_writes_one_format_to_stdout(minimal: dict[str, Any], tmp_path:
 def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["export", str(RECORDS), "--to", "pdf", "--out", str(tmp_path)])
     flat = " ".join(result.output.replace("│", " ").split())  # the error box may wrap the message
-    assert result.exit_code == 2 and "valid formats: bagit, dcterms, dspace-saf, epub, jsonld, marcxml, oai-static, oai_dc" in flat
+    assert result.exit_code == 2 and "valid formats: bagit, dcterms, dspace-saf, epub, jsonld, marc21, marc21-collection, marcxml, marcxml-collection, oai-static, oai_dc" in flat
     assert list(tmp_path.iterdir()) == []
 
 

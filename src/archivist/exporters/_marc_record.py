@@ -18,7 +18,16 @@ from pymarc import Record as MarcRecord
 from ._dc import _event, _retrieval_summary
 from ._marc_dates import entered, publication
 from ._marc_subjects import subject_field
-from ._marc_text import clean, end, heading_end, isbn, issn, nonfiling, split_text
+from ._marc_text import (
+    FINAL_MARKS,
+    clean,
+    end,
+    heading_end,
+    isbn,
+    issn,
+    nonfiling,
+    split_text,
+)
 
 #: ISO 2709 limits: a field's length has four digits, a record's five.
 FIELD_LIMIT = 9_999
@@ -110,11 +119,11 @@ def _identifiers(record: dict[str, Any]) -> Iterator[Field]:
 def _imprint(record: dict[str, Any], date: str) -> Field | None:
     publisher = record["source"].get("publisher")
     if publisher and date:
-        return _f("260", "  ", ("b", clean(publisher) + ","), ("c", end(date, ".?!-")))
+        return _f("260", "  ", ("b", clean(publisher) + ","), ("c", end(date, FINAL_MARKS + "-")))
     if publisher:
         return _f("260", "  ", ("b", end(clean(publisher))))
     if date:
-        return _f("260", "  ", ("c", end(date, ".?!-")))
+        return _f("260", "  ", ("c", end(date, FINAL_MARKS + "-")))
     return None
 
 

@@ -33,7 +33,11 @@ def clean(text: str) -> str:
     return _SPACES.sub(" ", _CONTROLS.sub(" ", text)).strip()
 
 
-def end(text: str, marks: str = ".?!") -> str:
+#: Marks that end a sentence in the scripts archivist meets (Latin, CJK full-width, Arabic, Devanagari).
+FINAL_MARKS = ".?!\u3002\uff0e\uff1f\uff01\u061f\u06d4\u0964"
+
+
+def end(text: str, marks: str = FINAL_MARKS) -> str:
     """``text`` ending in ISBD final punctuation: a full stop unless it already ends with one of ``marks``."""
     return text if text.endswith(tuple(marks)) else text + "."
 
@@ -41,7 +45,7 @@ def end(text: str, marks: str = ".?!") -> str:
 def heading_end(text: str) -> str:
     """A heading's final punctuation: a full stop, unless it ends with a mark, a closing parenthesis or an open
     date's hyphen (``1969-``)."""
-    return end(text, ".?!)-")
+    return end(text, FINAL_MARKS + ")-")
 
 
 def nonfiling(title: str, language: str) -> int:
