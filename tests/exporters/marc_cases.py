@@ -69,6 +69,7 @@ def marc_cases(seed: dict[str, Any]) -> dict[str, dict[str, Any]]:
                                   subjects=[{"term": "الإرهاب", "scheme": "local", "kind": "topical"}])
     cases["rtl-hebrew"] = _record("rtl-hebrew", language="he", title="תנועת טופק אמרו המהפכנית")
     cases["cjk-title"] = _record("cjk-title", language="ja", title="トゥパク・アマル革命運動")
+    cases["no-marc-code"] = _record("no-marc-code", language="yue", title="圖帕克·阿馬魯革命運動")
     for lang, title in (("en", "The Tupac Amaru movement"), ("en", "An account of Lima"), ("fr", "L'homme révolté"),
                         ("fr", "Les guérillas du Pérou"), ("es", "El movimiento"), ("es", "Los rehenes de Lima"),
                         ("de", "Der Prozess"), ("de", "Das Archiv"), ("en", "\"The\" quoted article"),

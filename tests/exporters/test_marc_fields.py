@@ -112,6 +112,11 @@ def test_008_dates_agree_with_260(value: str | None, fixed: str, imprint: str | 
     assert (marc["260"]["c"] if marc.get("260") else None) == imprint
 
 
+def test_a_language_marc_has_no_code_for_is_undetermined(cases: dict[str, dict[str, Any]]) -> None:
+    marc = read(cases["no-marc-code"])
+    assert marc["008"].data[35:38] == "und" and marc.get("041") is None and marc["546"]["a"] == "Language: yue (BCP 47)."
+
+
 def test_a_date_marc_cannot_state_is_kept_in_a_note() -> None:
     record = copy.deepcopy(MINIMAL)
     record["dates"] = [{"type": "issued", "value": "-0500"}]

@@ -68,6 +68,8 @@ def test_crosswalk_fields(seed: dict[str, Any]) -> None:
 def test_unknown_language_is_not_guessed() -> None:
     assert marc_language("en") == "eng" and marc_language("pt-BR") == "por"
     assert marc_language("x-private") is None
+    assert marc_language("cmn") == "chi"  # a member of a macrolanguage MARC codes
+    assert marc_language("yue") is None  # an ISO 639-3 code with no MARC code: not passed on as one
 
 
 def test_collection_of_many(seed: dict[str, Any]) -> None:

@@ -17,6 +17,7 @@ from pymarc import Record as MarcRecord
 
 from ._dc import _event, _retrieval_summary
 from ._marc_dates import entered, publication
+from ._marc_languages import MARC_LANGUAGES
 from ._marc_subjects import subject_field
 from ._marc_text import (
     FINAL_MARKS,
@@ -46,14 +47,15 @@ _IDENTIFIER_FIELDS = {"lccn": ("010", "  ", None), "doi": ("024", "7 ", "doi"), 
 
 
 def marc_language(tag: str) -> str | None:
-    """The MARC (ISO 639-2/B) code for a BCP 47 tag's language, or None when it has none."""
+    """The MARC code for a BCP 47 tag's language (ISO 639-2/B, a macrolanguage for its members where langcodes
+    knows it), or None when the MARC list has none."""
     import langcodes
 
     try:
         code = langcodes.Language.get(langcodes.standardize_tag(tag, macro=True)).to_alpha3(variant="B")
     except (LookupError, ValueError):
         return None
-    return code if len(code) == 3 and code.isalpha() else None
+    return code if code in MARC_LANGUAGES else None
 
 
 def leader(record: dict[str, Any]) -> str:
