@@ -77,12 +77,14 @@ def marc_cases(seed: dict[str, Any]) -> dict[str, dict[str, Any]]:
         key = f"article-{lang}-{title.split()[0].strip(chr(34)).lower().rstrip(chr(39))}"
         cases[key] = _record(key.replace("'", ""), language=lang, title=title)
     cases["names-and-numbers"] = _record(
-        "names-and-numbers", title="A report\twith a tab", notes=["Line one.\nLine two.\tTabbed.", "Ends with a question?"],
+        "names-and-numbers", title="A report\twith a tab",
+        notes=["Line one.\nLine two.\tTabbed.", "Ends with a question?", "A noncharacter \ufdd0 here"],
         creators=[{"name": "Berenson, Lori", "kind": "person", "role": "author",
                    "uri": "http://id.loc.gov/authorities/names/n00000001"},
                   {"name": "Example Org", "kind": "organization", "uri": "https://example.org/org"}],
         contributors=[{"name": "Ana Pérez", "kind": "person"}],
-        identifiers=[{"scheme": "isbn", "value": "978-0-306-40615-7"}, {"scheme": "isbn", "value": "0-306-40615-2 (pbk.)"},
+        identifiers=[{"scheme": "isbn", "value": "978-0-306-40615-7"},
+                     {"scheme": "isbn", "value": "0-306-40615-2 (pbk.)"},
                      {"scheme": "isbn", "value": "978-0-306-40615-8"}, {"scheme": "issn", "value": "0378 5955"},
                      {"scheme": "doi", "value": "10.1234/abc"}, {"scheme": "oclc", "value": "12345"}],
         dates=[{"type": "issued", "value": "1983?"}, {"type": "modified", "value": "2015-11-30T12:00:00Z"}],

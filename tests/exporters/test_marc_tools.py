@@ -12,14 +12,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from pymarc import MARCReader
 from pymarc.marcxml import parse_xml_to_array
 
 from archivist.exporters import marc21, marcxml
-from archivist.records import iter_errors
+from archivist.exporters._marc_subjects import KIND_TAGS
+from archivist.records import is_valid, iter_errors
 from archivist.xmlschema import validation_errors
 from tests.conftest import SEED
 from tests.exporters.marc_cases import lint, marc_cases
+from tests.exporters.test_properties import records, text
 
 #: Titles MARC::Lint misjudges: its article list ignores the record's language ("La" is not an English article)
 #: and leaves out German "die". archivist follows the language; tests/exporters/test_marc_fields.py checks them.
@@ -95,3 +99,34 @@ def test_pymarc_reads_every_binary_record_strictly_as_the_marcxml_says(files: tu
     assert None not in binary and len(binary) == len(xml)
     assert [_content(r) for r in binary] == [_content(r) for r in xml]
     assert all(len(r.as_marc()) <= 99_999 for r in binary)
+
+
+_part = text.filter(lambda t: "--" not in t and t == t.strip())
+typed_subjects = st.builds(
+    lambda main, kind, parts, scheme: {"term": "--".join([main, *(p for _, p in parts)]), "scheme": scheme,
+                                       "kind": kind, **({"subdivisions": [{"type": t, "term": p} for t, p in parts]}
+                                                        if parts else {})},
+    _part, st.sampled_from(list(KIND_TAGS)),
+    st.lists(st.tuples(st.sampled_from(["general", "form", "chronological", "geographic"]), _part), max_size=3),
+    st.sampled_from(["lcsh", "fast", "aat", "local", "keyword"]))
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(records(), min_size=15, max_size=15), st.lists(typed_subjects, min_size=15, max_size=15))
+def test_random_valid_records_lint_clean_and_round_trip(tmp_path_factory: pytest.TempPathFactory,
+                                                        batch: list[dict[str, Any]],
+                                                        subjects: list[dict[str, Any]]) -> None:
+    folder = tmp_path_factory.mktemp("random")
+    for index, (record, subject) in enumerate(zip(batch, subjects)):
+        record.update(id=f"r{index}", schema_version="1.1")
+        record["title"] = "Record " + record["title"]  # MARC::Lint's article list ignores the language
+        record["subjects"].append(subject)
+        assume(is_valid(record))
+    xml, mrc = folder / "r.marc.xml", folder / "r.mrc"
+    with open(xml, "wb") as stream:
+        marcxml.write_collection(batch, stream)
+    with open(mrc, "wb") as stream:
+        marc21.write_collection(batch, stream)
+    assert lint([xml, mrc]) == []
+    (folder / "yaz.xml").write_bytes(_yaz("-i", "marc", "-o", "marcxml", str(mrc)))
+    assert _yaz("-i", "marcxml", "-o", "marc", str(folder / "yaz.xml")) == mrc.read_bytes()

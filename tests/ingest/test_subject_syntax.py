@@ -52,7 +52,8 @@ def _facts(*subjects: str) -> Facts:
 def test_typed_subjects_make_a_valid_1_1_record() -> None:
     record = build_record(SEED_CAPTURE.read_bytes(), "mrta.txt", _facts("lcsh/topical:Terrorism--z:Peru"))
     assert record["schema_version"] == "1.1" and is_valid(record)
-    assert record["subjects"] == [{"term": "Terrorism--Peru", "scheme": "lcsh", "kind": "topical", "subdivisions": [PERU]}]
+    assert record["subjects"] == [
+        {"term": "Terrorism--Peru", "scheme": "lcsh", "kind": "topical", "subdivisions": [PERU]}]
 
 
 def test_a_names_uri_without_a_kind_is_refused() -> None:

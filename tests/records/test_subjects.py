@@ -52,7 +52,8 @@ def test_subdivisions_must_end_the_label(subdivisions: list[dict[str, str]]) -> 
 
 def test_an_lc_names_uri_needs_a_name_kind() -> None:
     uri = "http://id.loc.gov/authorities/names/n00000001"
-    assert _problems(_with({"term": "X", "scheme": "lcsh", "uri": uri})) == [("/subjects/0/kind", "required field is missing")]
+    missing = [("/subjects/0/kind", "required field is missing")]
+    assert _problems(_with({"term": "X", "scheme": "lcsh", "uri": uri})) == missing
     ((pointer, message),) = _problems(_with({"term": "X", "scheme": "lcsh", "uri": uri, "kind": "topical"}))
     assert pointer == "/subjects/0/kind" and "'topical' is not one of: 'personal-name'" in message
     assert is_valid(_with({"term": "X", "scheme": "lcsh", "uri": uri, "kind": "corporate-name"}))

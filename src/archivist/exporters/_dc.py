@@ -107,7 +107,8 @@ def _subject_statements(subject: dict[str, Any], qualified: bool) -> Iterator[St
     q = DCTERMS if qualified else DC
     simple, refined = _SUBJECT_ELEMENTS.get(subject.get("kind", ""), ("subject", "subject"))
     name = refined if qualified else simple
-    yield Statement(q, name, subject["term"], xsi_type="dcterms:LCSH" if qualified and subject["scheme"] == "lcsh" else None)
+    lcsh = qualified and subject["scheme"] == "lcsh"
+    yield Statement(q, name, subject["term"], xsi_type="dcterms:LCSH" if lcsh else None)
     if "uri" in subject:
         yield Statement(q, name, subject["uri"], xsi_type="dcterms:URI" if qualified else None)
 

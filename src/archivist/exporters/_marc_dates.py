@@ -39,7 +39,8 @@ def _single(value: str) -> Publication | None:
     year, qualifier = match.groups()
     shown = year.replace("X", "-")
     if "X" in year or qualifier:
-        shown = "[" + ("ca. " if qualifier in ("~", "%") else "") + shown + ("?" if qualifier in ("?", "%") else "") + "]"
+        about = "ca. " if qualifier in ("~", "%") else ""
+        shown = f"[{about}{shown}{'?' if qualifier in ('?', '%') else ''}]"
     return Publication("s", year.replace("X", "u"), "    ", shown)
 
 

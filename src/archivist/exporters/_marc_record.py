@@ -75,7 +75,8 @@ def control_008(record: dict[str, Any], record_type: str, language: str | None) 
 
 
 def _f(tag: str, ind: str, *parts: tuple[str, str | None]) -> Field:
-    return Field(tag, Indicators(ind[0], ind[1]), [Subfield(code, value) for code, value in parts if value])
+    """A data field of the non-empty parts, each made one clean line (URIs and codes included)."""
+    return Field(tag, Indicators(ind[0], ind[1]), [Subfield(code, clean(value)) for code, value in parts if value])
 
 
 def note_fields(tag: str, ind: str, code: str, text: str, continued: str | None = None) -> list[Field]:
@@ -136,7 +137,8 @@ def to_marc(record: dict[str, Any]) -> MarcRecord:
     language = marc_language(record["language"])
     lang = record["language"]
     pub = publication(record)
-    fields: list[Field] = [Field("001", data=record["id"]), Field("008", data=control_008(record, record_type, language))]
+    fields: list[Field] = [Field("001", data=record["id"]),
+                           Field("008", data=control_008(record, record_type, language))]
     fields.extend(_identifiers(record))
     if language:
         fields.append(_f("041", "0 ", ("a", language)))
@@ -181,7 +183,7 @@ def to_marc(record: dict[str, Any]) -> MarcRecord:
         fields.append(_f("773", "0 ", ("t", clean(record["source"]["site_name"]))))
     fields.append(_f("786", "0 ", ("o", record["source"]["url"])))
     for relation in record.get("relations", []):
-        fields.append(_f("787", "08", ("i", relation["type"]), ("t", clean(relation["target"])), ("o", relation.get("uri"))))
+        fields.append(_f("787", "08", ("i", relation["type"]), ("t", relation["target"]), ("o", relation.get("uri"))))
     fields.append(_f("856", "40", ("u", record["source"]["url"]), ("q", record["retrieval"]["media_type"])))
     for field in fields:
         marc.add_ordered_field(field)

@@ -62,4 +62,4 @@ def subject_field(subject: dict[str, Any], language: str) -> Field:
         parts.append(("2", source))
     if uri:
         parts.append(("1" if scheme == "wikidata" else "0", uri))
-    return Field(tag, Indicators(ind1, ind2), [Subfield(code, value) for code, value in parts])
+    return Field(tag, Indicators(ind1, ind2), [Subfield(code, clean(value)) for code, value in parts])

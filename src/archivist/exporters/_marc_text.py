@@ -10,6 +10,10 @@ from __future__ import annotations
 import re
 
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+# Unicode noncharacters (U+FDD0-U+FDEF, U+xxFFFE/U+xxFFFF): "not for interchange", and strict UTF-8 readers such as
+# Perl's MARC::File (MARC::Lint) refuse the record. They carry nothing, so they are shown as U+FFFD.
+_NONCHARACTERS = re.compile("[\ufdd0-\ufdef\ufffe\uffff" + "".join(
+    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(1, 17)) + "]")
 _SPACES = re.compile(r"\s{2,}")
 
 #: Initial articles by language (ISO 639-1 code): they are skipped in filing (the nonfiling indicator).
@@ -29,8 +33,9 @@ _ARTICLE = re.compile(r"[\"'\[(*]*([^\W\d_]+)(?:(['\u2019])|[\"'\])*]*\s+[\"'\[(
 
 
 def clean(text: str) -> str:
-    """``text`` on one line: control characters (tabs, line breaks) become spaces, runs of spaces one space."""
-    return _SPACES.sub(" ", _CONTROLS.sub(" ", text)).strip()
+    """``text`` on one line: control characters (tabs, line breaks) become spaces, runs of spaces one space,
+    noncharacters U+FFFD."""
+    return _NONCHARACTERS.sub("\ufffd", _SPACES.sub(" ", _CONTROLS.sub(" ", text)).strip())
 
 
 #: Marks that end a sentence in the scripts archivist meets (Latin, CJK full-width, Arabic, Devanagari).
