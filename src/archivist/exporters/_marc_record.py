@@ -10,6 +10,7 @@ and notes longer than one field can hold (9,999 bytes) cut at word boundaries in
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from pymarc import Field, Indicators, Subfield
@@ -46,6 +47,7 @@ _IDENTIFIER_FIELDS = {"lccn": ("010", "  ", None), "doi": ("024", "7 ", "doi"), 
                       "urn": ("024", "7 ", "urn"), "uri": ("024", "7 ", "uri"), "ark": ("024", "7 ", "ark")}
 
 
+@cache
 def marc_language(tag: str) -> str | None:
     """The MARC code for a BCP 47 tag's language (ISO 639-2/B, a macrolanguage for its members where langcodes
     knows it), or None when the MARC list has none."""

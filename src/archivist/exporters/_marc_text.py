@@ -35,6 +35,8 @@ _ARTICLE = re.compile(r"[\"'\[(*]*([^\W\d_]+)(?:(['\u2019])|[\"'\])*]*\s+[\"'\[(
 def clean(text: str) -> str:
     """``text`` on one line: control characters (tabs, line breaks) become spaces, runs of spaces one space,
     noncharacters U+FFFD."""
+    if text.isprintable() and "  " not in text and text.strip() == text:  # the common case, checked in C
+        return text
     return _NONCHARACTERS.sub("\ufffd", _SPACES.sub(" ", _CONTROLS.sub(" ", text)).strip())
 
 

@@ -14,17 +14,32 @@ from contextlib import contextmanager
 from typing import Any, BinaryIO
 
 from lxml import etree
-from pymarc.marcxml import record_to_xml
 
 from ._base import Exporter, Record
 from ._marc_record import marc_language, to_marc
 
 MARC = "http://www.loc.gov/MARC21/slim"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+SCHEMA_LOCATION = f"{MARC} http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
+_LEADER, _CONTROL, _DATA, _SUBFIELD = (f"{{{MARC}}}{name}" for name in ("leader", "controlfield", "datafield", "subfield"))
 
 
 def record_element(record: Record) -> etree._Element:
-    """The ``marc:record`` element (an lxml element) for a record."""
-    return etree.fromstring(record_to_xml(to_marc(record), namespace=True))
+    """The ``marc:record`` element (an lxml element) for a record: what pymarc's ``record_to_xml`` writes, built
+    directly (no serialising and parsing again)."""
+    marc = to_marc(record)
+    root = etree.Element(f"{{{MARC}}}record", nsmap={None: MARC, "xsi": XSI})
+    root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
+    sub = etree.SubElement
+    sub(root, _LEADER).text = str(marc.leader)
+    for field in marc.fields:
+        if field.control_field:
+            sub(root, _CONTROL, tag=field.tag).text = field.data
+            continue
+        element = sub(root, _DATA, ind1=field.indicators.first, ind2=field.indicators.second, tag=field.tag)
+        for subfield in field.subfields:
+            sub(element, _SUBFIELD, code=subfield.code).text = subfield.value
+    return root
 
 
 @contextmanager
