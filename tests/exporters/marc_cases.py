@@ -70,12 +70,13 @@ def marc_cases(seed: dict[str, Any]) -> dict[str, dict[str, Any]]:
     cases["rtl-hebrew"] = _record("rtl-hebrew", language="he", title="תנועת טופק אמרו המהפכנית")
     cases["cjk-title"] = _record("cjk-title", language="ja", title="トゥパク・アマル革命運動")
     cases["no-marc-code"] = _record("no-marc-code", language="yue", title="圖帕克·阿馬魯革命運動")
-    for lang, title in (("en", "The Tupac Amaru movement"), ("en", "An account of Lima"), ("fr", "L'homme révolté"),
-                        ("fr", "Les guérillas du Pérou"), ("es", "El movimiento"), ("es", "Los rehenes de Lima"),
-                        ("de", "Der Prozess"), ("de", "Das Archiv"), ("en", "\"The\" quoted article"),
-                        ("en", "La Jolla stories"), ("es", "Las Vegas en la historia")):
-        key = f"article-{lang}-{title.split()[0].strip(chr(34)).lower().rstrip(chr(39))}"
-        cases[key] = _record(key.replace("'", ""), language=lang, title=title)
+    for key, lang, title in (("the", "en", "The Tupac Amaru movement"), ("an", "en", "An account of Lima"),
+                             ("l", "fr", "L'homme révolté"), ("les", "fr", "Les guérillas du Pérou"),
+                             ("el", "es", "El movimiento"), ("los", "es", "Los rehenes de Lima"),
+                             ("der", "de", "Der Prozess"), ("das", "de", "Das Archiv"),
+                             ("quoted", "en", "\"The\" quoted article"), ("la", "en", "La Jolla stories"),
+                             ("las", "es", "Las Vegas en la historia")):
+        cases[f"article-{lang}-{key}"] = _record(f"article-{lang}-{key}", language=lang, title=title)
     cases["names-and-numbers"] = _record(
         "names-and-numbers", title="A report\twith a tab",
         notes=["Line one.\nLine two.\tTabbed.", "Ends with a question?", "A noncharacter \ufdd0 here"],
