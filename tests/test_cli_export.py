@@ -24,7 +24,7 @@ def test_export_all_twice_gives_identical_files(tmp_path: Path) -> None:
         result = runner.invoke(app, ["export", str(RECORDS), "--to", "all", "--out", str(tmp_path / run)])
         assert result.exit_code == 0, result.output
     names = [".archivist-journal.jsonl", "mrta-globalsecurity.dcterms.xml", "mrta-globalsecurity.epub", "mrta-globalsecurity.jsonld", "mrta-globalsecurity.marc.xml",
-             "mrta-globalsecurity.oai_dc.xml"]
+             "mrta-globalsecurity.mrc", "mrta-globalsecurity.oai_dc.xml"]
     assert sorted(_sums(tmp_path / "a")) == names
     assert _sums(tmp_path / "a") == _sums(tmp_path / "b")
 

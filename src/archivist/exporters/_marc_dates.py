@@ -33,6 +33,7 @@ def entered(record: dict[str, Any]) -> str:
 
 
 def _single(value: str) -> Publication | None:
+    """A single W3CDTF/EDTF date: its year (X digits as u, shown as -), uncertain or approximate in brackets."""
     match = _SINGLE.fullmatch(value)
     if not match:
         return None
@@ -45,6 +46,7 @@ def _single(value: str) -> Publication | None:
 
 
 def _interval(value: str) -> Publication | None:
+    """An EDTF interval: multiple dates (m) from its first and last years, open ends unknown (uuuu) or 9999."""
     start, _, stop = value.partition("/")
     first, last = _YEAR.fullmatch(start), _YEAR.fullmatch(stop)
     if (start not in ("", "..") and not first) or (stop not in ("", "..") and not last) or not (first or last):

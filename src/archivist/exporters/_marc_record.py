@@ -89,6 +89,7 @@ def note_fields(tag: str, ind: str, code: str, text: str, continued: str | None 
 
 
 def _name(tag: str, agent: dict[str, Any], relator: str) -> Field:
+    """A 1XX/7XX name: inverted personal names (with a comma) are surnames, organizations in direct order."""
     name = clean(agent["name"])
     person = agent["kind"] == "person"
     ind1 = ("1" if "," in name else "0") if person else "2"
@@ -98,6 +99,7 @@ def _name(tag: str, agent: dict[str, Any], relator: str) -> Field:
 
 
 def _names(record: dict[str, Any]) -> Iterator[Field]:
+    """The first creator as the main entry (100/110), the other creators and the contributors as 700/710."""
     creators = record.get("creators", [])
     for index, agent in enumerate(creators):
         main = index == 0
@@ -108,6 +110,7 @@ def _names(record: dict[str, Any]) -> Iterator[Field]:
 
 
 def _identifiers(record: dict[str, Any]) -> Iterator[Field]:
+    """020 ISBN, 022 ISSN, 035 OCLC and local numbers, 010 LCCN, 024 the others with their source in $2."""
     for ident in record.get("identifiers", []):
         scheme, value = ident["scheme"], clean(ident["value"])
         if scheme == "isbn":
@@ -122,6 +125,7 @@ def _identifiers(record: dict[str, Any]) -> Iterator[Field]:
 
 
 def _imprint(record: dict[str, Any], date: str) -> Field | None:
+    """260 with ISBD punctuation: ``$b Publisher, $c date.`` (None when neither is known)."""
     publisher = record["source"].get("publisher")
     if publisher and date:
         return _f("260", "  ", ("b", clean(publisher) + ","), ("c", end(date, FINAL_MARKS + "-")))

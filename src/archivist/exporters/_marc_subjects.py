@@ -32,6 +32,7 @@ _LC_GENRES = re.compile(r"^https?://id\.loc\.gov/authorities/genreForms/")
 
 
 def _uncontrolled(subject: dict[str, Any]) -> Field:
+    """653: the whole label as an uncontrolled term, its kind (when stated) in the second indicator."""
     kind = subject.get("kind")
     return Field("653", Indicators(" ", UNCONTROLLED_TYPES.get(kind, " ") if kind else " "),
                  [Subfield("a", clean(subject["term"]))])

@@ -93,6 +93,7 @@ _ISSN = re.compile(r"(?:ISSN:?\s*)?([0-9]{4})\s*-?\s*([0-9]{3}[0-9Xx])", re.IGNO
 
 
 def _isbn_valid(digits: str) -> bool:
+    """True when a 10- or 13-digit ISBN's check digit holds."""
     if len(digits) == 10 and digits[:9].isdigit() and (digits[9].isdigit() or digits[9] == "X"):
         total = sum((10 - i) * (10 if c == "X" else int(c)) for i, c in enumerate(digits))
         return total % 11 == 0

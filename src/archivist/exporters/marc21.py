@@ -23,11 +23,11 @@ def export(record: Record) -> bytes:
         size = len(field.as_marc(encoding="utf-8"))
         if size > FIELD_LIMIT:
             raise ExportError(f"record {record['id']!r}: field {field.tag} is {size:,} bytes; MARC 21 (ISO 2709) "
-                              f"allows {FIELD_LIMIT:,} and a {field.tag} cannot be split (the MARCXML has it whole)")
+                              f"allows {FIELD_LIMIT:,} and a {field.tag} cannot be split (MARCXML has no such limit)")
     data = marc.as_marc()
     if len(data) > RECORD_LIMIT:
         raise ExportError(f"record {record['id']!r} is {len(data):,} bytes as MARC 21 (ISO 2709), over the format's "
-                          f"limit of {RECORD_LIMIT:,} bytes (the MARCXML has it whole)")
+                          f"limit of {RECORD_LIMIT:,} bytes (MARCXML has no such limit)")
     return data
 
 

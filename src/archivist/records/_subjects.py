@@ -32,6 +32,7 @@ def main_heading(subject: dict[str, Any]) -> str:
 
 
 def _mismatch(subject: Any) -> str | None:
+    """Why a subject's typed subdivisions do not end its term, or None (also for shapes the schema rejects)."""
     if not isinstance(subject, dict) or not isinstance(subject.get("term"), str):
         return None
     subdivisions = subject.get("subdivisions")
