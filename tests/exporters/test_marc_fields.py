@@ -239,3 +239,9 @@ def test_collection_packages(cases: dict[str, dict[str, Any]], tmp_path: Path) -
     xml = [r["001"].data for r in parse_xml_to_array(str(tmp_path / "out" / "marcxml-collection.xml"), strict=True)]
     assert sorted(binary) == ["abstract-30k", "every-kind", "mrta-globalsecurity"]
     assert sorted(xml) == sorted([*binary, "too-long"])
+
+
+def test_seed_equals_the_golden_files(cases: dict[str, dict[str, Any]]) -> None:
+    golden = SEED.parent.parent / "tests" / "data" / "golden"
+    assert marcxml.export(cases["seed"]) == (golden / "mrta-globalsecurity.marc.xml").read_bytes()
+    assert marc21.export(cases["seed"]) == (golden / "mrta-globalsecurity.mrc").read_bytes()
