@@ -57,9 +57,12 @@ def test_typed_subjects_make_a_valid_1_1_record() -> None:
 
 
 def test_a_names_uri_without_a_kind_is_refused() -> None:
-    with pytest.raises(IngestError, match="/subjects/0/kind: required field is missing"):
+    with pytest.raises(IngestError, match="names URI needs the heading's kind: write lcsh/KIND:"):
         build_record(SEED_CAPTURE.read_bytes(), "mrta.txt",
                      _facts("lcsh:Example body=http://id.loc.gov/authorities/names/n00000001"))
+    record = build_record(SEED_CAPTURE.read_bytes(), "mrta.txt",
+                          _facts("lcsh/corporate-name:Example body=http://id.loc.gov/authorities/names/n00000001"))
+    assert record["subjects"][0]["kind"] == "corporate-name"
 
 
 def test_manifest_cells_use_the_same_syntax(tmp_path: Path) -> None:

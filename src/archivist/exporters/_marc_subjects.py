@@ -8,12 +8,11 @@ thesaurus, stays uncontrolled (653) when it is a keyword, a local term, or an id
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pymarc import Field, Indicators, Subfield
 
-from ..records import main_heading
+from ..records import is_lc_genre, is_lc_name, main_heading
 from ._marc_text import clean, heading_end, nonfiling
 
 #: Heading kind → MARC subject field.
@@ -27,9 +26,6 @@ UNCONTROLLED_TYPES = {"topical": "0", "personal-name": "1", "corporate-name": "2
 #: Schemes named in $2 (second indicator 7), as MARC's subject heading and term source codes spell them.
 SOURCE_CODES = {"fast": "fast", "wikidata": "wikidata", "aat": "aat"}
 
-_LC_NAMES = re.compile(r"^https?://id\.loc\.gov/authorities/names/")
-_LC_GENRES = re.compile(r"^https?://id\.loc\.gov/authorities/genreForms/")
-
 
 def _uncontrolled(subject: dict[str, Any]) -> Field:
     """653: the whole label as an uncontrolled term, its kind (when stated) in the second indicator."""
@@ -41,18 +37,18 @@ def _uncontrolled(subject: dict[str, Any]) -> Field:
 def subject_field(subject: dict[str, Any], language: str) -> Field:
     """The MARC field for one subject of a record in ``language``."""
     scheme, kind, uri = subject["scheme"], subject.get("kind"), subject.get("uri")
-    names_uri = scheme == "lcsh" and uri is not None and bool(_LC_NAMES.match(uri))
+    names_uri = scheme == "lcsh" and uri is not None and is_lc_name(uri)
     if scheme == "keyword" or (kind is None and (scheme == "local" or names_uri)):
         return _uncontrolled(subject)
     if kind is None:
-        kind = "genre-form" if uri and _LC_GENRES.match(uri) else "topical"
+        kind = "genre-form" if uri and is_lc_genre(uri) else "topical"
     main = clean(main_heading(subject))
     tag = KIND_TAGS[kind]
     ind1 = {"600": "1" if "," in main else "0", "610": "2", "611": "2",
             "630": str(nonfiling(main, language))}.get(tag, " ")
     source = SOURCE_CODES.get(scheme)
     if scheme == "lcsh":
-        ind2, source = ("7", "lcgft") if uri and _LC_GENRES.match(uri) else ("0", None)
+        ind2, source = ("7", "lcgft") if uri and is_lc_genre(uri) else ("0", None)
     elif scheme == "local":
         ind2 = "4"  # source not specified
     else:

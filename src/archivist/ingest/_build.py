@@ -12,7 +12,7 @@ from typing import Any
 from .. import __version__
 from .._clock import utc_now
 from .._errors import IngestError
-from ..records import SCHEMA_VERSION, iter_errors, label_parts
+from ..records import SCHEMA_VERSION, is_lc_name, iter_errors, label_parts
 from ._chrome import ChromeRule, builtin_rules
 from ._html import parse_html
 from ._text import parse_text
@@ -71,6 +71,9 @@ def parse_subject(value: str) -> dict[str, Any]:
         subject["term"] = "--".join([parts[0], *(s["term"] for s in subdivisions)])
         subject["subdivisions"] = subdivisions
     if uri:
+        if scheme == "lcsh" and kind is None and is_lc_name(uri):
+            raise IngestError(value, "an id.loc.gov names URI needs the heading's kind: write lcsh/KIND:…, KIND one "
+                                     "of personal-name, corporate-name, meeting-name, uniform-title, geographic")
         subject["uri"] = uri
     return subject
 

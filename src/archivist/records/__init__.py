@@ -13,7 +13,7 @@ from ._problems import (
     UndecodableText,
 )
 from ._schema import SCHEMA_VERSION, record_schema, record_validator, schema_text
-from ._subjects import label_parts, main_heading
+from ._subjects import is_lc_genre, is_lc_name, label_parts, main_heading
 from ._validate import check_entry, is_valid, iter_errors, iter_file_problems, sha256_file, validate
 
 __all__ = [
@@ -31,6 +31,8 @@ __all__ = [
     "check_sources",
     "is_valid",
     "iter_errors",
+    "is_lc_genre",
+    "is_lc_name",
     "iter_file_problems",
     "json_pointer",
     "label_parts",

@@ -16,6 +16,18 @@ from ._problems import SchemaViolation
 
 SEPARATOR = "--"
 _SPLIT = re.compile(r"\s*--\s*")
+_LC_NAMES = re.compile(r"^https?://id\.loc\.gov/authorities/names/")
+_LC_GENRES = re.compile(r"^https?://id\.loc\.gov/authorities/genreForms/")
+
+
+def is_lc_name(uri: str) -> bool:
+    """True for an id.loc.gov *names* authority URI (a person, body, meeting, title or place: never 650)."""
+    return bool(_LC_NAMES.match(uri))
+
+
+def is_lc_genre(uri: str) -> bool:
+    """True for an id.loc.gov *genreForms* authority URI (LCGFT)."""
+    return bool(_LC_GENRES.match(uri))
 
 
 def label_parts(term: str) -> list[str]:
