@@ -8,6 +8,7 @@ import copy
 import io
 import json
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import rdflib
@@ -17,6 +18,7 @@ from archivist.exporters import dcterms, epub, jsonld, oai_dc
 from archivist.xmlschema import validation_errors
 from tests.conftest import MINIMAL
 from tests.exporters.marc_cases import EVERY_KIND
+from tests.oracles import epubcheck_messages
 
 SDO = "https://schema.org/"
 
@@ -58,9 +60,12 @@ def test_schema_org_types_follow_the_kind_and_the_record_comes_back() -> None:
     assert types["Terrorism--Peru"] == {SDO + "DefinedTerm"}
 
 
-def test_epub_keeps_every_kind_as_dc_subject() -> None:
+def test_epub_keeps_every_kind_as_dc_subject_and_is_epubcheck_clean(tmp_path: Path) -> None:
     record = _record()
-    with zipfile.ZipFile(io.BytesIO(epub.export(record))) as book:
+    data = epub.export(record)
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
         opf = book.read("OEBPS/content.opf")
     subjects = [e.text for e in etree.fromstring(opf).iter("{http://purl.org/dc/elements/1.1/}subject")]
     assert subjects == [s["term"] for s in record["subjects"]]
+    (tmp_path / "kinds.epub").write_bytes(data)
+    assert epubcheck_messages(tmp_path / "kinds.epub") == []
