@@ -36,7 +36,8 @@ def record_element(record: Record) -> etree._Element:
         if field.control_field:
             sub(root, _CONTROL, tag=field.tag).text = field.data
             continue
-        element = sub(root, _DATA, ind1=field.indicators.first, ind2=field.indicators.second, tag=field.tag)
+        first, second = field.indicators or "  "  # pymarc types them optional; data fields always have them
+        element = sub(root, _DATA, ind1=first, ind2=second, tag=field.tag)
         for subfield in field.subfields:
             sub(element, _SUBFIELD, code=subfield.code).text = subfield.value
     return root
