@@ -245,7 +245,7 @@ def ingest(
     manifest: Annotated[Optional[Path], typer.Option("--manifest", help="A CSV file with one capture per row: file, url, retrieved, title, language, subjects, publisher, id, method, encoding.")] = None,
     url: Annotated[Optional[str], typer.Option("--url", help="The source URL (absolute).")] = None,
     retrieved: Annotated[Optional[str], typer.Option("--retrieved", help="When it was retrieved: UTC date-time (…Z) or YYYY-MM-DD.")] = None,
-    subject: Annotated[Optional[list[str]], typer.Option("--subject", help="SCHEME:TERM[=URI]; repeat for more.")] = None,
+    subject: Annotated[Optional[list[str]], typer.Option("--subject", help="SCHEME:TERM or SCHEME/KIND:TERM--TYPE:SUBDIVISION, either with =URI at the end, e.g. lcsh/topical:Terrorism--geographic:Peru; repeat for more.")] = None,
     title: Annotated[Optional[str], typer.Option("--title", help="The title (else the capture's title line).")] = None,
     language: Annotated[Optional[str], typer.Option("--language", help="BCP 47 language tag.")] = None,
     publisher: Annotated[Optional[str], typer.Option("--publisher", help="The publisher.")] = None,

@@ -30,9 +30,10 @@ def test_valid_against_marc21slim_and_pymarc_reads_it(seed: dict[str, Any], case
     data = EXPORTER.export(record)
     assert validation_errors(data, "marcxml") == []
     (marc,) = read_back(data)
-    assert marc["245"]["a"] == record["title"] and marc["001"].data == record["id"]
+    assert marc["245"]["a"] == " ".join(record["title"].split()) + "." and marc["001"].data == record["id"]
     assert tuple(marc["856"].indicators) == ("4", "0") and marc["856"]["u"] == record["source"]["url"]
     assert len(str(marc.leader)) == 24 and str(marc.leader)[6:8] == "am" and len(marc["008"].data) == 40
+    assert "|" not in marc["008"].data[:15]  # date entered, type of date, Date1, Date2: never fill characters
 
 
 def test_schema_check_can_fail(seed: dict[str, Any]) -> None:
@@ -49,21 +50,26 @@ def test_crosswalk_fields(seed: dict[str, Any]) -> None:
     record["description"] = "About it."
     (marc,) = read_back(EXPORTER.export(record))
     lcsh = [f for f in marc.get_fields("650") if tuple(f.indicators) == (" ", "0")]
-    assert [(f["a"], f["0"]) for f in lcsh] == [("Terrorism", "http://id.loc.gov/authorities/subjects/sh85133880")]
+    assert [(f["a"], f["0"]) for f in lcsh] == [("Terrorism.", "http://id.loc.gov/authorities/subjects/sh85133880")]
     fast = [f for f in marc.get_fields("650") if f.get("2") == "fast"]
     assert tuple(fast[0].indicators) == (" ", "7") and fast[0]["0"] == "http://id.worldcat.org/fast/973243"
+    wikidata = [f for f in marc.get_fields("650") if f.get("2") == "wikidata"]
+    assert wikidata[0]["1"] == "http://www.wikidata.org/entity/Q7283"  # a real-world thing, not an authority
     assert [f["a"] for f in marc.get_fields("653")] == ["rebels"]
     assert marc["041"]["a"] == "chi" and marc["546"]["a"].startswith("Language: zh-Hans")
-    assert marc["260"]["c"] == "2015-11-30" and marc["008"].data[6:11] == "s2015"
-    assert marc["520"]["a"] == "About it." and marc["522"]["a"] == "Peru" and marc["513"]["b"] == "1980/2015"
+    assert marc["260"]["c"] == "2015." and marc["008"].data[6:15] == "s2015    "
+    assert marc["520"]["a"] == "About it." and marc["522"]["a"] == "Peru." and marc["513"]["b"] == "1980/2015."
     assert marc["786"]["o"] == record["source"]["url"] and marc["024"]["2"] == "doi"
-    assert marc["720"]["a"] == "李明" and marc["542"]["d"] == "Example Org"
+    assert marc["100"]["a"] == "李明," and marc["100"]["e"] == "author." and marc["542"]["d"] == "Example Org."
+    assert marc.get_fields("720") == [] and tuple(marc["245"].indicators) == ("1", "0")
     assert any("Retrieved" in f["a"] for f in marc.get_fields("561"))
 
 
 def test_unknown_language_is_not_guessed() -> None:
     assert marc_language("en") == "eng" and marc_language("pt-BR") == "por"
     assert marc_language("x-private") is None
+    assert marc_language("cmn") == "chi"  # a member of a macrolanguage MARC codes
+    assert marc_language("yue") is None  # an ISO 639-3 code with no MARC code: not passed on as one
 
 
 def test_collection_of_many(seed: dict[str, Any]) -> None:

@@ -181,4 +181,4 @@ def test_a_plugin_cannot_take_a_built_in_package_name(monkeypatch: pytest.Monkey
     assert registry.get("bagit") is Bagit  # a built-in name: nothing scanned
     with pytest.warns(UserWarning, match="'bagit' is a built-in package"):
         assert registry.available()["bagit"] is Bagit
-    assert split_formats("all,bagit") == (["oai_dc", "dcterms", "jsonld", "epub", "marcxml"], ["bagit"])
+    assert split_formats("all,bagit") == (["oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21"], ["bagit"])

@@ -16,7 +16,7 @@ def test_schema_is_valid_draft_2020_12_with_id_and_version() -> None:
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["$id"].endswith(SCHEMA_VERSION)
-    assert schema["properties"]["schema_version"]["const"] == SCHEMA_VERSION
+    assert schema["properties"]["schema_version"]["enum"] == ["1.0", SCHEMA_VERSION]  # 1.0 records stay valid
 
 
 def _objects(node: Any, path: str = "#") -> list[tuple[str, dict[str, Any]]]:

@@ -16,7 +16,7 @@ from ._base import Exporter, Record
 
 ENTRY_POINT_GROUP = "archivist.exporters"
 
-_BUILTIN_MODULES = ("oai_dc", "dcterms", "jsonld", "epub", "marcxml")
+_BUILTIN_MODULES = ("oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21")
 _registry: dict[str, Exporter] = {}
 _loaded = False
 

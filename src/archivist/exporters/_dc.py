@@ -25,8 +25,9 @@ MAPPING: tuple[tuple[str, str, str], ...] = (
     ("source.page_title", "dc:title", "dcterms:alternative"),
     ("creators[].name", "dc:creator", "dcterms:creator"),
     ("contributors[].name", "dc:contributor", "dcterms:contributor"),
-    ("subjects[].term", "dc:subject", "dcterms:subject (xsi:type dcterms:LCSH for lcsh)"),
-    ("subjects[].uri", "dc:subject", "dcterms:subject xsi:type dcterms:URI"),
+    ("subjects[].term", "dc:subject (dc:coverage for a geographic or chronological kind)",
+     "dcterms:subject, or dcterms:spatial / dcterms:temporal by kind (xsi:type dcterms:LCSH for lcsh)"),
+    ("subjects[].uri", "as its term", "as its term, xsi:type dcterms:URI"),
     ("description", "dc:description", "dcterms:abstract"),
     ("content.sections[].heading", "—", "dcterms:tableOfContents"),
     ("source.publisher", "dc:publisher", "dcterms:publisher"),
@@ -96,6 +97,22 @@ def _event(event: dict[str, Any]) -> str:
     return text + (f" ({event['note']})" if "note" in event else "")
 
 
+#: Heading kinds that are a place or a time: spatial / temporal coverage in DC, not subject (LC's MARC-to-DC
+#: crosswalk maps 651 to coverage); every other kind is dc:subject.
+_SUBJECT_ELEMENTS = {"geographic": ("coverage", "spatial"), "chronological": ("coverage", "temporal")}
+
+
+def _subject_statements(subject: dict[str, Any], qualified: bool) -> Iterator[Statement]:
+    """One subject as DC: its label (typed dcterms:LCSH for LCSH) and its URI, in the element its kind calls for."""
+    q = DCTERMS if qualified else DC
+    simple, refined = _SUBJECT_ELEMENTS.get(subject.get("kind", ""), ("subject", "subject"))
+    name = refined if qualified else simple
+    lcsh = qualified and subject["scheme"] == "lcsh"
+    yield Statement(q, name, subject["term"], xsi_type="dcterms:LCSH" if lcsh else None)
+    if "uri" in subject:
+        yield Statement(q, name, subject["uri"], xsi_type="dcterms:URI" if qualified else None)
+
+
 def statements(record: dict[str, Any], qualified: bool) -> Iterator[Statement]:
     """The DC statements for a record, in a fixed order (simple DC when not ``qualified``)."""
     lang = record["language"]
@@ -112,10 +129,7 @@ def statements(record: dict[str, Any], qualified: bool) -> Iterator[Statement]:
     for agent in record.get("contributors", []):
         yield Statement(q, "contributor", agent["name"])
     for subject in record.get("subjects", []):
-        typed = "dcterms:LCSH" if qualified and subject["scheme"] == "lcsh" else None
-        yield Statement(q, "subject", subject["term"], xsi_type=typed)
-        if "uri" in subject:
-            yield Statement(q, "subject", subject["uri"], xsi_type="dcterms:URI" if qualified else None)
+        yield from _subject_statements(subject, qualified)
     if "description" in record:
         yield Statement(q, "abstract" if qualified else "description", record["description"], lang)
     if qualified:

@@ -86,12 +86,38 @@ def _agent(agent: dict[str, Any]) -> dict[str, Any]:
     return node
 
 
+#: Heading kind → the schema.org type the subject also has (it stays a DefinedTerm of its scheme).
+KIND_TYPES = {"personal-name": "Person", "corporate-name": "Organization", "meeting-name": "Event",
+              "uniform-title": "CreativeWork", "geographic": "Place"}
+
+
 def _subject(subject: dict[str, Any]) -> dict[str, Any]:
-    node: dict[str, Any] = {"@type": "DefinedTerm", "name": subject["term"],
-                            "inDefinedTermSet": {"@id": SCHEME_SETS[subject["scheme"]]}}
+    """A subject as a DefinedTerm of its scheme, also a Person, Organization, Event, CreativeWork or Place by its
+    kind; kind and typed subdivisions are kept as ``arch:`` terms so the record comes back whole."""
+    kind = subject.get("kind")
+    node: dict[str, Any] = {"@type": ["DefinedTerm", KIND_TYPES[kind]] if kind in KIND_TYPES else "DefinedTerm",
+                            "name": subject["term"], "inDefinedTermSet": {"@id": SCHEME_SETS[subject["scheme"]]}}
     if "uri" in subject:
         node["@id"] = subject["uri"]
+    if kind:
+        node["arch:headingKind"] = kind
+    if "subdivisions" in subject:
+        node["arch:subdivisions"] = {"@list": [{"arch:subdivisionType": s["type"], "name": s["term"]}
+                                               for s in subject["subdivisions"]]}
     return node
+
+
+def _import_subject(node: dict[str, Any]) -> dict[str, Any]:
+    """The subject :func:`_subject` wrote."""
+    subject: dict[str, Any] = {"term": node["name"], "scheme": _SCHEME_BY_SET[node["inDefinedTermSet"]["@id"]]}
+    if "@id" in node:
+        subject["uri"] = node["@id"]
+    if "arch:headingKind" in node:
+        subject["kind"] = node["arch:headingKind"]
+    if "arch:subdivisions" in node:
+        subject["subdivisions"] = [{"type": s["arch:subdivisionType"], "term": s["name"]}
+                                   for s in node["arch:subdivisions"]["@list"]]
+    return subject
 
 
 def _section(section: dict[str, Any]) -> dict[str, Any]:
@@ -253,10 +279,7 @@ def import_record(data: bytes | str | dict[str, Any]) -> Record:
     if "arch:warcRecordId" in r:
         retrieval["warc_record_id"] = r["arch:warcRecordId"]
     record["retrieval"] = retrieval
-    record["subjects"] = [
-        {"term": s["name"], "scheme": _SCHEME_BY_SET[s["inDefinedTermSet"]["@id"]], **({"uri": s["@id"]} if "@id" in s else {})}
-        for s in doc["about"]
-    ]
+    record["subjects"] = [_import_subject(s) for s in doc["about"]]
     for key in ("creator", "contributor"):
         if key in doc:
             record[key + "s"] = [

@@ -12,12 +12,19 @@ from typing import Any
 from .. import __version__
 from .._clock import utc_now
 from .._errors import IngestError
-from ..records import SCHEMA_VERSION, iter_errors
+from ..records import SCHEMA_VERSION, is_lc_name, iter_errors, label_parts
 from ._chrome import ChromeRule, builtin_rules
 from ._html import parse_html
 from ._text import parse_text
 
-_SUBJECT = re.compile(r"^(lcsh|fast|wikidata|aat|local|keyword):([^=]+?)(?:=(\S+))?$")
+_SUBJECT = re.compile(r"^(lcsh|fast|wikidata|aat|local|keyword)(?:/([^:=]*))?:([^=]+?)(?:=(\S+))?$")
+#: Heading kinds as the record names them (``--subject lcsh/geographic:Peru``).
+SUBJECT_KINDS = ("topical", "personal-name", "corporate-name", "meeting-name", "uniform-title", "geographic",
+                 "genre-form", "chronological")
+#: Subdivision types, by the word or the MARC subfield code a user may write before a ``--`` part.
+SUBDIVISION_TYPES = {"general": "general", "form": "form", "chronological": "chronological",
+                     "geographic": "geographic", "x": "general", "v": "form", "y": "chronological", "z": "geographic"}
+_TYPED_PART = re.compile(r"^(general|form|chronological|geographic|[xvyz]):\s*(\S.*)$")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
@@ -36,15 +43,38 @@ class Facts:
     encoding: str | None = None
 
 
-def parse_subject(value: str) -> dict[str, str]:
-    """``scheme:term=uri`` (the ``=uri`` optional) to a subject object."""
+def parse_subject(value: str) -> dict[str, Any]:
+    """``SCHEME[/KIND]:HEADING[--TYPE:SUBDIVISION]...[=URI]`` to a subject object.
+
+    ``TYPE`` is general, form, chronological or geographic (or x, v, y, z). A ``--`` part with no type is never
+    typed on a guess: when no part says its type the heading is kept whole; when only some do, it is an error."""
     match = _SUBJECT.match(value.strip())
     if not match:
-        raise IngestError(value, "expected SCHEME:TERM or SCHEME:TERM=URI, with SCHEME one of "
+        raise IngestError(value, "expected SCHEME:TERM[=URI] or SCHEME/KIND:TERM[=URI], with SCHEME one of "
                                  "lcsh, fast, wikidata, aat, local, keyword")
-    subject = {"term": match.group(2).strip(), "scheme": match.group(1)}
-    if match.group(3):
-        subject["uri"] = match.group(3)
+    scheme, kind, term, uri = match.groups()
+    subject: dict[str, Any] = {"term": term.strip(), "scheme": scheme}
+    if kind is not None:
+        if kind not in SUBJECT_KINDS:
+            raise IngestError(value, f"unknown heading kind {kind!r}; expected one of {', '.join(SUBJECT_KINDS)}")
+        subject["kind"] = kind
+    parts = label_parts(term)
+    typed = [_TYPED_PART.match(part) for part in parts[1:]]
+    if any(typed):
+        if not all(typed):
+            untyped = next(p for p, t in zip(parts[1:], typed) if t is None)
+            raise IngestError(value, f"subdivision {untyped!r} has no type: write TYPE:{untyped} (TYPE one of "
+                                     "general, form, chronological, geographic) or type no subdivision to keep "
+                                     "the heading whole")
+        subdivisions = [{"type": SUBDIVISION_TYPES[t.group(1)], "term": t.group(2).strip()}
+                        for t in typed if t is not None]
+        subject["term"] = "--".join([parts[0], *(s["term"] for s in subdivisions)])
+        subject["subdivisions"] = subdivisions
+    if uri:
+        if scheme == "lcsh" and kind is None and is_lc_name(uri):
+            raise IngestError(value, "an id.loc.gov names URI needs the heading's kind: write lcsh/KIND:…, KIND one "
+                                     "of personal-name, corporate-name, meeting-name, uniform-title, geographic")
+        subject["uri"] = uri
     return subject
 
 

@@ -1,6 +1,6 @@
 """Catalog packages: writers that gather a batch of records into what a catalog ingests.
 
-Built in: ``oai-static``, ``dspace-saf`` and ``bagit``; other packages add their own through the
+Built in: ``oai-static``, ``dspace-saf``, ``marc21-collection``, ``marcxml-collection`` and ``bagit``; other packages add their own through the
 ``archivist.packages`` entry-point group, each entry point naming a :class:`Package` subclass. Installed
 packages are scanned only for a name that is not built in, or to list every format; a plugin cannot take a
 built-in name (it is skipped with a warning).
@@ -15,10 +15,12 @@ from ._base import Package, PackageSettings, original_files
 from ._oai import datestamp, oai_identifier, subject_sets
 from .bagit import Bagit, write_tag_files
 from .dspace_saf import DspaceSaf
+from .marc_collection import Marc21Collection, MarcxmlCollection
 from .oai_static import OaiStatic
 
 ENTRY_POINT_GROUP = "archivist.packages"
-_BUILTIN: dict[str, type[Package]] = {cls.name: cls for cls in (OaiStatic, DspaceSaf, Bagit)}
+_BUILTIN: dict[str, type[Package]] = {cls.name: cls for cls in (OaiStatic, DspaceSaf, Marc21Collection,
+                                                                 MarcxmlCollection, Bagit)}
 _registry = dict(_BUILTIN)
 _loaded = False
 
@@ -58,5 +60,5 @@ def get(name: str) -> type[Package]:
         raise UnknownFormat(name, packages) from None
 
 
-__all__ = ["ENTRY_POINT_GROUP", "Bagit", "DspaceSaf", "OaiStatic", "Package", "PackageSettings", "available",
+__all__ = ["ENTRY_POINT_GROUP", "Bagit", "DspaceSaf", "Marc21Collection", "MarcxmlCollection", "OaiStatic", "Package", "PackageSettings", "available",
            "builtin_names", "datestamp", "get", "oai_identifier", "original_files", "subject_sets", "write_tag_files"]

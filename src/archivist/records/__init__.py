@@ -14,6 +14,7 @@ from ._problems import (
     UnreadableSource,
 )
 from ._schema import SCHEMA_VERSION, record_schema, record_validator, schema_text
+from ._subjects import is_lc_genre, is_lc_name, label_parts, main_heading
 from ._validate import check_entry, is_valid, iter_errors, iter_file_problems, sha256_file, validate
 
 __all__ = [
@@ -30,11 +31,15 @@ __all__ = [
     "UnreadableSource",
     "check_entry",
     "check_sources",
+    "is_lc_genre",
+    "is_lc_name",
     "is_valid",
     "iter_errors",
     "iter_file_problems",
     "json_pointer",
+    "label_parts",
     "load_record",
+    "main_heading",
     "parse_record_text",
     "read_records",
     "record_bytes",

@@ -27,7 +27,7 @@ def record_schema() -> dict[str, Any]:
     return json.loads(schema_text())
 
 
-SCHEMA_VERSION: str = "1.0"
+SCHEMA_VERSION: str = "1.1"
 
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]):

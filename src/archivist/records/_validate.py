@@ -14,6 +14,7 @@ from ._load import Entry
 from ._messages import explain_all, json_pointer
 from ._problems import FileProblem, Problem, SchemaViolation
 from ._schema import record_validator
+from ._subjects import iter_subject_problems
 
 _CHUNK = 1 << 20
 
@@ -21,10 +22,10 @@ _CHUNK = 1 << 20
 def iter_errors(record: Any) -> Iterator[SchemaViolation]:
     """Yield every schema violation of ``record``, ordered by where it is, each with a JSON Pointer.
 
-    A record the compiled validator accepts has none; any other is explained by the jsonschema validator."""
-    if surely_valid(record):
-        return
-    violations = explain_all(record_validator().iter_errors(record))
+    A record the compiled validator accepts is only checked for what JSON Schema cannot say (typed subdivisions
+    ending their subject's term); any other is explained by the jsonschema validator."""
+    violations = [] if surely_valid(record) else explain_all(record_validator().iter_errors(record))
+    violations += iter_subject_problems(record)
     record_id = record.get("id") if isinstance(record, dict) and isinstance(record.get("id"), str) else None
     for violation in violations:
         yield violation.located(record_id=record_id) if record_id else violation  # type: ignore[misc]
@@ -32,7 +33,8 @@ def iter_errors(record: Any) -> Iterator[SchemaViolation]:
 
 def is_valid(record: Any) -> bool:
     """True when the record passes the schema."""
-    return surely_valid(record) or record_validator().is_valid(record)
+    return ((surely_valid(record) or record_validator().is_valid(record))
+            and next(iter_subject_problems(record), None) is None)
 
 
 def validate(record: Any) -> None:

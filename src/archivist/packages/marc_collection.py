@@ -1,0 +1,88 @@
+"""``marc21-collection`` and ``marcxml-collection``: every record of the batch in one file a catalog batch-loads,
+``marc21-collection.mrc`` (ISO 2709 records one after another) or ``marcxml-collection.xml`` (one MARCXML
+``<collection>``).
+
+A record too long for ISO 2709 (see :mod:`archivist.exporters.marc21`) is left out of the ``.mrc`` file with a
+warning naming it and its size; the MARCXML collection has no such limit. Each file is written to a temporary
+name and renamed when the batch completes, so a failed run leaves no half-written collection.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import warnings
+from collections.abc import Mapping
+from pathlib import Path
+from typing import BinaryIO, ClassVar
+
+from lxml import etree
+
+from .._errors import ExportError
+from ..exporters import marc21
+from ..exporters.marcxml import MARC, record_element
+from ._base import Package, PackageSettings, Record
+
+
+class _Collection(Package):
+    """One file gathering every record: a head, one entry per record, a tail."""
+
+    filename: ClassVar[str]
+    head: ClassVar[bytes] = b""
+    tail: ClassVar[bytes] = b""
+
+    def __init__(self, root: Path, settings: PackageSettings) -> None:
+        super().__init__(root, settings)
+        self.target = self.root / self.filename
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd, self._part = tempfile.mkstemp(prefix=f".{self.filename}.", suffix=".part", dir=self.root)
+        os.chmod(self._part, 0o644)  # as the other outputs, not mkstemp's 0600
+        self._stream: BinaryIO = os.fdopen(fd, "wb")
+        self._stream.write(self.head)
+
+    def entry(self, record: Record, exports: Mapping[str, Path]) -> bytes:
+        """The bytes one record adds to the file."""
+        raise NotImplementedError
+
+    def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
+        self._stream.write(self.entry(record, exports))
+
+    def finish(self) -> list[Path]:
+        self._stream.write(self.tail)
+        self._stream.close()
+        os.replace(self._part, self.target)
+        return [self.target]
+
+    def abort(self) -> None:
+        self._stream.close()
+        if os.path.exists(self._part):
+            os.unlink(self._part)
+
+
+class Marc21Collection(_Collection):
+    name = "marc21-collection"
+    description = "every record as binary MARC 21 (ISO 2709) in one .mrc file"
+    filename = "marc21-collection.mrc"
+
+    def entry(self, record: Record, exports: Mapping[str, Path]) -> bytes:
+        if "marc21" in exports:
+            return exports["marc21"].read_bytes()
+        try:
+            return marc21.export(record)
+        except ExportError as exc:
+            warnings.warn(f"{self.name}: {exc}; left out of {self.filename}", stacklevel=2)
+            return b""
+
+
+class MarcxmlCollection(_Collection):
+    name = "marcxml-collection"
+    description = "every record as MARCXML in one <collection> file"
+    filename = "marcxml-collection.xml"
+    head = f'<?xml version="1.0" encoding="UTF-8"?>\n<marc:collection xmlns:marc="{MARC}">\n'.encode()
+    tail = b"</marc:collection>\n"
+
+    def entry(self, record: Record, exports: Mapping[str, Path]) -> bytes:
+        return etree.tostring(record_element(record), encoding="UTF-8") + b"\n"
+
+
+__all__ = ["Marc21Collection", "MarcxmlCollection"]
