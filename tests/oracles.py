@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Sequence
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,76 @@ def oai_errors(xml: bytes) -> list[str]:
             continue
         errors += [f"{schema}: {e}" for e in validation_errors(etree.tostring(payload), schema)]
     return errors
+
+
+SCHEMA_DIR = ROOT / "src" / "archivist" / "schemas"
+_XSI_LOCATION = "{http://www.w3.org/2001/XMLSchema-instance}schemaLocation"
+
+
+def official_schema_urls() -> dict[str, str]:
+    """The official URL of each shipped XSD, from the table in src/archivist/schemas/README.md."""
+    urls = {}
+    for line in (SCHEMA_DIR / "README.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip().strip("`") for c in line.strip("|").split("|")]
+        if len(cells) == 3 and cells[2].startswith("http"):
+            urls[cells[2]] = cells[0]
+    return urls
+
+
+class _ShippedSchemas:
+    """An lxml resolver that serves every schema URL from the shipped copy with the same file name, and refuses
+    (rather than fetches) any other."""
+
+    def __new__(cls) -> Any:
+        from lxml import etree
+
+        class Resolver(etree.Resolver):
+            def resolve(self, url, pubid, context):  # type: ignore[no-untyped-def]
+                local = SCHEMA_DIR / url.rstrip("/").rsplit("/", 1)[-1]
+                if not local.is_file():
+                    raise LookupError(f"schema {url} is not shipped in src/archivist/schemas")
+                return self.resolve_filename(str(local), context)
+
+        return Resolver()
+
+
+def schema_location_errors(xml: bytes) -> list[str]:
+    """What is wrong with a document's ``xsi:schemaLocation``s: each must be an official schema URL (shipped
+    here) or ``<server>/schemas/<file>`` for a file archivist serves, must declare the namespace it is paired
+    with, and together they must compile (imports resolved from the shipped copies, never the network) and
+    validate the document — its root element included."""
+    from lxml import etree
+
+    root = etree.fromstring(xml)
+    pairs: list[tuple[str, str]] = []
+    for element in root.iter():
+        tokens = (element.get(_XSI_LOCATION) or "").split() if isinstance(element.tag, str) else []
+        pairs += list(zip(tokens[::2], tokens[1::2]))
+    if not pairs:
+        return ["no xsi:schemaLocation"]
+    official = official_schema_urls()
+    errors, imports = [], []
+    for namespace, url in dict.fromkeys(pairs):
+        name = url.rsplit("/", 1)[-1]
+        local = SCHEMA_DIR / name
+        served = url.startswith(("http://", "https://")) and url.endswith(f"/schemas/{name}")
+        if not local.is_file() or not (official.get(url) == name or served):
+            errors.append(f"{url}: neither an official schema URL shipped in src/archivist/schemas nor a file "
+                          "archivist serves at <server>/schemas/")
+            continue
+        declared = etree.parse(str(local)).getroot().get("targetNamespace")
+        if declared != namespace:
+            errors.append(f"{url} declares namespace {declared}, not {namespace}")
+        imports.append(f'<xs:import namespace="{namespace}" schemaLocation="{local.as_uri()}"/>')
+    if errors:
+        return errors
+    wrapper = ('<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">' + "".join(imports) + "</xs:schema>").encode()
+    parser = etree.XMLParser(no_network=True, resolve_entities=False)
+    parser.resolvers.add(_ShippedSchemas())
+    try:
+        schema = etree.XMLSchema(etree.fromstring(wrapper, parser, base_url=(SCHEMA_DIR / "wrapper.xsd").as_uri()))
+    except etree.XMLSchemaParseError as exc:
+        return [f"the schemas do not compile: {exc}"]
+    if schema.validate(root):
+        return []
+    return [f"line {e.line}: {e.message}" for e in schema.error_log]

@@ -42,9 +42,12 @@ def edge_cases(seed: dict[str, Any]) -> dict[str, dict[str, Any]]:
     chinese["identifiers"] = [{"scheme": "doi", "value": "10.1234/abc"}]
     chinese["rights"] = {"holder": "Example Org"}
     cases["cjk-full"] = chinese
-    cases["deep-headings"] = _deep_headings()
-    cases["every-field"] = _every_field(seed)
     return cases
+
+
+def all_cases(seed: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The edge cases plus deep heading levels and a record with every optional field and identifier scheme."""
+    return {**edge_cases(seed), "deep-headings": _deep_headings(), "every-field": _every_field(seed)}
 
 
 #: One identifier of every scheme the record schema knows, written as people write them.

@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 
 from archivist.exporters import epub
-from tests.exporters.conftest import edge_cases
+from tests.exporters.conftest import all_cases
 from tests.conftest import SEED
 from tests.oracles import ace_violations, epubcheck_batch
 
@@ -38,7 +38,7 @@ def _rewritten(data: bytes, suffix: str, old: bytes, new: bytes) -> bytes:
 def epubcheck_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
     """EPUBCheck's findings for every edge case, a collection and a broken EPUB, checked in one Java process."""
     seed = json.loads(SEED.read_text(encoding="utf-8"))
-    cases = edge_cases(seed)
+    cases = all_cases(seed)
     books = {case: epub.export(cases[case]) for case in CASES}
     books["collection"] = epub.export_collection([cases[c] for c in COLLECTION], "Three records")
     books["every-case collection"] = epub.export_collection([cases[c] for c in CASES], "Every edge case")
@@ -61,7 +61,7 @@ def test_epubcheck_oracle_can_fail(epubcheck_reports: dict[str, list[str]]) -> N
 
 
 def test_collection_nests_each_record(seed: dict[str, Any]) -> None:
-    cases = edge_cases(seed)
+    cases = all_cases(seed)
     nav = _entries(epub.export_collection([cases[c] for c in COLLECTION], "Three records"))["OEBPS/nav.xhtml"]
     assert nav.count(b"<ol>") >= 4  # the collection list plus one nested list per record
 
@@ -93,7 +93,7 @@ def test_golden_unzipped(seed: dict[str, Any]) -> None:
 
 
 def test_metadata_comes_from_the_record(seed: dict[str, Any]) -> None:
-    record = edge_cases(seed)["cjk-full"]
+    record = all_cases(seed)["cjk-full"]
     opf = etree.fromstring(_entries(epub.export(record))["OEBPS/content.opf"])
     assert opf.findtext("opf:metadata/dc:language", namespaces=OPF) == "zh-Hans"
     assert opf.findtext("opf:metadata/dc:identifier", namespaces=OPF) == "urn:x-archivist:record:chinese"
@@ -123,7 +123,7 @@ def test_paragraphs_survive_byte_for_byte(seed: dict[str, Any]) -> None:
 
 
 def test_rtl_language_sets_direction(seed: dict[str, Any]) -> None:
-    entries = _entries(epub.export(edge_cases(seed)["rtl-arabic"]))
+    entries = _entries(epub.export(all_cases(seed)["rtl-arabic"]))
     assert b'page-progression-direction="rtl"' in entries["OEBPS/content.opf"]
     assert b'dir="rtl"' in entries["OEBPS/section-0001.xhtml"]
     assert epub.text_direction("az-Latn") == "ltr" and epub.text_direction("pa-Arab") == "rtl"
@@ -134,7 +134,7 @@ def _opf(record: dict[str, Any]) -> etree._Element:
 
 
 def test_package_lists_every_identifier_in_forms_calibre_reads(seed: dict[str, Any]) -> None:
-    opf = _opf(edge_cases(seed)["every-field"])
+    opf = _opf(all_cases(seed)["every-field"])
     identifiers = [e.text for e in opf.findall("opf:metadata/dc:identifier", OPF)]
     assert identifiers == [
         "urn:x-archivist:record:every-field", "urn:isbn:978-0-306-40615-7", "urn:doi:10.1234/ABC.5",
@@ -169,7 +169,7 @@ def _ncx_tree(parent: etree._Element) -> list[tuple[str, list]]:  # type: ignore
 
 
 def test_nav_and_ncx_nest_by_heading_level(seed: dict[str, Any]) -> None:
-    entries = _entries(epub.export(edge_cases(seed)["deep-headings"]))
+    entries = _entries(epub.export(all_cases(seed)["deep-headings"]))
     nav = etree.fromstring(entries["OEBPS/nav.xhtml"]).find(".//x:nav[@id='toc']/x:ol", XHTML)
 
     def s(number: int, *children: tuple[str, list]) -> tuple[str, list]:  # type: ignore[type-arg]
@@ -201,7 +201,7 @@ def ace_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]
     """Ace by DAISY's violations for the seed, one collection holding every edge case, and an EPUB that lacks its
     ARIA roles. Ace starts a browser per EPUB (about 6 s), so the edge cases are checked together as one book."""
     seed = json.loads(SEED.read_text(encoding="utf-8"))
-    cases = edge_cases(seed)
+    cases = all_cases(seed)
     books = {"seed": epub.export(seed),
              "every-case collection": epub.export_collection([cases[c] for c in CASES], "Every edge case"),
              "no roles": _rewritten(epub.export(cases["minimal"]), ".xhtml", b' role="doc-chapter"', b"")}
