@@ -188,3 +188,22 @@ def schema_location_errors(xml: bytes) -> list[str]:
     if schema.validate(root):
         return []
     return [f"line {e.line}: {e.message}" for e in schema.error_log]
+
+
+def jsonld_js_canonical(paths: Sequence[Path]) -> dict[Path, str]:
+    """Each JSON-LD file canonicalized (URDNA2015 / RDFC-1.0 N-Quads) by jsonld.js at its default work limits, offline
+    (tests/js/canonize.cjs); AssertionError with jsonld.js's message for a file it cannot canonicalize."""
+    _node_tool("ace-cli")  # the same npm install brings jsonld.js
+    env = {**os.environ, "NODE_PATH": str(NODE_MODULES)}
+    script = Path(__file__).resolve().parent / "js" / "canonize.cjs"
+    result = subprocess.run([shutil.which("node") or "node", str(script), *map(str, paths)], capture_output=True,
+                            check=False, timeout=300, env=env)
+    if result.returncode != 0:
+        pytest.fail(f"jsonld.js could not run (exit {result.returncode}): {result.stderr.decode(errors='replace')[-800:]}")
+    found = json.loads(result.stdout)
+    canonical = {}
+    for path in paths:
+        outcome = found[str(path)]
+        assert "error" not in outcome, f"jsonld.js cannot canonicalize {path.name}: {outcome['error']}"
+        canonical[path] = outcome["nquads"]
+    return canonical

@@ -12,7 +12,8 @@ import rdflib
 from pyld import jsonld as pyld
 
 from archivist.exporters import jsonld
-from tests.exporters.conftest import edge_cases
+from tests.exporters.conftest import all_cases, edge_cases
+from tests.oracles import jsonld_js_canonical
 
 GOLDEN = Path(__file__).resolve().parent.parent / "data" / "golden"
 SDO = rdflib.Namespace("https://schema.org/")
@@ -51,7 +52,7 @@ def _graphs(data: bytes) -> tuple[rdflib.Graph, rdflib.Graph]:
 def test_pyld_and_rdflib_give_the_same_triples(seed: dict[str, Any], case: str) -> None:
     data = jsonld.export(edge_cases(seed)[case])
     from_pyld, from_rdflib = _graphs(data)
-    assert len(from_pyld) > 20 and len(from_pyld) == len(from_rdflib)
+    assert len(from_pyld) > 10 and len(from_pyld) == len(from_rdflib)
     # Both graphs brought to URDNA2015 canonical N-Quads: equal strings mean the same triples.
     canonical_pyld = pyld.normalize(json.loads(data), URDNA2015)
     # RDF compares language tags case-insensitively; PyLD lower-cases them, rdflib keeps them as written.
@@ -67,8 +68,11 @@ def test_triples_hold_title_source_subjects_and_retrieval(seed: dict[str, Any]) 
     assert (node, SDO.isBasedOn, rdflib.URIRef(seed["source"]["url"])) in graph
     names = {str(o) for o in graph.objects(None, SDO.name)}
     assert {s["term"] for s in seed["subjects"]} <= names
-    retrieved = rdflib.Literal("2026-11-24", datatype=rdflib.XSD.date)
-    assert (node, SDO.sdDatePublished, retrieved) in graph
+    capture = rdflib.URIRef(f"{node}#capture")
+    retrieval = rdflib.URIRef(f"{node}#retrieval")
+    assert (node, SDO.encoding, capture) in graph and (retrieval, SDO.result, capture) in graph
+    assert (retrieval, SDO.endTime, rdflib.Literal("2026-11-24", datatype=rdflib.XSD.date)) in graph
+    assert (capture, SDO.sha256, rdflib.Literal(seed["retrieval"]["sha256"])) in graph
 
 
 def test_context_is_embedded_and_nothing_is_fetched(seed: dict[str, Any]) -> None:
@@ -77,9 +81,13 @@ def test_context_is_embedded_and_nothing_is_fetched(seed: dict[str, Any]) -> Non
     pyld.expand(doc)  # the loader raises if anything remote is asked for
 
 
-@pytest.mark.parametrize("case", ["seed", "minimal", "no-subjects", "empty-sections", "no-sections", "rtl-arabic", "cjk-full"])
+ALL = ["seed", "minimal", "no-subjects", "one-section", "empty-sections", "no-sections", "long-title", "rtl-arabic",
+       "cjk-full", "deep-headings", "every-field"]
+
+
+@pytest.mark.parametrize("case", ALL)
 def test_round_trip(seed: dict[str, Any], case: str) -> None:
-    record = edge_cases(seed)[case]
+    record = all_cases(seed)[case]
     assert jsonld.import_record(jsonld.export(record)) == record
 
 
@@ -92,3 +100,128 @@ def test_foreign_document_is_refused() -> None:
 
     with pytest.raises(ArchivistError, match="context"):
         jsonld.import_record({"@context": "https://schema.org/", "name": "x"})
+
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+DATA = Path(__file__).resolve().parent.parent / "data"
+SCHEMAS = Path(__file__).resolve().parent.parent.parent / "src" / "archivist" / "schemas"
+_TRIPLE = re.compile(r'^(\S+) <([^>]+)> (.+) \.$')
+
+
+@pytest.fixture(scope="module")
+def vocabulary() -> set[str]:
+    """Every schema.org term of the shipped release (tests/data/README.md) and every DCMI term and DCMI type
+    (from the shipped dcterms.xsd, dc.xsd and dcmitype.xsd)."""
+    import gzip
+
+    terms = set()
+    with gzip.open(DATA / "schemaorg-30.0-current-https.nt.gz", "rt", encoding="utf-8") as release:
+        for line in release:
+            if line.startswith("<https://schema.org/") and f"> <{RDF}type> " in line:
+                terms.add(line[1:line.index(">")])
+    for name in ("dcterms.xsd", "dc.xsd"):
+        namespace = "http://purl.org/dc/terms/" if name == "dcterms.xsd" else "http://purl.org/dc/elements/1.1/"
+        terms |= {namespace + n for n in re.findall(r'<xs:element name="([^"]+)"', (SCHEMAS / name).read_text())}
+    terms |= {"http://purl.org/dc/dcmitype/" + n
+              for n in re.findall(r'<xs:enumeration value="([^"]+)"', (SCHEMAS / "dcmitype.xsd").read_text())}
+    return terms
+
+
+def _quads(data: bytes) -> list[tuple[str, str, str]]:
+    nquads = pyld.to_rdf(json.loads(data), {"format": "application/n-quads"})
+    return [_TRIPLE.match(line).groups() for line in nquads.splitlines()]  # type: ignore[union-attr]
+
+
+_CHECKED = ("https://schema.org/", "http://purl.org/dc/terms/", "http://purl.org/dc/dcmitype/",
+            "http://purl.org/dc/elements/1.1/")
+
+
+def _unknown_terms(data: bytes, vocabulary: set[str]) -> set[str]:
+    unknown = set()
+    for _, predicate, obj in _quads(data):
+        if predicate in (f"{RDF}first", f"{RDF}rest"):
+            continue
+        if predicate != f"{RDF}type" and predicate not in vocabulary:
+            unknown.add(predicate)
+        if obj.startswith("<") and obj[1:-1].startswith(_CHECKED) and obj[1:-1] not in vocabulary:
+            unknown.add(obj[1:-1])
+    return unknown
+
+
+@pytest.mark.parametrize("case", ALL)
+def test_only_schema_org_and_dcmi_terms(seed: dict[str, Any], case: str, vocabulary: set[str]) -> None:
+    assert _unknown_terms(jsonld.export(all_cases(seed)[case]), vocabulary) == set()
+
+
+def test_term_check_can_fail(seed: dict[str, Any], vocabulary: set[str]) -> None:
+    doc = jsonld.document(seed)
+    doc["holder"] = "x"
+    doc["dcterms:statement"] = "x"
+    assert _unknown_terms(json.dumps(doc).encode(), vocabulary) == {"https://schema.org/holder",
+                                                                    "http://purl.org/dc/terms/statement"}
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+@pytest.mark.parametrize("case", ALL)
+def test_no_text_twice(seed: dict[str, Any], case: str) -> None:
+    from collections import Counter
+
+    record = all_cases(seed)[case]
+    in_record = Counter(_strings(record))
+    literals = Counter(json.loads(f"[{obj[:obj.rindex(chr(34)) + 1]}]")[0]
+                       for _, _, obj in _quads(jsonld.export(record)) if obj.startswith('"') and '"^^<' not in obj)
+    twice = {text: count for text, count in literals.items() if len(text) > 3 and count > in_record[text]}
+    assert twice == {}
+
+
+def test_roles_and_uris(seed: dict[str, Any]) -> None:
+    record = all_cases(seed)["every-field"]
+    quads = _quads(jsonld.export(record))
+    types = {(s, o) for s, p, o in quads if p == f"{RDF}type"}
+    for subject, predicate, _ in quads:
+        if predicate == "https://schema.org/roleName":
+            assert (subject, "<https://schema.org/Role>") in types
+    iri_objects = {o for _, _, o in quads if o.startswith("<")}
+    uris = [record["source"]["url"], *(a["uri"] for a in record["creators"] if "uri" in a),
+            *(s["uri"] for s in record["subjects"] if "uri" in s), *(r["uri"] for r in record["relations"] if "uri" in r)]
+    assert {f"<{u}>" for u in uris} <= iri_objects | {s for s, _, _ in quads}
+
+
+def test_lists_hold_blank_nodes_only_where_order_is_meaning(seed: dict[str, Any]) -> None:
+    quads = _quads(jsonld.export(all_cases(seed)["every-field"]))
+    rest = {s: o for s, p, o in quads if p == f"{RDF}rest"}
+    heads = {o: p for _, p, o in quads if p != f"{RDF}rest" and o.startswith("_:") and o in rest}
+    for head, predicate in heads.items():
+        node, items = head, []
+        while node.startswith("_:"):
+            items += [o for s, p, o in quads if s == node and p == f"{RDF}first"]
+            node = rest[node]
+        if any(item.startswith("_:") for item in items):
+            assert predicate in ("https://schema.org/creator", "https://schema.org/contributor"), predicate
+
+
+@pytest.mark.parametrize("case", ALL)
+def test_jsonld_js_canonicalizes_at_default_limits_like_pyld(seed: dict[str, Any], case: str, tmp_path: Path) -> None:
+    data = jsonld.export(all_cases(seed)[case])
+    path = tmp_path / "doc.jsonld"
+    path.write_bytes(data)
+    assert jsonld_js_canonical([path])[path] == pyld.normalize(json.loads(data), URDNA2015)
+
+
+def test_jsonld_js_check_can_fail(tmp_path: Path) -> None:
+    # eight alike blank nodes in a list: more work than jsonld.js allows by default
+    doc = {"@context": {"@vocab": "https://schema.org/", "hasPart": {"@container": "@list"}}, "@id": "urn:x",
+           "hasPart": [{"name": "x"}] * 8}
+    path = tmp_path / "alike.jsonld"
+    path.write_text(json.dumps(doc))
+    with pytest.raises(AssertionError, match="deep iterations"):
+        jsonld_js_canonical([path])
