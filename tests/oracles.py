@@ -59,62 +59,45 @@ def _node_tool(name: str) -> Path:
     return tool
 
 
-def ace_violations(path: Path, workdir: Path) -> list[str]:
-    """Every violation (of any impact) Ace by DAISY reports for an EPUB, as 'impact rule document: message'.
+def ace_violations(paths: Sequence[Path], workdir: Path) -> dict[Path, list[str]]:
+    """Every violation (of any impact) Ace by DAISY reports for each EPUB, as 'impact rule document: message'.
 
     Ace drives a headless Chromium through puppeteer: the system browser (PUPPETEER_EXECUTABLE_PATH, else
-    `chromium` on PATH). When no browser can run, this fails the test with Ace's reason rather than skipping."""
+    `chromium` on PATH). The EPUBs are checked by Ace processes running side by side (each starts its own
+    browser). When no browser can run, this fails the test with Ace's reason rather than skipping."""
     ace = _node_tool("ace-cli")
     browser = os.environ.get("PUPPETEER_EXECUTABLE_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not browser:
         pytest.fail("Ace by DAISY needs Chromium: none at PUPPETEER_EXECUTABLE_PATH or on PATH (apt-get install chromium)")
-    out = workdir / f"ace-{path.stem}"
     env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": browser, "PUPPETEER_SKIP_DOWNLOAD": "1"}
-    result = subprocess.run([str(ace), "--force", "--outdir", str(out), str(path)],
-                            capture_output=True, check=False, timeout=600, env=env)
-    report_file = out / "report.json"
-    if result.returncode != 0 or not report_file.is_file():
-        said = (result.stdout + result.stderr).decode(errors="replace")
-        errors = [line for line in said.splitlines() if "error" in line.lower()] or said.splitlines()[-5:]
-        pytest.fail(f"Ace by DAISY could not check {path.name} (exit {result.returncode}; browser {browser}): "
-                    + " | ".join(errors))
-    found: list[str] = []
-
-    def walk(node: dict) -> None:  # type: ignore[type-arg]
-        for assertion in node.get("assertions", []):
-            test = assertion.get("earl:test")
-            if test and assertion.get("earl:result", {}).get("earl:outcome") == "fail":
-                subject = node.get("earl:testSubject", {}).get("url", "?")
-                found.append(f"{test.get('earl:impact')} {test.get('dct:title')} {subject}: "
-                             f"{assertion['earl:result'].get('dct:description')}")
-            walk(assertion)
-
-    walk(json.loads(report_file.read_text(encoding="utf-8")))
+    runs = {}
+    for index, path in enumerate(paths):
+        out = workdir / f"ace-{index}"
+        runs[path] = (out, subprocess.Popen([str(ace), "--force", "--outdir", str(out), str(path)],
+                                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env))
+    found: dict[Path, list[str]] = {}
+    for path, (out, process) in runs.items():
+        said = process.communicate(timeout=600)[0].decode(errors="replace")
+        report_file = out / "report.json"
+        if process.returncode != 0 or not report_file.is_file():
+            errors = [line for line in said.splitlines() if "error" in line.lower()] or said.splitlines()[-5:]
+            pytest.fail(f"Ace by DAISY could not check {path.name} (exit {process.returncode}; browser {browser}): "
+                        + " | ".join(errors))
+        found[path] = _failed_assertions(json.loads(report_file.read_text(encoding="utf-8")))
     return found
 
 
-METADATA_SCHEMAS = {"http://www.openarchives.org/OAI/2.0/oai_dc/": "oai_dc",
-                    "http://www.loc.gov/MARC21/slim": "marcxml",
-                    "urn:x-archivist:qdc:1": "dcterms"}
-
-
-def oai_errors(xml: bytes) -> list[str]:
-    """Errors of an OAI-PMH response: the envelope against OAI-PMH.xsd and, since that schema skips the
-    content of ``metadata``, each metadata payload against its own official schema."""
-    from lxml import etree
-
-    from archivist.xmlschema import validation_errors
-
-    errors = validation_errors(xml, "oai-pmh")
-    root = etree.fromstring(xml)
-    for payload in root.iterfind(".//{http://www.openarchives.org/OAI/2.0/}metadata/*"):
-        namespace = etree.QName(payload).namespace
-        schema = METADATA_SCHEMAS.get(namespace)
-        if schema is None:
-            errors.append(f"metadata in unexpected namespace {namespace}")
-            continue
-        errors += [f"{schema}: {e}" for e in validation_errors(etree.tostring(payload), schema)]
-    return errors
+def _failed_assertions(node: dict[str, Any], subject: str = "?") -> list[str]:
+    """The failed assertions of an Ace (EARL) report, each with the document it concerns."""
+    failed = []
+    subject = node.get("earl:testSubject", {}).get("url", subject)
+    for assertion in node.get("assertions", []):
+        test = assertion.get("earl:test")
+        if test and assertion.get("earl:result", {}).get("earl:outcome") == "fail":
+            failed.append(f"{test.get('earl:impact')} {test.get('dct:title')} {subject}: "
+                          f"{assertion['earl:result'].get('dct:description')}")
+        failed += _failed_assertions(assertion, subject)
+    return failed
 
 
 SCHEMA_DIR = ROOT / "src" / "archivist" / "schemas"

@@ -206,12 +206,11 @@ def ace_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]
              "every-case collection": epub.export_collection([cases[c] for c in CASES], "Every edge case"),
              "no roles": _rewritten(epub.export(cases["minimal"]), ".xhtml", b' role="doc-chapter"', b"")}
     folder = tmp_path_factory.mktemp("ace")
-    reports = {}
+    paths = {name: folder / f"{name.replace(' ', '-')}.epub" for name in books}
     for name, data in books.items():
-        path = folder / f"{name.replace(' ', '-')}.epub"
-        path.write_bytes(data)
-        reports[name] = ace_violations(path, folder)
-    return reports
+        paths[name].write_bytes(data)
+    reports = ace_violations(list(paths.values()), folder)
+    return {name: reports[path] for name, path in paths.items()}
 
 
 @pytest.mark.parametrize("book", ["seed", "every-case collection"])

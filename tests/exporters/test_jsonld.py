@@ -13,6 +13,7 @@ from pyld import jsonld as pyld
 
 from archivist.exporters import jsonld
 from tests.exporters.conftest import all_cases, edge_cases
+from tests.conftest import SEED
 from tests.oracles import jsonld_js_canonical
 
 GOLDEN = Path(__file__).resolve().parent.parent / "data" / "golden"
@@ -209,12 +210,22 @@ def test_lists_hold_blank_nodes_only_where_order_is_meaning(seed: dict[str, Any]
             assert predicate in ("https://schema.org/creator", "https://schema.org/contributor"), predicate
 
 
+@pytest.fixture(scope="module")
+def jsonld_js(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """jsonld.js's canonical N-Quads for every case, from one Node process."""
+    seed = json.loads(SEED.read_text(encoding="utf-8"))
+    folder = tmp_path_factory.mktemp("jsonld-js")
+    paths = {case: folder / f"{case}.jsonld" for case in ALL}
+    for case, path in paths.items():
+        path.write_bytes(jsonld.export(all_cases(seed)[case]))
+    canonical = jsonld_js_canonical(list(paths.values()))
+    return {case: canonical[path] for case, path in paths.items()}
+
+
 @pytest.mark.parametrize("case", ALL)
-def test_jsonld_js_canonicalizes_at_default_limits_like_pyld(seed: dict[str, Any], case: str, tmp_path: Path) -> None:
-    data = jsonld.export(all_cases(seed)[case])
-    path = tmp_path / "doc.jsonld"
-    path.write_bytes(data)
-    assert jsonld_js_canonical([path])[path] == pyld.normalize(json.loads(data), URDNA2015)
+def test_jsonld_js_canonicalizes_at_default_limits_like_pyld(seed: dict[str, Any], case: str,
+                                                              jsonld_js: dict[str, str]) -> None:
+    assert jsonld_js[case] == pyld.normalize(json.loads(jsonld.export(all_cases(seed)[case])), URDNA2015)
 
 
 def test_jsonld_js_check_can_fail(tmp_path: Path) -> None:
