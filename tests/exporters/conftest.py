@@ -80,8 +80,10 @@ def _every_field(seed: dict[str, Any]) -> dict[str, Any]:
     record["source"]["page_title"] = "MRTA | GlobalSecurity.org"
     record["retrieval"]["agent"] = {"name": "archivist", "version": "0.9"}
     record["retrieval"]["warc_record_id"] = "<urn:uuid:12345678-1234-5678-1234-567812345678>"
-    record["subjects"].append({"term": "Terrorism", "scheme": "wikidata", "uri": "http://www.wikidata.org/entity/Q7283"})
-    record["creators"] = [{"name": "Pike, John", "kind": "person", "role": "author", "uri": "https://example.org/people/pike"},
+    record["subjects"].append({"term": "Terrorism", "scheme": "wikidata",
+                               "uri": "http://www.wikidata.org/entity/Q7283"})
+    record["creators"] = [{"name": "Pike, John", "kind": "person", "role": "author",
+                           "uri": "https://example.org/people/pike"},
                           {"name": "GlobalSecurity.org", "kind": "organization"}]
     record["contributors"] = [{"name": "Example Archive", "kind": "organization", "role": "editor"}]
     record["dates"] = [{"type": kind, "value": value} for kind, value in (

@@ -12,8 +12,8 @@ import pytest
 from lxml import etree
 
 from archivist.exporters import epub
-from tests.exporters.conftest import all_cases
 from tests.conftest import SEED
+from tests.exporters.conftest import all_cases
 from tests.oracles import ace_violations, epubcheck_batch
 
 GOLDEN = Path(__file__).resolve().parent.parent / "data" / "golden" / "mrta-globalsecurity.epub.d"
@@ -139,7 +139,8 @@ def test_package_lists_every_identifier_in_forms_calibre_reads(seed: dict[str, A
     assert identifiers == [
         "urn:x-archivist:record:every-field", "urn:isbn:978-0-306-40615-7", "urn:doi:10.1234/ABC.5",
         "urn:issn:0317-8471", "lccn:2001012345", "oclc:123456789", "hdl:2027/mdp.39015012345678",
-        "ark:/12148/btv1b8449691v", "urn:nbn:de:101:1-2014012345", "MRTA-box-3/17", "https://archive.example.org/items/17"]
+        "ark:/12148/btv1b8449691v", "urn:nbn:de:101:1-2014012345", "MRTA-box-3/17",
+        "https://archive.example.org/items/17"]
     assert opf.get("unique-identifier") == "uid" and opf.find("opf:metadata/dc:identifier", OPF).get("id") == "uid"
 
 
@@ -150,7 +151,8 @@ def test_package_lists_every_identifier_in_forms_calibre_reads(seed: dict[str, A
     ([("issued", "1983?"), ("created", "1983")], "1983"),  # EDTF is no EPUB date: the next candidate
     ([("modified", "2003"), ("captured", "2026-11-24")], None),  # neither is a publication date
 ])
-def test_date_is_the_publication_date(minimal: dict[str, Any], dates: list[tuple[str, str]], expected: str | None) -> None:
+def test_date_is_the_publication_date(minimal: dict[str, Any], dates: list[tuple[str, str]],
+                                      expected: str | None) -> None:
     minimal["dates"] = [{"type": kind, "value": value} for kind, value in dates]
     assert [e.text for e in _opf(minimal).findall("opf:metadata/dc:date", OPF)] == ([expected] if expected else [])
 

@@ -12,9 +12,9 @@ import rdflib
 from pyld import jsonld as pyld
 
 from archivist.exporters import jsonld
-from tests.exporters.conftest import all_cases, edge_cases
 from tests.conftest import SEED
-from tests.oracles import jsonld_js_canonical
+from tests.exporters.conftest import all_cases, edge_cases
+from tests.oracles import jsonld_js_canonical, known_terms, rdf_quads, unknown_terms
 
 GOLDEN = Path(__file__).resolve().parent.parent / "data" / "golden"
 SDO = rdflib.Namespace("https://schema.org/")
@@ -104,57 +104,27 @@ def test_foreign_document_is_refused() -> None:
 
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-DATA = Path(__file__).resolve().parent.parent / "data"
-SCHEMAS = Path(__file__).resolve().parent.parent.parent / "src" / "archivist" / "schemas"
-_TRIPLE = re.compile(r'^(\S+) <([^>]+)> (.+) \.$')
 
 
 @pytest.fixture(scope="module")
-def vocabulary() -> set[str]:
-    """Every schema.org term of the shipped release (tests/data/README.md) and every DCMI term and DCMI type
-    (from the shipped dcterms.xsd, dc.xsd and dcmitype.xsd)."""
-    import gzip
-
-    terms = set()
-    with gzip.open(DATA / "schemaorg-30.0-current-https.nt.gz", "rt", encoding="utf-8") as release:
-        for line in release:
-            if line.startswith("<https://schema.org/") and f"> <{RDF}type> " in line:
-                terms.add(line[1:line.index(">")])
-    for name in ("dcterms.xsd", "dc.xsd"):
-        namespace = "http://purl.org/dc/terms/" if name == "dcterms.xsd" else "http://purl.org/dc/elements/1.1/"
-        terms |= {namespace + n for n in re.findall(r'<xs:element name="([^"]+)"', (SCHEMAS / name).read_text())}
-    terms |= {"http://purl.org/dc/dcmitype/" + n
-              for n in re.findall(r'<xs:enumeration value="([^"]+)"', (SCHEMAS / "dcmitype.xsd").read_text())}
-    return terms
+def vocabulary() -> frozenset[str]:
+    return known_terms()
 
 
 def _quads(data: bytes) -> list[tuple[str, str, str]]:
-    nquads = pyld.to_rdf(json.loads(data), {"format": "application/n-quads"})
-    return [_TRIPLE.match(line).groups() for line in nquads.splitlines()]  # type: ignore[union-attr]
+    return rdf_quads(json.loads(data))
 
 
-_CHECKED = ("https://schema.org/", "http://purl.org/dc/terms/", "http://purl.org/dc/dcmitype/",
-            "http://purl.org/dc/elements/1.1/")
-
-
-def _unknown_terms(data: bytes, vocabulary: set[str]) -> set[str]:
-    unknown = set()
-    for _, predicate, obj in _quads(data):
-        if predicate in (f"{RDF}first", f"{RDF}rest"):
-            continue
-        if predicate != f"{RDF}type" and predicate not in vocabulary:
-            unknown.add(predicate)
-        if obj.startswith("<") and obj[1:-1].startswith(_CHECKED) and obj[1:-1] not in vocabulary:
-            unknown.add(obj[1:-1])
-    return unknown
+def _unknown_terms(data: bytes, vocabulary: frozenset[str]) -> set[str]:
+    return unknown_terms(json.loads(data), vocabulary)
 
 
 @pytest.mark.parametrize("case", ALL)
-def test_only_schema_org_and_dcmi_terms(seed: dict[str, Any], case: str, vocabulary: set[str]) -> None:
+def test_only_schema_org_and_dcmi_terms(seed: dict[str, Any], case: str, vocabulary: frozenset[str]) -> None:
     assert _unknown_terms(jsonld.export(all_cases(seed)[case]), vocabulary) == set()
 
 
-def test_term_check_can_fail(seed: dict[str, Any], vocabulary: set[str]) -> None:
+def test_term_check_can_fail(seed: dict[str, Any], vocabulary: frozenset[str]) -> None:
     doc = jsonld.document(seed)
     doc["holder"] = "x"
     doc["dcterms:statement"] = "x"
@@ -193,7 +163,8 @@ def test_roles_and_uris(seed: dict[str, Any]) -> None:
             assert (subject, "<https://schema.org/Role>") in types
     iri_objects = {o for _, _, o in quads if o.startswith("<")}
     uris = [record["source"]["url"], *(a["uri"] for a in record["creators"] if "uri" in a),
-            *(s["uri"] for s in record["subjects"] if "uri" in s), *(r["uri"] for r in record["relations"] if "uri" in r)]
+            *(s["uri"] for s in record["subjects"] if "uri" in s),
+            *(r["uri"] for r in record["relations"] if "uri" in r)]
     assert {f"<{u}>" for u in uris} <= iri_objects | {s for s, _, _ in quads}
 
 

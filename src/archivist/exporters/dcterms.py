@@ -30,7 +30,7 @@ def schema_location(schema_base: str = DEFAULT_SCHEMA_BASE) -> str:
 SCHEMA_LOCATION = schema_location()
 
 
-def element(record: Record, schema_base: str = DEFAULT_SCHEMA_BASE) -> "etree._Element":
+def element(record: Record, schema_base: str = DEFAULT_SCHEMA_BASE) -> etree._Element:
     """The ``qualifieddc`` container of dcterms elements for a record (the OAI-PMH provider passes its own
     ``schema_base``)."""
     nsmap = {None: CONTAINER_NS, "dc": DC, "dcterms": DCTERMS, "xsi": XSI}

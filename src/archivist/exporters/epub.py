@@ -394,7 +394,7 @@ def _outline(record: Record, docs: list[_Doc]) -> list[_NavEntry]:
     roots: list[_NavEntry] = []
     open_entries: list[tuple[int, _NavEntry]] = []
     headed = 0
-    for number, (section, doc) in enumerate(zip(record["content"]["sections"], docs), start=1):
+    for number, (section, doc) in enumerate(zip(record["content"]["sections"], docs, strict=True), start=1):
         if section["heading"] is not None:
             level = headed = heading_level(section)
         else:
@@ -411,7 +411,8 @@ def _outline(record: Record, docs: list[_Doc]) -> list[_NavEntry]:
 def _record_parts(record: Record, prefix: str) -> tuple[list[_Doc], list[_NavEntry]]:
     docs = [_title_page(record, f"{prefix}title.xhtml", f"{prefix}titlepage")]
     for number, section in enumerate(record["content"]["sections"], start=1):
-        docs.append(_section_doc(record, section, number, f"{prefix}section-{number:04d}.xhtml", f"{prefix}s{number:04d}"))
+        href = f"{prefix}section-{number:04d}.xhtml"
+        docs.append(_section_doc(record, section, number, href, f"{prefix}s{number:04d}"))
     entries = [_NavEntry("Title page", docs[0].href, LABEL_LANG), *_outline(record, docs[1:])]
     colophon = _colophon(record, f"{prefix}colophon.xhtml", f"{prefix}colophon")
     docs.append(colophon)

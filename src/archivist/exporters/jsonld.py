@@ -113,7 +113,8 @@ def _capture(record: Record, rid: str) -> dict[str, Any]:
     if "removed" in record:
         node["schema:hasPart"] = [
             {"@id": f"{rid}#removed-{n}", "@type": "WebPageElement", "text": item["text"],
-             **({"position": item["line"]} if "line" in item else {}), **({"genre": item["rule"]} if "rule" in item else {})}
+             **({"position": item["line"]} if "line" in item else {}),
+             **({"genre": item["rule"]} if "rule" in item else {})}
             for n, item in enumerate(record["removed"], start=1)]
     return node
 
@@ -173,7 +174,8 @@ def document(record: Record) -> dict[str, Any]:
         doc["temporalCoverage"] = list(coverage["temporal"])
     if "relations" in record:
         doc["dcterms:relation"] = []
-        doc.update(_indexed([(f"dcterms:{r['type']}", {**({"@id": r["uri"]} if "uri" in r else {}), "name": r["target"]}, "")
+        doc.update(_indexed([(f"dcterms:{r['type']}", {**({"@id": r["uri"]} if "uri" in r else {}),
+                                                        "name": r["target"]}, "")
                              for r in record["relations"]]))
     if "notes" in record:
         doc["dcterms:description"] = list(record["notes"])
@@ -181,7 +183,8 @@ def document(record: Record) -> dict[str, Any]:
     if "files" in record:
         doc["associatedMedia"] = [
             {"@type": "MediaObject", "contentUrl": f["path"], "encodingFormat": f["media_type"],
-             "contentSize": f["byte_size"], "sha256": f["sha256"], **({"additionalType": f["role"]} if "role" in f else {})}
+             "contentSize": f["byte_size"], "sha256": f["sha256"],
+             **({"additionalType": f["role"]} if "role" in f else {})}
             for f in record["files"]]
     if "provenance" in record:
         doc["objectOf"] = [
@@ -263,7 +266,8 @@ def import_record(data: bytes | str | dict[str, Any]) -> Record:
                            for prop, value, kind in _unindexed(doc, ["dcterms:date", *_DATE_TERMS.values()])]
     if "description" in doc:
         record["description"] = _value(doc["description"])
-    rights = {key: doc[prop] for key, prop in (("statement", "copyrightNotice"), ("uri", "dcterms:rights")) if prop in doc}
+    rights = {key: doc[prop] for key, prop in (("statement", "copyrightNotice"), ("uri", "dcterms:rights"))
+              if prop in doc}
     if "copyrightHolder" in doc:
         rights["holder"] = doc["copyrightHolder"]["name"]
     if rights:
@@ -277,7 +281,8 @@ def import_record(data: bytes | str | dict[str, Any]) -> Record:
         record["coverage"] = coverage
     if "dcterms:relation" in doc:
         record["relations"] = [
-            {"type": prop.removeprefix("dcterms:"), "target": node["name"], **({"uri": node["@id"]} if "@id" in node else {})}
+            {"type": prop.removeprefix("dcterms:"), "target": node["name"],
+             **({"uri": node["@id"]} if "@id" in node else {})}
             for prop, node, _ in _unindexed(doc, [f"dcterms:{t}" for t in _RELATION_TYPES])]
     if "identifier" in doc:
         record["identifiers"] = [{"scheme": i["propertyID"], "value": i["value"]} for i in doc["identifier"]]
