@@ -105,6 +105,30 @@ def _failed_assertions(node: dict[str, Any], subject: str = "?") -> list[str]:
     return failed
 
 
+METADATA_SCHEMAS = {"http://www.openarchives.org/OAI/2.0/oai_dc/": "oai_dc",
+                    "http://www.loc.gov/MARC21/slim": "marcxml",
+                    "urn:x-archivist:qdc:1": "dcterms"}
+
+
+def oai_errors(xml: bytes) -> list[str]:
+    """Errors of an OAI-PMH response: the envelope against OAI-PMH.xsd and, since that schema skips the
+    content of ``metadata``, each metadata payload against its own official schema."""
+    from lxml import etree
+
+    from archivist.xmlschema import validation_errors
+
+    errors = validation_errors(xml, "oai-pmh")
+    root = etree.fromstring(xml)
+    for payload in root.iterfind(".//{http://www.openarchives.org/OAI/2.0/}metadata/*"):
+        namespace = etree.QName(payload).namespace
+        schema = METADATA_SCHEMAS.get(namespace)
+        if schema is None:
+            errors.append(f"metadata in unexpected namespace {namespace}")
+            continue
+        errors += [f"{schema}: {e}" for e in validation_errors(etree.tostring(payload), schema)]
+    return errors
+
+
 SCHEMA_DIR = ROOT / "src" / "archivist" / "schemas"
 _XSI_LOCATION = "{http://www.w3.org/2001/XMLSchema-instance}schemaLocation"
 
