@@ -142,6 +142,8 @@ def test_package_lists_every_identifier_in_forms_calibre_reads(seed: dict[str, A
         "ark:/12148/btv1b8449691v", "urn:nbn:de:101:1-2014012345", "MRTA-box-3/17",
         "https://archive.example.org/items/17"]
     assert opf.get("unique-identifier") == "uid" and opf.find("opf:metadata/dc:identifier", OPF).get("id") == "uid"
+    colophon = _entries(epub.export(all_cases(seed)["every-field"]))["OEBPS/colophon.xhtml"].decode()
+    assert "<li>ISBN 978-0-306-40615-7</li>" in colophon and "<li>Local MRTA-box-3/17</li>" in colophon
 
 
 @pytest.mark.parametrize(("dates", "expected"), [

@@ -13,7 +13,7 @@ from pyld import jsonld as pyld
 
 from archivist.exporters import jsonld
 from tests.conftest import SEED
-from tests.exporters.conftest import all_cases, edge_cases
+from tests.exporters.conftest import all_cases
 from tests.oracles import jsonld_js_canonical, known_terms, rdf_quads, unknown_terms
 
 GOLDEN = Path(__file__).resolve().parent.parent / "data" / "golden"
@@ -49,9 +49,10 @@ def _graphs(data: bytes) -> tuple[rdflib.Graph, rdflib.Graph]:
     return from_pyld, from_rdflib
 
 
-@pytest.mark.parametrize("case", ["seed", "minimal", "no-sections", "rtl-arabic", "cjk-full"])
+@pytest.mark.parametrize("case", ["seed", "minimal", "no-sections", "rtl-arabic", "cjk-full", "deep-headings",
+                                  "every-field"])
 def test_pyld_and_rdflib_give_the_same_triples(seed: dict[str, Any], case: str) -> None:
-    data = jsonld.export(edge_cases(seed)[case])
+    data = jsonld.export(all_cases(seed)[case])
     from_pyld, from_rdflib = _graphs(data)
     assert len(from_pyld) > 10 and len(from_pyld) == len(from_rdflib)
     # Both graphs brought to URDNA2015 canonical N-Quads: equal strings mean the same triples.

@@ -29,6 +29,8 @@ LABEL_LANG = "en"
 _RTL_SCRIPTS = {"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "mand", "samr", "rohg"}
 _RTL_LANGUAGES = {"ar", "he", "iw", "fa", "ur", "yi", "ps", "dv", "ckb", "sd", "ug", "syr", "arc", "nqo", "ku-arab"}
 
+_IDENTIFIER_LABELS = {"uri": "URI", "doi": "DOI", "handle": "Handle", "ark": "ARK", "urn": "URN", "isbn": "ISBN",
+                      "issn": "ISSN", "oclc": "OCLC", "lccn": "LCCN", "local": "Local"}
 _SCHEME_LABELS = {"lcsh": "LCSH", "fast": "FAST", "wikidata": "Wikidata", "aat": "AAT", "local": "local", "keyword": "keyword"}
 
 CSS = """body { font-family: serif; line-height: 1.5; margin: 1em; }
@@ -191,6 +193,8 @@ def _colophon(record: Record, href: str, doc_id: str) -> _Doc:
 
     retrieval, source = record["retrieval"], record["source"]
     row("Record identifier", record["id"])
+    if record.get("identifiers"):
+        rows("Identifiers", [f"{_IDENTIFIER_LABELS[i['scheme']]} {i['value']}" for i in record["identifiers"]])
     doc.leaf("dt", "Source URL")
     _link(doc, "dd", source["url"])
     row("Retrieved at", retrieval["retrieved_at"])
