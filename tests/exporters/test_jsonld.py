@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from pathlib import Path
@@ -12,7 +13,7 @@ import rdflib
 from pyld import jsonld as pyld
 
 from archivist.exporters import jsonld
-from tests.conftest import SEED
+from tests.conftest import MINIMAL, SEED
 from tests.exporters.conftest import all_cases
 from tests.oracles import jsonld_js_canonical, known_terms, rdf_quads, unknown_terms
 
@@ -169,8 +170,9 @@ def test_roles_and_uris(seed: dict[str, Any]) -> None:
     assert {f"<{u}>" for u in uris} <= iri_objects | {s for s, _, _ in quads}
 
 
-def test_lists_hold_blank_nodes_only_where_order_is_meaning(seed: dict[str, Any]) -> None:
-    quads = _quads(jsonld.export(all_cases(seed)["every-field"]))
+@pytest.mark.parametrize("case", ["every-field", "repeats"])
+def test_lists_hold_only_distinct_iris_or_values(seed: dict[str, Any], case: str) -> None:
+    quads = _quads(jsonld.export({**all_cases(seed), "repeats": _repeats()}[case]))
     rest = {s: o for s, p, o in quads if p == f"{RDF}rest"}
     heads = {o: p for _, p, o in quads if p != f"{RDF}rest" and o.startswith("_:") and o in rest}
     for head, predicate in heads.items():
@@ -178,8 +180,20 @@ def test_lists_hold_blank_nodes_only_where_order_is_meaning(seed: dict[str, Any]
         while node.startswith("_:"):
             items += [o for s, p, o in quads if s == node and p == f"{RDF}first"]
             node = rest[node]
-        if any(item.startswith("_:") for item in items):
-            assert predicate in ("https://schema.org/creator", "https://schema.org/contributor"), predicate
+        assert not any(item.startswith("_:") for item in items), predicate
+        assert len(set(items)) == len(items), predicate
+
+
+def _repeats() -> dict[str, Any]:
+    """A record whose lists repeat themselves: the same paragraph, creator, subject, place and identifier 30 times."""
+    record = copy.deepcopy(MINIMAL)
+    record["content"]["sections"] = [{"heading": None, "paragraphs": ["* * *"] * 30}, {"heading": None, "paragraphs": []}]
+    record["creators"] = [{"name": "Anonymous", "kind": "person"}] * 30
+    record["contributors"] = [{"name": "Editor", "kind": "person", "role": "editor"}] * 30
+    record["subjects"] = [{"term": "Peru", "scheme": "keyword"}] * 30
+    record["coverage"] = {"spatial": ["Peru"] * 30}
+    record["identifiers"] = [{"scheme": "local", "value": "1"}] * 30
+    return record
 
 
 @pytest.fixture(scope="module")
@@ -187,17 +201,20 @@ def jsonld_js(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """jsonld.js's canonical N-Quads for every case, from one Node process."""
     seed = json.loads(SEED.read_text(encoding="utf-8"))
     folder = tmp_path_factory.mktemp("jsonld-js")
-    paths = {case: folder / f"{case}.jsonld" for case in ALL}
+    cases = {**all_cases(seed), "repeats": _repeats()}
+    paths = {case: folder / f"{case}.jsonld" for case in [*ALL, "repeats"]}
     for case, path in paths.items():
-        path.write_bytes(jsonld.export(all_cases(seed)[case]))
+        path.write_bytes(jsonld.export(cases[case]))
     canonical = jsonld_js_canonical(list(paths.values()))
     return {case: canonical[path] for case, path in paths.items()}
 
 
-@pytest.mark.parametrize("case", ALL)
+@pytest.mark.parametrize("case", [*ALL, "repeats"])
 def test_jsonld_js_canonicalizes_at_default_limits_like_pyld(seed: dict[str, Any], case: str,
                                                               jsonld_js: dict[str, str]) -> None:
-    assert jsonld_js[case] == pyld.normalize(json.loads(jsonld.export(all_cases(seed)[case])), URDNA2015)
+    record = {**all_cases(seed), "repeats": _repeats()}[case]
+    assert jsonld.import_record(jsonld.export(record)) == record
+    assert jsonld_js[case] == pyld.normalize(json.loads(jsonld.export(record)), URDNA2015)
 
 
 def test_jsonld_js_check_can_fail(tmp_path: Path) -> None:

@@ -2,11 +2,12 @@
 
 Every record field has a place in the graph, in schema.org and DCMI terms only (tests check each term against the
 schema.org release and DCMI's schema), and every text once. Nodes have an ``@id`` where they have a URI of their own,
-and the record's parts (sections, the capture, its removed lines, events) get one under the record's
-(``urn:x-archivist:record:<id>#section-1``…), so the graph canonicalizes (RDFC-1.0) within the default work limits.
-Lists are kept where order is meaning (paragraphs, sections, names, titles). :func:`import_record` rebuilds the record
-exactly: where one record list is spread over several properties (dates, relations) each value's ``@index`` (which
-JSON-LD keeps out of the graph) gives its place.
+and the record's parts (sections, paragraphs, credits, the capture, its removed lines, events) get one under the
+record's (``urn:x-archivist:record:<id>#section-1``…). Where order is meaning (sections, paragraphs, creators,
+titles) the graph holds an RDF list, and only of distinct IRIs or unique titles: a list of blank nodes or repeated
+values costs RDF canonicalization (RDFC-1.0) more than implementations allow by default. :func:`import_record` rebuilds
+the record exactly: where one record list is spread over several properties (dates, relations) each value's
+``@index`` (which JSON-LD keeps out of the graph) gives its place.
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ CONTEXT: dict[str, Any] = {
     "creator": {"@id": "schema:creator", "@container": "@list"},
     "contributor": {"@id": "schema:contributor", "@container": "@list"},
     "hasPart": {"@id": "schema:hasPart", "@container": "@list"},
-    "paragraphs": {"@id": "schema:text", "@container": "@list"},
     "isBasedOn": {"@id": "schema:isBasedOn", "@type": "@id"},
     "objectOf": {"@reverse": "schema:object"},
     "resultOf": {"@reverse": "schema:result"},
@@ -67,14 +67,14 @@ def _stamp(value: str) -> dict[str, str]:
     return {"@value": value, "@type": "xsd:dateTime" if "T" in value else "xsd:date"}
 
 
-def _agent(agent: dict[str, Any], prop: str) -> dict[str, Any]:
-    """A Person or Organization; with a role, wrapped in a schema:Role that names it (schema.org's Role pattern)."""
-    node: dict[str, Any] = {"@type": "Person" if agent["kind"] == "person" else "Organization", "name": agent["name"]}
-    if "uri" in agent:
-        node = {"@id": agent["uri"], **node}
+def _agent(agent: dict[str, Any], prop: str, credit: str) -> dict[str, Any]:
+    """A Person or Organization (``@id``: its URI, else ``credit``, the IRI of this credit in the record); with a role,
+    wrapped in a schema:Role (``@id`` ``credit``) that names it, as schema.org's Role pattern does."""
+    kind = "Person" if agent["kind"] == "person" else "Organization"
     if "role" in agent:
-        return {"@type": "Role", "roleName": agent["role"], f"schema:{prop}": node}
-    return node
+        node = {"@type": kind, "name": agent["name"], **({"@id": agent["uri"]} if "uri" in agent else {})}
+        return {"@id": credit, "@type": "Role", "roleName": agent["role"], f"schema:{prop}": node}
+    return {"@id": agent.get("uri", credit), "@type": kind, "name": agent["name"]}
 
 
 def _subject(subject: dict[str, Any]) -> dict[str, Any]:
@@ -91,7 +91,8 @@ def _section(rid: str, number: int, section: dict[str, Any]) -> dict[str, Any]:
         node["name"] = section["heading"]
     if "level" in section:
         node["additionalType"] = f"h{section['level']}"  # the HTML heading element it was
-    node["paragraphs"] = list(section["paragraphs"])
+    node["hasPart"] = [{"@id": f"{rid}#section-{number}-{n}", "text": text}
+                       for n, text in enumerate(section["paragraphs"], start=1)]
     return node
 
 
@@ -153,7 +154,7 @@ def document(record: Record) -> dict[str, Any]:
     doc["about"] = [_subject(s) for s in record["subjects"]]
     for key in ("creators", "contributors"):
         if key in record:
-            doc[key[:-1]] = [_agent(a, key[:-1]) for a in record[key]]
+            doc[key[:-1]] = [_agent(a, key[:-1], f"{rid}#{key[:-1]}-{n}") for n, a in enumerate(record[key], start=1)]
     if "dates" in record:
         doc["dcterms:date"] = []  # present even when empty, so an empty list comes back
         doc.update(_indexed([(_DATE_TERMS.get(d["type"], "dcterms:date"), {"@value": d["value"]},
@@ -203,11 +204,12 @@ def _value(node: Any) -> Any:
     return node["@value"] if isinstance(node, dict) and "@value" in node else node
 
 
-def _agent_back(node: dict[str, Any], prop: str) -> dict[str, Any]:
+def _agent_back(node: dict[str, Any], prop: str, credit: str) -> dict[str, Any]:
     role = node.get("roleName")
     person = node[f"schema:{prop}"] if node["@type"] == "Role" else node
+    uri = person.get("@id", credit)
     return {"name": person["name"], "kind": "person" if person["@type"] == "Person" else "organization",
-            **({"role": role} if role is not None else {}), **({"uri": person["@id"]} if "@id" in person else {})}
+            **({"role": role} if role is not None else {}), **({"uri": uri} if uri != credit else {})}
 
 
 def _unindexed(doc: dict[str, Any], props: list[str]) -> list[tuple[str, dict[str, Any], str]]:
@@ -259,7 +261,7 @@ def import_record(data: bytes | str | dict[str, Any]) -> Record:
     ]
     for key in ("creator", "contributor"):
         if key in doc:
-            record[key + "s"] = [_agent_back(a, key) for a in doc[key]]
+            record[key + "s"] = [_agent_back(a, key, f"{rid}#{key}-{n}") for n, a in enumerate(doc[key], start=1)]
     if "dcterms:date" in doc:
         by_term = {term: kind for kind, term in _DATE_TERMS.items()}
         record["dates"] = [{"type": kind or by_term[prop], "value": value["@value"]}
@@ -293,7 +295,7 @@ def import_record(data: bytes | str | dict[str, Any]) -> Record:
         section: dict[str, Any] = {"heading": part.get("name")}
         if "additionalType" in part:
             section["level"] = int(part["additionalType"].removeprefix("h"))
-        section["paragraphs"] = list(part["paragraphs"])
+        section["paragraphs"] = [paragraph["text"] for paragraph in part["hasPart"]]
         sections.append(section)
     record["content"] = {"sections": sections}
     if "schema:hasPart" in capture:
