@@ -187,7 +187,8 @@ def test_lists_hold_only_distinct_iris_or_values(seed: dict[str, Any], case: str
 def _repeats() -> dict[str, Any]:
     """A record whose lists repeat themselves: the same paragraph, creator, subject, place and identifier 30 times."""
     record = copy.deepcopy(MINIMAL)
-    record["content"]["sections"] = [{"heading": None, "paragraphs": ["* * *"] * 30}, {"heading": None, "paragraphs": []}]
+    record["content"]["sections"] = [{"heading": None, "paragraphs": ["* * *"] * 30},
+                                     {"heading": None, "paragraphs": []}]
     record["creators"] = [{"name": "Anonymous", "kind": "person"}] * 30
     record["contributors"] = [{"name": "Editor", "kind": "person", "role": "editor"}] * 30
     record["subjects"] = [{"term": "Peru", "scheme": "keyword"}] * 30
