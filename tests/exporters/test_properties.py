@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import rdflib
+from rdflib.compare import isomorphic
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +16,7 @@ from archivist.exporters._dc import serialize
 from archivist.records import iter_errors
 from archivist.xmlschema import validation_errors
 from tests.conftest import MINIMAL
-from tests.oracles import known_terms, unknown_terms
+from tests.oracles import jsonld_js_canonical, known_terms, unknown_terms
 
 # Any Unicode text XML 1.0 can hold, with at least one non-space character.
 _xml_char = st.characters(blacklist_categories=("Cs",), blacklist_characters="\ufffe\uffff",
@@ -110,3 +111,24 @@ def test_epub_nav_lists_every_section_once_in_reading_order_nested_below_higher_
         parent_heading, parent_level = shape[parent]
         if child_heading is not None and parent_heading is not None:
             assert (child_level or 2) > (parent_level or 2)
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(records(), min_size=12, max_size=12))
+def test_jsonld_js_canonicalizes_any_record_at_default_limits_like_pyld(batch: list[dict[str, Any]]) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from pyld import jsonld as pyld
+
+    with tempfile.TemporaryDirectory() as folder:  # one Node process for the twelve documents
+        paths = [Path(folder) / f"{n}.jsonld" for n in range(len(batch))]
+        for path, record in zip(paths, batch, strict=True):
+            path.write_bytes(jsonld.export(record))
+        canonical = jsonld_js_canonical(paths)
+    for path, record in zip(paths, batch, strict=True):
+        # jsonld.js escapes as RDFC-1.0 says (U+007F as \u007F), PyLD as URDNA2015 did: compare the graphs
+        expected = pyld.normalize(json.loads(jsonld.export(record)), {"algorithm": "URDNA2015",
+                                                                      "format": "application/n-quads"})
+        ours, theirs = (rdflib.Graph().parse(data=text, format="nquads") for text in (canonical[path], expected))
+        assert len(ours) == len(theirs) and isomorphic(ours, theirs)
