@@ -54,12 +54,13 @@ def epubcheck_messages(path: Path) -> list[str]:
     return epubcheck_batch([path])[path]
 
 
-def _node_tool(name: str) -> Path:
-    tool = NODE_MODULES / ".bin" / name
-    if not tool.is_file():
-        pytest.fail(f"{tool} is missing: install the Node tools with "
+def _node_installed(relative: str) -> Path:
+    """A file of the Node tools under .ci/node_modules; fails the test, saying how to install them, when missing."""
+    path = NODE_MODULES / relative
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: install the Node tools with "
                     "`cd .ci && PUPPETEER_SKIP_DOWNLOAD=1 npm ci` (.ci/run does this)")
-    return tool
+    return path
 
 
 def ace_violations(paths: Sequence[Path], workdir: Path) -> dict[Path, list[str]]:
@@ -68,7 +69,7 @@ def ace_violations(paths: Sequence[Path], workdir: Path) -> dict[Path, list[str]
     Ace drives a headless Chromium through puppeteer: the system browser (PUPPETEER_EXECUTABLE_PATH, else
     `chromium` on PATH). The EPUBs are checked by Ace processes running side by side (each starts its own
     browser). When no browser can run, this fails the test with Ace's reason rather than skipping."""
-    ace = _node_tool("ace-cli")
+    ace = _node_installed(".bin/ace-cli")
     browser = (os.environ.get("PUPPETEER_EXECUTABLE_PATH") or shutil.which("chromium")
                or shutil.which("chromium-browser"))
     if not browser:
@@ -205,7 +206,7 @@ def schema_location_errors(xml: bytes) -> list[str]:
 def jsonld_js_canonical(paths: Sequence[Path]) -> dict[Path, str]:
     """Each JSON-LD file canonicalized (URDNA2015 / RDFC-1.0 N-Quads) by jsonld.js at its default work limits, offline
     (tests/js/canonize.cjs); AssertionError with jsonld.js's message for a file it cannot canonicalize."""
-    _node_tool("ace-cli")  # the same npm install brings jsonld.js
+    _node_installed("jsonld/package.json")
     env = {**os.environ, "NODE_PATH": str(NODE_MODULES)}
     script = Path(__file__).resolve().parent / "js" / "canonize.cjs"
     result = subprocess.run([shutil.which("node") or "node", str(script), *map(str, paths)], capture_output=True,

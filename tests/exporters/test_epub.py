@@ -130,6 +130,7 @@ def test_rtl_language_sets_direction(seed: dict[str, Any]) -> None:
 
 
 def _opf(record: dict[str, Any]) -> etree._Element:
+    """The parsed package document of the record's EPUB."""
     return etree.fromstring(_entries(epub.export(record))["OEBPS/content.opf"])
 
 
@@ -160,6 +161,7 @@ def test_date_is_the_publication_date(minimal: dict[str, Any], dates: list[tuple
 
 
 def _nav_tree(ol: etree._Element) -> list[tuple[str, list]]:  # type: ignore[type-arg]
+    """The nav list as nested (href, children) pairs."""
     tree = []
     for li in ol.findall("x:li", XHTML):
         nested = li.find("x:ol", XHTML)
@@ -168,6 +170,7 @@ def _nav_tree(ol: etree._Element) -> list[tuple[str, list]]:  # type: ignore[typ
 
 
 def _ncx_tree(parent: etree._Element) -> list[tuple[str, list]]:  # type: ignore[type-arg]
+    """The NCX navMap as nested (src, children) pairs."""
     ncx = "{http://www.daisy.org/z3986/2005/ncx/}"
     return [(p.find(f"{ncx}content").get("src"), _ncx_tree(p)) for p in parent.findall(f"{ncx}navPoint")]
 

@@ -277,6 +277,7 @@ def _nav(title: str, entries: list[_NavEntry], landmarks: list[tuple[str, str, s
 
 
 def _depth(entries: list[_NavEntry]) -> int:
+    """How many levels the nav entries nest (toc.ncx's dtb:depth)."""
     return 1 + max((_depth(e.children) for e in entries if e.children), default=0)
 
 

@@ -86,6 +86,7 @@ def _subject(subject: dict[str, Any]) -> dict[str, Any]:
 
 
 def _section(rid: str, number: int, section: dict[str, Any]) -> dict[str, Any]:
+    """A section as a WebPageElement with its paragraphs as parts, in order."""
     node: dict[str, Any] = {"@id": f"{rid}#section-{number}", "@type": "WebPageElement"}
     if section["heading"] is not None:
         node["name"] = section["heading"]
@@ -205,6 +206,7 @@ def _value(node: Any) -> Any:
 
 
 def _agent_back(node: dict[str, Any], prop: str, credit: str) -> dict[str, Any]:
+    """The record's agent from what :func:`_agent` wrote (an ``@id`` equal to ``credit`` is no URI of the agent)."""
     role = node.get("roleName")
     person = node[f"schema:{prop}"] if node["@type"] == "Role" else node
     uri = person.get("@id", credit)
