@@ -81,12 +81,13 @@ def ace_violations(paths: Sequence[Path], workdir: Path) -> dict[Path, list[str]
         out = workdir / f"ace-{index}"
         runs[path] = (out, subprocess.Popen([str(ace), "--force", "--outdir", str(out), str(path)],
                                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env))
+    said = {path: process.communicate(timeout=600)[0].decode(errors="replace") for path, (_, process) in runs.items()}
     found: dict[Path, list[str]] = {}
     for path, (out, process) in runs.items():
-        said = process.communicate(timeout=600)[0].decode(errors="replace")
         report_file = out / "report.json"
         if process.returncode != 0 or not report_file.is_file():
-            errors = [line for line in said.splitlines() if "error" in line.lower()] or said.splitlines()[-5:]
+            lines = re.sub(r"\x1b\[[0-9;]*m", "", said[path]).splitlines()
+            errors = [line for line in lines if "error" in line.lower()] or lines[-5:]
             pytest.fail(f"Ace by DAISY could not check {path.name} (exit {process.returncode}; browser {browser}): "
                         + " | ".join(errors))
         found[path] = _failed_assertions(json.loads(report_file.read_text(encoding="utf-8")))
