@@ -227,3 +227,19 @@ def test_ace_reports_no_violation(ace_reports: dict[str, list[str]], book: str) 
 
 def test_ace_oracle_can_fail(ace_reports: dict[str, list[str]]) -> None:
     assert any("epub-type-has-matching-role" in v for v in ace_reports["no roles"])
+
+
+@pytest.mark.parametrize(("scheme", "value", "epub_form", "dc_form"), [
+    ("isbn", "ISBN 978-0-306-40615-7", "urn:isbn:978-0-306-40615-7", "urn:isbn:978-0-306-40615-7"),
+    ("isbn", "urn:isbn:0306406152", "urn:isbn:0306406152", "urn:isbn:0306406152"),
+    ("doi", "doi:10.1000/182", "urn:doi:10.1000/182", "https://doi.org/10.1000/182"),
+    ("doi", "http://dx.doi.org/10.1000/182", "urn:doi:10.1000/182", "https://doi.org/10.1000/182"),
+    ("handle", "https://hdl.handle.net/2027/x", "hdl:2027/x", "https://hdl.handle.net/2027/x"),
+    ("urn", "nbn:de:101-1", "urn:nbn:de:101-1", "urn:nbn:de:101-1"),
+    ("doi", "doi:", "urn:doi:doi:", "https://doi.org/doi:"),  # nothing after the prefix: kept as written
+])
+def test_identifier_forms(scheme: str, value: str, epub_form: str, dc_form: str) -> None:
+    from archivist.exporters import _identifiers
+
+    assert _identifiers.epub_form({"scheme": scheme, "value": value}) == epub_form
+    assert _identifiers.uri_form({"scheme": scheme, "value": value})[0] == dc_form

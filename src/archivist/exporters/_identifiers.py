@@ -35,7 +35,7 @@ def bare(scheme: str, value: str) -> str:
     value = value.strip()
     lowered = value.lower()
     for prefix in _PREFIXES.get(scheme, ()):
-        if lowered.startswith(prefix):
+        if lowered.startswith(prefix) and value[len(prefix):].strip():  # never strip a value down to nothing
             return value[len(prefix):].strip()
     if scheme == "ark" and "ark:" in value and not lowered.startswith("ark:"):
         return value[value.index("ark:"):]  # a resolver address such as https://n2t.net/ark:/…
