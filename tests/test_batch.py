@@ -122,7 +122,7 @@ def test_resume_skips_current_records_and_redoes_changed_ones(tmp_path: Path, se
     third = run_batch([batch], out, options)
     assert (third.exported, third.current) == (2, 4)
     assert "Changed" in (out / "r00002.oai_dc.xml").read_text(encoding="utf-8")
-    assert json.loads((out / "r00004.jsonld").read_text(encoding="utf-8"))["identifier"]
+    assert json.loads((out / "r00004.jsonld").read_text(encoding="utf-8"))["@id"]
 
 
 def test_an_exporter_crash_fails_that_record_only(tmp_path: Path, seed: dict[str, Any]) -> None:

@@ -43,3 +43,56 @@ def edge_cases(seed: dict[str, Any]) -> dict[str, dict[str, Any]]:
     chinese["rights"] = {"holder": "Example Org"}
     cases["cjk-full"] = chinese
     return cases
+
+
+def all_cases(seed: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The edge cases plus deep heading levels and a record with every optional field and identifier scheme."""
+    return {**edge_cases(seed), "deep-headings": _deep_headings(), "every-field": _every_field(seed)}
+
+
+#: One identifier of every scheme the record schema knows, written as people write them.
+IDENTIFIERS = [
+    {"scheme": "isbn", "value": "978-0-306-40615-7"}, {"scheme": "doi", "value": "https://doi.org/10.1234/ABC.5"},
+    {"scheme": "issn", "value": "0317-8471"}, {"scheme": "lccn", "value": "2001012345"},
+    {"scheme": "oclc", "value": "(OCoLC)123456789"}, {"scheme": "handle", "value": "2027/mdp.39015012345678"},
+    {"scheme": "ark", "value": "https://n2t.net/ark:/12148/btv1b8449691v"},
+    {"scheme": "urn", "value": "urn:nbn:de:101:1-2014012345"}, {"scheme": "local", "value": "MRTA-box-3/17"},
+    {"scheme": "uri", "value": "https://archive.example.org/items/17"},
+]
+
+
+def _deep_headings() -> dict[str, Any]:
+    """Headings h1 to h6, a skipped level (h1 then h3), untitled sections and a climb back to h2."""
+    record = copy.deepcopy(MINIMAL)
+    record["id"] = "deep-headings"
+    levels = [None, 1, 2, 3, 4, 5, 6, None, 2, 1, 3, None, 2]
+    record["content"]["sections"] = [
+        {"heading": None if level is None else f"Heading {number} (h{level})", "paragraphs": [f"Text {number}."],
+         **({} if level is None else {"level": level})}
+        for number, level in enumerate(levels, start=1)]
+    return record
+
+
+def _every_field(seed: dict[str, Any]) -> dict[str, Any]:
+    """Every optional field of the record schema filled in, with every identifier scheme and every date type."""
+    record = copy.deepcopy(seed)
+    record["id"] = "every-field"
+    record["source"]["page_title"] = "MRTA | GlobalSecurity.org"
+    record["retrieval"]["agent"] = {"name": "archivist", "version": "0.9"}
+    record["retrieval"]["warc_record_id"] = "<urn:uuid:12345678-1234-5678-1234-567812345678>"
+    record["subjects"].append({"term": "Terrorism", "scheme": "wikidata",
+                               "uri": "http://www.wikidata.org/entity/Q7283"})
+    record["creators"] = [{"name": "Pike, John", "kind": "person", "role": "author",
+                           "uri": "https://example.org/people/pike"},
+                          {"name": "GlobalSecurity.org", "kind": "organization"}]
+    record["contributors"] = [{"name": "Example Archive", "kind": "organization", "role": "editor"}]
+    record["dates"] = [{"type": kind, "value": value} for kind, value in (
+        ("created", "1983?"), ("modified", "2011-07-11"), ("collected", "2026"), ("valid", "1980/2015"),
+        ("available", "2005-04-27"), ("copyrighted", "2005"), ("accepted", "2005-04-01"), ("submitted", "2005-03"),
+        ("captured", "2026-11-24"), ("issued", "2005-04-27T09:30:00Z"))]
+    record["rights"]["holder"] = "GlobalSecurity.org"
+    record["relations"] = [{"type": "isPartOf", "target": "GlobalSecurity.org: Para-military groups",
+                            "uri": "https://www.globalsecurity.org/military/world/para/"},
+                           {"type": "references", "target": "Lori Berenson"}]
+    record["identifiers"] = copy.deepcopy(IDENTIFIERS)
+    return record

@@ -12,7 +12,7 @@ from lxml import etree
 from archivist.exporters import dcterms, oai_dc
 from archivist.exporters._dc import MAPPING
 from archivist.xmlschema import validation_errors
-from tests.exporters.conftest import edge_cases
+from tests.exporters.conftest import all_cases, edge_cases
 
 GOLDEN = Path(__file__).resolve().parent.parent / "data" / "golden"
 NS = {"dc": "http://purl.org/dc/elements/1.1/", "dcterms": "http://purl.org/dc/terms/",
@@ -24,9 +24,9 @@ def _c14n(xml: bytes) -> bytes:
 
 
 @pytest.mark.parametrize("case", ["seed", "minimal", "no-subjects", "one-section", "empty-sections", "no-sections",
-                                  "long-title", "rtl-arabic", "cjk-full"])
+                                  "long-title", "rtl-arabic", "cjk-full", "deep-headings", "every-field"])
 def test_valid_against_official_schemas(seed: dict[str, Any], case: str) -> None:
-    record = edge_cases(seed)[case]
+    record = all_cases(seed)[case]
     assert validation_errors(oai_dc.export(record), "oai_dc") == []
     assert validation_errors(dcterms.export(record), "dcterms") == []
 
@@ -110,3 +110,25 @@ def test_characters_xml_cannot_hold_are_rejected_before_export(minimal: dict[str
     minimal["title"] = f"bad{bad}title"
     (problem,) = iter_errors(minimal)
     assert problem.pointer == "/title" and f"U+{ord(bad):04X}" in problem.message
+
+
+def test_oai_dc_carries_every_date_of_the_record(seed: dict[str, Any]) -> None:
+    record = all_cases(seed)["every-field"]
+    root = etree.fromstring(oai_dc.export(record))
+    assert [e.text for e in root.findall("dc:date", NS)] == [d["value"] for d in record["dates"]]
+
+
+def test_identifier_is_the_records_and_source_is_where_it_came_from(seed: dict[str, Any]) -> None:
+    record = all_cases(seed)["every-field"]
+    expected = [
+        ("urn:x-archivist:record:every-field", "dcterms:URI"), ("urn:isbn:978-0-306-40615-7", "dcterms:URI"),
+        ("https://doi.org/10.1234/ABC.5", "dcterms:URI"), ("urn:issn:0317-8471", "dcterms:URI"),
+        ("2001012345", None), ("123456789", None), ("https://hdl.handle.net/2027/mdp.39015012345678", "dcterms:URI"),
+        ("ark:/12148/btv1b8449691v", "dcterms:URI"), ("urn:nbn:de:101:1-2014012345", "dcterms:URI"),
+        ("MRTA-box-3/17", None), ("https://archive.example.org/items/17", "dcterms:URI")]
+    simple = etree.fromstring(oai_dc.export(record))
+    assert [e.text for e in simple.findall("dc:identifier", NS)] == [value for value, _ in expected]
+    assert [e.text for e in simple.findall("dc:source", NS)] == [record["source"]["url"]]
+    qualified = etree.fromstring(dcterms.export(record))
+    assert [(e.text, e.get(f"{{{NS['xsi']}}}type")) for e in qualified.findall("dcterms:identifier", NS)] == expected
+    assert [e.text for e in qualified.findall("dcterms:source", NS)] == [record["source"]["url"]]

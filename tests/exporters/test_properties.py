@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import rdflib
+from rdflib.compare import isomorphic
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +16,7 @@ from archivist.exporters._dc import serialize
 from archivist.records import iter_errors
 from archivist.xmlschema import validation_errors
 from tests.conftest import MINIMAL
+from tests.oracles import jsonld_js_canonical, known_terms, unknown_terms
 
 # Any Unicode text XML 1.0 can hold, with at least one non-space character.
 _xml_char = st.characters(blacklist_categories=("Cs",), blacklist_characters="\ufffe\uffff",
@@ -75,3 +77,58 @@ def test_valid_records_export_to_parseable_json_ld_that_round_trips(record: dict
     graph = rdflib.Graph().parse(data=data, format="json-ld")
     assert (None, rdflib.URIRef("https://schema.org/name"), None) in graph
     assert jsonld.import_record(json.loads(data)) == record
+    assert unknown_terms(json.loads(data), known_terms()) == set()
+
+
+_levels = st.none() | st.integers(1, 6)
+_outline = st.lists(st.tuples(st.none() | st.just("Heading"), _levels), max_size=12)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_outline)
+def test_epub_nav_lists_every_section_once_in_reading_order_nested_below_higher_levels(
+        shape: list[tuple[str | None, int | None]]) -> None:
+    import io
+    import zipfile
+
+    from lxml import etree
+
+    from archivist.exporters import epub
+
+    record = copy.deepcopy(MINIMAL)
+    record["content"]["sections"] = [
+        {"heading": heading, "paragraphs": ["Text."], **({} if level is None else {"level": level})}
+        for heading, level in shape]
+    with zipfile.ZipFile(io.BytesIO(epub.export(record))) as archive:
+        nav = etree.fromstring(archive.read("OEBPS/nav.xhtml"))
+    ns = {"x": "http://www.w3.org/1999/xhtml"}
+    hrefs = [a.get("href") for a in nav.find(".//x:nav[@id='toc']", ns).iter("{http://www.w3.org/1999/xhtml}a")]
+    expected = [f"section-{n:04d}.xhtml" for n in range(1, len(shape) + 1)]
+    assert hrefs == ["title.xhtml", *expected, "colophon.xhtml"]
+    for li in nav.iterfind(".//x:nav[@id='toc']//x:li/x:ol/x:li", ns):  # a nested entry: its heading ranks below
+        child, parent = (int(e.find("x:a", ns).get("href")[8:12]) - 1 for e in (li, li.getparent().getparent()))
+        child_heading, child_level = shape[child]
+        parent_heading, parent_level = shape[parent]
+        if child_heading is not None and parent_heading is not None:
+            assert (child_level or 2) > (parent_level or 2)
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(records(), min_size=12, max_size=12))
+def test_jsonld_js_canonicalizes_any_record_at_default_limits_like_pyld(batch: list[dict[str, Any]]) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from pyld import jsonld as pyld
+
+    with tempfile.TemporaryDirectory() as folder:  # one Node process for the twelve documents
+        paths = [Path(folder) / f"{n}.jsonld" for n in range(len(batch))]
+        for path, record in zip(paths, batch, strict=True):
+            path.write_bytes(jsonld.export(record))
+        canonical = jsonld_js_canonical(paths)
+    for path, record in zip(paths, batch, strict=True):
+        # jsonld.js escapes as RDFC-1.0 says (U+007F as \u007F), PyLD as URDNA2015 did: compare the graphs
+        expected = pyld.normalize(json.loads(jsonld.export(record)), {"algorithm": "URDNA2015",
+                                                                      "format": "application/n-quads"})
+        ours, theirs = (rdflib.Graph().parse(data=text, format="nquads") for text in (canonical[path], expected))
+        assert len(ours) == len(theirs) and isomorphic(ours, theirs)

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 from lxml import etree
 
+from ._identifiers import RECORD_URN_PREFIX, uri_form
 from ._markup import XML_DECLARATION, Markup, attr
 
 DC = "http://purl.org/dc/elements/1.1/"
@@ -35,8 +36,10 @@ MAPPING: tuple[tuple[str, str, str], ...] = (
     ("type", "dc:type", "dcterms:type xsi:type dcterms:DCMIType"),
     ("retrieval.media_type", "dc:format", "dcterms:format xsi:type dcterms:IMT"),
     ("retrieval.byte_size", "—", "dcterms:extent"),
-    ("source.url", "dc:identifier, dc:source", "dcterms:identifier, dcterms:source (xsi:type dcterms:URI)"),
-    ("identifiers[].value", "dc:identifier", "dcterms:identifier"),
+    ("id", "dc:identifier (urn:x-archivist:record:<id>)", "dcterms:identifier xsi:type dcterms:URI"),
+    ("identifiers[].value", "dc:identifier (ISBN, ISSN as urn:isbn:/urn:issn:, DOI and handle as resolver URLs)",
+     "dcterms:identifier (xsi:type dcterms:URI for those and uri, urn, ark)"),
+    ("source.url", "dc:source", "dcterms:source xsi:type dcterms:URI"),
     ("language", "dc:language", "dcterms:language"),
     ("source.site_name", "dc:relation", "dcterms:isPartOf"),
     ("relations[]", "dc:relation", "dcterms:<type> (isPartOf, references, …)"),
@@ -150,9 +153,10 @@ def statements(record: dict[str, Any], qualified: bool) -> Iterator[Statement]:
     if qualified:
         yield Statement(q, "extent", f"{record['retrieval']['byte_size']} bytes")
     uri_type = "dcterms:URI" if qualified else None
-    yield Statement(q, "identifier", source["url"], xsi_type=uri_type)
-    for ident in record.get("identifiers", []):
-        yield Statement(q, "identifier", ident["value"])
+    # identifier: the archived document's own id and identifiers; source: the page it was captured from.
+    yield Statement(q, "identifier", RECORD_URN_PREFIX + record["id"], xsi_type=uri_type)
+    for value, is_uri in dict.fromkeys(uri_form(i) for i in record.get("identifiers", [])):
+        yield Statement(q, "identifier", value, xsi_type=uri_type if is_uri else None)
     yield Statement(q, "source", source["url"], xsi_type=uri_type)
     yield Statement(q, "language", lang)
     if "site_name" in source:

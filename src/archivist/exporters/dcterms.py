@@ -1,4 +1,8 @@
-"""Qualified Dublin Core (DCMI terms) in archivist's container element, valid against dcterms.xsd."""
+"""Qualified Dublin Core (DCMI terms) in archivist's container element, valid against archivist-qdc.xsd.
+
+The container schema (``schemas/archivist-qdc.xsd``, which imports DCMI's dcterms.xsd by its official URL) is
+served by ``archivist serve`` at ``<server>/schemas/archivist-qdc.xsd``; ``xsi:schemaLocation`` names it there.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +16,25 @@ from ._base import Exporter, Record
 from ._dc import DC, DCTERMS, XSI, container, document
 
 CONTAINER_NS = "urn:x-archivist:qdc:1"
-SCHEMA_LOCATION = f"{DCTERMS} http://dublincore.org/schemas/xmls/qdc/2008/02/11/dcterms.xsd"
+DCTERMS_XSD = "http://dublincore.org/schemas/xmls/qdc/2008/02/11/dcterms.xsd"
+#: Where files name the container schema when no server address is given: `archivist serve` at its default address.
+DEFAULT_SCHEMA_BASE = "http://localhost:8080/schemas/"
 _NAMESPACES = f' xmlns="{CONTAINER_NS}" xmlns:dc="{DC}" xmlns:dcterms="{DCTERMS}" xmlns:xsi="{XSI}"'
 
 
-def element(record: Record) -> "etree._Element":
-    """The ``qualifieddc`` container of dcterms elements for a record."""
+def schema_location(schema_base: str = DEFAULT_SCHEMA_BASE) -> str:
+    """``xsi:schemaLocation``: the container schema under ``schema_base`` (a URL ending in ``/``), and DCMI's."""
+    return f"{CONTAINER_NS} {schema_base}archivist-qdc.xsd {DCTERMS} {DCTERMS_XSD}"
+
+
+SCHEMA_LOCATION = schema_location()
+
+
+def element(record: Record, schema_base: str = DEFAULT_SCHEMA_BASE) -> etree._Element:
+    """The ``qualifieddc`` container of dcterms elements for a record (the OAI-PMH provider passes its own
+    ``schema_base``)."""
     nsmap = {None: CONTAINER_NS, "dc": DC, "dcterms": DCTERMS, "xsi": XSI}
-    return container(f"{{{CONTAINER_NS}}}qualifieddc", nsmap, SCHEMA_LOCATION, record, qualified=True)
+    return container(f"{{{CONTAINER_NS}}}qualifieddc", nsmap, schema_location(schema_base), record, qualified=True)
 
 
 def export(record: Record) -> bytes:

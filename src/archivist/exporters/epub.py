@@ -14,9 +14,9 @@ from typing import Any
 
 from ._base import Exporter, Record
 from ._dc import is_w3cdtf
+from ._identifiers import RECORD_URN_PREFIX, epub_form
 from ._markup import XML_DECLARATION, Markup, attr, text
 from ._zipstore import stored_zip
-from .jsonld import ID_PREFIX
 
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
@@ -29,6 +29,8 @@ LABEL_LANG = "en"
 _RTL_SCRIPTS = {"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "mand", "samr", "rohg"}
 _RTL_LANGUAGES = {"ar", "he", "iw", "fa", "ur", "yi", "ps", "dv", "ckb", "sd", "ug", "syr", "arc", "nqo", "ku-arab"}
 
+_IDENTIFIER_LABELS = {"uri": "URI", "doi": "DOI", "handle": "Handle", "ark": "ARK", "urn": "URN", "isbn": "ISBN",
+                      "issn": "ISSN", "oclc": "OCLC", "lccn": "LCCN", "local": "Local"}
 _SCHEME_LABELS = {"lcsh": "LCSH", "fast": "FAST", "wikidata": "Wikidata", "aat": "AAT", "local": "local", "keyword": "keyword"}
 
 CSS = """body { font-family: serif; line-height: 1.5; margin: 1em; }
@@ -98,6 +100,24 @@ def section_label(section: dict[str, Any], number: int) -> str:
     return f"Section {number}"
 
 
+def heading_level(section: dict[str, Any]) -> int:
+    """The h1..h6 level a section's heading is written at (h2 when the record gives none)."""
+    return min(max(section.get("level", 2), 1), 6)
+
+
+_PUBLICATION_DATES = ("issued", "available", "copyrighted", "created")
+
+
+def publication_date(record: Record) -> str | None:
+    """EPUB's dc:date is the publication date: the record's first W3CDTF date issued, else available, else
+    copyrighted, else created (EPUB forbids the modification date there); None when it has none of them."""
+    for kind in _PUBLICATION_DATES:
+        for date in record.get("dates", []):
+            if date["type"] == kind and is_w3cdtf(date["value"]):
+                return str(date["value"])
+    return None
+
+
 @dataclass
 class _Doc:
     href: str
@@ -139,13 +159,12 @@ def _section_doc(record: Record, section: dict[str, Any], number: int, href: str
     lang = record["language"]
     label = section_label(section, number)
     doc = _xhtml(label, lang, text_direction(lang))
-    attrs = attr("id", f"{doc_id}-body") + ' epub:type="chapter"'
+    attrs = attr("id", f"{doc_id}-body") + ' epub:type="chapter" role="doc-chapter"'
     if section["heading"] is None:
         attrs += attr("aria-label", label)
     doc.start("section", attrs)
     if section["heading"] is not None:
-        level = min(max(section.get("level", 2), 1), 6)
-        doc.leaf(f"h{level}", section["heading"])
+        doc.leaf(f"h{heading_level(section)}", section["heading"])
     for paragraph in section["paragraphs"]:
         doc.leaf("p", paragraph)
     return _Doc(href, doc_id, doc.data())
@@ -154,7 +173,7 @@ def _section_doc(record: Record, section: dict[str, Any], number: int, href: str
 def _colophon(record: Record, href: str, doc_id: str) -> _Doc:
     lang = record["language"]
     doc = _xhtml("Colophon", LABEL_LANG, "ltr")
-    doc.start("section", ' epub:type="colophon"')
+    doc.start("section", ' epub:type="colophon" role="doc-colophon"')
     doc.leaf("h1", "Colophon")
     doc.leaf("p", record["title"], _lang(lang, text_direction(lang)))
     doc.start("dl", ' class="meta"')
@@ -174,6 +193,8 @@ def _colophon(record: Record, href: str, doc_id: str) -> _Doc:
 
     retrieval, source = record["retrieval"], record["source"]
     row("Record identifier", record["id"])
+    if record.get("identifiers"):
+        rows("Identifiers", [f"{_IDENTIFIER_LABELS[i['scheme']]} {i['value']}" for i in record["identifiers"]])
     doc.leaf("dt", "Source URL")
     _link(doc, "dd", source["url"])
     row("Retrieved at", retrieval["retrieved_at"])
@@ -241,7 +262,7 @@ def _nav_list(doc: Markup, entries: list[_NavEntry]) -> None:
 
 def _nav(title: str, entries: list[_NavEntry], landmarks: list[tuple[str, str, str]]) -> _Doc:
     doc = _xhtml(title, LABEL_LANG, "ltr")
-    doc.start("nav", ' id="toc" epub:type="toc"')
+    doc.start("nav", ' id="toc" epub:type="toc" role="doc-toc"')
     doc.leaf("h1", "Contents")
     _nav_list(doc, entries)
     doc.end()
@@ -255,11 +276,16 @@ def _nav(title: str, entries: list[_NavEntry], landmarks: list[tuple[str, str, s
     return _Doc("nav.xhtml", "nav", doc.data(), properties="nav", in_spine=False)
 
 
+def _depth(entries: list[_NavEntry]) -> int:
+    """How many levels the nav entries nest (toc.ncx's dtb:depth)."""
+    return 1 + max((_depth(e.children) for e in entries if e.children), default=0)
+
+
 def _ncx(uid: str, title: str, entries: list[_NavEntry]) -> _Doc:
     doc = Markup(XML_DECLARATION)
     doc.start("ncx", f' xmlns="{NCX}" version="2005-1"')
     doc.start("head")
-    depth = 2 if any(e.children for e in entries) else 1
+    depth = _depth(entries)
     for name, content in (("dtb:uid", uid), ("dtb:depth", str(depth)), ("dtb:totalPageCount", "0"), ("dtb:maxPageNumber", "0")):
         doc.leaf("meta", attrs=attr("name", name) + attr("content", content))
     doc.end()
@@ -311,6 +337,9 @@ def _opf(uid: str, title: str, records: Sequence[Record], docs: list[_Doc], rtl:
               + attr("xml:lang", languages[0]) + (' dir="rtl"' if rtl else ""))
     doc.start("metadata")
     doc.leaf("dc:identifier", uid, ' id="uid"')
+    if len(records) == 1:  # a collection's identity is not that of any one record
+        for value in dict.fromkeys(epub_form(i) for i in records[0].get("identifiers", [])):
+            doc.leaf("dc:identifier", value)
     doc.leaf("dc:title", title, ' id="title"')
     for language in languages:
         doc.leaf("dc:language", language)
@@ -326,9 +355,9 @@ def _opf(uid: str, title: str, records: Sequence[Record], docs: list[_Doc], rtl:
                 doc.leaf(f"dc:{kind[:-1]}", agent["name"])
         if "description" in single:
             doc.leaf("dc:description", single["description"])
-        dates = [d["value"] for d in single.get("dates", []) if d["type"] in ("issued", "created") and is_w3cdtf(d["value"])]
-        if dates:
-            doc.leaf("dc:date", dates[0])
+        date = publication_date(single)
+        if date is not None:
+            doc.leaf("dc:date", date)
         if "rights" in single and "statement" in single["rights"]:
             doc.leaf("dc:rights", single["rights"]["statement"])
         for index, subject in enumerate(single["subjects"], start=1):
@@ -363,14 +392,33 @@ def _zip(entries: list[tuple[str, bytes]]) -> bytes:
     return stored_zip([("mimetype", b"application/epub+zip"), *entries], ZIP_TIME)
 
 
-def _record_parts(record: Record, prefix: str) -> tuple[list[_Doc], _NavEntry | list[_NavEntry]]:
+def _outline(record: Record, docs: list[_Doc]) -> list[_NavEntry]:
+    """Nav entries for the sections, nested by heading level. A skipped level nests one step deeper (h3 under h1);
+    an untitled section without a level belongs to the heading before it (one level below), or is top-level
+    when no heading came before."""
+    roots: list[_NavEntry] = []
+    open_entries: list[tuple[int, _NavEntry]] = []
+    headed = 0
+    for number, (section, doc) in enumerate(zip(record["content"]["sections"], docs, strict=True), start=1):
+        if section["heading"] is not None:
+            level = headed = heading_level(section)
+        else:
+            level = section.get("level", headed + 1)
+        has_text = section["heading"] is not None or section["paragraphs"]
+        entry = _NavEntry(section_label(section, number), doc.href, record["language"] if has_text else LABEL_LANG)
+        while open_entries and open_entries[-1][0] >= level:
+            open_entries.pop()
+        (open_entries[-1][1].children if open_entries else roots).append(entry)
+        open_entries.append((level, entry))
+    return roots
+
+
+def _record_parts(record: Record, prefix: str) -> tuple[list[_Doc], list[_NavEntry]]:
     docs = [_title_page(record, f"{prefix}title.xhtml", f"{prefix}titlepage")]
-    entries = [_NavEntry("Title page", docs[0].href, LABEL_LANG)]
     for number, section in enumerate(record["content"]["sections"], start=1):
-        doc = _section_doc(record, section, number, f"{prefix}section-{number:04d}.xhtml", f"{prefix}s{number:04d}")
-        docs.append(doc)
-        entries.append(_NavEntry(section_label(section, number), doc.href,
-                                 record["language"] if section["heading"] is not None or section["paragraphs"] else LABEL_LANG))
+        href = f"{prefix}section-{number:04d}.xhtml"
+        docs.append(_section_doc(record, section, number, href, f"{prefix}s{number:04d}"))
+    entries = [_NavEntry("Title page", docs[0].href, LABEL_LANG), *_outline(record, docs[1:])]
     colophon = _colophon(record, f"{prefix}colophon.xhtml", f"{prefix}colophon")
     docs.append(colophon)
     entries.append(_NavEntry("Colophon", colophon.href, LABEL_LANG))
@@ -396,7 +444,7 @@ def _package(uid: str, title: str, records: Sequence[Record], parts: list[tuple[
 def export(record: Record) -> bytes:
     """The record as an EPUB 3 publication."""
     docs, entries = _record_parts(record, "")
-    return _package(ID_PREFIX + record["id"], record["title"], [record], [(docs, entries)], entries)
+    return _package(RECORD_URN_PREFIX + record["id"], record["title"], [record], [(docs, entries)], entries)
 
 
 def export_collection(records: Sequence[Record], title: str) -> bytes:
