@@ -53,7 +53,7 @@ def server(tmp_path: Path, seed: dict[str, Any]) -> Iterator[tuple[str, Path]]:
         yield base, batch
     finally:
         httpd.shutdown()
-        httpd.server_close()
+        assert httpd.wait_stopped(10)
         index.close()
 
 

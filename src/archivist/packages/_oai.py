@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import etree
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_SCHEMA_LOCATION = f"{OAI} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
 _SET_CHARS = re.compile(r"[^A-Za-z0-9_.!~*'()-]+")
+#: Names reserved for examples, tests and documentation (RFC 2606, RFC 6761): nobody can be reached there.
+_RESERVED_TLDS = ("invalid", "example", "test", "localhost")
+_EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org")
 
 
 def oai_identifier(record: dict[str, Any], repository_id: str) -> str:
@@ -46,6 +51,31 @@ def subject_sets(record: dict[str, Any]) -> list[tuple[str, str]]:
         if pair not in sets:
             sets.append(pair)
     return sets
+
+
+def is_placeholder_host(host: str) -> bool:
+    """Whether a domain name or address cannot name a real repository: a reserved example or test name
+    (``*.invalid``, ``example.org``, ``localhost``…) or a loopback or unspecified address."""
+    name = host.strip("[]").rstrip(".").lower()
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return name.rsplit(".", 1)[-1] in _RESERVED_TLDS or any(
+            name == domain or name.endswith("." + domain) for domain in _EXAMPLE_DOMAINS)
+    return address.is_loopback or address.is_unspecified
+
+
+def placeholders(base_url: str, repository_id: str, admin_email: str | None = None) -> dict[str, str]:
+    """A sentence for each of these values (by name) that is a placeholder rather than the repository's own."""
+    found = {}
+    if is_placeholder_host(repository_id):
+        found["repository_id"] = (f"the repository id {repository_id} is a placeholder: identifiers "
+                                  f"oai:{repository_id}:… name no real repository")
+    if is_placeholder_host(urlsplit(base_url).hostname or ""):
+        found["base_url"] = f"the base URL {base_url} is a placeholder or reachable only from this machine"
+    if admin_email is not None and is_placeholder_host(admin_email.rpartition("@")[2]):
+        found["admin_email"] = f"the admin email {admin_email} is a placeholder"
+    return found
 
 
 def header(record: dict[str, Any], stamp: str, repository_id: str, specs: Iterable[str]) -> etree._Element:
