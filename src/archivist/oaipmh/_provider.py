@@ -115,7 +115,12 @@ class Provider:
         """The response document for a request's arguments (each name with all its values)."""
         return self.answer(arguments)[0]
 
-    def answer(self, arguments: Mapping[str, Sequence[str]]) -> tuple[bytes, str | None]:
+    def refuse(self, code: str, message: str) -> bytes:
+        """An error response for a request whose arguments could not even be read (e.g. too many of them)."""
+        return self.answer({}, OAIError(code, message))[0]
+
+    def answer(self, arguments: Mapping[str, Sequence[str]], refusal: OAIError | None = None
+               ) -> tuple[bytes, str | None]:
         """The response document and the OAI error code it reports (None when it reports none)."""
         code = None
         root = etree.Element(f"{{{OAI}}}OAI-PMH", nsmap={None: OAI, "xsi": XSI})
@@ -124,6 +129,8 @@ class Provider:
         request = etree.SubElement(root, f"{{{OAI}}}request")
         request.text = self.repo.base_url
         try:
+            if refusal is not None:
+                raise refusal
             verb, args = _check(arguments)
             for name, value in sorted(args.items()):
                 request.set(name, value)

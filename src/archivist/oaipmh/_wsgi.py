@@ -99,7 +99,8 @@ class OAIApplication:
         try:
             arguments = parse_qs(query, keep_blank_values=True, max_num_fields=MAX_FIELDS)
         except ValueError:
-            arguments = {"verb": ["?"], "?": [""]}  # too many fields: answered as a badArgument
+            return "200 OK", _XML, self.provider.refuse("badArgument", f"more than {MAX_FIELDS} arguments"), \
+                "- badArgument"
         body, error = self.provider.answer(arguments)
         verbs = arguments.get("verb", [])
         note = f"{_printable(verbs[0]) if len(verbs) == 1 else '-'}" + (f" {error}" if error else "")
