@@ -58,16 +58,15 @@ def check_location(database: str | os.PathLike[str], paths: Iterable[str | os.Pa
         raise IndexUnusable(f"--index {given}: is a folder; name a file")
     if not real.parent.is_dir():
         raise IndexUnusable(f"--index {given}: the folder {real.parent} does not exist")
-    for source in paths:
-        source_real = Path(os.path.realpath(os.fspath(source)))
-        for candidate in (real, *(Path(f"{real}{side}") for side in _SIDE_FILES)):
-            if candidate == source_real:
-                raise IndexUnusable(f"--index {given}: is the input {os.fspath(source)}; it would be overwritten")
+    sources = [(os.fspath(source), Path(os.path.realpath(os.fspath(source)))) for source in paths]
+    for name, source_real in sources:
+        if source_real in (real, *(Path(f"{real}{side}") for side in _SIDE_FILES)):
+            raise IndexUnusable(f"--index {given}: is the input {name}; it would be overwritten")
+    for name, source_real in sources:
         if source_real.is_dir() and real.is_relative_to(source_real):
-            hidden = any(part.startswith(".") for part in real.relative_to(source_real).parts)
-            if not hidden:
-                raise IndexUnusable(f"--index {given}: lies inside the input folder {os.fspath(source)}; give a path "
-                                  "outside it, or a hidden name such as .archivist-oai.sqlite")
+            if not any(part.startswith(".") for part in real.relative_to(source_real).parts):
+                raise IndexUnusable(f"--index {given}: lies inside the input folder {name}; give a path outside "
+                                    "it, or a hidden name such as .archivist-oai.sqlite")
     return real
 
 
@@ -160,9 +159,6 @@ class RecordIndex:
                 log.warning("records unreadable (%s); still serving the last good index", exc)
                 return False
             if stat == self._stat:
-                return False
-            if not stat:
-                log.warning("no record files under %s; still serving the last good index", ", ".join(self.paths))
                 return False
             if not self._rebuild(stat):
                 return False
