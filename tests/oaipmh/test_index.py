@@ -152,7 +152,7 @@ def test_the_server_answers_while_the_folder_is_swapped(folder: Path, tmp_path: 
 
 def _serve_error(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "archivist", "serve", *args, "--port", "0"], capture_output=True,
-                          text=True, timeout=60)
+                          text=True, timeout=60, check=False)
 
 
 def _one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
@@ -197,7 +197,7 @@ def test_an_index_on_an_input_is_refused(folder: Path, tmp_path: Path) -> None:
 
 def test_a_read_only_records_folder_is_a_clear_error(folder: Path) -> None:
     if os.geteuid() == 0:  # root writes through permissions; the immutable attribute stops it too
-        made = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, text=True)
+        made = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, text=True, check=False)
         assert made.returncode == 0, f"cannot make a read-only folder as root: {made.stderr}"
     else:
         folder.chmod(0o555)

@@ -63,10 +63,10 @@ def check_location(database: str | os.PathLike[str], paths: Iterable[str | os.Pa
         if source_real in (real, *(Path(f"{real}{side}") for side in _SIDE_FILES)):
             raise IndexUnusable(f"--index {given}: is the input {name}; it would be overwritten")
     for name, source_real in sources:
-        if source_real.is_dir() and real.is_relative_to(source_real):
-            if not any(part.startswith(".") for part in real.relative_to(source_real).parts):
-                raise IndexUnusable(f"--index {given}: lies inside the input folder {name}; give a path outside "
-                                    "it, or a hidden name such as .archivist-oai.sqlite")
+        inside = source_real.is_dir() and real.is_relative_to(source_real)
+        if inside and not any(part.startswith(".") for part in real.relative_to(source_real).parts):
+            raise IndexUnusable(f"--index {given}: lies inside the input folder {name}; give a path outside it, or "
+                                "a hidden name such as .archivist-oai.sqlite")
     return real
 
 

@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from ..exporters import dcterms, marcxml, oai_dc
 from .._errors import ArchivistError
+from ..exporters import dcterms, marcxml, oai_dc
 from ..packages._oai import OAI, OAI_SCHEMA_LOCATION, header, oai_identifier, record_element
 from ._index import RecordIndex
 
