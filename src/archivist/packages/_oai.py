@@ -72,7 +72,8 @@ def placeholders(base_url: str, repository_id: str, admin_email: str | None = No
         found["repository_id"] = (f"the repository id {repository_id} is a placeholder: identifiers "
                                   f"oai:{repository_id}:… name no real repository")
     if is_placeholder_host(urlsplit(base_url).hostname or ""):
-        found["base_url"] = f"the base URL {base_url} is a placeholder or reachable only from this machine"
+        found["base_url"] = (f"the base URL {base_url} is a placeholder (a reserved example name or a loopback "
+                             "address no harvester elsewhere can reach)")
     if admin_email is not None and is_placeholder_host(admin_email.rpartition("@")[2]):
         found["admin_email"] = f"the admin email {admin_email} is a placeholder"
     return found
