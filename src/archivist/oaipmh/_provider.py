@@ -20,7 +20,7 @@ from lxml import etree
 
 from .._errors import ArchivistError
 from ..exporters import dcterms, marcxml, oai_dc
-from ..packages._oai import OAI, OAI_SCHEMA_LOCATION, header, oai_identifier, record_element
+from ..packages._oai import OAI, OAI_SCHEMA_LOCATION, REPOSITORY_ID, header, oai_identifier, record_element
 from ._index import RecordIndex
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -35,7 +35,6 @@ _SYNTAX = {
     "identifier": re.compile(r"(?:[A-Za-z0-9\-._~:/?@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+(?:#(?:[A-Za-z0-9\-._~:/?@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)?"),
     "resumptionToken": re.compile(r"[A-Za-z0-9_-]+"),
 }
-_REPOSITORY_ID = re.compile(r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+")
 _EMAIL = re.compile(r"[^\s@]+@([^\s@.]+\.)+[^\s@.]+")
 _NOT_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 MAX_ARGUMENT = 2048
@@ -87,7 +86,7 @@ class Repository:
 
     def check(self) -> None:
         """Raise ArchivistError naming the first value OAI-PMH and its schemas do not allow."""
-        if not _REPOSITORY_ID.fullmatch(self.repository_id):
+        if not REPOSITORY_ID.fullmatch(self.repository_id):
             raise ArchivistError(f"repository id {self.repository_id!r} is not a domain name such as "
                                  "archive.example.org (letters, digits and hyphens, in dot-separated parts)")
         if not _EMAIL.fullmatch(self.admin_email):

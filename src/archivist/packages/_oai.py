@@ -14,6 +14,8 @@ from lxml import etree
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_SCHEMA_LOCATION = f"{OAI} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
 _SET_CHARS = re.compile(r"[^A-Za-z0-9_.!~*'()-]+")
+#: A repository identifier as oai-identifier.xsd allows it: a domain name.
+REPOSITORY_ID = re.compile(r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+")
 #: Names reserved for examples, tests and documentation (RFC 2606, RFC 6761): nobody can be reached there.
 _RESERVED_TLDS = ("invalid", "example", "test", "localhost")
 _EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import shutil
 import tempfile
 from collections.abc import Mapping
@@ -21,10 +20,9 @@ from .._atomic import atomic_writer
 from .._errors import ArchivistError
 from ..exporters.oai_dc import element as oai_dc_element
 from ._base import Package, PackageSettings, Record
-from ._oai import OAI, OAI_SCHEMA_LOCATION, datestamp, placeholders, record_element, subject_sets
+from ._oai import OAI, OAI_SCHEMA_LOCATION, REPOSITORY_ID, datestamp, placeholders, record_element, subject_sets
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
-_REPOSITORY_ID = re.compile(r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+")  # oai-identifier.xsd
 log = logging.getLogger("archivist.packages")
 
 
@@ -34,7 +32,7 @@ class OaiStatic(Package):
 
     def __init__(self, root: Path, settings: PackageSettings) -> None:
         super().__init__(root, settings)
-        if not _REPOSITORY_ID.fullmatch(settings.repository_id):
+        if not REPOSITORY_ID.fullmatch(settings.repository_id):
             raise ArchivistError(f"oai-static: repository id {settings.repository_id!r} is not a domain name such as "
                                  "archive.example.org")
         self._placeholders = list(placeholders(settings.base_url, settings.repository_id).values())
