@@ -317,8 +317,16 @@ def serve(
 ) -> None:
     """Serve records as an OAI-PMH 2.0 data provider (oai_dc, dcterms, marcxml; sets from subjects).
 
-    The SQLite index is built on first run, checked against the record files at start and rebuilt when they
-    change. Invalid records are reported and left out. One line per request goes to stderr.
+    The SQLite index is built on first run, checked against the record files at start and rebuilt when
+    they change. Invalid records are reported and left out. One line per request goes to stderr.
+
+    Examples:
+
+      archivist serve records/
+
+      archivist serve records/ --repository-id oai.example.edu --admin-email oai@example.edu
+
+      archivist serve records/ --host 0.0.0.0 --base-url https://oai.example.edu/oai
     """
     console = _err()
     repository = Repository(name=name, base_url=base_url or "", admin_email=admin_email,

@@ -18,6 +18,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from .. import __version__
 from .._errors import ArchivistError
 from .._report import validate_paths
@@ -106,12 +108,12 @@ def _open(database: Path) -> sqlite3.Connection:
         if tables and "meta" not in tables:
             connection.close()
             raise IndexUnusable(f"--index {database}: is an SQLite database but not an archivist OAI index; "
-                              "refusing to overwrite it")
+                                "refusing to overwrite it")
         connection.execute("PRAGMA journal_mode = WAL")
         connection.executescript(_SCHEMA)
     except sqlite3.DatabaseError as exc:
         raise IndexUnusable(f"--index {database}: cannot be used ({exc}); if the records folder is read-only, "
-                          "give --index PATH in a writable folder") from None
+                            "give --index PATH in a writable folder") from None
     return connection
 
 
@@ -125,13 +127,14 @@ class RecordIndex:
         self._write = threading.Lock()
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
+        self._complaint = ""  # the last problem logged, so that a lasting one is logged once
         self._writer = _open(self.database)
         self._connections.append(self._writer)
         self._stat = _stat_files(self.paths)
         if not self._matches(self._stat, verify_hashes=True):
             if not self._rebuild(self._stat):
                 raise IndexUnusable(f"the records under {', '.join(self.paths)} changed while they were indexed; "
-                                  "start again once they are in place")
+                                    "start again once they are in place")
         else:
             self.problems = [Problem(*fields) for fields in json.loads(self._meta("problems") or "[]")]
 
@@ -156,7 +159,7 @@ class RecordIndex:
             try:
                 stat = _stat_files(self.paths)
             except (ArchivistError, OSError) as exc:
-                log.warning("records unreadable (%s); still serving the last good index", exc)
+                self._complain(f"records unreadable ({exc})")
                 return False
             if stat == self._stat:
                 return False
@@ -211,10 +214,17 @@ class RecordIndex:
         except (_Unsettled, ArchivistError, OSError) as exc:
             if db.in_transaction:
                 db.execute("ROLLBACK")
-            log.warning("index not rebuilt (%s); still serving the last good index", exc)
+            self._complain(f"index not rebuilt ({exc})")
             return False
         self.problems = problems
+        self._complaint = ""
         return True
+
+    def _complain(self, problem: str) -> None:
+        """Log a problem with the records once, not at every check while it lasts."""
+        if problem != self._complaint:
+            log.warning("%s; still serving the last good index", problem)
+            self._complaint = problem
 
     def _reader(self) -> sqlite3.Connection:
         """This thread's connection (SQLite connections are not shared between threads)."""
@@ -231,7 +241,7 @@ class RecordIndex:
 
     def get(self, record_id: str) -> tuple[dict[str, Any], str] | None:
         row = self._reader().execute("SELECT data, datestamp FROM records WHERE id = ?", (record_id,)).fetchone()
-        return (json.loads(row[0]), row[1]) if row else None
+        return (orjson.loads(row[0]), row[1]) if row else None
 
     def first_id(self) -> str | None:
         row = self._reader().execute("SELECT MIN(id) FROM records").fetchone()
@@ -279,7 +289,7 @@ class RecordIndex:
                 total = db.execute(f"SELECT COUNT(*) FROM records r {join} WHERE {condition}", args).fetchone()[0]
         finally:
             db.execute("COMMIT")
-        return [(json.loads(data), stamp, memberships.get(rid, [])) for rid, data, stamp in rows], total
+        return [(orjson.loads(data), stamp, memberships.get(rid, [])) for rid, data, stamp in rows], total
 
     def close(self) -> None:
         with self._write:
