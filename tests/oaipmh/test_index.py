@@ -278,3 +278,14 @@ def test_requests_are_answered_in_parallel(folder: Path, tmp_path: Path, monkeyp
         server.shutdown()
         assert server.wait_stopped(10)
         index.close()
+
+
+def test_a_port_in_use_is_a_clear_error(folder: Path, tmp_path: Path) -> None:
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = str(taken.getsockname()[1])
+        result = subprocess.run([sys.executable, "-m", "archivist", "serve", str(folder), "--port", port, "--index",
+                                 str(tmp_path / "i.sqlite"), "--repository-id", REPO], capture_output=True, text=True,
+                                timeout=60, check=False)
+    _one_line_error(result, f"cannot listen on 127.0.0.1:{port}")

@@ -174,3 +174,10 @@ def test_one_log_line_per_request(served: Served) -> None:
     assert re.fullmatch(r"127\.0\.0\.1 GET /oai ListRecords 200 \d+\.\d ms\n", new[0])
     assert re.fullmatch(r"127\.0\.0\.1 POST /oai Identify 200 \d+\.\d ms\n", new[1])
     assert re.fullmatch(r"127\.0\.0\.1 GET /missing - 404 \d+\.\d ms\n", new[2])
+
+
+def test_head_is_answered_without_a_body(served: Served) -> None:
+    for url in (served.base + "?verb=Identify", served.base.rsplit("/", 1)[0] + "/"):
+        with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=15) as response:
+            assert response.status == 200 and int(response.headers["Content-Length"]) > 0
+            assert response.read() == b""
