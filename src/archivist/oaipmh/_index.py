@@ -73,11 +73,11 @@ def check_location(database: str | os.PathLike[str], paths: Iterable[str | os.Pa
 
 
 def _stat_files(paths: list[str]) -> Stat:
-    """Every record file under ``paths`` (real path) with its size and modification time."""
+    """Every record file under ``paths`` (absolute path) with its size and modification time."""
     found: Stat = {}
     for file in record_files(paths):
         stat = os.stat(file)
-        found[os.path.realpath(file)] = (stat.st_size, stat.st_mtime_ns)
+        found[os.path.abspath(file)] = (stat.st_size, stat.st_mtime_ns)
     return found
 
 
@@ -183,6 +183,8 @@ class RecordIndex:
             for table in ("records", "sets", "record_sets", "files"):
                 db.execute(f"DELETE FROM {table}")
             count = 0
+            sets: dict[str, str] = {}
+            memberships: set[tuple[str, str]] = set()
             for outcome in validate_paths(self.paths, check_files=False):
                 if not outcome.ok:
                     problems.extend(outcome.problems)
@@ -190,7 +192,7 @@ class RecordIndex:
                 record = outcome.entry.data
                 assert record is not None  # a valid outcome holds its record
                 inserted = db.execute("INSERT OR IGNORE INTO records VALUES (?, ?, ?)",
-                                      (record["id"], datestamp(record), json.dumps(record, ensure_ascii=False)))
+                                      (record["id"], datestamp(record), orjson.dumps(record).decode("utf-8")))
                 if inserted.rowcount == 0:
                     problems.append(Problem(f"duplicate record id {record['id']!r}: the first one is served",
                                             pointer="/id", file=outcome.entry.file, line=outcome.entry.line))
@@ -198,10 +200,11 @@ class RecordIndex:
                 count += 1
                 for spec, name in subject_sets(record):
                     for parent in _parents(spec):
-                        label = name if parent == spec else parent.replace(":", " ")
-                        db.execute("INSERT OR IGNORE INTO sets VALUES (?, ?)", (parent, label))
-                        db.execute("INSERT OR IGNORE INTO record_sets VALUES (?, ?)", (parent, record["id"]))
-            if _stat_files(self.paths) != stat or {p: _sha256(p) for p in stat} != hashes:
+                        sets.setdefault(parent, name if parent == spec else parent.replace(":", " "))
+                        memberships.add((parent, record["id"]))
+            db.executemany("INSERT INTO sets VALUES (?, ?)", sorted(sets.items()))
+            db.executemany("INSERT INTO record_sets VALUES (?, ?)", sorted(memberships))
+            if _stat_files(self.paths) != stat:  # a file written, added or removed during the scan
                 raise _Unsettled("record files changed while they were indexed")
             if had and not count:
                 raise _Unsettled("no valid record found")
