@@ -20,7 +20,7 @@ from lxml import etree
 
 from .._errors import ArchivistError
 from ..exporters import dcterms, marcxml, oai_dc
-from ..packages._oai import OAI, OAI_SCHEMA_LOCATION, REPOSITORY_ID, header, oai_identifier, record_element
+from ..packages._oai import OAI, OAI_SCHEMA_LOCATION, REPOSITORY_ID, header_xml, oai_identifier, payload, record_xml
 from ._index import RecordIndex
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -38,6 +38,9 @@ _SYNTAX = {
 _EMAIL = re.compile(r"[^\s@]+@([^\s@.]+\.)+[^\s@.]+")
 _NOT_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 MAX_ARGUMENT = 2048
+#: Where a response's records (or headers) go: they are written as text, which is faster than element trees.
+_MARK = "archivist: records"
+_ITEMS = f"<!--{_MARK}-->".encode()
 
 
 @dataclass(frozen=True)
@@ -45,14 +48,16 @@ class MetadataFormat:
     prefix: str
     schema: str
     namespace: str
-    element: Callable[[dict[str, Any]], etree._Element]
+    payload: Callable[[dict[str, Any]], bytes]
 
 
 FORMATS = {f.prefix: f for f in (
-    MetadataFormat("oai_dc", "http://www.openarchives.org/OAI/2.0/oai_dc.xsd", oai_dc.OAI_DC, oai_dc.element),
-    MetadataFormat("dcterms", "{base}/schemas/archivist-qdc.xsd", dcterms.CONTAINER_NS, dcterms.element),
+    MetadataFormat("oai_dc", "http://www.openarchives.org/OAI/2.0/oai_dc.xsd", oai_dc.OAI_DC,
+                   lambda record: payload(oai_dc.export(record))),
+    MetadataFormat("dcterms", "{base}/schemas/archivist-qdc.xsd", dcterms.CONTAINER_NS,
+                   lambda record: payload(dcterms.export(record))),
     MetadataFormat("marcxml", "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd", marcxml.MARC,
-                   marcxml.record_element),
+                   lambda record: etree.tostring(marcxml.record_element(record), encoding="UTF-8")),
 )}
 
 _ARGUMENTS = {
@@ -122,6 +127,7 @@ class Provider:
                ) -> tuple[bytes, str | None]:
         """The response document and the OAI error code it reports (None when it reports none)."""
         code = None
+        items: list[bytes] = []  # records or headers, written as text where the list holds _ITEMS
         root = etree.Element(f"{{{OAI}}}OAI-PMH", nsmap={None: OAI, "xsi": XSI})
         root.set(f"{{{XSI}}}schemaLocation", OAI_SCHEMA_LOCATION)
         etree.SubElement(root, f"{{{OAI}}}responseDate").text = self.clock().strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -134,7 +140,7 @@ class Provider:
             for name, value in sorted(args.items()):
                 request.set(name, value)
             request.set("verb", verb)
-            root.append(getattr(self, f"_{verb}")(args))
+            root.append(getattr(self, f"_{verb}")(args, items))
         except OAIError as error:
             if error.code in ("badVerb", "badArgument"):
                 request.attrib.clear()
@@ -142,9 +148,10 @@ class Provider:
             element.text = error.message
             code = error.code
         etree.indent(root, space=" ")
-        return etree.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n", code
+        document = etree.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"
+        return (document.replace(_ITEMS, b"\n".join(items), 1) if items else document), code
 
-    def _Identify(self, args: dict[str, str]) -> etree._Element:
+    def _Identify(self, args: dict[str, str], items: list[bytes]) -> etree._Element:
         identify = etree.Element(f"{{{OAI}}}Identify")
         for name, value in (("repositoryName", self.repo.name), ("baseURL", self.repo.base_url),
                             ("protocolVersion", "2.0"), ("adminEmail", self.repo.admin_email),
@@ -168,7 +175,7 @@ class Provider:
             raise OAIError("idDoesNotExist", f"no item has the identifier {_shown(identifier)}")
         return identifier[len(prefix):], *found
 
-    def _ListMetadataFormats(self, args: dict[str, str]) -> etree._Element:
+    def _ListMetadataFormats(self, args: dict[str, str], items: list[bytes]) -> etree._Element:
         if "identifier" in args:
             self._find(args["identifier"])
         element = etree.Element(f"{{{OAI}}}ListMetadataFormats")
@@ -179,7 +186,7 @@ class Provider:
             etree.SubElement(item, f"{{{OAI}}}metadataNamespace").text = fmt.namespace
         return element
 
-    def _ListSets(self, args: dict[str, str]) -> etree._Element:
+    def _ListSets(self, args: dict[str, str], items: list[bytes]) -> etree._Element:
         if "resumptionToken" in args:
             raise OAIError("badResumptionToken", "ListSets is answered in one response; this token is not valid")
         sets = self.index.sets()
@@ -192,21 +199,22 @@ class Provider:
             etree.SubElement(item, f"{{{OAI}}}setName").text = name
         return element
 
-    def _GetRecord(self, args: dict[str, str]) -> etree._Element:
+    def _GetRecord(self, args: dict[str, str], items: list[bytes]) -> etree._Element:
         fmt = _format(args["metadataPrefix"])
         record_id, record, stamp = self._find(args["identifier"])
         element = etree.Element(f"{{{OAI}}}GetRecord")
-        element.append(record_element(record, stamp, self.repo.repository_id, self.index.sets_of(record_id),
-                                      fmt.element(record)))
+        element.append(etree.Comment(_MARK))
+        items.append(record_xml(record, stamp, self.repo.repository_id, self.index.sets_of(record_id),
+                                fmt.payload(record)))
         return element
 
-    def _ListIdentifiers(self, args: dict[str, str]) -> etree._Element:
-        return self._list(args, records=False)
+    def _ListIdentifiers(self, args: dict[str, str], items: list[bytes]) -> etree._Element:
+        return self._list(args, items, records=False)
 
-    def _ListRecords(self, args: dict[str, str]) -> etree._Element:
-        return self._list(args, records=True)
+    def _ListRecords(self, args: dict[str, str], items: list[bytes]) -> etree._Element:
+        return self._list(args, items, records=True)
 
-    def _list(self, args: dict[str, str], *, records: bool) -> etree._Element:
+    def _list(self, args: dict[str, str], items: list[bytes], *, records: bool) -> etree._Element:
         if "resumptionToken" in args:
             query, after, cursor, total = _decode_token(args["resumptionToken"])
         else:
@@ -226,11 +234,12 @@ class Provider:
         more = len(rows) > self.repo.page_size
         rows = rows[:self.repo.page_size]
         element = etree.Element(f"{{{OAI}}}{'ListRecords' if records else 'ListIdentifiers'}")
+        element.append(etree.Comment(_MARK))
         for record, stamp, specs in rows:
             if records:
-                element.append(record_element(record, stamp, self.repo.repository_id, specs, fmt.element(record)))
+                items.append(record_xml(record, stamp, self.repo.repository_id, specs, fmt.payload(record)))
             else:
-                element.append(header(record, stamp, self.repo.repository_id, specs))
+                items.append(header_xml(record, stamp, self.repo.repository_id, specs))
         if more or after:
             size = max(total or 0, cursor + len(rows) + more)
             token = etree.SubElement(element, f"{{{OAI}}}resumptionToken", completeListSize=str(size),

@@ -8,8 +8,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
-
-from lxml import etree
+from xml.sax.saxutils import escape
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_SCHEMA_LOCATION = f"{OAI} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
@@ -81,20 +80,24 @@ def placeholders(base_url: str, repository_id: str, admin_email: str | None = No
     return found
 
 
-def header(record: dict[str, Any], stamp: str, repository_id: str, specs: Iterable[str]) -> etree._Element:
-    """The OAI-PMH ``header`` of a record: identifier, datestamp and set memberships."""
-    head = etree.Element(f"{{{OAI}}}header", nsmap={None: OAI})
-    etree.SubElement(head, f"{{{OAI}}}identifier").text = oai_identifier(record, repository_id)
-    etree.SubElement(head, f"{{{OAI}}}datestamp").text = stamp
-    for spec in specs:
-        etree.SubElement(head, f"{{{OAI}}}setSpec").text = spec
-    return head
+def header_xml(record: dict[str, Any], stamp: str, repository_id: str, specs: Iterable[str]) -> bytes:
+    """The OAI-PMH ``header`` of a record (identifier, datestamp, set memberships), as XML text in the OAI
+    namespace's default scope."""
+    parts = [f"<header><identifier>{escape(oai_identifier(record, repository_id))}</identifier>",
+             f"<datestamp>{escape(stamp)}</datestamp>"]
+    parts += [f"<setSpec>{escape(spec)}</setSpec>" for spec in specs]
+    parts.append("</header>")
+    return "".join(parts).encode("utf-8")
 
 
-def record_element(record: dict[str, Any], stamp: str, repository_id: str, specs: Iterable[str],
-                   metadata: etree._Element) -> etree._Element:
-    """The OAI-PMH ``record``: its header and the given metadata payload."""
-    element = etree.Element(f"{{{OAI}}}record", nsmap={None: OAI})
-    element.append(header(record, stamp, repository_id, specs))
-    etree.SubElement(element, f"{{{OAI}}}metadata").append(metadata)
-    return element
+def record_xml(record: dict[str, Any], stamp: str, repository_id: str, specs: Iterable[str], payload: bytes) -> bytes:
+    """The OAI-PMH ``record``: its header and ``payload`` (one XML element, no declaration) as metadata."""
+    return b"<record>" + header_xml(record, stamp, repository_id, specs) + b"<metadata>" + payload + \
+        b"</metadata></record>"
+
+
+def payload(document: bytes) -> bytes:
+    """An exported XML document as a payload to embed: without its XML declaration and final newline."""
+    if document.startswith(b"<?xml"):
+        document = document[document.index(b"?>") + 2:]
+    return document.strip()

@@ -18,9 +18,9 @@ from lxml import etree
 
 from .._atomic import atomic_writer
 from .._errors import ArchivistError
-from ..exporters.oai_dc import element as oai_dc_element
+from ..exporters.oai_dc import export as export_oai_dc
 from ._base import Package, PackageSettings, Record
-from ._oai import OAI, OAI_SCHEMA_LOCATION, REPOSITORY_ID, datestamp, placeholders, record_element, subject_sets
+from ._oai import OAI, OAI_SCHEMA_LOCATION, REPOSITORY_ID, datestamp, payload, placeholders, record_xml, subject_sets
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 log = logging.getLogger("archivist.packages")
@@ -47,10 +47,9 @@ class OaiStatic(Package):
 
     def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
         stamp = datestamp(record)
-        item = record_element(record, stamp, self.settings.repository_id, [s for s, _ in subject_sets(record)],
-                              oai_dc_element(record))
-        etree.indent(item, space="  ", level=2)
-        self._body.write(b"    " + etree.tostring(item, encoding="UTF-8") + b"\n")
+        specs = [spec for spec, _ in subject_sets(record)]
+        self._body.write(record_xml(record, stamp, self.settings.repository_id, specs, payload(export_oai_dc(record)))
+                         + b"\n")
         self._latest = max(self._latest, stamp)
         self._count += 1
 
