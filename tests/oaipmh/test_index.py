@@ -198,7 +198,8 @@ def test_an_index_on_an_input_is_refused(folder: Path, tmp_path: Path) -> None:
 def test_a_read_only_records_folder_is_a_clear_error(folder: Path) -> None:
     if os.geteuid() == 0:  # root writes through permissions; the immutable attribute stops it too
         made = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, text=True, check=False)
-        assert made.returncode == 0, f"cannot make a read-only folder as root: {made.stderr}"
+        if made.returncode != 0:  # a container without CAP_LINUX_IMMUTABLE: say so in the summary
+            pytest.skip(f"running as root and chattr +i is refused ({made.stderr.strip()}): no read-only folder")
     else:
         folder.chmod(0o555)
     try:
