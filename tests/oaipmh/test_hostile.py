@@ -148,12 +148,22 @@ def test_malformed_post_framing_gets_an_http_error_at_once(served: Served, head:
 @pytest.mark.parametrize("data", [
     b"POST /oai HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n",  # promises a body it never sends
     b"POST /oai HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nverb",
+    b"POST /oai HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nve",
     b"GET /oai?verb=Identify HTTP/1.1\r\nHost: x\r\n",  # headers never finished
-    b"",
+    b"GET /oai?verb=Identify HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\nGET /oai HTTP/1.1\r\n",
 ])
-def test_a_stalled_request_is_closed_within_the_timeout(served: Served, data: bytes) -> None:
+def test_a_stalled_request_gets_408_within_the_timeout(served: Served, data: bytes) -> None:
     seconds, answer = _raw(served, data)
-    assert answer == b"" and seconds < 6  # --timeout 2, checked every second
+    assert answer.startswith(b"HTTP/1.1 200 ") or answer.startswith(b"HTTP/1.1 408 Request Timeout"), answer[:100]
+    assert seconds < 6  # --timeout 2, checked every second
+    if not answer.startswith(b"HTTP/1.1 200 "):
+        assert answer.endswith(b"\r\n\r\nthe request was not complete in time\n")
+        served.wait_for(" - - - 408 ")
+
+
+def test_an_idle_connection_is_closed_within_the_timeout(served: Served) -> None:
+    seconds, answer = _raw(served, b"")
+    assert answer == b"" and seconds < 6
 
 
 @pytest.mark.parametrize(("data", "status"), [

@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from waitress.server import create_server
 from waitress.wasyncore import loop
@@ -29,6 +29,9 @@ REFRESH_SECONDS = 2.0
 TIMEOUT_SECONDS = 30.0
 THREADS = 8
 MAX_CONNECTIONS = 500
+_LATE = b"the request was not complete in time\n"
+_TIMED_OUT = (b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n"
+              b"Content-Length: %d\r\n\r\n%s" % (len(_LATE), _LATE))
 
 
 def default_index_path(paths: Iterable[str | os.PathLike[str]]) -> Path:
@@ -62,11 +65,15 @@ class OAIServer:
         self.provider = Provider(index, repository)
         self.application = OAIApplication(self.provider)
         self._map: dict[int, Any] = {}
-        self._server = create_server(self.application, map=self._map, sockets=[self._socket], threads=threads,
-                                     channel_timeout=timeout, cleanup_interval=max(1, int(timeout // 2)),
-                                     max_request_body_size=MAX_BODY, max_request_header_size=MAX_BODY,
-                                     connection_limit=MAX_CONNECTIONS, ident="archivist-oai",
-                                     expose_tracebacks=False, clear_untrusted_proxy_headers=True)
+        # Any: waitress's type stubs lag the attributes used here (maintenance, active_channels)
+        self._server: Any = cast(Any, create_server(
+            self.application, map=self._map, sockets=[self._socket], threads=threads, channel_timeout=timeout,
+            cleanup_interval=max(1, int(timeout // 2)), max_request_body_size=MAX_BODY,
+            max_request_header_size=MAX_BODY, connection_limit=MAX_CONNECTIONS, ident="archivist-oai",
+            expose_tracebacks=False, clear_untrusted_proxy_headers=True))
+        self._waitress_maintenance = self._server.maintenance
+        self._server.maintenance = self._maintenance
+        self._timeout = timeout
         self._stop = threading.Event()
         self._stopped = threading.Event()
         self._refresh_seconds = refresh_seconds
@@ -84,6 +91,17 @@ class OAIServer:
         repo = self.provider.repo
         found = placeholders(repo.base_url, repo.repository_id, repo.admin_email)
         return [f"{text} (set it with --{name.replace('_', '-')})" for name, text in found.items()]
+
+    def _maintenance(self, now: float) -> None:
+        """Before waitress closes idle connections: answer 408 on those stalled in the middle of a request
+        (headers never finished, a promised body never sent), so that the client learns why."""
+        cutoff = now - self._timeout
+        for channel in list(self._server.active_channels.values()):
+            if channel.request is not None and not channel.requests and channel.last_activity < cutoff:
+                channel.request = None
+                channel.write_soon(_TIMED_OUT)
+                log.info("%s - - - 408 %.1f ms", channel.addr[0], (now - channel.last_activity) * 1000)
+        self._waitress_maintenance(now)
 
     def serve_forever(self, poll_interval: float = 0.2) -> None:
         """Answer requests until ``shutdown()``; then close every connection and worker thread."""
