@@ -150,6 +150,14 @@ def test_start_up_says_where_and_what_and_warns_about_placeholders(tmp_path: Pat
         assert re.search(rf"^warning: .*placeholder.*\({'set it with ' + option}\)$", log, re.M), option
 
 
+def test_a_base_url_made_from_the_machine_name_is_warned_about(tmp_path: Path) -> None:
+    served = start(RECORDS, "--index", str(tmp_path / "i.sqlite"), "--host", "0.0.0.0", "--repository-id",
+                   "oai.library.ac.uk", "--admin-email", "oai@library.ac.uk")
+    assert stop(served) == 0
+    warnings = [line for line in served.lines if line.startswith("warning:")]
+    assert len(warnings) == 1 and "made from this machine's name" in warnings[0] and "--base-url" in warnings[0]
+
+
 def test_no_warning_when_the_repository_is_named(tmp_path: Path) -> None:
     served = start(RECORDS, "--index", str(tmp_path / "i.sqlite"), "--repository-id", "oai.library.ac.uk",
                    "--admin-email", "oai@library.ac.uk", "--base-url", "https://oai.library.ac.uk/oai")

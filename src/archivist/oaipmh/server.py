@@ -60,7 +60,8 @@ class OAIServer:
         self._socket = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET,
                                             backlog=1024)
         self.port = self._socket.getsockname()[1]
-        if not repository.base_url:
+        self._derived = not repository.base_url
+        if self._derived:
             repository = replace(repository, base_url=f"http://{_url_host(host)}:{self.port}/oai")
         self.provider = Provider(index, repository)
         self.application = OAIApplication(self.provider)
@@ -90,6 +91,9 @@ class OAIServer:
         """What a harvester would get wrong: the repository values that are placeholders."""
         repo = self.provider.repo
         found = placeholders(repo.base_url, repo.repository_id, repo.admin_email)
+        if self._derived and "base_url" not in found:
+            found["base_url"] = (f"the base URL {repo.base_url} was made from this machine's name; harvesters "
+                                 "may know it by another")
         return [f"{text} (set it with --{name.replace('_', '-')})" for name, text in found.items()]
 
     def _maintenance(self, now: float) -> None:
