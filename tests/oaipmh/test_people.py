@@ -26,7 +26,7 @@ XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
 def _official() -> dict[str, str]:
     """The official URL of each shipped schema, from the table in schemas/README.md."""
     text = (ROOT / "src" / "archivist" / "schemas" / "README.md").read_text(encoding="utf-8")
-    return {url: name for name, url in re.findall(r"^\| `([^`]+\.xsd)` \| [^|]+ \| (\S+) \|$", text, re.M)}
+    return {url: name for name, url in re.findall(r"^\| `([^`]+\.xsd)` \| [^|]+ \| (\S+) \|$", text, re.MULTILINE)}
 
 
 def _get(url: str) -> bytes:
@@ -147,7 +147,7 @@ def test_start_up_says_where_and_what_and_warns_about_placeholders(tmp_path: Pat
     first = log.splitlines()[0]
     assert f"OAI-PMH at {served.base}" in first and "serving 1 record from" in first and str(RECORDS) in first
     for option in ("--repository-id", "--admin-email", "--base-url"):
-        assert re.search(rf"^warning: .*placeholder.*\({'set it with ' + option}\)$", log, re.M), option
+        assert re.search(rf"^warning: .*placeholder.*\({'set it with ' + option}\)$", log, re.MULTILINE), option
 
 
 def test_a_base_url_made_from_the_machine_name_is_warned_about(tmp_path: Path) -> None:
