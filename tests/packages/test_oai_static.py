@@ -45,10 +45,10 @@ def test_a_named_repository_gets_no_warning_and_no_comment(tmp_path: Path) -> No
 
 def test_only_the_unnamed_half_is_warned_about(tmp_path: Path) -> None:
     result = _export(tmp_path / "out", "--repository-id", "oai.library.ac.uk")
-    assert [line for line in result.stderr.splitlines() if line.startswith("warning:")] == [
-        "warning: oai-static: the base URL http://archivist.invalid/oai is a placeholder (a reserved example name or "
-        "a loopback address no harvester elsewhere can reach); name the repository with --repository-id and "
-        "--base-url"]
+    expected = ("warning: oai-static: the base URL http://archivist.invalid/oai is a placeholder (a reserved example "
+                "name or a loopback address no harvester elsewhere can reach); name the repository with "
+                "--repository-id and --base-url")
+    assert [line for line in result.stderr.splitlines() if line.startswith("warning:")] == [expected]
     assert b"NOT A REAL REPOSITORY" in (tmp_path / "out" / "oai-static.xml").read_bytes()
 
 
