@@ -75,7 +75,8 @@ def load_schema(name: str) -> etree.XMLSchema:
     for file in (*companions, SCHEMAS[name]):
         namespace = etree.parse(str(directory / file), parser).getroot().get("targetNamespace")
         etree.SubElement(driver, f"{{{XS}}}import", namespace=namespace or "", schemaLocation=file)
-    return etree.XMLSchema(etree.fromstring(etree.tostring(driver), parser, base_url=(directory / "driver.xsd").as_uri()))
+    base = (directory / "driver.xsd").as_uri()  # the imports' schemaLocations are relative to the folder
+    return etree.XMLSchema(etree.fromstring(etree.tostring(driver), parser, base_url=base))
 
 
 def validation_errors(xml: bytes, schema: str) -> list[str]:

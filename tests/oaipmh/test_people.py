@@ -50,8 +50,8 @@ class _Harvester(etree.Resolver):
             return _get(url)
         name = url.rsplit("/", 1)[-1]
         hosts = {urllib.parse.urlsplit(u).hostname for u in self.official}  # an official schema's siblings too
-        assert url in self.official or (urllib.parse.urlsplit(url).hostname in hosts and name in self.official.values()), \
-            f"{url} is neither served nor an official schema URL"
+        sibling = urllib.parse.urlsplit(url).hostname in hosts and name in self.official.values()
+        assert url in self.official or sibling, f"{url} is neither served nor an official schema URL"
         return (self.folder / name).read_bytes()
 
     def resolve(self, url, pubid, context):  # type: ignore[no-untyped-def]

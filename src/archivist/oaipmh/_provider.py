@@ -32,7 +32,7 @@ _SECOND = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
 _SYNTAX = {
     "metadataPrefix": re.compile(r"[A-Za-z0-9\-_.!~*'()]+"),
     "set": re.compile(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*"),
-    "identifier": re.compile(r"(?:[A-Za-z0-9\-._~:/?@!$&'()*+,;=]|%[0-9A-Fa-f]{2})+(?:#(?:[A-Za-z0-9\-._~:/?@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)?"),
+    "identifier": re.compile(r"{c}+(?:#{c}*)?".replace("{c}", r"(?:[A-Za-z0-9\-._~:/?@!$&'()*+,;=]|%[0-9A-Fa-f]{2})")),
     "resumptionToken": re.compile(r"[A-Za-z0-9_-]+"),
 }
 _EMAIL = re.compile(r"[^\s@]+@([^\s@.]+\.)+[^\s@.]+")
@@ -45,6 +45,8 @@ _ITEMS = f"<!--{_MARK}-->".encode()
 
 @dataclass(frozen=True)
 class MetadataFormat:
+    """A format the provider disseminates: its prefix, schema URL, namespace, and the payload writer."""
+
     prefix: str
     schema: str
     namespace: str
