@@ -290,3 +290,18 @@ def test_a_port_in_use_is_a_clear_error(folder: Path, tmp_path: Path) -> None:
                                  str(tmp_path / "i.sqlite"), "--repository-id", REPO], capture_output=True, text=True,
                                 timeout=60, check=False)
     _one_line_error(result, f"cannot listen on 127.0.0.1:{port}")
+
+
+def test_a_locked_index_leaves_the_last_good_one_and_recovers(folder: Path, tmp_path: Path,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    index = RecordIndex([folder], tmp_path / "i.sqlite")
+    (folder / "doc-05.json").unlink()
+    other = sqlite3.connect(tmp_path / "i.sqlite", isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")  # another program holds the index
+    with caplog.at_level("WARNING", logger="archivist.oaipmh"):
+        assert index.refresh() is False
+    assert "database is locked" in caplog.text and len(_ids(index)) == 6
+    other.execute("ROLLBACK")
+    other.close()
+    assert index.refresh() is True and len(_ids(index)) == 5
+    index.close()

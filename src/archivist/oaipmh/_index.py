@@ -214,7 +214,7 @@ class RecordIndex:
             db.execute("INSERT OR REPLACE INTO meta VALUES ('problems', ?)",
                        (json.dumps([(p.message, p.pointer, p.file, p.line, p.record_id) for p in problems]),))
             db.execute("COMMIT")
-        except (_Unsettled, ArchivistError, OSError) as exc:
+        except (_Unsettled, ArchivistError, OSError, sqlite3.Error) as exc:  # disk full, locked, …
             if db.in_transaction:
                 db.execute("ROLLBACK")
             self._complain(f"index not rebuilt ({exc})")
