@@ -132,9 +132,9 @@ class RecordIndex:
         self._connections.append(self._writer)
         self._stat = _stat_files(self.paths)
         if not self._matches(self._stat, verify_hashes=True):
-            if not self._rebuild(self._stat):
-                raise IndexUnusable(f"the records under {', '.join(self.paths)} changed while they were indexed; "
-                                    "start again once they are in place")
+            failure = self._rebuild(self._stat)
+            if failure:
+                raise IndexUnusable(f"the index {self.database} could not be built: {failure}")
         else:
             self.problems = [Problem(*fields) for fields in json.loads(self._meta("problems") or "[]")]
 
@@ -163,7 +163,9 @@ class RecordIndex:
                 return False
             if stat == self._stat:
                 return False
-            if not self._rebuild(stat):
+            failure = self._rebuild(stat)
+            if failure:
+                self._complain(f"index not rebuilt ({failure})")
                 return False
             self._stat = stat
         count = self.count()
@@ -171,9 +173,9 @@ class RecordIndex:
                  len(self.problems))
         return True
 
-    def _rebuild(self, stat: Stat) -> bool:
-        """Index every valid record of ``stat``'s files in one transaction; roll back (False) if the files changed
-        meanwhile or nothing valid was found where the index had records."""
+    def _rebuild(self, stat: Stat) -> str | None:
+        """Index every valid record of ``stat``'s files in one transaction. Roll back, and say why, if the files
+        changed meanwhile, nothing valid was found where the index had records, or SQLite failed."""
         db = self._writer
         problems: list[Problem] = []
         try:
@@ -217,11 +219,10 @@ class RecordIndex:
         except (_Unsettled, ArchivistError, OSError, sqlite3.Error) as exc:  # disk full, locked, …
             if db.in_transaction:
                 db.execute("ROLLBACK")
-            self._complain(f"index not rebuilt ({exc})")
-            return False
+            return str(exc)
         self.problems = problems
         self._complaint = ""
-        return True
+        return None
 
     def _complain(self, problem: str) -> None:
         """Log a problem with the records once, not at every check while it lasts."""
