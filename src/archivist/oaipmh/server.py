@@ -126,6 +126,7 @@ class OAIServer:
         return self._stopped.wait(timeout)
 
     def _close(self) -> None:
+        """Close the listening socket and every connection, and stop the worker threads."""
         for channel in list(self._map.values()):
             channel.close()
         self._server.task_dispatcher.shutdown(timeout=5)
