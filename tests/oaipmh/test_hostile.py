@@ -6,8 +6,13 @@ from __future__ import annotations
 import base64
 import json
 import socket
+import sqlite3
+import threading
 import time
+import urllib.error
 import urllib.parse
+import urllib.request
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +23,7 @@ from lxml import etree
 from archivist.oaipmh import Provider, RecordIndex, Repository
 from tests.oracles import oai_errors
 
-from .conftest import REPO, Served, fetch, sample_records
+from .conftest import REPO, Served, fetch, sample_records, start, stop
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 
@@ -212,3 +217,39 @@ def test_any_arguments_give_a_schema_valid_response(provider: Provider, argument
     arguments.setdefault("verb", [verb])
     data = provider.respond(arguments)
     assert oai_errors(data) == [], (arguments, data[-600:])
+
+
+def test_concurrent_sickle_harvests_all_get_everything(served: Served) -> None:
+    from sickle import Sickle
+
+    results: list[list[str]] = []
+
+    def harvest() -> None:
+        results.append([r.header.identifier for r in Sickle(served.base, timeout=30).ListRecords(
+            metadataPrefix="oai_dc")])
+
+    threads = [threading.Thread(target=harvest) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert results == [[f"oai:{REPO}:doc-{n:02d}" for n in range(11)]] * 6
+
+
+def test_a_broken_index_gives_a_500_and_one_log_line(tmp_path: Path, seed: dict[str, Any]) -> None:
+    folder = tmp_path / "records"
+    folder.mkdir()
+    (folder / "a.json").write_text(json.dumps(dict(seed, id="a")), encoding="utf-8")
+    server = start(folder, "--index", str(tmp_path / "i.sqlite"), "--repository-id", REPO)
+    try:
+        with sqlite3.connect(tmp_path / "i.sqlite") as db:
+            db.execute("DROP TABLE records")  # someone tampers with the index
+        with pytest.raises(urllib.error.HTTPError) as error:
+            fetch(server.base, verb="GetRecord", identifier=f"oai:{REPO}:a", metadataPrefix="oai_dc")
+        assert error.value.code == 500 and error.value.read() == b"internal error; see the log\n"
+        line = server.wait_for("error: OperationalError: no such table: records")
+        assert "while answering GET /oai" in line
+        assert b"<schema" in fetch(server.base.rsplit("/", 1)[0] + "/schemas/oai_dc.xsd")  # still serving
+    finally:
+        assert stop(server) == 0
+    assert "Traceback" not in server.log()
