@@ -253,3 +253,29 @@ def test_a_broken_index_gives_a_500_and_one_log_line(tmp_path: Path, seed: dict[
     finally:
         assert stop(server) == 0
     assert "Traceback" not in server.log()
+
+
+def test_chunked_and_pipelined_requests_are_answered(served: Served) -> None:
+    path = urllib.parse.urlsplit(served.base).path.encode()
+    _, answer = _raw(served, b"POST " + path + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: "
+                     b"chunked\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\nd\r\nverb=Identify\r\n0\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 200 ") and b"<Identify>" in answer
+    _, answer = _raw(served, b"GET " + path + b"?verb=Identify HTTP/1.1\r\nHost: x\r\n\r\nGET " + path
+                     + b"?verb=ListSets HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert answer.count(b"HTTP/1.1 200 OK") == 2 and b"<Identify>" in answer and b"<ListSets>" in answer
+
+
+def test_slow_clients_do_not_hold_up_a_harvester(served: Served) -> None:
+    """Slowloris: many connections trickling half a request; a harvester is still answered at once."""
+    url = urllib.parse.urlsplit(served.base)
+    slow = [socket.create_connection((url.hostname, url.port), timeout=10) for _ in range(50)]
+    try:
+        for connection in slow:
+            connection.sendall(b"GET /oai?verb=Identify HTTP/1.1\r\nHost: x\r\nX-a: ")
+        began = time.monotonic()
+        for _ in range(3):
+            assert _error(fetch(served.base, verb="ListRecords", metadataPrefix="oai_dc")) is None
+        assert time.monotonic() - began < 3
+    finally:
+        for connection in slow:
+            connection.close()
