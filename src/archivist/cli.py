@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import shlex
 import signal
 import sys
@@ -24,7 +25,8 @@ from . import ingest as lib
 from ._atomic import write_atomic
 from ._paths import check_outputs
 from .ingest import ChromeRule, Facts
-from .oaipmh import RecordIndex, Repository, default_index_path, make_server
+from .oaipmh import Repository, open_server
+from .oaipmh.server import TIMEOUT_SECONDS
 from .packages import PackageSettings
 from .packages import available as available_packages
 from .records import Problem, check_sources, schema_text
@@ -330,7 +332,7 @@ def _ingest_one_file(capture: Path, facts: Facts, rules: tuple[ChromeRule, ...],
 @app.command()
 def serve(
     paths: Annotated[list[str], typer.Argument(help="Record files (*.json, *.jsonl) or directories to serve.")],
-    port: Annotated[int, typer.Option("--port", "-p", help="TCP port.")] = 8080,
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="TCP port (0 picks a free one).")] = 8080,
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     base_url: Annotated[Optional[str], typer.Option("--base-url", help="Public base URL (default http://HOST:PORT/oai).")] = None,
     name: Annotated[str, typer.Option("--name", help="repositoryName in Identify.")] = Repository.name,
@@ -338,35 +340,45 @@ def serve(
     repository_id: Annotated[str, typer.Option("--repository-id", help="Repository identifier (a domain name) in oai:<id>:<record>.")] = Repository.repository_id,
     page_size: Annotated[int, typer.Option("--page-size", min=1, help="Records per response before a resumptionToken.")] = Repository.page_size,
     index: Annotated[Optional[Path], typer.Option("--index", help="SQLite index file (default: .archivist-oai.sqlite beside the records).")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds an idle or stalled connection is kept open.")] = TIMEOUT_SECONDS,
 ) -> None:
     """Serve records as an OAI-PMH 2.0 data provider (oai_dc, dcterms, marcxml; sets from subjects).
 
-    The SQLite index is built on first run and rebuilt when the record files change. Invalid records are
-    reported and left out.
+    The SQLite index is built on first run, checked against the record files at start and rebuilt when
+    they change. Invalid records are reported and left out. One line per request goes to stderr.
+
+    Examples:
+
+      archivist serve records/
+
+      archivist serve records/ --repository-id oai.example.edu --admin-email oai@example.edu
+
+      archivist serve records/ --host 0.0.0.0 --base-url https://oai.example.edu/oai
     """
-    try:
-        check_sources(paths)
-        database = index or default_index_path(paths)
-        record_index = RecordIndex(paths, database)
-    except (ArchivistError, OSError) as exc:
-        raise _fail(str(exc)) from None
     console = _err()
-    _print_problems(console, record_index.problems)
     repository = Repository(name=name, base_url=base_url or "", admin_email=admin_email,
                             repository_id=repository_id, page_size=page_size)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger("archivist.oaipmh")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # queued requests are normal under load
     try:
-        server = make_server(record_index, repository, host, port)
-    except OSError as exc:
-        raise _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    url = server.provider.repo.base_url  # type: ignore[attr-defined]
-    console.print(f"OAI-PMH at {url} (index {database}); Ctrl-C stops", markup=False)
+        server = open_server(paths, repository, host, port, index=index, timeout=timeout)
+    except (ArchivistError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    _print_problems(console, server.index.problems)
+    console.print(server.describe(), markup=False)
+    for warning in server.warnings():
+        console.print(f"warning: {warning}", markup=False)
+    signal.signal(signal.SIGTERM, lambda *_: server.shutdown())
     try:
-        server.serve_forever(poll_interval=0.1)
+        server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
-        record_index.close()
+        server.index.close()
 
 
 @app.command()

@@ -2,7 +2,8 @@
 
 Remote ``schemaLocation``s (``http://dublincore.org/…/simpledc20021212.xsd``,
 ``http://www.w3.org/2001/03/xml.xsd``…) resolve to the local copy with the same file name; the
-parser never touches the network.
+parser never touches the network. ``oai-pmh`` is OAI-PMH.xsd together with the schemas of every payload
+and description archivist writes, so its strict wildcards check what ``metadata`` and ``description`` hold.
 """
 
 from __future__ import annotations
@@ -15,12 +16,21 @@ from lxml import etree
 
 from ._errors import ArchivistError
 
+XS = "http://www.w3.org/2001/XMLSchema"
+
 #: Schema names and the shipped file that is the entry point for each.
 SCHEMAS: dict[str, str] = {
     "oai_dc": "oai_dc.xsd",
     "dcterms": "archivist-qdc.xsd",
     "oai-pmh": "OAI-PMH.xsd",
     "marcxml": "MARC21slim.xsd",
+    "oai-identifier": "oai-identifier.xsd",
+}
+
+#: Schemas compiled together with their entry point, so that its strict wildcards know these namespaces. The
+#: qualified DC container comes before oai_dc: DCMI's dc.xsd (which dcterms needs) also serves oai_dc's elements.
+COMPANIONS: dict[str, tuple[str, ...]] = {
+    "oai-pmh": ("archivist-qdc.xsd", "oai_dc.xsd", "MARC21slim.xsd", "oai-identifier.xsd"),
 }
 
 
@@ -58,8 +68,15 @@ def load_schema(name: str) -> etree.XMLSchema:
     directory = _schema_dir()
     parser = etree.XMLParser(no_network=True, resolve_entities=False)
     parser.resolvers.add(_LocalResolver(directory))
-    doc = etree.parse(str(directory / SCHEMAS[name]), parser)
-    return etree.XMLSchema(doc)
+    companions = COMPANIONS.get(name, ())
+    if not companions:
+        return etree.XMLSchema(etree.parse(str(directory / SCHEMAS[name]), parser))
+    driver = etree.Element(f"{{{XS}}}schema", nsmap={"xs": XS})
+    for file in (*companions, SCHEMAS[name]):
+        namespace = etree.parse(str(directory / file), parser).getroot().get("targetNamespace")
+        etree.SubElement(driver, f"{{{XS}}}import", namespace=namespace or "", schemaLocation=file)
+    base = (directory / "driver.xsd").as_uri()  # the imports' schemaLocations are relative to the folder
+    return etree.XMLSchema(etree.fromstring(etree.tostring(driver), parser, base_url=base))
 
 
 def validation_errors(xml: bytes, schema: str) -> list[str]:

@@ -14,8 +14,13 @@ from typing import Any
 import pytest
 from lxml import etree
 from sickle import Sickle
-from sickle.oaiexceptions import (BadArgument, BadResumptionToken, CannotDisseminateFormat, IdDoesNotExist,
-                                  NoRecordsMatch)
+from sickle.oaiexceptions import (
+    BadArgument,
+    BadResumptionToken,
+    CannotDisseminateFormat,
+    IdDoesNotExist,
+    NoRecordsMatch,
+)
 
 from archivist.oaipmh import RecordIndex, Repository, make_server
 from tests.oracles import oai_errors
@@ -53,7 +58,7 @@ def server(tmp_path: Path, seed: dict[str, Any]) -> Iterator[tuple[str, Path]]:
         yield base, batch
     finally:
         httpd.shutdown()
-        httpd.server_close()
+        assert httpd.wait_stopped(10)
         index.close()
 
 

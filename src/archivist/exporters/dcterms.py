@@ -37,9 +37,10 @@ def element(record: Record, schema_base: str = DEFAULT_SCHEMA_BASE) -> etree._El
     return container(f"{{{CONTAINER_NS}}}qualifieddc", nsmap, schema_location(schema_base), record, qualified=True)
 
 
-def export(record: Record) -> bytes:
-    """The record as a qualified Dublin Core XML document."""
-    return document("qualifieddc", _NAMESPACES, SCHEMA_LOCATION, record, qualified=True)
+def export(record: Record, schema_base: str = DEFAULT_SCHEMA_BASE) -> bytes:
+    """The record as a qualified Dublin Core XML document (naming the container schema under ``schema_base``)."""
+    location = SCHEMA_LOCATION if schema_base == DEFAULT_SCHEMA_BASE else schema_location(schema_base)
+    return document("qualifieddc", _NAMESPACES, location, record, qualified=True)
 
 
 EXPORTER = Exporter(

@@ -14,31 +14,53 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import etree
 
+from .._errors import ArchivistError
 from ..exporters import dcterms, marcxml, oai_dc
-from ..packages._oai import OAI, OAI_SCHEMA_LOCATION, header, record_element
+from ..packages._oai import OAI, OAI_SCHEMA_LOCATION, REPOSITORY_ID, header_xml, oai_identifier, payload, record_xml
 from ._index import RecordIndex
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_SECOND = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+OAI_IDENTIFIER = "http://www.openarchives.org/OAI/2.0/oai-identifier"
+OAI_IDENTIFIER_SCHEMA = f"{OAI_IDENTIFIER} http://www.openarchives.org/OAI/2.0/oai-identifier.xsd"
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_SECOND = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+#: What OAI-PMH.xsd allows in the request element's attributes (and the identifier syntax of RFC 3986).
+_SYNTAX = {
+    "metadataPrefix": re.compile(r"[A-Za-z0-9\-_.!~*'()]+"),
+    "set": re.compile(r"[A-Za-z0-9\-_.!~*'()]+(:[A-Za-z0-9\-_.!~*'()]+)*"),
+    "identifier": re.compile(r"{c}+(?:#{c}*)?".replace("{c}", r"(?:[A-Za-z0-9\-._~:/?@!$&'()*+,;=]|%[0-9A-Fa-f]{2})")),
+    "resumptionToken": re.compile(r"[A-Za-z0-9_-]+"),
+}
+_EMAIL = re.compile(r"[^\s@]+@([^\s@.]+\.)+[^\s@.]+")
+_NOT_TEXT = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+MAX_ARGUMENT = 2048
+#: Where a response's records (or headers) go: they are written as text, which is faster than element trees.
+_MARK = "archivist: records"
+_ITEMS = f"<!--{_MARK}-->".encode()
 
 
 @dataclass(frozen=True)
 class MetadataFormat:
+    """A format the provider disseminates: its prefix, schema URL, namespace, and the payload writer (given the
+    record and the provider's base URL, under which the schemas it names are served)."""
+
     prefix: str
     schema: str
     namespace: str
-    element: Callable[[dict[str, Any]], etree._Element]
+    payload: Callable[[dict[str, Any], str], bytes]
 
 
 FORMATS = {f.prefix: f for f in (
-    MetadataFormat("oai_dc", "http://www.openarchives.org/OAI/2.0/oai_dc.xsd", oai_dc.OAI_DC, oai_dc.element),
-    MetadataFormat("dcterms", "{base}/schemas/archivist-qdc.xsd", dcterms.CONTAINER_NS, dcterms.element),
+    MetadataFormat("oai_dc", "http://www.openarchives.org/OAI/2.0/oai_dc.xsd", oai_dc.OAI_DC,
+                   lambda record, base: payload(oai_dc.export(record))),
+    MetadataFormat("dcterms", "{base}/schemas/archivist-qdc.xsd", dcterms.CONTAINER_NS,
+                   lambda record, base: payload(dcterms.export(record, schema_base=f"{base}/schemas/"))),
     MetadataFormat("marcxml", "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd", marcxml.MARC,
-                   marcxml.record_element),
+                   lambda record, base: etree.tostring(marcxml.record_element(record), encoding="UTF-8")),
 )}
 
 _ARGUMENTS = {
@@ -52,6 +74,8 @@ _ARGUMENTS = {
 
 
 class OAIError(Exception):
+    """An OAI-PMH protocol error: its code (badArgument, …) and a message for the harvester."""
+
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
         self.code = code
@@ -68,6 +92,21 @@ class Repository:
     repository_id: str = "archivist.invalid"
     page_size: int = 100
 
+    def check(self) -> None:
+        """Raise ArchivistError naming the first value OAI-PMH and its schemas do not allow."""
+        if not REPOSITORY_ID.fullmatch(self.repository_id):
+            raise ArchivistError(f"repository id {self.repository_id!r} is not a domain name such as "
+                                 "archive.example.org (letters, digits and hyphens, in dot-separated parts)")
+        if not _EMAIL.fullmatch(self.admin_email):
+            raise ArchivistError(f"admin email {self.admin_email!r} is not an email address")
+        url = urlsplit(self.base_url)
+        if url.scheme not in ("http", "https") or not url.hostname or _NOT_TEXT.search(self.base_url):
+            raise ArchivistError(f"base URL {self.base_url!r} is not an http or https URL")
+        if not self.name.strip() or _NOT_TEXT.search(self.name):
+            raise ArchivistError(f"repository name {self.name!r} is empty or holds control characters")
+        if self.page_size < 1:
+            raise ArchivistError(f"page size {self.page_size} is not a positive number")
+
 
 class Provider:
     """Answer OAI-PMH requests from a record index."""
@@ -76,71 +115,72 @@ class Provider:
                  clock: Callable[[], datetime] | None = None) -> None:
         self.index = index
         self.repo = repository or Repository()
+        self.repo.check()
         self.clock = clock or (lambda: datetime.now(timezone.utc))
 
     def respond(self, arguments: Mapping[str, Sequence[str]]) -> bytes:
         """The response document for a request's arguments (each name with all its values)."""
+        return self.answer(arguments)[0]
+
+    def refuse(self, code: str, message: str) -> bytes:
+        """An error response for a request whose arguments could not even be read (e.g. too many of them)."""
+        return self.answer({}, OAIError(code, message))[0]
+
+    def answer(self, arguments: Mapping[str, Sequence[str]], refusal: OAIError | None = None
+               ) -> tuple[bytes, str | None]:
+        """The response document and the OAI error code it reports (None when it reports none)."""
+        code = None
+        items: list[bytes] = []  # records or headers, written as text where the list holds _ITEMS
         root = etree.Element(f"{{{OAI}}}OAI-PMH", nsmap={None: OAI, "xsi": XSI})
         root.set(f"{{{XSI}}}schemaLocation", OAI_SCHEMA_LOCATION)
         etree.SubElement(root, f"{{{OAI}}}responseDate").text = self.clock().strftime("%Y-%m-%dT%H:%M:%SZ")
         request = etree.SubElement(root, f"{{{OAI}}}request")
         request.text = self.repo.base_url
         try:
-            verb, args = self._check(arguments)
+            if refusal is not None:
+                raise refusal
+            verb, args = _check(arguments)
             for name, value in sorted(args.items()):
                 request.set(name, value)
             request.set("verb", verb)
-            root.append(getattr(self, f"_{verb}")(args))
+            root.append(getattr(self, f"_{verb}")(args, items))
         except OAIError as error:
             if error.code in ("badVerb", "badArgument"):
                 request.attrib.clear()
             element = etree.SubElement(root, f"{{{OAI}}}error", code=error.code)
             element.text = error.message
+            code = error.code
         etree.indent(root, space=" ")
-        return etree.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"
+        document = etree.tostring(root, encoding="UTF-8", xml_declaration=True) + b"\n"
+        return (document.replace(_ITEMS, b"\n".join(items), 1) if items else document), code
 
-    def _check(self, arguments: Mapping[str, Sequence[str]]) -> tuple[str, dict[str, str]]:
-        verbs = arguments.get("verb", [])
-        if len(verbs) != 1 or verbs[0] not in _ARGUMENTS:
-            raise OAIError("badVerb", "missing, repeated or unknown verb; valid verbs: " + ", ".join(_ARGUMENTS))
-        verb = verbs[0]
-        required, optional = _ARGUMENTS[verb]
-        args: dict[str, str] = {}
-        for name, values in arguments.items():
-            if name == "verb":
-                continue
-            if name not in required | optional:
-                raise OAIError("badArgument", f"{verb} does not take the argument {name!r}")
-            if len(values) != 1:
-                raise OAIError("badArgument", f"the argument {name!r} is repeated")
-            args[name] = values[0]
-        if "resumptionToken" in args:
-            if len(args) > 1:
-                raise OAIError("badArgument", "resumptionToken is an exclusive argument")
-            return verb, args
-        missing = sorted(required - set(args))
-        if missing:
-            raise OAIError("badArgument", f"{verb} requires {', '.join(missing)}")
-        return verb, args
-
-    def _Identify(self, args: dict[str, str]) -> etree._Element:
+    def _Identify(self, args: dict[str, str], items: list[bytes]) -> etree._Element:
         identify = etree.Element(f"{{{OAI}}}Identify")
         for name, value in (("repositoryName", self.repo.name), ("baseURL", self.repo.base_url),
                             ("protocolVersion", "2.0"), ("adminEmail", self.repo.admin_email),
                             ("earliestDatestamp", self.index.earliest() or "1970-01-01T00:00:00Z"),
                             ("deletedRecord", "no"), ("granularity", "YYYY-MM-DDThh:mm:ssZ")):
             etree.SubElement(identify, f"{{{OAI}}}{name}").text = value
+        description = etree.SubElement(identify, f"{{{OAI}}}description")
+        scheme = etree.SubElement(description, f"{{{OAI_IDENTIFIER}}}oai-identifier", nsmap={None: OAI_IDENTIFIER})
+        scheme.set(f"{{{XSI}}}schemaLocation", OAI_IDENTIFIER_SCHEMA)
+        sample = oai_identifier({"id": self.index.first_id() or "record-id"}, self.repo.repository_id)
+        for name, value in (("scheme", "oai"), ("repositoryIdentifier", self.repo.repository_id),
+                            ("delimiter", ":"), ("sampleIdentifier", sample)):
+            etree.SubElement(scheme, f"{{{OAI_IDENTIFIER}}}{name}").text = value
         return identify
 
-    def _record_id(self, identifier: str) -> str:
+    def _find(self, identifier: str) -> tuple[str, dict[str, Any], str]:
+        """The record id, record and datestamp an identifier names; idDoesNotExist if none."""
         prefix = f"oai:{self.repo.repository_id}:"
-        if not identifier.startswith(prefix) or self.index.get(identifier[len(prefix):]) is None:
-            raise OAIError("idDoesNotExist", f"no item has the identifier {identifier!r}")
-        return identifier[len(prefix):]
+        found = self.index.get(identifier[len(prefix):]) if identifier.startswith(prefix) else None
+        if found is None:
+            raise OAIError("idDoesNotExist", f"no item has the identifier {_shown(identifier)}")
+        return identifier[len(prefix):], *found
 
-    def _ListMetadataFormats(self, args: dict[str, str]) -> etree._Element:
+    def _ListMetadataFormats(self, args: dict[str, str], items: list[bytes]) -> etree._Element:
         if "identifier" in args:
-            self._record_id(args["identifier"])
+            self._find(args["identifier"])
         element = etree.Element(f"{{{OAI}}}ListMetadataFormats")
         for fmt in FORMATS.values():
             item = etree.SubElement(element, f"{{{OAI}}}metadataFormat")
@@ -149,7 +189,7 @@ class Provider:
             etree.SubElement(item, f"{{{OAI}}}metadataNamespace").text = fmt.namespace
         return element
 
-    def _ListSets(self, args: dict[str, str]) -> etree._Element:
+    def _ListSets(self, args: dict[str, str], items: list[bytes]) -> etree._Element:
         if "resumptionToken" in args:
             raise OAIError("badResumptionToken", "ListSets is answered in one response; this token is not valid")
         sets = self.index.sets()
@@ -162,69 +202,121 @@ class Provider:
             etree.SubElement(item, f"{{{OAI}}}setName").text = name
         return element
 
-    def _format(self, prefix: str) -> MetadataFormat:
-        if prefix not in FORMATS:
-            raise OAIError("cannotDisseminateFormat", f"unknown metadataPrefix {prefix!r}; available: "
-                                                      + ", ".join(FORMATS))
-        return FORMATS[prefix]
-
-    def _header(self, record: dict[str, Any], stamp: str) -> etree._Element:
-        return header(record, stamp, self.repo.repository_id, self.index.sets_of(record["id"]))
-
-    def _record(self, record: dict[str, Any], stamp: str, fmt: MetadataFormat) -> etree._Element:
-        return record_element(record, stamp, self.repo.repository_id, self.index.sets_of(record["id"]),
-                              fmt.element(record))
-
-    def _GetRecord(self, args: dict[str, str]) -> etree._Element:
-        fmt = self._format(args["metadataPrefix"])
-        found = self.index.get(self._record_id(args["identifier"]))
-        assert found is not None
+    def _GetRecord(self, args: dict[str, str], items: list[bytes]) -> etree._Element:
+        fmt = _format(args["metadataPrefix"])
+        record_id, record, stamp = self._find(args["identifier"])
         element = etree.Element(f"{{{OAI}}}GetRecord")
-        element.append(self._record(*found, fmt))
+        element.append(etree.Comment(_MARK))
+        items.append(record_xml(record, stamp, self.repo.repository_id, self.index.sets_of(record_id),
+                                fmt.payload(record, self.repo.base_url.rstrip("/"))))
         return element
 
-    def _ListIdentifiers(self, args: dict[str, str]) -> etree._Element:
-        return self._list(args, records=False)
+    def _ListIdentifiers(self, args: dict[str, str], items: list[bytes]) -> etree._Element:
+        return self._list(args, items, records=False)
 
-    def _ListRecords(self, args: dict[str, str]) -> etree._Element:
-        return self._list(args, records=True)
+    def _ListRecords(self, args: dict[str, str], items: list[bytes]) -> etree._Element:
+        return self._list(args, items, records=True)
 
-    def _list(self, args: dict[str, str], *, records: bool) -> etree._Element:
+    def _list(self, args: dict[str, str], items: list[bytes], *, records: bool) -> etree._Element:
         if "resumptionToken" in args:
-            query, after, cursor = _decode_token(args["resumptionToken"])
+            query, after, cursor, total = _decode_token(args["resumptionToken"])
         else:
             query = {k: args[k] for k in ("metadataPrefix", "from", "until", "set") if k in args}
-            after, cursor = "", 0
-        fmt = self._format(query["metadataPrefix"])
+            after, cursor, total = "", 0, None
+        fmt = _format(query["metadataPrefix"])
         start, end = _range(query.get("from"), query.get("until"))
         if "set" in query and not self.index.sets():
             raise OAIError("noSetHierarchy", "this repository has no sets")
-        rows, total = self.index.select(after=after, start=start, end=end, spec=query.get("set"),
-                                        limit=self.repo.page_size)
+        rows, counted = self.index.select(after=after, start=start, end=end, spec=query.get("set"),
+                                          limit=self.repo.page_size + 1, count=total is None)
+        total = counted if total is None else total
         if not rows:
             if after:
                 raise OAIError("badResumptionToken", "the token no longer matches the records (they changed)")
             raise OAIError("noRecordsMatch", "no records match the arguments")
+        more = len(rows) > self.repo.page_size
+        rows = rows[:self.repo.page_size]
         element = etree.Element(f"{{{OAI}}}{'ListRecords' if records else 'ListIdentifiers'}")
-        for record, stamp in rows:
-            element.append(self._record(record, stamp, fmt) if records else self._header(record, stamp))
-        if cursor + len(rows) < total or after:
-            token = etree.SubElement(element, f"{{{OAI}}}resumptionToken", completeListSize=str(total),
+        element.append(etree.Comment(_MARK))
+        for record, stamp, specs in rows:
+            if records:
+                items.append(record_xml(record, stamp, self.repo.repository_id, specs, fmt.payload(record, self.repo.base_url.rstrip("/"))))
+            else:
+                items.append(header_xml(record, stamp, self.repo.repository_id, specs))
+        if more or after:
+            size = max(total or 0, cursor + len(rows) + more)
+            token = etree.SubElement(element, f"{{{OAI}}}resumptionToken", completeListSize=str(size),
                                      cursor=str(cursor))
-            if cursor + len(rows) < total:
-                token.text = _encode_token(query, rows[-1][0]["id"], cursor + len(rows))
+            if more:
+                token.text = _encode_token(query, rows[-1][0]["id"], cursor + len(rows), size)
         return element
 
 
+def _check(arguments: Mapping[str, Sequence[str]]) -> tuple[str, dict[str, str]]:
+    """The verb and its arguments, after the rules of OAI-PMH 3.1 and the syntax of each argument."""
+    verbs = arguments.get("verb", [])
+    if len(verbs) != 1 or verbs[0] not in _ARGUMENTS:
+        raise OAIError("badVerb", "missing, repeated or unknown verb; valid verbs: " + ", ".join(_ARGUMENTS))
+    verb = verbs[0]
+    required, optional = _ARGUMENTS[verb]
+    args: dict[str, str] = {}
+    for name, values in arguments.items():
+        if name == "verb":
+            continue
+        if name not in required | optional:
+            raise OAIError("badArgument", f"{verb} does not take the argument {_shown(name)}")
+        if len(values) != 1:
+            raise OAIError("badArgument", f"the argument {name} is repeated")
+        args[name] = _argument(name, values[0])
+    if "resumptionToken" in args:
+        if len(args) > 1:
+            raise OAIError("badArgument", "resumptionToken is an exclusive argument")
+        return verb, args
+    missing = sorted(required - set(args))
+    if missing:
+        raise OAIError("badArgument", f"{verb} requires {', '.join(missing)}")
+    _range(args.get("from"), args.get("until"))
+    return verb, args
+
+
+def _argument(name: str, value: str) -> str:
+    """``value`` if it has the syntax of argument ``name``; badArgument (badResumptionToken for a token) else."""
+    code = "badResumptionToken" if name == "resumptionToken" else "badArgument"
+    if not value:
+        raise OAIError("badArgument", f"the argument {name} is empty")
+    if len(value) > MAX_ARGUMENT or _NOT_TEXT.search(value):
+        raise OAIError(code, f"the argument {name} is too long or holds control characters")
+    syntax = _SYNTAX.get(name)
+    if syntax is not None and not syntax.fullmatch(value):
+        raise OAIError(code, f"the argument {name} has an illegal syntax: {_shown(value)}")
+    return value
+
+
+def _shown(value: str) -> str:
+    """A value as it may appear in a message: quoted, escaped, and cut short."""
+    return ascii(value[:80] + ("…" if len(value) > 80 else ""))
+
+
+def _format(prefix: str) -> MetadataFormat:
+    if prefix not in FORMATS:
+        raise OAIError("cannotDisseminateFormat", f"unknown metadataPrefix {prefix!r}; available: "
+                                                  + ", ".join(FORMATS))
+    return FORMATS[prefix]
+
+
 def _range(start: str | None, end: str | None) -> tuple[str | None, str | None]:
+    """The ``from``/``until`` bounds as seconds-granularity datestamps; badArgument for anything but the
+    OAI-PMH forms YYYY-MM-DD and YYYY-MM-DDThh:mm:ssZ (ASCII digits, nothing after)."""
     for value in (start, end):
-        if value is not None and not (_DAY.match(value) or _SECOND.match(value)):
-            raise OAIError("badArgument", f"{value!r} is not a UTC datestamp (YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ)")
-        if value is not None:
-            try:
-                datetime.strptime(value[:10], "%Y-%m-%d")
-            except ValueError:
-                raise OAIError("badArgument", f"{value!r} is not a real date") from None
+        if value is None:
+            continue
+        if not (_DAY.fullmatch(value) or _SECOND.fullmatch(value)):
+            raise OAIError("badArgument", f"{_shown(value)} is not a UTC datestamp (YYYY-MM-DD or "
+                                          "YYYY-MM-DDThh:mm:ssZ)")
+        try:
+            datetime.strptime(value, "%Y-%m-%d" if len(value) == 10 else "%Y-%m-%dT%H:%M:%SZ")
+        except ValueError:
+            raise OAIError("badArgument", f"{value!r} is not a real date and time") from None
     if start and end and len(start) != len(end):
         raise OAIError("badArgument", "from and until must have the same granularity")
     low = f"{start}T00:00:00Z" if start and len(start) == 10 else start
@@ -234,18 +326,24 @@ def _range(start: str | None, end: str | None) -> tuple[str | None, str | None]:
     return low, high
 
 
-def _encode_token(query: dict[str, str], after: str, cursor: int) -> str:
-    text = json.dumps({"q": query, "a": after, "c": cursor}, separators=(",", ":"), sort_keys=True)
+def _encode_token(query: dict[str, str], after: str, cursor: int, total: int) -> str:
+    text = json.dumps({"q": query, "a": after, "c": cursor, "n": total}, separators=(",", ":"), sort_keys=True)
     return base64.urlsafe_b64encode(text.encode("utf-8")).decode("ascii").rstrip("=")
 
 
-def _decode_token(token: str) -> tuple[dict[str, str], str, int]:
+def _decode_token(token: str) -> tuple[dict[str, str], str, int, int]:
+    """The query, last id, cursor and list size a token carries; badResumptionToken for anything this
+    repository did not issue (wrong shape, nested data, arguments a request could not carry)."""
     try:
         data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-        query, after, cursor = data["q"], data["a"], data["c"]
-        if not (isinstance(query, dict) and "metadataPrefix" in query and isinstance(after, str)
-                and isinstance(cursor, int) and cursor >= 0):
+        query, after, cursor, total = data["q"], data["a"], data["c"], data["n"]
+        if not (isinstance(query, dict) and isinstance(after, str) and type(cursor) is int and type(total) is int
+                and 0 <= cursor <= total and set(query) <= {"metadataPrefix", "from", "until", "set"}
+                and "metadataPrefix" in query and all(isinstance(v, str) for v in query.values())):
             raise ValueError
-        return {str(k): str(v) for k, v in query.items()}, after, cursor
-    except (ValueError, KeyError, TypeError, binascii.Error, UnicodeDecodeError):
+        for name, value in query.items():
+            _argument(name, value)
+        _range(query.get("from"), query.get("until"))
+        return query, after, cursor, total
+    except (ValueError, KeyError, TypeError, RecursionError, OAIError, binascii.Error, UnicodeDecodeError):
         raise OAIError("badResumptionToken", "the resumptionToken is not one this repository issued") from None

@@ -1,21 +1,37 @@
-"""A small threaded HTTP server for the OAI-PMH provider (GET and POST), plus the dcterms container schema."""
+"""The OAI-PMH data provider on waitress, a production WSGI server: parallel worker threads, request size
+limits and connection timeouts; the record index is refreshed by a background thread, never by a request."""
 
 from __future__ import annotations
 
+import logging
 import os
+import socket
 import threading
 import time
-from dataclasses import replace
 from collections.abc import Iterable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from importlib.resources import files
+from dataclasses import replace
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from typing import Any, cast
 
+from waitress.server import create_server
+from waitress.wasyncore import loop
+
+from .._errors import ArchivistError
+from ..packages._oai import placeholders
+from ..records import check_sources
 from ._index import RecordIndex
 from ._provider import Provider, Repository
+from ._wsgi import MAX_BODY, OAIApplication
+
+log = logging.getLogger("archivist.oaipmh")
 
 REFRESH_SECONDS = 2.0
+TIMEOUT_SECONDS = 30.0
+THREADS = 8
+MAX_CONNECTIONS = 500
+_LATE = b"the request was not complete in time\n"
+_TIMED_OUT = (b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n"
+              b"Content-Length: %d\r\n\r\n%s" % (len(_LATE), _LATE))
 
 
 def default_index_path(paths: Iterable[str | os.PathLike[str]]) -> Path:
@@ -25,58 +41,130 @@ def default_index_path(paths: Iterable[str | os.PathLike[str]]) -> Path:
     return folder / ".archivist-oai.sqlite"
 
 
-def make_server(index: RecordIndex, repository: Repository, host: str = "127.0.0.1", port: int = 8080
-                ) -> ThreadingHTTPServer:
-    """An HTTP server answering OAI-PMH at the path of ``repository.base_url`` (when empty:
-    ``http://HOST:PORT/oai`` with the port actually bound); call ``serve_forever()``. Its ``provider``
-    attribute holds the provider, whose ``repo.base_url`` is the final base URL."""
-    httpd = ThreadingHTTPServer((host, port), BaseHTTPRequestHandler)
-    if not repository.base_url:
-        repository = replace(repository, base_url=f"http://{host}:{httpd.server_address[1]}/oai")
-    provider = Provider(index, repository)
-    oai_path = urlsplit(repository.base_url).path or "/"
-    schema = files("archivist.schemas").joinpath("archivist-qdc.xsd").read_bytes()
-    checked = [0.0]
-    lock = threading.Lock()
+def _url_host(host: str) -> str:
+    """``host`` as it appears in a URL: a wildcard address becomes this machine's name, IPv6 gets brackets."""
+    if host in ("", "0.0.0.0", "::"):
+        return socket.gethostname()
+    return f"[{host}]" if ":" in host else host
 
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "archivist-oai"
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet unless asked
-            if os.environ.get("ARCHIVIST_OAI_LOG"):
-                super().log_message(format, *args)
+class OAIServer:
+    """An OAI-PMH server bound to ``host``:``port`` (0 picks a free port). ``provider.repo.base_url`` is the final
+    base URL (``http://HOST:PORT/oai`` when the repository gives none). Run ``serve_forever()``; ``shutdown()``
+    from another thread or a signal handler stops it."""
 
-        def _send(self, status: int, body: bytes, media_type: str) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", media_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def __init__(self, index: RecordIndex, repository: Repository, host: str = "127.0.0.1", port: int = 8080, *,
+                 timeout: float = TIMEOUT_SECONDS, threads: int = THREADS,
+                 refresh_seconds: float = REFRESH_SECONDS) -> None:
+        self.index = index
+        self._socket = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET,
+                                            backlog=1024)
+        self.port = self._socket.getsockname()[1]
+        self._derived = not repository.base_url
+        if self._derived:
+            repository = replace(repository, base_url=f"http://{_url_host(host)}:{self.port}/oai")
+        self.provider = Provider(index, repository)
+        self.application = OAIApplication(self.provider)
+        self._map: dict[int, Any] = {}
+        # Any: waitress's type stubs lag the attributes used here (maintenance, active_channels)
+        self._server: Any = cast(Any, create_server(
+            self.application, map=self._map, sockets=[self._socket], threads=threads, channel_timeout=timeout,
+            cleanup_interval=max(1, int(timeout // 2)), max_request_body_size=MAX_BODY,
+            max_request_header_size=MAX_BODY, connection_limit=MAX_CONNECTIONS, ident="archivist-oai",
+            expose_tracebacks=False, clear_untrusted_proxy_headers=True))
+        self._waitress_maintenance = self._server.maintenance
+        self._server.maintenance = self._maintenance
+        self._timeout = timeout
+        self._stop = threading.Event()
+        self._stopped = threading.Event()
+        self._refresh_seconds = refresh_seconds
+        self._refresher = threading.Thread(target=self._refresh_loop, name="oai-index-refresh", daemon=True)
 
-        def _answer(self, query: str) -> None:
-            with lock:
-                if time.monotonic() - checked[0] > REFRESH_SECONDS:
-                    index.refresh()
-                    checked[0] = time.monotonic()
-            arguments = parse_qs(query, keep_blank_values=True)
-            self._send(200, provider.respond(arguments), "text/xml; charset=utf-8")
+    def describe(self) -> str:
+        """Where the server listens and what it serves, for the start-up message."""
+        count = self.index.count()
+        return (f"OAI-PMH at {self.provider.repo.base_url} (listening on {self._socket.getsockname()[0]}:{self.port}) "
+                f"serving {count} record{'s' if count != 1 else ''} from {', '.join(self.index.paths)} "
+                f"(index {self.index.database}); Ctrl-C stops")
 
-        def do_GET(self) -> None:  # noqa: N802
-            url = urlsplit(self.path)
-            if url.path.rstrip("/") == oai_path.rstrip("/"):
-                self._answer(url.query)
-            elif url.path.endswith("/schemas/archivist-qdc.xsd"):
-                self._send(200, schema, "application/xml")
-            else:
-                self._send(404, b"not found: OAI-PMH is at " + oai_path.encode() + b"\n", "text/plain")
+    def warnings(self) -> list[str]:
+        """What a harvester would get wrong: the repository values that are placeholders."""
+        repo = self.provider.repo
+        found = placeholders(repo.base_url, repo.repository_id, repo.admin_email)
+        if self._derived and "base_url" not in found:
+            found["base_url"] = (f"the base URL {repo.base_url} was made from this machine's name; harvesters "
+                                 "may know it by another")
+        return [f"{text} (set it with --{name.replace('_', '-')})" for name, text in found.items()]
 
-        def do_POST(self) -> None:  # noqa: N802
-            if urlsplit(self.path).path.rstrip("/") != oai_path.rstrip("/"):
-                self._send(404, b"not found\n", "text/plain")
-                return
-            length = int(self.headers.get("Content-Length") or 0)
-            self._answer(self.rfile.read(length).decode("utf-8", "replace"))
+    def _maintenance(self, now: float) -> None:
+        """Before waitress closes idle connections: answer 408 on those stalled in the middle of a request
+        (headers never finished, a promised body never sent), so that the client learns why."""
+        cutoff = now - self._timeout
+        for channel in list(self._server.active_channels.values()):
+            if channel.request is not None and not channel.requests and channel.last_activity < cutoff:
+                channel.request = None
+                channel.write_soon(_TIMED_OUT)
+                log.info("%s - - - 408 %.1f ms", channel.addr[0], (now - channel.last_activity) * 1000)
+        self._waitress_maintenance(now)
 
-    httpd.RequestHandlerClass = Handler
-    httpd.provider = provider  # type: ignore[attr-defined]
-    return httpd
+    def serve_forever(self, poll_interval: float = 0.2) -> None:
+        """Answer requests until ``shutdown()``; then close every connection and worker thread."""
+        self._refresher.start()
+        try:
+            while not self._stop.is_set():
+                loop(timeout=poll_interval, map=self._map, use_poll=True, count=1)
+        finally:
+            self._close()
+            self._stopped.set()
+
+    def shutdown(self) -> None:
+        """Ask ``serve_forever()`` to return (it does within one poll interval)."""
+        self._stop.set()
+
+    def wait_stopped(self, timeout: float | None = None) -> bool:
+        """Block until ``serve_forever()`` has closed everything; False on timeout."""
+        return self._stopped.wait(timeout)
+
+    def _close(self) -> None:
+        """Close the listening socket and every connection, and stop the worker threads."""
+        for channel in list(self._map.values()):
+            channel.close()
+        self._server.task_dispatcher.shutdown(timeout=5)
+
+    def _refresh_loop(self) -> None:
+        """Check the record files every few seconds (longer for big folders: ten times a scan's duration)."""
+        pause = self._refresh_seconds
+        while not self._stop.wait(pause):
+            began = time.monotonic()
+            try:
+                self.index.refresh()
+            except Exception as exc:  # noqa: BLE001 - the server keeps answering from the last good index
+                log.error("error: index refresh failed: %s: %s", type(exc).__name__, exc)
+            pause = max(self._refresh_seconds, 10 * (time.monotonic() - began))
+
+
+def make_server(index: RecordIndex, repository: Repository, host: str = "127.0.0.1", port: int = 8080, *,
+                timeout: float = TIMEOUT_SECONDS, threads: int = THREADS,
+                refresh_seconds: float = REFRESH_SECONDS) -> OAIServer:
+    """An :class:`OAIServer` answering OAI-PMH from ``index``."""
+    return OAIServer(index, repository, host, port, timeout=timeout, threads=threads, refresh_seconds=refresh_seconds)
+
+
+def open_server(paths: list[str], repository: Repository, host: str = "127.0.0.1", port: int = 8080, *,
+                index: str | os.PathLike[str] | None = None, timeout: float = TIMEOUT_SECONDS) -> OAIServer:
+    """Index the records under ``paths`` (at ``index``, default beside them) and bind a server to them.
+
+    Raises ArchivistError with a one-line message for anything a user can get wrong: missing records, an index
+    path that is an input or not an archivist index, a read-only folder, a port in use, a bad repository value.
+    """
+    check_sources(paths)
+    replace(repository, base_url=repository.base_url or "http://localhost/oai").check()  # before any work
+    record_index = RecordIndex(paths, index or default_index_path(paths))
+    try:
+        return OAIServer(record_index, repository, host, port, timeout=timeout)
+    except OSError as exc:
+        record_index.close()
+        raise ArchivistError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    except ArchivistError:
+        record_index.close()
+        raise

@@ -18,7 +18,7 @@ Record = dict[str, Any]
 class PackageSettings:
     """What a package needs to know that records do not say; None means unknown (then it is left out)."""
 
-    base_url: str = "http://localhost:8080/oai"
+    base_url: str = "http://archivist.invalid/oai"  # a placeholder no one can reach (RFC 2606)
     repository_id: str = "archivist.invalid"
     dspace_collection: str | None = None
     source_organization: str | None = None

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import re
 from collections.abc import Iterable
 from typing import Any
-
-from lxml import etree
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_SCHEMA_LOCATION = f"{OAI} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
 _SET_CHARS = re.compile(r"[^A-Za-z0-9_.!~*'()-]+")
+#: A repository identifier as oai-identifier.xsd allows it: a domain name.
+REPOSITORY_ID = re.compile(r"[a-zA-Z][a-zA-Z0-9\-]*(\.[a-zA-Z][a-zA-Z0-9\-]*)+")
+#: Names reserved for examples, tests and documentation (RFC 2606, RFC 6761): nobody can be reached there.
+_RESERVED_TLDS = ("invalid", "example", "test", "localhost")
+_EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org")
 
 
 def oai_identifier(record: dict[str, Any], repository_id: str) -> str:
@@ -48,20 +54,50 @@ def subject_sets(record: dict[str, Any]) -> list[tuple[str, str]]:
     return sets
 
 
-def header(record: dict[str, Any], stamp: str, repository_id: str, specs: Iterable[str]) -> etree._Element:
-    """The OAI-PMH ``header`` of a record: identifier, datestamp and set memberships."""
-    head = etree.Element(f"{{{OAI}}}header", nsmap={None: OAI})
-    etree.SubElement(head, f"{{{OAI}}}identifier").text = oai_identifier(record, repository_id)
-    etree.SubElement(head, f"{{{OAI}}}datestamp").text = stamp
-    for spec in specs:
-        etree.SubElement(head, f"{{{OAI}}}setSpec").text = spec
-    return head
+def is_placeholder_host(host: str) -> bool:
+    """Whether a domain name or address cannot name a real repository: a reserved example or test name
+    (``*.invalid``, ``example.org``, ``localhost``…) or a loopback or unspecified address."""
+    name = host.strip("[]").rstrip(".").lower()
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return name.rsplit(".", 1)[-1] in _RESERVED_TLDS or any(
+            name == domain or name.endswith("." + domain) for domain in _EXAMPLE_DOMAINS)
+    return address.is_loopback or address.is_unspecified
 
 
-def record_element(record: dict[str, Any], stamp: str, repository_id: str, specs: Iterable[str],
-                   metadata: etree._Element) -> etree._Element:
-    """The OAI-PMH ``record``: its header and the given metadata payload."""
-    element = etree.Element(f"{{{OAI}}}record", nsmap={None: OAI})
-    element.append(header(record, stamp, repository_id, specs))
-    etree.SubElement(element, f"{{{OAI}}}metadata").append(metadata)
-    return element
+def placeholders(base_url: str, repository_id: str, admin_email: str | None = None) -> dict[str, str]:
+    """A sentence for each of these values (by name) that is a placeholder rather than the repository's own."""
+    found = {}
+    if is_placeholder_host(repository_id):
+        found["repository_id"] = (f"the repository id {repository_id} is a placeholder: identifiers "
+                                  f"oai:{repository_id}:… name no real repository")
+    if is_placeholder_host(urlsplit(base_url).hostname or ""):
+        found["base_url"] = (f"the base URL {base_url} is a placeholder (a reserved example name or a loopback "
+                             "address no harvester elsewhere can reach)")
+    if admin_email is not None and is_placeholder_host(admin_email.rpartition("@")[2]):
+        found["admin_email"] = f"the admin email {admin_email} is a placeholder"
+    return found
+
+
+def header_xml(record: dict[str, Any], stamp: str, repository_id: str, specs: Iterable[str]) -> bytes:
+    """The OAI-PMH ``header`` of a record (identifier, datestamp, set memberships), as XML text in the OAI
+    namespace's default scope."""
+    parts = [f"<header><identifier>{escape(oai_identifier(record, repository_id))}</identifier>",
+             f"<datestamp>{escape(stamp)}</datestamp>"]
+    parts += [f"<setSpec>{escape(spec)}</setSpec>" for spec in specs]
+    parts.append("</header>")
+    return "".join(parts).encode("utf-8")
+
+
+def record_xml(record: dict[str, Any], stamp: str, repository_id: str, specs: Iterable[str], payload: bytes) -> bytes:
+    """The OAI-PMH ``record``: its header and ``payload`` (one XML element, no declaration) as metadata."""
+    return b"<record>" + header_xml(record, stamp, repository_id, specs) + b"<metadata>" + payload + \
+        b"</metadata></record>"
+
+
+def payload(document: bytes) -> bytes:
+    """An exported XML document as a payload to embed: without its XML declaration and final newline."""
+    if document.startswith(b"<?xml"):
+        document = document[document.index(b"?>") + 2:]
+    return document.strip()

@@ -1,11 +1,13 @@
 """``oai-static``: every record as one OAI-PMH ListRecords response of oai_dc records (``oai-static.xml``).
 
 The file is valid against the official OAI-PMH.xsd and oai_dc.xsd. Its responseDate is the latest record
-datestamp, not the clock, so the same records give the same bytes.
+datestamp, not the clock, so the same records give the same bytes. When the repository id or base URL is a
+placeholder (the defaults are under ``.invalid``), a warning goes to stderr and a comment in the file says so.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -15,11 +17,13 @@ from pathlib import Path
 from lxml import etree
 
 from .._atomic import atomic_writer
-from ..exporters.oai_dc import element as oai_dc_element
+from .._errors import ArchivistError
+from ..exporters.oai_dc import export as export_oai_dc
 from ._base import Package, PackageSettings, Record
-from ._oai import OAI, OAI_SCHEMA_LOCATION, datestamp, record_element, subject_sets
+from ._oai import OAI, OAI_SCHEMA_LOCATION, REPOSITORY_ID, datestamp, payload, placeholders, record_xml, subject_sets
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
+log = logging.getLogger("archivist.packages")
 
 
 class OaiStatic(Package):
@@ -28,6 +32,12 @@ class OaiStatic(Package):
 
     def __init__(self, root: Path, settings: PackageSettings) -> None:
         super().__init__(root, settings)
+        if not REPOSITORY_ID.fullmatch(settings.repository_id):
+            raise ArchivistError(f"oai-static: repository id {settings.repository_id!r} is not a domain name such as "
+                                 "archive.example.org")
+        self._placeholders = list(placeholders(settings.base_url, settings.repository_id).values())
+        for text in self._placeholders:
+            log.warning("warning: oai-static: %s; name the repository with --repository-id and --base-url", text)
         self.target = self.root / "oai-static.xml"
         self.root.mkdir(parents=True, exist_ok=True)
         fd, self._body_path = tempfile.mkstemp(prefix=".oai-static.", suffix=".body.part", dir=self.root)
@@ -37,10 +47,9 @@ class OaiStatic(Package):
 
     def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
         stamp = datestamp(record)
-        item = record_element(record, stamp, self.settings.repository_id, [s for s, _ in subject_sets(record)],
-                              oai_dc_element(record))
-        etree.indent(item, space="  ", level=2)
-        self._body.write(b"    " + etree.tostring(item, encoding="UTF-8") + b"\n")
+        specs = [spec for spec, _ in subject_sets(record)]
+        self._body.write(record_xml(record, stamp, self.settings.repository_id, specs, payload(export_oai_dc(record)))
+                         + b"\n")
         self._latest = max(self._latest, stamp)
         self._count += 1
 
@@ -49,6 +58,10 @@ class OaiStatic(Package):
         try:
             with atomic_writer(self.target) as out:
                 out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
+                if self._placeholders:  # a comment cannot hold "--": say "the repository-id option"
+                    note = "; ".join(self._placeholders).replace("--", "- -")
+                    out.write(f"<!-- archivist: NOT A REAL REPOSITORY. {note}. Name it with the repository-id and "
+                              "base-url options. -->\n".encode())
                 out.write(f'<OAI-PMH xmlns="{OAI}" xmlns:xsi="{XSI}" xsi:schemaLocation="{OAI_SCHEMA_LOCATION}">\n'
                           .encode())
                 out.write(f"  <responseDate>{self._latest or '1970-01-01T00:00:00Z'}</responseDate>\n".encode())
