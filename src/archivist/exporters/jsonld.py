@@ -194,7 +194,8 @@ def document(record: Record) -> dict[str, Any]:
     if "removed" in record:
         doc["arch:removed"] = [
             {"text": r["text"], **({"arch:line": r["line"]} if "line" in r else {}),
-             **({"arch:rule": r["rule"]} if "rule" in r else {})}
+             **({"arch:rule": r["rule"]} if "rule" in r else {}),
+             **({"arch:element": r["element"]} if "element" in r else {})}
             for r in record["removed"]
         ]
     if "files" in record:
@@ -301,7 +302,8 @@ def import_record(data: bytes | str | dict[str, Any]) -> Record:
     if "arch:removed" in doc:
         record["removed"] = [
             {"text": r["text"], **({"line": r["arch:line"]} if "arch:line" in r else {}),
-             **({"rule": r["arch:rule"]} if "arch:rule" in r else {})}
+             **({"rule": r["arch:rule"]} if "arch:rule" in r else {}),
+             **({"element": r["arch:element"]} if "arch:element" in r else {})}
             for r in doc["arch:removed"]
         ]
     if "associatedMedia" in doc:

@@ -1,16 +1,30 @@
-"""Plain-text captures: title line, headings, paragraphs, section breaks, and chrome lines set aside."""
+"""Plain-text captures (browser copies, lynx/w3m dumps): title, headings, paragraphs, and chrome lines set aside.
+
+Chrome is found line by line, by named rules (``chrome_rules.json`` and the user's) and by a general classifier:
+a line is *main text* when it is long or dense in the language's stop words (jusText's lists), *link-like* when it
+is short, has no closing punctuation and few stop words. Link-like lines before the first or after the last run of
+main text, and runs of several link-like lines anywhere (menus, language and category lists), are chrome. Every
+removed line is kept in ``removed`` with its line number and rule, so content + removed give back every line.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from ._chrome import ChromeRule, match_rule
+from ._engines import stoplist
 
 _TERMINAL = tuple(".,;:!?…。！？،؟")
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
+_WORD = re.compile(r"\w+")
+_EDIT_MARKER = re.compile(r"\s*\[\s*[^\[\]\d]{1,30}?\s*\]\s*$")
+_BULLET = re.compile(r"^\s*([*+•·o-]|\d{1,3}\.)\s+")
 MAX_HEADING = 120
+#: A run of at least this many consecutive link-like lines is a menu or list of links, wherever it is.
+MENU_RUN = 4
 
 
 @dataclass
@@ -20,6 +34,16 @@ class Parsed:
     title: str | None
     sections: list[dict[str, Any]]
     removed: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def strip_edit_marker(heading: str) -> tuple[str, str | None]:
+    """A heading without a trailing edit-section marker such as ``[edit]`` or ``[modifier | modifier le code]``,
+    and the marker (None when there is none)."""
+    match = _EDIT_MARKER.search(heading)
+    if match is None or match.start() == 0:
+        return heading, None
+    return heading[:match.start()], heading[match.start():]
 
 
 def _looks_like_heading(line: str) -> bool:
@@ -28,25 +52,107 @@ def _looks_like_heading(line: str) -> bool:
             and not text[0].islower())
 
 
-def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = True) -> Parsed:
+def _cjk(text: str) -> bool:
+    return sum(1 for c in text if unicodedata.east_asian_width(c) in "WF") * 3 > len(text)
+
+
+def is_main_text(line: str, words: frozenset[str]) -> bool:
+    """Long, or sentence-like and dense in stop words: text a reader came for, not a menu item."""
+    text = line.strip()
+    if _cjk(text):
+        return len(text) >= 25 or (len(text) >= 12 and text.endswith(_TERMINAL))
+    tokens = _WORD.findall(text.lower())
+    if len(text) >= 120:
+        return True
+    density = sum(t in words for t in tokens) / len(tokens) if tokens else 0.0
+    return len(tokens) >= 6 and (density >= 0.3 or (text.endswith(_TERMINAL) and density >= 0.15))
+
+
+def is_link_like(line: str, words: frozenset[str]) -> bool:
+    """Short, unpunctuated and with few stop words: a menu entry, a language or category name, a link."""
+    text = _BULLET.sub("", line.strip())
+    if not text or text.endswith(tuple(".!?。！？؟")):
+        return False
+    if _cjk(text):
+        return len(text) <= 12
+    tokens = _WORD.findall(text.lower())
+    return len(text) <= 40 and len(tokens) <= 5 and sum(t in words for t in tokens) <= 1
+
+
+def _classify(lines: list[str], kept: list[int], words: frozenset[str]) -> dict[int, str]:
+    """Line numbers (0-based) the general classifier marks as chrome, with the reason."""
+    main = [i for i in kept if is_main_text(lines[i], words)]
+    verdicts: dict[int, str] = {}
+    if not main:
+        return verdicts
+    first, last = main[0], main[-1]
+    for i in kept:
+        if (i < first or i > last) and is_link_like(lines[i], words) and not is_main_text(lines[i], words):
+            verdicts[i] = "outside-main-text"
+    run: list[int] = []
+    for i in kept + [-1]:
+        if i >= 0 and i not in verdicts and is_link_like(lines[i], words):
+            run.append(i)
+            continue
+        if len(run) >= MENU_RUN:
+            verdicts.update((j, "link-list-run") for j in run)
+        run = []
+    return verdicts
+
+
+def _title_guess(blocks: list[tuple[int, list[str]]], words: frozenset[str]) -> tuple[str | None, str | None]:
+    """When the first block is not a title line: a heading-like line that is repeated, else the first heading-like
+    line before the main text; with a note saying how it was found."""
+    singles = [b[0] for _, b in blocks if len(b) == 1 and _looks_like_heading(b[0])]
+    counts: dict[str, int] = {}
+    for _, block in blocks:
+        for line in block:
+            counts[line.strip()] = counts.get(line.strip(), 0) + 1
+    for line in singles:
+        if counts.get(line.strip(), 0) > 1:
+            return line.strip(), "title: a heading-like line the capture repeats"
+    for _, block in blocks:
+        if any(is_main_text(line, words) for line in block):
+            break
+        if len(block) == 1 and _looks_like_heading(block[0]):
+            return block[0].strip(), "title: the first heading-like line before the main text"
+    return None, None
+
+
+def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = True,
+               language: str | None = None) -> Parsed:
     """Split a plain-text capture into title, sections of paragraphs, and removed chrome lines.
 
-    Rules (in order): a non-blank line that a chrome rule matches is removed; a block is a run of
-    non-blank lines (kept joined by newlines, byte for byte); the first block, if it is a single
-    heading-like line, is the title and opens the first section at level 1; a single heading-like
-    line followed by more text is a heading; two or more blank lines after text start an untitled
-    section (a break whose heading the capture lost).
+    Rules (in order): a non-blank line that a chrome rule or the classifier marks is removed (a heading's
+    edit-section marker alone is removed from it); a block is a run of non-blank lines (kept joined by newlines,
+    byte for byte); the first block, if it is a single heading-like line, is the title and opens the first section
+    at level 1; a single heading-like line followed by more text is a heading; two or more blank lines after text
+    start an untitled section (a break whose heading the capture lost).
     """
     lines = _LINE_BREAK.split(text)
+    words = stoplist(language) or stoplist("en")
     removed: list[dict[str, Any]] = []
+    ruled: dict[int, str] = {}
+    for index, line in enumerate(lines):
+        if line.strip():
+            rule = match_rule(line, rules)
+            if rule is not None:
+                ruled[index] = rule
+    kept = [i for i, line in enumerate(lines) if line.strip() and i not in ruled]
+    ruled.update(_classify(lines, kept, words))
     blocks: list[tuple[int, list[str]]] = []  # (blank lines before, lines)
     current: list[str] = []
     blanks = 0
-    for number, line in enumerate(lines, start=1):
-        rule = match_rule(line, rules) if line.strip() else None
-        if rule is not None:
-            removed.append({"text": line, "line": number, "rule": rule})
+    for index, line in enumerate(lines):
+        number = index + 1
+        if index in ruled:
+            removed.append({"text": line, "line": number, "rule": ruled[index]})
             line = ""
+        elif line.strip() and _looks_like_heading(line):
+            stripped, marker = strip_edit_marker(line)
+            if marker is not None:
+                removed.append({"text": marker, "line": number, "rule": "edit-section-marker"})
+                line = stripped
         if line.strip():
             if not current:
                 blocks.append((blanks, current))
@@ -57,12 +163,16 @@ def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = T
                 current = []
             blanks += 1
     title: str | None = None
+    notes: list[str] = []
     sections: list[dict[str, Any]] = []
     start = 0
     if title_line and blocks and len(blocks[0][1]) == 1 and _looks_like_heading(blocks[0][1][0]):
         title = blocks[0][1][0]
         sections.append({"heading": title, "level": 1, "paragraphs": []})
         start = 1
+    elif title_line:
+        title, note = _title_guess(blocks, words)
+        notes += [note] if note else []
     for index in range(start, len(blocks)):
         gap, block = blocks[index]
         single = len(block) == 1
@@ -73,4 +183,4 @@ def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = T
         if not sections or (gap >= 2 and sections[-1]["paragraphs"]):
             sections.append({"heading": None, "paragraphs": []})
         sections[-1]["paragraphs"].append("\n".join(block))
-    return Parsed(title, sections, removed)
+    return Parsed(title, sections, removed, notes)
