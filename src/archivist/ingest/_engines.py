@@ -6,8 +6,10 @@ text is never the engine's rewrite of it.
 
 from __future__ import annotations
 
+import copy
 import re
 from functools import cache
+from typing import Any
 
 from lxml import etree
 
@@ -34,12 +36,13 @@ def norm(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def trafilatura_units(html: str) -> list[str] | None:
-    """The text blocks trafilatura keeps (paragraphs, headings, list items, cells), or None if it keeps nothing."""
+def trafilatura_units(page: Any) -> list[str] | None:
+    """The text blocks trafilatura keeps (paragraphs, headings, list items, cells) of ``page`` (HTML text or a
+    parsed tree, which is copied), or None if it keeps nothing."""
     import trafilatura
 
     try:
-        xml = trafilatura.extract(html, output_format="xml", include_comments=False, include_tables=True,
+        xml = trafilatura.extract(copy.deepcopy(page), output_format="xml", include_comments=False, include_tables=True,
                                   favor_recall=True, deduplicate=False, with_metadata=False)
     except (RecursionError, ValueError, TypeError, etree.LxmlError):
         return None

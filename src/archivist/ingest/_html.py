@@ -34,6 +34,8 @@ VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
              "wbr"}
 #: Nesting kept by the tolerant re-read of a page deeper than libxml2's limit; deeper elements become siblings.
 FLAT_DEPTH = 256
+#: libxml2's default nesting limit, which engines that parse the page themselves are subject to.
+LIBXML_DEPTH = 250
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·•:»/]{1,2}\s+")
 _LIST_SEPARATORS = re.compile(r"[\s|·•,;/>»›-]*")
 
@@ -240,8 +242,9 @@ def _links(element: etree._Element) -> list[str]:
     return [t for t in (_text(a) for a in links + list(element.iter("a"))) if t]
 
 
-def collect_blocks(body: etree._Element) -> list[Block]:
-    """Every text block under ``body`` in document order (iteratively: no recursion limit on deep pages)."""
+def collect_blocks(body: etree._Element) -> tuple[list[Block], int]:
+    """Every text block under ``body`` in document order (iteratively: no recursion limit on deep pages), and the
+    deepest nesting met."""
     tree = body.getroottree()
     blocks: list[Block] = []
     # frame: element, its children iterator, loose-text run, links in the run, chrome context
@@ -256,7 +259,9 @@ def collect_blocks(body: etree._Element) -> list[Block]:
         run.clear()
         links.clear()
 
+    depth = 0
     while stack:
+        depth = max(depth, len(stack))
         frame = stack[-1]
         element, children, run, links, chrome = frame
         child = next(children, None)
@@ -291,7 +296,7 @@ def collect_blocks(body: etree._Element) -> list[Block]:
         else:
             flush(frame)
             stack.append((child, iter(child), [child.text or ""], [], inner))
-    return blocks
+    return blocks, depth
 
 
 class _Kept:
@@ -352,10 +357,12 @@ def parse_html(text: str, rules: tuple[ChromeRule, ...], *, engine: str = "auto"
     sections: list[dict[str, Any]] = []
     if body is None:
         return Parsed(meta.title, sections, removed), meta
-    blocks = collect_blocks(body)
+    blocks, depth = collect_blocks(body)
     names = ("trafilatura", "justext") if engine == "auto" else (engine,) if engine != "none" else ()
     for name in names + (None,):
-        units = None if name is None else trafilatura_units(text) if name == "trafilatura" else \
+        if name == "justext" and depth >= LIBXML_DEPTH:
+            continue  # jusText parses the page again, with libxml2's default depth limit: it would lose text
+        units = None if name is None else trafilatura_units(doc) if name == "trafilatura" else \
             justext_units(text, meta.language)
         if name is not None and not units:
             continue
