@@ -26,6 +26,9 @@ SILENT_TAGS = {"script", "style", "template", "svg", "math", "head", "title", "m
 CHROME_TAGS = {"nav", "header", "footer", "aside", "form", "noscript", "button", "select", "dialog", "menu"}
 CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "dialog"}
 BLOCK_TAGS = {"p", "li", "blockquote", "pre", "dd", "dt", "figcaption", "td", "th", "caption", "address"}
+CELL_TAGS = {"td", "th", "caption"}
+#: A table cell shorter than this is a label or a datum, not a paragraph: it is removed (and recorded).
+MIN_CELL = 60
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
 INLINE_TAGS = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q", "s", "samp",
                "small", "span", "strong", "sub", "sup", "time", "u", "var", "br", "wbr", "img", "font", "label", "big",
@@ -65,6 +68,7 @@ class Block:
     chrome: str | None = None
     links: list[str] = field(default_factory=list)
     marker: str | None = None
+    cell: bool = False
 
 
 def _text(element: etree._Element) -> str:
@@ -137,10 +141,13 @@ def read_meta(doc: Any) -> HtmlMeta:
     article = next((i for i in ld if "headline" in i or "datePublished" in i), ld[0] if ld else {})
     h1s = doc.xpath("//body//h1")
     h1 = strip_edit_marker(_text(h1s[0]))[0] if h1s else None
-    titles = [_meta(doc, "og:title"), _name(article.get("headline")), (doc.findtext(".//title") or "").strip() or None,
-              h1]
     site_names = [n for n in (_meta(doc, "og:site_name", "application-name", "apple-mobile-web-app-title"),
                               _name(article.get("publisher"))) if n]
+    own = (doc.findtext(".//title") or "").strip() or None
+    if not _meta(doc, "og:title") and h1 and own and page_title(own, h1, site_names)[0] == h1:
+        titles = [own]  # the <title> agrees with the h1: a JSON-LD headline may be a description instead
+    else:
+        titles = [_meta(doc, "og:title"), _name(article.get("headline")), own, h1]
     meta.title, note = page_title(next((t for t in titles if t), None), h1, site_names)
     if note:
         meta.notes.append(note)
@@ -221,8 +228,9 @@ def parse_document(text: str) -> tuple[Any, list[str]]:
         body = etree.SubElement(html, "body")
         for child in [c for c in html if c.tag not in ("head", "body")]:
             body.append(child)
-    return html, [f"the page nests elements deeper than the HTML parser's limit: it was re-read with a tolerant "
-                  f"tokenizer that keeps every element, nesting below {FLAT_DEPTH} levels flattened"]
+    note = (f"the page nests elements deeper than the HTML parser's limit: it was re-read with a tolerant "
+            f"tokenizer that keeps every element, nesting below {FLAT_DEPTH} levels flattened")
+    return html, [note]
 
 
 def _chrome_of(element: etree._Element) -> str | None:
@@ -291,7 +299,8 @@ def collect_blocks(body: etree._Element) -> tuple[list[Block], int]:
             flush(frame)
             text = _text(child)
             if text:
-                blocks.append(Block(text, tree.getpath(child), chrome=inner, links=_links(child)))
+                blocks.append(Block(text, tree.getpath(child), chrome=inner, links=_links(child),
+                                    cell=tag in CELL_TAGS))
             run.append(child.tail or "")
         else:
             flush(frame)
@@ -327,28 +336,44 @@ def _removal(block: Block, rule: str) -> list[dict[str, Any]]:
 
 def _verdicts(blocks: list[Block], rules: tuple[ChromeRule, ...], kept_by: _Kept | None,
               engine_rule: str) -> list[str | None]:
-    """For each block, the rule that removes it (None: kept). A heading the engine dropped stays when the text
-    right under it stays."""
+    """For each block, the rule that removes it (None: kept). A heading stays when some text under it stays (or it
+    had none and the engine keeps it); a heading all of whose text was removed goes with it."""
     verdicts: list[str | None] = []
     for block in blocks:
         rule = block.chrome or match_rule(block.text, rules)
+        if rule is None and block.cell and len(block.text) < MIN_CELL:
+            rule = "table-cell-label"
         if rule is None and kept_by is not None and block.level is None and block.text not in kept_by:
             rule = engine_rule
         verdicts.append(rule)
     for index, block in enumerate(blocks):
-        if block.level is None or verdicts[index] is not None or kept_by is None or block.text in kept_by:
+        if block.level is None or verdicts[index] is not None:
             continue
-        following = next((v for b, v in zip(blocks[index + 1:], verdicts[index + 1:]) if b.level is None), "none")
-        if following is not None:
+        under = _section_blocks(blocks, verdicts, index)
+        if under and not any(v is None for _, v in under):
+            verdicts[index] = "heading-of-removed-text"
+        elif kept_by is not None and block.text not in kept_by and not under:
             verdicts[index] = engine_rule
     return verdicts
+
+
+def _section_blocks(blocks: list[Block], verdicts: list[str | None], index: int) -> list[tuple[Block, str | None]]:
+    """The text blocks under the heading at ``index``, up to the next heading of the same or a higher level."""
+    level = blocks[index].level or 6
+    under = []
+    for block, verdict in zip(blocks[index + 1:], verdicts[index + 1:]):
+        if block.level is not None and block.level <= level:
+            break
+        if block.level is None:
+            under.append((block, verdict))
+    return under
 
 
 def parse_html(text: str, rules: tuple[ChromeRule, ...], *, engine: str = "auto") -> tuple[Parsed, HtmlMeta]:
     """Sections of the page's own kept blocks, and every removed block with its rule and element path.
 
-    ``engine`` is ``auto`` (trafilatura, else jusText when trafilatura keeps nothing), ``trafilatura``,
-    ``justext`` or ``none`` (tags and rules only)."""
+    ``engine`` is ``auto`` (trafilatura, else jusText when trafilatura's text matches none of the page's blocks),
+    ``trafilatura``, ``justext`` or ``none`` (tags and rules only)."""
     doc, notes = parse_document(text)
     meta = read_meta(doc)
     meta.notes.extend(notes)
@@ -359,18 +384,20 @@ def parse_html(text: str, rules: tuple[ChromeRule, ...], *, engine: str = "auto"
         return Parsed(meta.title, sections, removed), meta
     blocks, depth = collect_blocks(body)
     names = ("trafilatura", "justext") if engine == "auto" else (engine,) if engine != "none" else ()
-    for name in names + (None,):
+    used: list[str] = []
+    units: list[str] = []
+    for name in names:
         if name == "justext" and depth >= LIBXML_DEPTH:
             continue  # jusText parses the page again, with libxml2's default depth limit: it would lose text
-        units = None if name is None else trafilatura_units(doc) if name == "trafilatura" else \
-            justext_units(text, meta.language)
-        if name is not None and not units:
-            continue
-        verdicts = _verdicts(blocks, rules, _Kept(units) if units else None, f"engine-{name}")
-        if name is None or any(v is None and b.level is None for b, v in zip(blocks, verdicts)):
-            break  # an engine whose text matches none of the page's blocks (a glued fallback) is not used
-    if name is not None:
-        meta.notes.append(f"main text chosen with {name}; kept blocks are the page's own text")
+        found = trafilatura_units(doc) if name == "trafilatura" else justext_units(text, meta.language)
+        if found and any(v is None and b.level is None
+                         for b, v in zip(blocks, _verdicts(blocks, rules, _Kept(found), "engine"))):
+            used.append(name)  # an engine whose text matches none of the page's blocks (a glued fallback) is
+            units += found     # passed over for the next one
+            break
+    verdicts = _verdicts(blocks, rules, _Kept(units) if used else None, f"engine-{'+'.join(used)}")
+    if used:
+        meta.notes.append(f"main text chosen with {' and '.join(used)}; kept blocks are the page's own text")
     for block, rule in zip(blocks, verdicts):
         if rule is not None:
             removed.extend(_removal(block, rule))

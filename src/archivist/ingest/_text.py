@@ -9,6 +9,7 @@ removed line is kept in ``removed`` with its line number and rule, so content + 
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -52,6 +53,38 @@ def _looks_like_heading(line: str) -> bool:
             and not text[0].islower())
 
 
+def _title_like(line: str) -> bool:
+    """A line that can be a page title: short, not a sentence, not a list item (it may start in lower case)."""
+    text = line.strip()
+    return 0 < len(text) <= MAX_HEADING and not text.endswith(_TERMINAL) and not _BULLET.match(line)
+
+
+def find_title(lines: list[str], candidates: list[int], words: frozenset[str]) -> tuple[int | None, str | None]:
+    """The title line of a text capture (0-based), and a note when it was not simply the first line.
+
+    The first line is the title when it reads as one and is not the start of a menu (the next line is not
+    link-like); else the longest title-like line of three or more words (six or more CJK characters) before the
+    first main-text line."""
+    if not candidates:
+        return None, None
+    first = candidates[0]
+    following = next((i for i in candidates if i > first), None)
+    reads_as_title = _looks_like_heading(lines[first]) or (_title_like(lines[first]) and lines[first] == lines[first].strip())
+    if reads_as_title and (following is None or not is_link_like(lines[following], words)):
+        return first, None
+    best: int | None = None
+    for index in candidates:
+        if is_main_text(lines[index], words):
+            break
+        text = lines[index].strip()
+        long_enough = len(text) >= 6 if _cjk(text) else len(_WORD.findall(text)) >= 3
+        if _title_like(lines[index]) and long_enough and (best is None or len(text) > len(lines[best].strip())):
+            best = index
+    if best is None:
+        return None, None
+    return best, "title: the longest title-like line before the main text (the first line reads as a menu)"
+
+
 def _cjk(text: str) -> bool:
     return sum(1 for c in text if unicodedata.east_asian_width(c) in "WF") * 3 > len(text)
 
@@ -89,34 +122,17 @@ def _classify(lines: list[str], kept: list[int], words: frozenset[str]) -> dict[
     for i in kept:
         if (i < first or i > last) and is_link_like(lines[i], words) and not is_main_text(lines[i], words):
             verdicts[i] = "outside-main-text"
+    main_set = set(main)
+    heads = {a for a, b in itertools.pairwise(kept) if b in main_set}  # a short line right above main text heads it
     run: list[int] = []
     for i in kept + [-1]:
-        if i >= 0 and i not in verdicts and is_link_like(lines[i], words):
+        if i >= 0 and i not in verdicts and i not in heads and is_link_like(lines[i], words):
             run.append(i)
             continue
         if len(run) >= MENU_RUN:
             verdicts.update((j, "link-list-run") for j in run)
         run = []
     return verdicts
-
-
-def _title_guess(blocks: list[tuple[int, list[str]]], words: frozenset[str]) -> tuple[str | None, str | None]:
-    """When the first block is not a title line: a heading-like line that is repeated, else the first heading-like
-    line before the main text; with a note saying how it was found."""
-    singles = [b[0] for _, b in blocks if len(b) == 1 and _looks_like_heading(b[0])]
-    counts: dict[str, int] = {}
-    for _, block in blocks:
-        for line in block:
-            counts[line.strip()] = counts.get(line.strip(), 0) + 1
-    for line in singles:
-        if counts.get(line.strip(), 0) > 1:
-            return line.strip(), "title: a heading-like line the capture repeats"
-    for _, block in blocks:
-        if any(is_main_text(line, words) for line in block):
-            break
-        if len(block) == 1 and _looks_like_heading(block[0]):
-            return block[0].strip(), "title: the first heading-like line before the main text"
-    return None, None
 
 
 def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = True,
@@ -139,7 +155,8 @@ def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = T
             if rule is not None:
                 ruled[index] = rule
     kept = [i for i, line in enumerate(lines) if line.strip() and i not in ruled]
-    ruled.update(_classify(lines, kept, words))
+    title_index, title_note = find_title(lines, kept, words) if title_line else (None, None)
+    ruled.update((i, v) for i, v in _classify(lines, kept, words).items() if i != title_index)
     blocks: list[tuple[int, list[str]]] = []  # (blank lines before, lines)
     current: list[str] = []
     blanks = 0
@@ -166,13 +183,13 @@ def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = T
     notes: list[str] = []
     sections: list[dict[str, Any]] = []
     start = 0
-    if title_line and blocks and len(blocks[0][1]) == 1 and _looks_like_heading(blocks[0][1][0]):
-        title = blocks[0][1][0]
+    if title_index is not None and blocks and blocks[0][1] == [lines[title_index]]:
+        title = lines[title_index]
         sections.append({"heading": title, "level": 1, "paragraphs": []})
         start = 1
-    elif title_line:
-        title, note = _title_guess(blocks, words)
-        notes += [note] if note else []
+    elif title_index is not None:
+        title = lines[title_index].strip()
+        notes += [title_note or "title: the capture's first line"]
     for index in range(start, len(blocks)):
         gap, block = blocks[index]
         single = len(block) == 1
