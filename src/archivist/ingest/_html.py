@@ -246,8 +246,7 @@ def _chrome_of(element: etree._Element) -> str | None:
 
 
 def _links(element: etree._Element) -> list[str]:
-    links = [element] if element.tag == "a" else []
-    return [t for t in (_text(a) for a in links + list(element.iter("a"))) if t]
+    return [t for t in (_text(a) for a in element.iter("a")) if t]
 
 
 def collect_blocks(body: etree._Element) -> tuple[list[Block], int]:
@@ -283,7 +282,7 @@ def collect_blocks(body: etree._Element) -> tuple[list[Block], int]:
         if not tag or tag in SILENT_TAGS:
             run.append(child.tail or "")
             continue
-        inner = chrome or _chrome_of(child)
+        inner = _chrome_of(child) or chrome  # the innermost chrome element names the rule
         if tag in INLINE_TAGS and inner == chrome:
             run.append(child.text_content())
             links.extend(_links(child))

@@ -63,21 +63,23 @@ def find_title(lines: list[str], candidates: list[int], words: frozenset[str]) -
     """The title line of a text capture (0-based), and a note when it was not simply the first line.
 
     The first line is the title when it reads as one and is not the start of a menu (the next line is not
-    link-like); else the longest title-like line of three or more words (six or more CJK characters) before the
+    link-like); else the longest title-like line of two or more words (four or more CJK characters) before the
     first main-text line."""
     if not candidates:
         return None, None
     first = candidates[0]
-    following = next((i for i in candidates if i > first), None)
+    after = [i for i in candidates if i > first][:2]
+    menu = bool(after) and is_link_like(lines[after[0]], words) and not (
+        len(after) == 2 and is_main_text(lines[after[1]], words))  # a short line over main text is a heading
     reads_as_title = _looks_like_heading(lines[first]) or (_title_like(lines[first]) and lines[first] == lines[first].strip())
-    if reads_as_title and (following is None or not is_link_like(lines[following], words)):
+    if reads_as_title and not menu:
         return first, None
     best: int | None = None
     for index in candidates:
         if is_main_text(lines[index], words):
             break
         text = lines[index].strip()
-        long_enough = len(text) >= 6 if _cjk(text) else len(_WORD.findall(text)) >= 3
+        long_enough = len(text) >= 4 if _cjk(text) else len(_WORD.findall(text)) >= 2
         if _title_like(lines[index]) and long_enough and (best is None or len(text) > len(lines[best].strip())):
             best = index
     if best is None:
@@ -98,7 +100,7 @@ def is_main_text(line: str, words: frozenset[str]) -> bool:
     if len(text) >= 120:
         return True
     density = sum(t in words for t in tokens) / len(tokens) if tokens else 0.0
-    return len(tokens) >= 6 and (density >= 0.3 or (text.endswith(_TERMINAL) and density >= 0.15))
+    return (len(tokens) >= 8 and density >= 0.3) or (len(tokens) >= 6 and text.endswith(_TERMINAL) and density >= 0.15)
 
 
 def is_link_like(line: str, words: frozenset[str]) -> bool:
@@ -119,11 +121,11 @@ def _classify(lines: list[str], kept: list[int], words: frozenset[str]) -> dict[
     if not main:
         return verdicts
     first, last = main[0], main[-1]
-    for i in kept:
-        if (i < first or i > last) and is_link_like(lines[i], words) and not is_main_text(lines[i], words):
-            verdicts[i] = "outside-main-text"
     main_set = set(main)
     heads = {a for a, b in itertools.pairwise(kept) if b in main_set}  # a short line right above main text heads it
+    for i in kept:
+        if (i < first or i > last) and i not in heads and is_link_like(lines[i], words):
+            verdicts[i] = "outside-main-text"
     run: list[int] = []
     for i in kept + [-1]:
         if i >= 0 and i not in verdicts and i not in heads and is_link_like(lines[i], words):
@@ -187,6 +189,7 @@ def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = T
         title = lines[title_index]
         sections.append({"heading": title, "level": 1, "paragraphs": []})
         start = 1
+        notes += [title_note] if title_note else []
     elif title_index is not None:
         title = lines[title_index].strip()
         notes += [title_note or "title: the capture's first line"]
