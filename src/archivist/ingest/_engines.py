@@ -79,3 +79,24 @@ def justext_units(html: str, language: str | None) -> list[str] | None:
         return None
     units = [norm(p.text) for p in paragraphs if not p.is_boilerplate]
     return [u for u in units if u] or None
+
+
+def justext_verdicts(blocks: list[str], language: str | None) -> list[bool] | None:
+    """For blocks of plain text, whether jusText classifies each as main text (True) or boilerplate, or None when
+    it cannot say (no stop list for the language, or it fails)."""
+    import html
+
+    import justext
+
+    words = stoplist(language)
+    if not words or not blocks:
+        return None
+    page = "<html><body>" + "".join(f"<p>{html.escape(b)}</p>" for b in blocks) + "</body></html>"
+    try:
+        paragraphs = justext.justext(page.encode("utf-8"), words, encoding="utf-8")
+    except (RecursionError, ValueError, TypeError, etree.LxmlError):
+        return None
+    good = [not p.is_boilerplate for p in paragraphs]
+    if len(paragraphs) != len(blocks) or not any(good):
+        return None  # no block long and dense enough for jusText to anchor on: it has no verdict to give
+    return good

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._chrome import ChromeRule, match_rule
-from ._engines import stoplist
+from ._engines import justext_verdicts, stoplist
 
 _TERMINAL = tuple(".,;:!?…。！？،؟")
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
@@ -100,7 +100,8 @@ def is_main_text(line: str, words: frozenset[str]) -> bool:
     if len(text) >= 120:
         return True
     density = sum(t in words for t in tokens) / len(tokens) if tokens else 0.0
-    return (len(tokens) >= 8 and density >= 0.3) or (len(tokens) >= 6 and text.endswith(_TERMINAL) and density >= 0.15)
+    sentence = text.endswith(_TERMINAL) or len(text) >= 100  # a title may be long, but is not a sentence
+    return sentence and len(tokens) >= 6 and (density >= 0.3 or (text.endswith(_TERMINAL) and density >= 0.15))
 
 
 def is_link_like(line: str, words: frozenset[str]) -> bool:
@@ -137,6 +138,25 @@ def _classify(lines: list[str], kept: list[int], words: frozenset[str]) -> dict[
     return verdicts
 
 
+def _engine_verdicts(lines: list[str], ruled: dict[int, str], title_index: int | None,
+                     language: str | None) -> dict[int, str]:
+    """Lines of the blocks (runs of kept lines) that jusText classifies as boilerplate. Single heading-like lines
+    and the title line are left to the rules: jusText judges prose, not headings."""
+    blocks: list[list[int]] = []
+    for index, line in enumerate(lines):
+        if line.strip() and index not in ruled:
+            if blocks and blocks[-1][-1] == index - 1:
+                blocks[-1].append(index)
+            else:
+                blocks.append([index])
+    verdicts = justext_verdicts(["\n".join(lines[i] for i in b) for b in blocks], language or "en")
+    if verdicts is None:
+        return {}
+    return {i: "engine-justext" for block, good in zip(blocks, verdicts) if not good
+            and not (len(block) == 1 and (_looks_like_heading(lines[block[0]]) or block[0] == title_index))
+            for i in block}
+
+
 def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = True,
                language: str | None = None) -> Parsed:
     """Split a plain-text capture into title, sections of paragraphs, and removed chrome lines.
@@ -159,6 +179,7 @@ def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = T
     kept = [i for i, line in enumerate(lines) if line.strip() and i not in ruled]
     title_index, title_note = find_title(lines, kept, words) if title_line else (None, None)
     ruled.update((i, v) for i, v in _classify(lines, kept, words).items() if i != title_index)
+    ruled.update(_engine_verdicts(lines, ruled, title_index, language))
     blocks: list[tuple[int, list[str]]] = []  # (blank lines before, lines)
     current: list[str] = []
     blanks = 0
