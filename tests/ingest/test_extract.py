@@ -144,3 +144,14 @@ def test_real_wikipedia_page() -> None:
     assert meta.title == "Mozilla" and "History" in headings and "Navigation menu" not in headings
     assert not any("[edit]" in h for h in headings)
     assert any(r["text"] == "Random article" and r["rule"].startswith("html-") for r in parsed.removed)
+
+
+def test_a_heading_whose_text_was_all_removed_goes_with_it() -> None:
+    text = ("Harbour\n\n" + PARAS[0] + "\n\nLinks to elsewhere on this site\n\n"
+            "Main page\nContents\nCurrent events\nRandom article\n\nLocation and area of operation\n\nNotes\n\n" + PARAS[1] + "\n")
+    parsed = parse_text(text, builtin_rules())
+    headings = [s["heading"] for s in parsed.sections]
+    assert "Links to elsewhere on this site" not in headings
+    assert "Location and area of operation" in headings  # a heading with no text under it stays
+    assert {"text": "Links to elsewhere on this site", "line": 5, "rule": "heading-of-removed-text"} in parsed.removed
+    _reproduces(text, parsed)

@@ -157,6 +157,22 @@ def _engine_verdicts(lines: list[str], ruled: dict[int, str], title_index: int |
             for i in block}
 
 
+def _orphan_headings(lines: list[str], ruled: dict[int, str], title_index: int | None) -> dict[int, str]:
+    """Heading lines (a heading-like line alone between blank lines) all of whose text, up to the next such line,
+    was removed: "Navigation menu" over a removed menu goes with it. A heading with no text under it stays."""
+    def alone(i: int) -> bool:
+        return (_looks_like_heading(lines[i]) and (i == 0 or not lines[i - 1].strip())
+                and (i + 1 == len(lines) or not lines[i + 1].strip()))
+
+    heads = [i for i, line in enumerate(lines) if line.strip() and i not in ruled and i != title_index and alone(i)]
+    verdicts: dict[int, str] = {}
+    for head, end in zip(heads, heads[1:] + [len(lines)]):
+        under = [i for i in range(head + 1, end) if lines[i].strip()]
+        if under and all(i in ruled for i in under):
+            verdicts[head] = "heading-of-removed-text"
+    return verdicts
+
+
 def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = True,
                language: str | None = None) -> Parsed:
     """Split a plain-text capture into title, sections of paragraphs, and removed chrome lines.
@@ -180,6 +196,7 @@ def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = T
     title_index, title_note = find_title(lines, kept, words) if title_line else (None, None)
     ruled.update((i, v) for i, v in _classify(lines, kept, words).items() if i != title_index)
     ruled.update(_engine_verdicts(lines, ruled, title_index, language))
+    ruled.update(_orphan_headings(lines, ruled, title_index))
     blocks: list[tuple[int, list[str]]] = []  # (blank lines before, lines)
     current: list[str] = []
     blanks = 0
