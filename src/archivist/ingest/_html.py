@@ -39,7 +39,7 @@ VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
 FLAT_DEPTH = 256
 #: libxml2's default nesting limit, which engines that parse the page themselves are subject to.
 LIBXML_DEPTH = 250
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·•:»/]{1,2}\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·•»]{1,2}\s+")
 _LIST_SEPARATORS = re.compile(r"[\s|·•,;/>»›-]*")
 
 
@@ -107,11 +107,12 @@ def _name(value: Any) -> str | None:
     return None
 
 
-def page_title(raw: str | None, h1: str | None, site_names: list[str]) -> tuple[str | None, str | None]:
+def page_title(raw: str | None, h1: str | list[str] | None, site_names: list[str]) -> tuple[str | None, str | None]:
     """The page's title without the site name, and a note of what was stripped (None when nothing was).
 
-    The title is split at separators (`` | ``, `` - ``, `` — ``, `` · ``, `` : ``…); a leading or trailing part
-    equal to a stated site name is dropped, or, failing that, the part equal to the page's h1 is kept."""
+    The title is split at separators (`` | ``, `` - ``, `` — ``, `` · ``, `` » ``…); a leading or trailing part
+    equal to a stated site name is dropped, or, failing that, the longest part equal to one of the page's h1
+    headings is kept."""
     if raw is None:
         return None, None
     raw = norm(raw)
@@ -126,11 +127,10 @@ def page_title(raw: str | None, h1: str | None, site_names: list[str]) -> tuple[
             kept_seps = seps[:index - 1] + seps[index:] if index else seps[1:]
             title = kept[0] + "".join(s + p for s, p in zip(kept_seps, kept[1:]))
             return title, f"title: the site name {parts[index]!r} stated by the page was removed from {raw!r}"
-    if h1:
-        target = norm(h1).casefold()
-        for index in (0, len(parts) - 1):
-            if parts[index].casefold() == target:
-                return parts[index], f"title: {raw!r} shortened to the part that is the page's h1 heading"
+    headings = {norm(h).casefold() for h in ([h1] if isinstance(h1, str) else h1 or []) if h}
+    matching = [part for part in (parts[0], parts[-1]) if part.casefold() in headings]
+    if matching:
+        return max(matching, key=len), f"title: {raw!r} shortened to the part that is the page's h1 heading"
     return raw, None
 
 
@@ -139,16 +139,16 @@ def read_meta(doc: Any) -> HtmlMeta:
     meta = HtmlMeta()
     ld = _json_ld(doc)
     article = next((i for i in ld if "headline" in i or "datePublished" in i), ld[0] if ld else {})
-    h1s = doc.xpath("//body//h1")
-    h1 = strip_edit_marker(_text(h1s[0]))[0] if h1s else None
+    h1s = [strip_edit_marker(_text(h))[0] for h in doc.xpath("//body//h1")]
+    h1 = next((h for h in h1s if h), None)
     site_names = [n for n in (_meta(doc, "og:site_name", "application-name", "apple-mobile-web-app-title"),
                               _name(article.get("publisher"))) if n]
     own = (doc.findtext(".//title") or "").strip() or None
-    if not _meta(doc, "og:title") and h1 and own and page_title(own, h1, site_names)[0] == h1:
+    if not _meta(doc, "og:title") and h1 and own and page_title(own, h1s, site_names)[0] in h1s:
         titles = [own]  # the <title> agrees with the h1: a JSON-LD headline may be a description instead
     else:
         titles = [_meta(doc, "og:title"), _name(article.get("headline")), own, h1]
-    meta.title, note = page_title(next((t for t in titles if t), None), h1, site_names)
+    meta.title, note = page_title(next((t for t in titles if t), None), h1s, site_names)
     if note:
         meta.notes.append(note)
     canonical = doc.xpath("//link[@rel='canonical']/@href")
