@@ -158,3 +158,14 @@ def test_a_heading_whose_text_was_all_removed_goes_with_it() -> None:
     assert "Location and area of operation" in headings  # a heading with no text under it stays
     assert {"text": "Links to elsewhere on this site", "line": 5, "rule": "heading-of-removed-text"} in parsed.removed
     _reproduces(text, parsed)
+
+
+def test_a_lead_the_engine_drops_is_kept_and_notes_are_chrome() -> None:
+    gitlab, _ = parse_html((CORPUS / "html" / "gitlab-survey.html").read_text(encoding="utf-8"), builtin_rules())
+    assert gitlab.sections[0]["paragraphs"][0].startswith("This year, our survey revealed changes")
+    wiki, _ = parse_html((CORPUS / "html" / "en-wikipedia-hermitian.html").read_text(encoding="utf-8"),
+                         builtin_rules())
+    assert {"text": "For matrices with symmetry over the real number field, see symmetric matrix.",
+            "rule": "html-role-note"}.items() <= next(r for r in wiki.removed if r["rule"] == "html-role-note").items()
+    first = next(p for s in wiki.sections for p in s["paragraphs"])
+    assert first.startswith("In mathematics, a Hermitian matrix")

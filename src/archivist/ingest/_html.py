@@ -19,12 +19,12 @@ import lxml.html
 from lxml import etree
 
 from ._chrome import ChromeRule, match_rule
-from ._engines import justext_units, norm, trafilatura_units
-from ._text import Parsed, strip_edit_marker
+from ._engines import justext_units, norm, stoplist, trafilatura_units
+from ._text import Parsed, is_main_text, strip_edit_marker
 
 SILENT_TAGS = {"script", "style", "template", "svg", "math", "head", "title", "meta", "link"}
 CHROME_TAGS = {"nav", "header", "footer", "aside", "form", "noscript", "button", "select", "dialog", "menu"}
-CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "dialog"}
+CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "dialog", "note"}
 BLOCK_TAGS = {"p", "li", "blockquote", "pre", "dd", "dt", "figcaption", "td", "th", "caption", "address"}
 CELL_TAGS = {"td", "th", "caption"}
 #: A table cell shorter than this is a label or a datum, not a paragraph: it is removed (and recorded).
@@ -356,6 +356,20 @@ def _verdicts(blocks: list[Block], rules: tuple[ChromeRule, ...], kept_by: _Kept
     return verdicts
 
 
+def _keep_lead(blocks: list[Block], verdicts: list[str | None], words: frozenset[str]) -> None:
+    """Keep the lead: prose (sentences dense in stop words) between the page's h1 and the first block the engine
+    kept, which engines often drop as a teaser or standfirst. Only blocks the engine alone removed are restored."""
+    start = next((i for i, b in enumerate(blocks) if b.level == 1 and verdicts[i] is None), None)
+    if start is None:
+        return
+    for index in range(start + 1, len(blocks)):
+        if verdicts[index] is None and blocks[index].level is None:
+            return
+        if (verdicts[index] or "").startswith("engine-") and blocks[index].level is None \
+                and is_main_text(blocks[index].text, words):
+            verdicts[index] = None
+
+
 def _section_blocks(blocks: list[Block], verdicts: list[str | None], index: int) -> list[tuple[Block, str | None]]:
     """The text blocks under the heading at ``index``, up to the next heading of the same or a higher level."""
     level = blocks[index].level or 6
@@ -395,6 +409,7 @@ def parse_html(text: str, rules: tuple[ChromeRule, ...], *, engine: str = "auto"
             units += found     # passed over for the next one
             break
     verdicts = _verdicts(blocks, rules, _Kept(units) if used else None, f"engine-{'+'.join(used)}")
+    _keep_lead(blocks, verdicts, stoplist(meta.language) or stoplist("en"))
     if used:
         meta.notes.append(f"main text chosen with {' and '.join(used)}; kept blocks are the page's own text")
     for block, rule in zip(blocks, verdicts):
