@@ -68,17 +68,17 @@ def test_site_name_is_stripped_from_the_title(raw: str, h1: str | list[str] | No
 
 MENU = ["Home", "News", "Sport", "Contact"]
 LANGUAGES = {
-    "es": ("La Biblioteca Nacional", "La biblioteca fue fundada en el siglo XVIII y conserva una de las colecciones "
-           "más importantes de manuscritos de la península, que se pueden consultar en la sala de lectura.",
+    "es": ("La Biblioteca Nacional", ("La biblioteca fue fundada en el siglo XVIII y conserva una de las colecciones "
+           "más importantes de manuscritos de la península, que se pueden consultar en la sala de lectura."),
            ["Inicio", "Noticias", "Deportes", "Contacto"], "Obtenido de «https://es.example.org/wiki/Biblioteca»"),
-    "fr": ("La Bibliothèque nationale", "La bibliothèque a été fondée au XVIIIe siècle et elle conserve une des plus "
-           "importantes collections de manuscrits du pays, que les lecteurs peuvent consulter sur place.",
+    "fr": ("La Bibliothèque nationale", ("La bibliothèque a été fondée au XVIIIe siècle et elle conserve une des plus "
+           "importantes collections de manuscrits du pays, que les lecteurs peuvent consulter sur place."),
            ["Accueil", "Actualités", "Sports", "Contact"], "Récupérée de « https://fr.example.org/wiki/Bibliotheque »"),
-    "ru": ("Национальная библиотека", "Библиотека была основана в восемнадцатом веке и хранит одну из самых важных "
-           "коллекций рукописей в стране, которые можно изучать в читальном зале.",
+    "ru": ("Национальная библиотека", ("Библиотека была основана в восемнадцатом веке и хранит одну из самых важных "
+           "коллекций рукописей в стране, которые можно изучать в читальном зале."),
            ["Главная", "Новости", "Спорт", "Контакты"], "Эта страница в последний раз была отредактирована 1 мая"),
-    "ar": ("المكتبة الوطنية", "تأسست المكتبة في القرن الثامن عشر وهي تحفظ واحدة من أهم مجموعات المخطوطات في البلاد "
-           "التي يمكن للقراء الاطلاع عليها في قاعة المطالعة.",
+    "ar": ("المكتبة الوطنية", ("تأسست المكتبة في القرن الثامن عشر وهي تحفظ واحدة من أهم مجموعات المخطوطات في البلاد "
+           "التي يمكن للقراء الاطلاع عليها في قاعة المطالعة."),
            ["الرئيسية", "أخبار", "رياضة", "اتصل بنا"], "آخر تعديل لهذه الصفحة كان يوم 1 مايو"),
     "zh": ("国家图书馆", "图书馆建于十八世纪，收藏了全国最重要的手稿之一，读者可以在阅览室查阅这些珍贵的文献资料。",
            ["首页", "新闻", "体育", "联系我们"], "本页面最后修订于2024年5月1日"),
@@ -150,13 +150,14 @@ def test_real_wikipedia_page() -> None:
 
 
 def test_a_heading_whose_text_was_all_removed_goes_with_it() -> None:
-    text = ("Harbour\n\n" + PARAS[0] + "\n\nLinks to elsewhere on this site\n\n"
+    text = ("Harbour\n\n" + PARAS[0] + "\n\nSite tools\n\nLinks to elsewhere on this site\n\n"
             "Main page\nContents\nCurrent events\nRandom article\n\nLocation and area of operation\n\nNotes\n\n" + PARAS[1] + "\n")
     parsed = parse_text(text, builtin_rules())
     headings = [s["heading"] for s in parsed.sections]
-    assert "Links to elsewhere on this site" not in headings
+    assert "Links to elsewhere on this site" not in headings and "Site tools" not in headings
     assert "Location and area of operation" in headings  # a heading with no text under it stays
-    assert {"text": "Links to elsewhere on this site", "line": 5, "rule": "heading-of-removed-text"} in parsed.removed
+    assert {"text": "Links to elsewhere on this site", "line": 7, "rule": "heading-of-removed-text"} in parsed.removed
+    assert {"text": "Site tools", "line": 5, "rule": "heading-of-removed-text"} in parsed.removed
     _reproduces(text, parsed)
 
 

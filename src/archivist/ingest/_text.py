@@ -166,10 +166,10 @@ def _orphan_headings(lines: list[str], ruled: dict[int, str], title_index: int |
 
     heads = [i for i, line in enumerate(lines) if line.strip() and i not in ruled and i != title_index and alone(i)]
     verdicts: dict[int, str] = {}
-    for head, end in zip(heads, heads[1:] + [len(lines)]):
+    for head, end in reversed(list(zip(heads, heads[1:] + [len(lines)]))):
         under = [i for i in range(head + 1, end) if lines[i].strip()]
-        if under and all(i in ruled for i in under):
-            verdicts[head] = "heading-of-removed-text"
+        if (under and all(i in ruled for i in under)) or (not under and end in verdicts):
+            verdicts[head] = "heading-of-removed-text"  # (a heading right over a removed one goes with it too)
     return verdicts
 
 
