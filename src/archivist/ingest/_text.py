@@ -100,7 +100,7 @@ def is_main_text(line: str, words: frozenset[str]) -> bool:
     if len(text) >= 120:
         return True
     density = sum(t in words for t in tokens) / len(tokens) if tokens else 0.0
-    sentence = text.endswith(_TERMINAL) or len(text) >= 100  # a title may be long, but is not a sentence
+    sentence = text.endswith(_TERMINAL) or len(text) > MAX_HEADING  # a title may be long, but is no sentence
     return sentence and len(tokens) >= 6 and (density >= 0.3 or (text.endswith(_TERMINAL) and density >= 0.15))
 
 
