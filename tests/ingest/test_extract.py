@@ -170,3 +170,14 @@ def test_a_lead_the_engine_drops_is_kept_and_notes_are_chrome() -> None:
             "rule": "html-role-note"}.items() <= next(r for r in wiki.removed if r["rule"] == "html-role-note").items()
     first = next(p for s in wiki.sections for p in s["paragraphs"])
     assert first.startswith("In mathematics, a Hermitian matrix")
+
+
+def test_title_found_past_a_promotion_before_the_article() -> None:
+    promo = ("We translate the stories of this site into many languages so that citizen media from all over the "
+             "world can be read by everyone, and we need your help to do it.")
+    text = "\n".join(["Close", "Deutsch", "Español", "Français", "", promo, "", promo, "", "Politics", "Sport",
+                      "Travel", "Technology", "", "A year of protests in the streets of the capital", "", PARAS[0],
+                      PARAS[1], "", PARAS[2], ""])
+    parsed = parse_text(text, builtin_rules(), language="en")
+    assert parsed.title == "A year of protests in the streets of the capital"
+    assert any("before the article" in n for n in parsed.notes)

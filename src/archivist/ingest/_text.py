@@ -64,7 +64,8 @@ def find_title(lines: list[str], candidates: list[int], words: frozenset[str]) -
 
     The first line is the title when it reads as one and is not the start of a menu (the next line is not
     link-like); else the longest title-like line of two or more words (four or more CJK characters) before the
-    first main-text line."""
+    first main-text line; else the longest such line just before the article (the first main text followed
+    closely by two more), past any shorter main-text block such as a promotion."""
     if not candidates:
         return None, None
     first = candidates[0]
@@ -74,17 +75,23 @@ def find_title(lines: list[str], candidates: list[int], words: frozenset[str]) -
     reads_as_title = _looks_like_heading(lines[first]) or (_title_like(lines[first]) and lines[first] == lines[first].strip())
     if reads_as_title and not menu:
         return first, None
-    best: int | None = None
-    for index in candidates:
-        if is_main_text(lines[index], words):
-            break
-        text = lines[index].strip()
-        long_enough = len(text) >= 4 if _cjk(text) else len(_WORD.findall(text)) >= 2
-        if _title_like(lines[index]) and long_enough and (best is None or len(text) > len(lines[best].strip())):
-            best = index
-    if best is None:
-        return None, None
-    return best, "title: the longest title-like line before the main text (the first line reads as a menu)"
+    main = [n for n, i in enumerate(candidates) if is_main_text(lines[i], words)]
+    # the article starts at the first main text followed closely by two more (a short promotion does not count)
+    start = next((m for m, m2, m3 in zip(main, main[1:], main[2:]) if m3 - m <= 6), main[0] if main else
+                 len(candidates))
+    earlier = [m for m in main if m < start]
+    for low, note in ((0, "before the main text"), (earlier[-1] + 1 if earlier else 0, "before the article")):
+        best: int | None = None
+        for index in candidates[low:start]:
+            text = lines[index].strip()
+            if low == 0 and is_main_text(lines[index], words):
+                break
+            long_enough = len(text) >= 4 if _cjk(text) else len(_WORD.findall(text)) >= 2
+            if _title_like(lines[index]) and long_enough and (best is None or len(text) > len(lines[best].strip())):
+                best = index
+        if best is not None:
+            return best, f"title: the longest title-like line {note} (the first line reads as a menu)"
+    return None, None
 
 
 def _cjk(text: str) -> bool:
