@@ -258,6 +258,8 @@ def ingest(
     keep_original: Annotated[bool, typer.Option("--keep-original", help="Copy the capture beside the record and list it in files.")] = False,
     out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write <id>.json for each record here.")] = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the one record of one text or HTML capture to this file (- for stdout).")] = None,
+    manifest_base: Annotated[Optional[Path], typer.Option("--manifest-base", help="The folder a manifest's files may be read from (default: the manifest's own folder).")] = None,
+    max_record_size: Annotated[int, typer.Option("--max-record-size", min=1, help="Largest WARC record content, inflated, in bytes.")] = lib.DEFAULT_MAX_SIZE,
 ) -> None:
     """Turn captured documents into valid records, setting site chrome aside in each record's removed list.
 
@@ -291,9 +293,11 @@ def ingest(
     if output is not None:
         _ingest_one_file(captures[0], facts, rules, keep_original, output, console)
     if manifest is not None:
-        outcomes = lib.ingest_manifest(manifest, out_dir, defaults=facts, rules=rules, keep_original=keep_original)
+        outcomes = lib.ingest_manifest(manifest, out_dir, defaults=facts, rules=rules, keep_original=keep_original,
+                                       base=manifest_base, max_size=max_record_size)
     else:
-        outcomes = lib.ingest_to_dir(captures, facts, out_dir, rules=rules, keep_original=keep_original)
+        outcomes = lib.ingest_to_dir(captures, facts, out_dir, rules=rules, keep_original=keep_original,
+                                     max_size=max_record_size)
     written = failed = skipped = 0
     try:
         for outcome in outcomes:

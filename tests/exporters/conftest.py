@@ -95,4 +95,5 @@ def _every_field(seed: dict[str, Any]) -> dict[str, Any]:
                             "uri": "https://www.globalsecurity.org/military/world/para/"},
                            {"type": "references", "target": "Lori Berenson"}]
     record["identifiers"] = copy.deepcopy(IDENTIFIERS)
+    record["removed"].append({"text": "Home", "rule": "engine:trafilatura", "element": "/html/body/nav/ul/li[1]/a"})
     return record

@@ -150,7 +150,8 @@ def _capture(record: Record, rid: str) -> dict[str, Any]:
         node["schema:hasPart"] = [
             {"@id": f"{rid}#removed-{n}", "@type": "WebPageElement", "text": item["text"],
              **({"position": item["line"]} if "line" in item else {}),
-             **({"genre": item["rule"]} if "rule" in item else {})}
+             **({"genre": item["rule"]} if "rule" in item else {}),
+             **({"xpath": item["element"]} if "element" in item else {})}
             for n, item in enumerate(record["removed"], start=1)]
     return node
 
@@ -334,7 +335,8 @@ def import_record(data: bytes | str | dict[str, Any]) -> Record:
     if "schema:hasPart" in capture:
         record["removed"] = [
             {"text": r["text"], **({"line": r["position"]} if "position" in r else {}),
-             **({"rule": r["genre"]} if "genre" in r else {})}
+             **({"rule": r["genre"]} if "genre" in r else {}),
+             **({"element": r["xpath"]} if "xpath" in r else {})}
             for r in capture["schema:hasPart"]]
     if "associatedMedia" in doc:
         record["files"] = [

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import os
+import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -18,7 +20,9 @@ from .._errors import IngestError, SourceError
 from ..records import record_bytes
 from ._build import Facts, build_record
 from ._chrome import ChromeRule
-from ._warc import is_warc, iter_warc
+from ._warc import DEFAULT_MAX_SIZE, is_warc, iter_warc
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 #: Manifest columns and the Facts field each fills; "file" names the capture (relative to the manifest).
 MANIFEST_COLUMNS = {"file": "file", "url": "url", "retrieved": "retrieved", "title": "title", "language": "language",
@@ -50,10 +54,26 @@ class ManifestRow:
     facts: Facts
 
 
+def check_regular_file(path: str | os.PathLike[str]) -> None:
+    """Raise IngestError unless ``path`` (symlinks followed) is a regular file: a FIFO would hang the read and a
+    device such as /dev/zero never ends."""
+    name = os.fspath(path)
+    try:
+        mode = os.stat(name).st_mode
+    except (OSError, ValueError) as exc:
+        raise IngestError(name, getattr(exc, "strerror", None) or str(exc)) from None
+    if not stat.S_ISREG(mode):
+        kind = ("a directory" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else
+                "a socket" if stat.S_ISSOCK(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else
+                "not a regular file")
+        raise IngestError(name, f"is {kind}, not a regular file: only files can be ingested")
+
+
 def read_capture(path: str | os.PathLike[str], facts: Facts, rules: tuple[ChromeRule, ...] | None = None,
                  original: str | None = None) -> tuple[dict[str, Any], bytes]:
     """A text or HTML capture's record and its bytes; ``original`` is the path to list it under in ``files``."""
     name = os.fspath(path)
+    check_regular_file(name)
     try:
         raw = Path(name).read_bytes()
     except OSError as exc:
@@ -61,12 +81,33 @@ def read_capture(path: str | os.PathLike[str], facts: Facts, rules: tuple[Chrome
     return build_record(raw, name, facts, rules, original=original), raw
 
 
-def read_manifest(path: str | os.PathLike[str], defaults: Facts | None = None) -> Iterator[ManifestRow | IngestError]:
+def _contained(capture: Path, base: Path, label: str, explicit: bool) -> IngestError | None:
+    """None when ``capture`` resolves (symlinks followed) to a place inside ``base``, else the row's error."""
+    try:
+        real = capture.resolve()
+    except (OSError, RuntimeError, ValueError) as exc:
+        return IngestError(label, f"file {os.fspath(capture)!r} cannot be resolved: {exc}")
+    if real == base or base in real.parents:
+        return None
+    where = "the base folder given" if explicit else "the manifest's folder"
+    hint = "" if explicit else " (name another base folder explicitly to read files elsewhere)"
+    return IngestError(label, f"/file: {os.fspath(capture)!r} resolves to {os.fspath(real)!r}, outside {where} "
+                              f"{os.fspath(base)!r}{hint}")
+
+
+def read_manifest(path: str | os.PathLike[str], defaults: Facts | None = None, *,
+                  base: str | os.PathLike[str] | None = None) -> Iterator[ManifestRow | IngestError]:
     """Rows of a CSV manifest as facts (row values win over ``defaults``), or an IngestError naming the bad row.
 
-    Raises SourceError when the manifest itself cannot be read or has no ``file`` column or unknown columns."""
+    A row's file is read relative to, and must resolve (symlinks followed) inside, the manifest's own folder, or
+    ``base`` when the user names one. A cell holding a NUL or other control character is a row error. Raises
+    SourceError when the manifest itself cannot be read or has no ``file`` column or unknown columns."""
     name = os.fspath(path)
     defaults = defaults or Facts()
+    try:
+        check_regular_file(name)
+    except IngestError as exc:
+        raise SourceError(name, exc.reason) from None
     try:
         handle = open(name, encoding="utf-8-sig", newline="")
     except OSError as exc:
@@ -81,7 +122,11 @@ def read_manifest(path: str | os.PathLike[str], defaults: Facts | None = None) -
         if "file" not in columns or unknown:
             raise SourceError(name, (f"unknown column(s) {', '.join(map(repr, unknown))}; " if unknown else
                                      "no 'file' column; ") + f"valid columns: {', '.join(MANIFEST_COLUMNS)}")
-        base = Path(name).parent
+        folder = Path(base) if base is not None else Path(name).parent
+        try:
+            real_base = folder.resolve(strict=True)
+        except (OSError, RuntimeError) as exc:
+            raise SourceError(os.fspath(folder), f"base folder cannot be resolved: {exc}") from None
         row = 1
         while True:
             try:
@@ -92,13 +137,25 @@ def read_manifest(path: str | os.PathLike[str], defaults: Facts | None = None) -
                 return
             row += 1
             values = {k.strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
+            label = f"{name} row {row}"
             if None in raw:
-                yield IngestError(f"{name} row {row}", f"{len(raw[None])} more cell(s) than the header has columns")
+                yield IngestError(label, f"{len(raw[None])} more cell(s) than the header has columns")
+                continue
+            bad = next((c for c, v in values.items() if _CONTROL.search(v)), None)
+            if bad is not None:
+                char = _CONTROL.search(values[bad]).group()  # type: ignore[union-attr]
+                yield IngestError(label, f"/{bad}: the cell holds the control character U+{ord(char):04X}; "
+                                         "expected plain text")
                 continue
             if not any(values.values()):
                 continue
             if not values.get("file"):
-                yield IngestError(f"{name} row {row}", "the 'file' cell is empty")
+                yield IngestError(label, "the 'file' cell is empty")
+                continue
+            capture = folder / values["file"]
+            outside = _contained(capture, real_base, label, base is not None)
+            if outside is not None:
+                yield outside
                 continue
             given: dict[str, Any] = {}
             for column, value in values.items():
@@ -108,38 +165,44 @@ def read_manifest(path: str | os.PathLike[str], defaults: Facts | None = None) -
                     given["subjects"] = [s.strip() for s in value.split(";") if s.strip()]
                 else:
                     given[MANIFEST_COLUMNS[column]] = value
-            yield ManifestRow(row, base / values["file"], replace(defaults, **given))
+            yield ManifestRow(row, capture, replace(defaults, **given))
 
 
 def ingest_to_dir(captures: Iterable[str | os.PathLike[str]], facts: Facts | None, out_dir: str | os.PathLike[str],
-                  *, rules: tuple[ChromeRule, ...] | None = None, keep_original: bool = False) -> Iterator[IngestOutcome]:
-    """Ingest text, HTML and WARC captures with the same facts, writing ``<id>.json`` files into ``out_dir``."""
+                  *, rules: tuple[ChromeRule, ...] | None = None, keep_original: bool = False,
+                  max_size: int = DEFAULT_MAX_SIZE) -> Iterator[IngestOutcome]:
+    """Ingest text, HTML and WARC captures with the same facts, writing ``<id>.json`` files into ``out_dir``.
+    ``max_size`` bounds a WARC record's (inflated) payload in bytes."""
     seen: dict[str, str] = {}
     for capture in captures:
         yield from _ingest_one(Path(capture), facts or Facts(), Path(out_dir), rules, keep_original, seen,
-                               os.fspath(capture))
+                               os.fspath(capture), max_size)
 
 
 def ingest_manifest(manifest: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, defaults: Facts | None = None,
-                    rules: tuple[ChromeRule, ...] | None = None, keep_original: bool = False) -> Iterator[IngestOutcome]:
-    """Ingest every row of a CSV manifest into ``out_dir``; bad rows become failed outcomes naming the row."""
+                    rules: tuple[ChromeRule, ...] | None = None, keep_original: bool = False,
+                    base: str | os.PathLike[str] | None = None,
+                    max_size: int = DEFAULT_MAX_SIZE) -> Iterator[IngestOutcome]:
+    """Ingest every row of a CSV manifest into ``out_dir``; bad rows become failed outcomes naming the row. Files
+    are read only from the manifest's folder, or from ``base`` when given."""
     seen: dict[str, str] = {}
-    for row in read_manifest(manifest, defaults):
+    for row in read_manifest(manifest, defaults, base=base):
         if isinstance(row, IngestError):
             yield IngestOutcome(row.path, error=row)
             continue
         label = f"{os.fspath(manifest)} row {row.row}"
-        for outcome in _ingest_one(row.capture, row.facts, Path(out_dir), rules, keep_original, seen, label):
+        for outcome in _ingest_one(row.capture, row.facts, Path(out_dir), rules, keep_original, seen, label, max_size):
             if outcome.error is not None and not outcome.error.path.startswith(label):
                 outcome = replace(outcome, error=IngestError(f"{label}: {outcome.error.path}", outcome.error.reason))
             yield outcome
 
 
 def _ingest_one(capture: Path, facts: Facts, out_dir: Path, rules: tuple[ChromeRule, ...] | None, keep: bool,
-                seen: dict[str, str], label: str) -> Iterator[IngestOutcome]:
+                seen: dict[str, str], label: str, max_size: int) -> Iterator[IngestOutcome]:
     if is_warc(capture):
         try:
-            for item in iter_warc(capture, facts, rules=rules, keep_original=keep):
+            check_regular_file(capture)
+            for item in iter_warc(capture, facts, rules=rules, keep_original=keep, max_size=max_size):
                 source = f"{capture} (offset {item.offset})"
                 if item.record is None:
                     yield IngestOutcome(source, error=item.error, skipped=item.skipped)

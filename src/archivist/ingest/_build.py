@@ -154,17 +154,19 @@ def build_record(raw: bytes, path: str, facts: Facts, rules: tuple[ChromeRule, .
         if publisher is None and meta.publisher:
             publisher, _ = meta.publisher, inferred.append("source.publisher from the page's metadata")
         description, authors, published, modified = meta.description, meta.authors, meta.published, meta.modified
+        inferred += meta.notes
         if not parsed.sections and not parsed.removed:
             raise IngestError(path, "HTML page has no body text")
     else:
-        parsed = parse_text(text, rules, title_line=True)
+        parsed = parse_text(text, rules, title_line=True, language=language)
     if not parsed.sections:
         raise IngestError(path, "no document text: every line is blank or site chrome")
     if title is None:
         if parsed.title is None:
             raise IngestError(path, "no title line found: give one with --title")
         title = parsed.title
-        inferred.append("title from the capture's title line" if media_type == "text/plain" else "title from the page")
+        inferred += parsed.notes or ["title from the capture's title line" if media_type == "text/plain"
+                                     else "title from the page"]
     if url is None:
         raise IngestError(path, "no source URL: give one with --url")
     if facts.retrieved is None:

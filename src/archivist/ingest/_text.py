@@ -1,16 +1,31 @@
-"""Plain-text captures: title line, headings, paragraphs, section breaks, and chrome lines set aside."""
+"""Plain-text captures (browser copies, lynx/w3m dumps): title, headings, paragraphs, and chrome lines set aside.
+
+Chrome is found line by line, by named rules (``chrome_rules.json`` and the user's) and by a general classifier:
+a line is *main text* when it is long or dense in the language's stop words (jusText's lists), *link-like* when it
+is short, has no closing punctuation and few stop words. Link-like lines before the first or after the last run of
+main text, and runs of several link-like lines anywhere (menus, language and category lists), are chrome. Every
+removed line is kept in ``removed`` with its line number and rule, so content + removed give back every line.
+"""
 
 from __future__ import annotations
 
+import itertools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from ._chrome import ChromeRule, match_rule
+from ._engines import justext_verdicts, stoplist
 
 _TERMINAL = tuple(".,;:!?…。！？،؟")
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
+_WORD = re.compile(r"\w+")
+_EDIT_MARKER = re.compile(r"\s*\[\s*[^\[\]\d]{1,30}?\s*\]\s*$")
+_BULLET = re.compile(r"^\s*([*+•·o-]|\d{1,3}\.)\s+")
 MAX_HEADING = 120
+#: A run of at least this many consecutive link-like lines is a menu or list of links, wherever it is.
+MENU_RUN = 4
 
 
 @dataclass
@@ -20,6 +35,16 @@ class Parsed:
     title: str | None
     sections: list[dict[str, Any]]
     removed: list[dict[str, Any]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def strip_edit_marker(heading: str) -> tuple[str, str | None]:
+    """A heading without a trailing edit-section marker such as ``[edit]`` or ``[modifier | modifier le code]``,
+    and the marker (None when there is none)."""
+    match = _EDIT_MARKER.search(heading)
+    if match is None or match.start() == 0:
+        return heading, None
+    return heading[:match.start()], heading[match.start():]
 
 
 def _looks_like_heading(line: str) -> bool:
@@ -28,25 +53,170 @@ def _looks_like_heading(line: str) -> bool:
             and not text[0].islower())
 
 
-def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = True) -> Parsed:
+def _title_like(line: str) -> bool:
+    """A line that can be a page title: short, not a sentence, not a list item (it may start in lower case)."""
+    text = line.strip()
+    return 0 < len(text) <= MAX_HEADING and not text.endswith(_TERMINAL) and not _BULLET.match(line)
+
+
+def find_title(lines: list[str], candidates: list[int], words: frozenset[str]) -> tuple[int | None, str | None]:
+    """The title line of a text capture (0-based), and a note when it was not simply the first line.
+
+    The first line is the title when it reads as one and is not the start of a menu (the next line is not
+    link-like); else the longest title-like line of two or more words (four or more CJK characters) before the
+    first main-text line; else the longest such line just before the article (the first main text followed
+    closely by two more), past any shorter main-text block such as a promotion."""
+    if not candidates:
+        return None, None
+    first = candidates[0]
+    after = [i for i in candidates if i > first][:2]
+    menu = bool(after) and is_link_like(lines[after[0]], words) and not (
+        len(after) == 2 and is_main_text(lines[after[1]], words))  # a short line over main text is a heading
+    reads_as_title = _looks_like_heading(lines[first]) or (_title_like(lines[first]) and lines[first] == lines[first].strip())
+    if reads_as_title and not menu:
+        return first, None
+    main = [n for n, i in enumerate(candidates) if is_main_text(lines[i], words)]
+    # the article starts at the first main text followed closely by two more (a short promotion does not count)
+    start = next((m for m, m2, m3 in zip(main, main[1:], main[2:]) if m3 - m <= 6), main[0] if main else
+                 len(candidates))
+    earlier = [m for m in main if m < start]
+    for low, note in ((0, "before the main text"), (earlier[-1] + 1 if earlier else 0, "before the article")):
+        best: int | None = None
+        for index in candidates[low:start]:
+            text = lines[index].strip()
+            if low == 0 and is_main_text(lines[index], words):
+                break
+            long_enough = len(text) >= 4 if _cjk(text) else len(_WORD.findall(text)) >= 2
+            if _title_like(lines[index]) and long_enough and (best is None or len(text) > len(lines[best].strip())):
+                best = index
+        if best is not None:
+            return best, f"title: the longest title-like line {note} (the first line reads as a menu)"
+    return None, None
+
+
+def _cjk(text: str) -> bool:
+    return sum(1 for c in text if unicodedata.east_asian_width(c) in "WF") * 3 > len(text)
+
+
+def is_main_text(line: str, words: frozenset[str]) -> bool:
+    """Long, or sentence-like and dense in stop words: text a reader came for, not a menu item."""
+    text = line.strip()
+    if _cjk(text):
+        return len(text) >= 25 or (len(text) >= 12 and text.endswith(_TERMINAL))
+    tokens = _WORD.findall(text.lower())
+    if len(text) >= 120:
+        return True
+    density = sum(t in words for t in tokens) / len(tokens) if tokens else 0.0
+    sentence = text.endswith(_TERMINAL) or len(text) > MAX_HEADING  # a title may be long, but is no sentence
+    return sentence and len(tokens) >= 6 and (density >= 0.3 or (text.endswith(_TERMINAL) and density >= 0.15))
+
+
+def is_link_like(line: str, words: frozenset[str]) -> bool:
+    """Short, unpunctuated and with few stop words: a menu entry, a language or category name, a link."""
+    text = _BULLET.sub("", line.strip())
+    if not text or text.endswith(tuple(".!?。！？؟")):
+        return False
+    if _cjk(text):
+        return len(text) <= 12
+    tokens = _WORD.findall(text.lower())
+    return len(text) <= 40 and len(tokens) <= 5 and sum(t in words for t in tokens) <= 1
+
+
+def _classify(lines: list[str], kept: list[int], words: frozenset[str]) -> dict[int, str]:
+    """Line numbers (0-based) the general classifier marks as chrome, with the reason."""
+    main = [i for i in kept if is_main_text(lines[i], words)]
+    verdicts: dict[int, str] = {}
+    if not main:
+        return verdicts
+    first, last = main[0], main[-1]
+    main_set = set(main)
+    heads = {a for a, b in itertools.pairwise(kept) if b in main_set}  # a short line right above main text heads it
+    for i in kept:
+        if (i < first or i > last) and i not in heads and is_link_like(lines[i], words):
+            verdicts[i] = "outside-main-text"
+    run: list[int] = []
+    for i in kept + [-1]:
+        if i >= 0 and i not in verdicts and i not in heads and is_link_like(lines[i], words):
+            run.append(i)
+            continue
+        if len(run) >= MENU_RUN:
+            verdicts.update((j, "link-list-run") for j in run)
+        run = []
+    return verdicts
+
+
+def _engine_verdicts(lines: list[str], ruled: dict[int, str], title_index: int | None,
+                     language: str | None) -> dict[int, str]:
+    """Lines of the blocks (runs of kept lines) that jusText classifies as boilerplate. Single heading-like lines
+    and the title line are left to the rules: jusText judges prose, not headings."""
+    blocks: list[list[int]] = []
+    for index, line in enumerate(lines):
+        if line.strip() and index not in ruled:
+            if blocks and blocks[-1][-1] == index - 1:
+                blocks[-1].append(index)
+            else:
+                blocks.append([index])
+    verdicts = justext_verdicts(["\n".join(lines[i] for i in b) for b in blocks], language or "en")
+    if verdicts is None:
+        return {}
+    return {i: "engine-justext" for block, good in zip(blocks, verdicts) if not good
+            and not (len(block) == 1 and (_looks_like_heading(lines[block[0]]) or block[0] == title_index))
+            for i in block}
+
+
+def _orphan_headings(lines: list[str], ruled: dict[int, str], title_index: int | None) -> dict[int, str]:
+    """Heading lines (a heading-like line alone between blank lines) all of whose text, up to the next such line,
+    was removed: "Navigation menu" over a removed menu goes with it. A heading with no text under it stays."""
+    def alone(i: int) -> bool:
+        return (_looks_like_heading(lines[i]) and (i == 0 or not lines[i - 1].strip())
+                and (i + 1 == len(lines) or not lines[i + 1].strip()))
+
+    heads = [i for i, line in enumerate(lines) if line.strip() and i not in ruled and i != title_index and alone(i)]
+    verdicts: dict[int, str] = {}
+    for head, end in reversed(list(zip(heads, heads[1:] + [len(lines)]))):
+        under = [i for i in range(head + 1, end) if lines[i].strip()]
+        if (under and all(i in ruled for i in under)) or (not under and end in verdicts):
+            verdicts[head] = "heading-of-removed-text"  # (a heading right over a removed one goes with it too)
+    return verdicts
+
+
+def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = True,
+               language: str | None = None) -> Parsed:
     """Split a plain-text capture into title, sections of paragraphs, and removed chrome lines.
 
-    Rules (in order): a non-blank line that a chrome rule matches is removed; a block is a run of
-    non-blank lines (kept joined by newlines, byte for byte); the first block, if it is a single
-    heading-like line, is the title and opens the first section at level 1; a single heading-like
-    line followed by more text is a heading; two or more blank lines after text start an untitled
-    section (a break whose heading the capture lost).
+    Rules (in order): a non-blank line that a chrome rule or the classifier marks is removed (a heading's
+    edit-section marker alone is removed from it); a block is a run of non-blank lines (kept joined by newlines,
+    byte for byte); the first block, if it is a single heading-like line, is the title and opens the first section
+    at level 1; a single heading-like line followed by more text is a heading; two or more blank lines after text
+    start an untitled section (a break whose heading the capture lost).
     """
     lines = _LINE_BREAK.split(text)
+    words = stoplist(language) or stoplist("en")
     removed: list[dict[str, Any]] = []
+    ruled: dict[int, str] = {}
+    for index, line in enumerate(lines):
+        if line.strip():
+            rule = match_rule(line, rules)
+            if rule is not None:
+                ruled[index] = rule
+    kept = [i for i, line in enumerate(lines) if line.strip() and i not in ruled]
+    title_index, title_note = find_title(lines, kept, words) if title_line else (None, None)
+    ruled.update((i, v) for i, v in _classify(lines, kept, words).items() if i != title_index)
+    ruled.update(_engine_verdicts(lines, ruled, title_index, language))
+    ruled.update(_orphan_headings(lines, ruled, title_index))
     blocks: list[tuple[int, list[str]]] = []  # (blank lines before, lines)
     current: list[str] = []
     blanks = 0
-    for number, line in enumerate(lines, start=1):
-        rule = match_rule(line, rules) if line.strip() else None
-        if rule is not None:
-            removed.append({"text": line, "line": number, "rule": rule})
+    for index, line in enumerate(lines):
+        number = index + 1
+        if index in ruled:
+            removed.append({"text": line, "line": number, "rule": ruled[index]})
             line = ""
+        elif line.strip() and _looks_like_heading(line):
+            stripped, marker = strip_edit_marker(line)
+            if marker is not None:
+                removed.append({"text": marker, "line": number, "rule": "edit-section-marker"})
+                line = stripped
         if line.strip():
             if not current:
                 blocks.append((blanks, current))
@@ -57,12 +227,17 @@ def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = T
                 current = []
             blanks += 1
     title: str | None = None
+    notes: list[str] = []
     sections: list[dict[str, Any]] = []
     start = 0
-    if title_line and blocks and len(blocks[0][1]) == 1 and _looks_like_heading(blocks[0][1][0]):
-        title = blocks[0][1][0]
+    if title_index is not None and blocks and blocks[0][1] == [lines[title_index]]:
+        title = lines[title_index]
         sections.append({"heading": title, "level": 1, "paragraphs": []})
         start = 1
+        notes += [title_note] if title_note else []
+    elif title_index is not None:
+        title = lines[title_index].strip()
+        notes += [title_note or "title: the capture's first line"]
     for index in range(start, len(blocks)):
         gap, block = blocks[index]
         single = len(block) == 1
@@ -73,4 +248,4 @@ def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = T
         if not sections or (gap >= 2 and sections[-1]["paragraphs"]):
             sections.append({"heading": None, "paragraphs": []})
         sections[-1]["paragraphs"].append("\n".join(block))
-    return Parsed(title, sections, removed)
+    return Parsed(title, sections, removed, notes)

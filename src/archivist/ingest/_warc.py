@@ -21,6 +21,12 @@ from ._chrome import ChromeRule
 _TEXT_TYPES = {"text/html": "text/html", "application/xhtml+xml": "text/html", "text/plain": "text/plain"}
 _CHARSET = re.compile(r";\s*charset\s*=\s*\"?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 _CHUNK = 1 << 16
+#: The largest WARC record payload (after undoing gzip or a content coding) read into memory, in bytes.
+DEFAULT_MAX_SIZE = 100 * 1024 * 1024
+
+
+class TooLarge(ValueError):
+    """A payload that inflates (or is declared) past the size limit."""
 _MANDATORY = ("WARC-Type", "WARC-Record-ID", "WARC-Date", "Content-Length")
 
 
@@ -54,32 +60,38 @@ def warc_id(target_uri: str, taken: set[str]) -> str:
     return candidate
 
 
-def _read_all(stream: Any) -> bytes:
+def _read_all(stream: Any, limit: int) -> bytes:
+    """Read a stream to its end in chunks, raising TooLarge as soon as more than ``limit`` bytes come out."""
     out = bytearray()
     while chunk := stream.read(_CHUNK):
         out += chunk
+        if len(out) > limit:
+            raise TooLarge(f"more than {limit:,} bytes")
     return bytes(out)
 
 
-def _undo_codings(raw: bytes, headers: Any) -> bytes:
+def _undo_codings(raw: bytes, headers: Any, limit: int) -> bytes:
     coding = (headers.get_header("content-encoding") or "").strip().lower() or None
     if coding in ("identity", None):
         coding = None
     elif coding not in BufferedReader.get_supported_decompressors():
         raise ValueError(f"unsupported Content-Encoding {coding!r}")
     if (headers.get_header("transfer-encoding") or "").lower() == "chunked":
-        return _read_all(ChunkedDataReader(io.BytesIO(raw), decomp_type=coding))
+        return _read_all(ChunkedDataReader(io.BytesIO(raw), decomp_type=coding), limit)
     if coding:
-        return _read_all(BufferedReader(io.BytesIO(raw), decomp_type=coding))
+        return _read_all(BufferedReader(io.BytesIO(raw), decomp_type=coding), limit)
     return raw
 
 
 def iter_warc(path: str | os.PathLike[str], facts: Facts | None = None, *, rules: tuple[ChromeRule, ...] | None = None,
-              keep_original: bool = False, stream: BinaryIO | None = None) -> Iterator[WarcItem]:
+              keep_original: bool = False, stream: BinaryIO | None = None,
+              max_size: int = DEFAULT_MAX_SIZE) -> Iterator[WarcItem]:
     """Yield one item per ``response`` record in a WARC (gzipped or not), in file order, one payload in memory at a
     time. Raises IngestError when the file cannot be opened or read past a point (a truncated or corrupt WARC):
     items before that point have already been yielded. With ``keep_original`` each record lists its payload as
-    ``originals/<id>.html`` (or ``.txt``) in ``files``, and the item carries the payload bytes to write there."""
+    ``originals/<id>.html`` (or ``.txt``) in ``files``, and the item carries the payload bytes to write there.
+    A record whose content (inflated from a gzipped WARC member, then with any HTTP content coding undone) would
+    exceed ``max_size`` bytes is an error item ("too large"), read no further than the limit."""
     name = os.fspath(path)
     facts = facts or Facts()
     try:
@@ -87,14 +99,14 @@ def iter_warc(path: str | os.PathLike[str], facts: Facts | None = None, *, rules
     except OSError as exc:
         raise IngestError(name, exc.strerror or str(exc)) from None
     try:
-        yield from _walk(handle, name, facts, rules, keep_original)
+        yield from _walk(handle, name, facts, rules, keep_original, max_size)
     finally:
         if stream is None:
             handle.close()
 
 
 def _walk(handle: BinaryIO, name: str, facts: Facts, rules: tuple[ChromeRule, ...] | None,
-          keep: bool) -> Iterator[WarcItem]:
+          keep: bool, max_size: int) -> Iterator[WarcItem]:
     taken: set[str] = set()
     end = 0
     iterator = ArchiveIterator(handle, check_digests=True)
@@ -105,19 +117,38 @@ def _walk(handle: BinaryIO, name: str, facts: Facts, rules: tuple[ChromeRule, ..
                 break
             lacking = [h for h in _MANDATORY if not warc.rec_headers.get_header(h)]
             wanted = warc.rec_type == "response" and not lacking
-            raw = _read_all(warc.raw_stream) if wanted else b""
-            missing = getattr(warc.raw_stream, "limit", 0) if wanted else 0
+            declared = _declared_length(warc) if wanted else 0
+            too_large = wanted and declared > max_size
+            raw = _read_all(warc.raw_stream, max_size) if wanted and not too_large else b""
+            missing = getattr(warc.raw_stream, "limit", 0) if wanted and not too_large else 0
             offset, length = iterator.get_record_offset(), iterator.get_record_length()
         except Exception as exc:  # warcio reports malformed input with assorted exception types
-            raise IngestError(name, f"unreadable WARC record after offset {end} (truncated or corrupt): "
-                                    f"{type(exc).__name__}: {exc}") from None
+            raise _unreadable(name, end, exc) from None
         if lacking:
             raise IngestError(name, f"truncated or corrupt WARC: the record at offset {offset} lacks the mandatory "
                                     f"header(s) {', '.join(lacking)}")
         end = offset + length
-        if warc.rec_type == "response":
-            yield _item(warc, raw, missing, name, offset, facts, rules, taken, keep)
+        if too_large:
+            record_id = warc.rec_headers.get_header("WARC-Record-ID")
+            yield WarcItem(offset, record_id, warc.rec_headers.get_header("WARC-Target-URI"), error=IngestError(
+                f"{name} (WARC record at offset {offset}, {record_id})",
+                f"record too large: {declared:,} bytes of content, over the limit of {max_size:,}; not ingested"))
+        elif warc.rec_type == "response":
+            yield _item(warc, raw, missing, name, offset, facts, rules, taken, keep, max_size)
     _check_tail(handle, name, end)
+
+
+def _unreadable(name: str, end: int, exc: Exception) -> IngestError:
+    return IngestError(name, f"unreadable WARC record after offset {end} (truncated or corrupt): "
+                             f"{type(exc).__name__}: {exc}")
+
+
+def _declared_length(warc: Any) -> int:
+    """The record's Content-Length (the size of its block once any gzip member is inflated)."""
+    try:
+        return int(warc.rec_headers.get_header("Content-Length") or 0)
+    except ValueError:
+        return 0
 
 
 def _check_tail(handle: BinaryIO, name: str, end: int) -> None:
@@ -136,7 +167,7 @@ def _check_tail(handle: BinaryIO, name: str, end: int) -> None:
 
 
 def _item(warc: Any, raw: bytes, missing: int, name: str, offset: int, facts: Facts,
-          rules: tuple[ChromeRule, ...] | None, taken: set[str], keep: bool) -> WarcItem:
+          rules: tuple[ChromeRule, ...] | None, taken: set[str], keep: bool, max_size: int) -> WarcItem:
     headers = warc.rec_headers
     record_id = headers.get_header("WARC-Record-ID")
     uri = headers.get_header("WARC-Target-URI")
@@ -160,7 +191,10 @@ def _item(warc: Any, raw: bytes, missing: int, name: str, offset: int, facts: Fa
     if not uri:
         return WarcItem(offset, record_id, uri, error=IngestError(where, "no WARC-Target-URI"))
     try:
-        body = _undo_codings(raw, http)
+        body = _undo_codings(raw, http, max_size)
+    except TooLarge as exc:
+        return WarcItem(offset, record_id, uri, error=IngestError(
+            where, f"record too large: its payload inflates to {exc}, over the limit of {max_size:,}; not ingested"))
     except (ValueError, zlib.error, OSError) as exc:
         return WarcItem(offset, record_id, uri, error=IngestError(where, f"payload cannot be decoded: {exc}"))
     declared = _CHARSET.search(content_type)

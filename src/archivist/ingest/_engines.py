@@ -1,0 +1,102 @@
+"""Main-text extraction engines (trafilatura, jusText) run on a page, and jusText's per-language stop lists.
+
+An engine only says which text it would keep: archivist maps that back onto the page's own elements, so kept
+text is never the engine's rewrite of it.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from functools import cache
+from typing import Any
+
+from lxml import etree
+
+_SPACE = re.compile(r"\s+")
+_UNITS = ("p", "head", "item", "cell", "quote", "code")
+#: Engine names, in the order archivist tries them.
+ENGINES = ("trafilatura", "justext")
+#: ISO 639-1 code to the name of jusText's stop list (jusText has none for Chinese, Japanese or Korean).
+STOPLISTS = {"af": "Afrikaans", "ar": "Arabic", "bg": "Bulgarian", "bn": "Bengali", "ca": "Catalan", "cs": "Czech",
+             "cy": "Welsh", "da": "Danish", "de": "German", "el": "Greek", "en": "English", "eo": "Esperanto",
+             "es": "Spanish", "et": "Estonian", "eu": "Basque", "fa": "Persian", "fi": "Finnish", "fr": "French",
+             "ga": "Irish", "gl": "Galician", "he": "Hebrew", "hi": "Hindi", "hr": "Croatian", "hu": "Hungarian",
+             "hy": "Armenian", "id": "Indonesian", "is": "Icelandic", "it": "Italian", "ka": "Georgian",
+             "ko": "Korean", "la": "Latin", "lt": "Lithuanian", "lv": "Latvian", "mk": "Macedonian",
+             "mr": "Marathi", "ms": "Malay", "nl": "Dutch", "no": "Norwegian_Bokmal", "nb": "Norwegian_Bokmal",
+             "nn": "Norwegian_Nynorsk", "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian",
+             "sk": "Slovak", "sl": "Slovenian", "sq": "Albanian", "sr": "Serbian", "sv": "Swedish", "sw": "Swahili",
+             "ta": "Tamil", "te": "Telugu", "th": "Thai", "tl": "Tagalog", "tr": "Turkish", "uk": "Ukrainian",
+             "ur": "Urdu", "vi": "Vietnamese"}
+
+
+def norm(text: str) -> str:
+    """Whitespace collapsed and trimmed: the form in which page text and engine output are compared."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def trafilatura_units(page: Any) -> list[str] | None:
+    """The text blocks trafilatura keeps (paragraphs, headings, list items, cells) of ``page`` (HTML text or a
+    parsed tree, which is copied), or None if it keeps nothing."""
+    import trafilatura
+
+    try:
+        xml = trafilatura.extract(copy.deepcopy(page), output_format="xml", include_comments=False, include_tables=True,
+                                  favor_recall=True, deduplicate=False, with_metadata=False)
+    except (RecursionError, ValueError, TypeError, etree.LxmlError):
+        return None
+    if not xml:
+        return None
+    root = etree.fromstring(xml.encode("utf-8"))
+    units = [norm("".join(e.itertext())) for e in root.iter(*_UNITS)
+             if not any(a.tag in _UNITS for a in e.iterancestors())]
+    return [u for u in units if u] or None
+
+
+@cache
+def stoplist(language: str | None) -> frozenset[str]:
+    """jusText's stop words for a BCP 47 language tag (empty when it has none, e.g. for Chinese)."""
+    import justext
+
+    name = STOPLISTS.get((language or "").split("-")[0].lower())
+    if name is None:
+        return frozenset()
+    try:
+        return frozenset(w.lower() for w in justext.get_stoplist(name))
+    except ValueError:
+        return frozenset()
+
+
+def justext_units(html: str, language: str | None) -> list[str] | None:
+    """The paragraphs jusText classifies as good (with the page language's stop list), or None."""
+    import justext
+
+    words = stoplist(language) or stoplist("en")
+    try:
+        paragraphs = justext.justext(html.encode("utf-8"), words, encoding="utf-8")
+    except (RecursionError, ValueError, TypeError, etree.LxmlError):
+        return None
+    units = [norm(p.text) for p in paragraphs if not p.is_boilerplate]
+    return [u for u in units if u] or None
+
+
+def justext_verdicts(blocks: list[str], language: str | None) -> list[bool] | None:
+    """For blocks of plain text, whether jusText classifies each as main text (True) or boilerplate, or None when
+    it cannot say (no stop list for the language, or it fails)."""
+    import html
+
+    import justext
+
+    words = stoplist(language)
+    if not words or not blocks:
+        return None
+    page = "<html><body>" + "".join(f"<p>{html.escape(b)}</p>" for b in blocks) + "</body></html>"
+    try:
+        paragraphs = justext.justext(page.encode("utf-8"), words, encoding="utf-8")
+    except (RecursionError, ValueError, TypeError, etree.LxmlError):
+        return None
+    good = [not p.is_boilerplate for p in paragraphs]
+    if len(paragraphs) != len(blocks) or not any(good):
+        return None  # no block long and dense enough for jusText to anchor on: it has no verdict to give
+    return good

@@ -1,0 +1,183 @@
+"""Main-text extraction: engines mapped onto the page's own blocks, titles without site names, text-capture chrome
+in several languages, every removal recorded (content + removed give back every line of a text capture)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from archivist.ingest import Facts, builtin_rules, ingest_file, parse_html, parse_text
+from archivist.ingest._html import page_title
+from archivist.records import iter_errors
+
+CORPUS = Path(__file__).parents[2] / "benchmarks" / "corpus"
+FACTS = Facts(url="https://example.org/a", retrieved="2026-11-25")
+PARAS = [
+    "The harbour was rebuilt in 1887 after a storm destroyed the old wooden piers and most of the warehouses.",
+    "Merchants  from the   northern towns paid for the new stone quay, which is still in use by the ferry today.",
+    "In the twentieth century the harbour lost most of its trade to the railway, and the warehouses became homes.",
+]
+PAGE = f"""<!DOCTYPE html><html lang="en"><head><title>The Old Harbour | Heritage Notes</title>
+<meta property="og:site_name" content="Heritage Notes"></head><body>
+<header><nav><ul><li><a href="/">Home</a></li><li><a href="/notes">Notes</a></li><li><a href="/about">About</a></li></ul>
+</nav></header><div class="sidebar"><a href="/a">Archive</a><a href="/b">Tags</a><a href="/c">Authors</a></div>
+<main><article><h1>The Old Harbour</h1>
+<h2>History<span class="edit">[<a href="/edit">edit</a>]</span></h2>
+<p>{PARAS[0]}</p><p>{PARAS[1]}</p><p>{PARAS[2]}</p>
+<p>Share this: Twitter Facebook</p></article></main>
+<footer><p>© 2024 Heritage Notes. All rights reserved.</p></footer></body></html>"""
+
+
+def test_kept_text_is_the_pages_own_in_order_and_every_cut_is_recorded(tmp_path: Path) -> None:
+    page = tmp_path / "harbour.html"
+    page.write_text(PAGE, encoding="utf-8")
+    record = ingest_file(page, FACTS)
+    assert list(iter_errors(record)) == []
+    assert record["title"] == "The Old Harbour"
+    sections = record["content"]["sections"]
+    assert [s["heading"] for s in sections] == ["The Old Harbour", "History"]
+    assert sections[1]["paragraphs"] == [" ".join(p.split()) for p in PARAS]  # the page's text, spaces collapsed
+    removed = record["removed"]
+    assert all(r.get("rule") and r.get("element", "").startswith("/html/body") for r in removed)
+    nav = [r["text"] for r in removed if r["rule"] == "html-nav"]
+    assert nav == ["Home", "Notes", "About"]  # a link list item by item, not "HomeNotesAbout"
+    assert [r["text"] for r in removed if r["element"] == "/html/body/div"] == ["Archive", "Tags", "Authors"]
+    assert {"text": "[edit]", "rule": "edit-section-marker"}.items() <= next(
+        r for r in removed if r["rule"] == "edit-section-marker").items()
+    assert any(r["text"] == "Share this: Twitter Facebook" for r in removed)
+    notes = " ".join(e["note"] for e in record["provenance"] if e["action"] == "inferred")
+    assert "'Heritage Notes'" in notes and "trafilatura" in notes
+
+
+@pytest.mark.parametrize(("raw", "h1", "sites", "title"), [
+    ("The Lindisfarne Gospels | Heritage Notes", None, ["Heritage Notes"], "The Lindisfarne Gospels"),
+    ("Heritage Notes — The Lindisfarne Gospels", None, ["heritage notes"], "The Lindisfarne Gospels"),
+    ("Mozilla - Wikipedia", "Mozilla", [], "Mozilla"),
+    ("A: B - C", None, [], "A: B - C"),
+    ("Plain title", "Other", ["Site"], "Plain title"),
+    ("Outside the web: standalone binaries · V8", ["V8", "Outside the web: standalone binaries"], [],
+     "Outside the web: standalone binaries"),  # a logo h1 is not the title when a longer h1 matches
+])
+def test_site_name_is_stripped_from_the_title(raw: str, h1: str | list[str] | None, sites: list[str],
+                                              title: str) -> None:
+    found, note = page_title(raw, h1, sites)
+    assert found == title and (note is None) == (raw == title)
+
+
+MENU = ["Home", "News", "Sport", "Contact"]
+LANGUAGES = {
+    "es": ("La Biblioteca Nacional", ("La biblioteca fue fundada en el siglo XVIII y conserva una de las colecciones "
+           "más importantes de manuscritos de la península, que se pueden consultar en la sala de lectura."),
+           ["Inicio", "Noticias", "Deportes", "Contacto"], "Obtenido de «https://es.example.org/wiki/Biblioteca»"),
+    "fr": ("La Bibliothèque nationale", ("La bibliothèque a été fondée au XVIIIe siècle et elle conserve une des plus "
+           "importantes collections de manuscrits du pays, que les lecteurs peuvent consulter sur place."),
+           ["Accueil", "Actualités", "Sports", "Contact"], "Récupérée de « https://fr.example.org/wiki/Bibliotheque »"),
+    "ru": ("Национальная библиотека", ("Библиотека была основана в восемнадцатом веке и хранит одну из самых важных "
+           "коллекций рукописей в стране, которые можно изучать в читальном зале."),
+           ["Главная", "Новости", "Спорт", "Контакты"], "Эта страница в последний раз была отредактирована 1 мая"),
+    "ar": ("المكتبة الوطنية", ("تأسست المكتبة في القرن الثامن عشر وهي تحفظ واحدة من أهم مجموعات المخطوطات في البلاد "
+           "التي يمكن للقراء الاطلاع عليها في قاعة المطالعة."),
+           ["الرئيسية", "أخبار", "رياضة", "اتصل بنا"], "آخر تعديل لهذه الصفحة كان يوم 1 مايو"),
+    "zh": ("国家图书馆", "图书馆建于十八世纪，收藏了全国最重要的手稿之一，读者可以在阅览室查阅这些珍贵的文献资料。",
+           ["首页", "新闻", "体育", "联系我们"], "本页面最后修订于2024年5月1日"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(LANGUAGES))
+def test_text_capture_chrome_in_five_languages(language: str) -> None:
+    title, paragraph, menu, footer = LANGUAGES[language]
+    text = "\n".join(menu + ["", title, "", paragraph, "", paragraph[: len(paragraph) // 2] + ".", "", footer] + menu)
+    parsed = parse_text(text, builtin_rules(), language=language)
+    assert parsed.title == title
+    kept = [p for s in parsed.sections for p in s["paragraphs"]]
+    assert kept == [paragraph, paragraph[: len(paragraph) // 2] + "."]
+    assert {r["text"] for r in parsed.removed} == set(menu) | {footer}
+    _reproduces(text, parsed)
+
+
+def _reproduces(text: str, parsed) -> None:  # type: ignore[no-untyped-def]
+    """Every non-blank line is kept (possibly as a heading whose marker was removed) or removed, by line number."""
+    kept = [l for s in parsed.sections for l in ([s["heading"]] if s.get("heading") else [])
+            + [x for p in s["paragraphs"] for x in p.split("\n")]]
+    by_line: dict[int, str] = {}
+    for item in parsed.removed:
+        by_line[item["line"]] = by_line.get(item["line"], "") + item["text"]
+    kept_iter = iter(kept)
+    for number, line in enumerate(re.split(r"\r\n|\n|\r", text), start=1):
+        if not line.strip():
+            continue
+        if number in by_line and by_line[number] == line:
+            continue
+        expected = line[: len(line) - len(by_line.get(number, ""))]
+        assert next(kept_iter) == expected, f"line {number} lost: {line!r}"
+
+
+def test_title_inferred_past_a_leading_menu_and_recorded(tmp_path: Path) -> None:
+    capture = tmp_path / "dump.txt"
+    capture.write_text("Home\nNotes\nAbout\nSearch\n\nThe Lindisfarne Gospels and their makers\n\n"
+                       + PARAS[0] + "\n\n" + PARAS[2] + "\n", encoding="utf-8")
+    record = ingest_file(capture, FACTS)
+    assert record["title"] == "The Lindisfarne Gospels and their makers"
+    assert any("longest title-like line" in e.get("note", "") for e in record["provenance"])
+    assert [r["text"] for r in record["removed"]] == ["Home", "Notes", "About", "Search"]
+
+
+def test_edit_markers_leave_text_headings_and_are_recorded() -> None:
+    text = "Harbour\n\nBackground[edit]\n\n" + PARAS[0] + "\n\nJump to navigation Jump to search\n"
+    parsed = parse_text(text, builtin_rules())
+    assert parsed.sections[1]["heading"] == "Background"
+    assert {"text": "[edit]", "line": 3, "rule": "edit-section-marker"} in parsed.removed
+    assert any(r["rule"] == "jump-to-navigation" for r in parsed.removed)
+    _reproduces(text, parsed)
+
+
+@pytest.mark.parametrize("dump", sorted((CORPUS / "text").glob("*.txt")), ids=lambda p: p.stem)
+def test_real_text_dumps_lose_no_line(dump: Path) -> None:
+    text = dump.read_text(encoding="utf-8")
+    _reproduces(text, parse_text(text, builtin_rules(), language="de" if "-de" in dump.stem or dump.stem.startswith(
+        ("de-", "at-")) else "en"))
+
+
+def test_real_wikipedia_page() -> None:
+    parsed, meta = parse_html((CORPUS / "html" / "en-wikipedia-mozilla.html").read_text(encoding="utf-8"),
+                              builtin_rules())
+    headings = [s["heading"] for s in parsed.sections if s["heading"]]
+    assert meta.title == "Mozilla" and "History" in headings and "Navigation menu" not in headings
+    assert not any("[edit]" in h for h in headings)
+    assert any(r["text"] == "Random article" and r["rule"].startswith("html-") for r in parsed.removed)
+
+
+def test_a_heading_whose_text_was_all_removed_goes_with_it() -> None:
+    text = ("Harbour\n\n" + PARAS[0] + "\n\nSite tools\n\nLinks to elsewhere on this site\n\n"
+            "Main page\nContents\nCurrent events\nRandom article\n\nLocation and area of operation\n\nNotes\n\n" + PARAS[1] + "\n")
+    parsed = parse_text(text, builtin_rules())
+    headings = [s["heading"] for s in parsed.sections]
+    assert "Links to elsewhere on this site" not in headings and "Site tools" not in headings
+    assert "Location and area of operation" in headings  # a heading with no text under it stays
+    assert {"text": "Links to elsewhere on this site", "line": 7, "rule": "heading-of-removed-text"} in parsed.removed
+    assert {"text": "Site tools", "line": 5, "rule": "heading-of-removed-text"} in parsed.removed
+    _reproduces(text, parsed)
+
+
+def test_a_lead_the_engine_drops_is_kept_and_notes_are_chrome() -> None:
+    gitlab, _ = parse_html((CORPUS / "html" / "gitlab-survey.html").read_text(encoding="utf-8"), builtin_rules())
+    assert gitlab.sections[0]["paragraphs"][0].startswith("This year, our survey revealed changes")
+    wiki, _ = parse_html((CORPUS / "html" / "en-wikipedia-hermitian.html").read_text(encoding="utf-8"),
+                         builtin_rules())
+    assert {"text": "For matrices with symmetry over the real number field, see symmetric matrix.",
+            "rule": "html-role-note"}.items() <= next(r for r in wiki.removed if r["rule"] == "html-role-note").items()
+    first = next(p for s in wiki.sections for p in s["paragraphs"])
+    assert first.startswith("In mathematics, a Hermitian matrix")
+
+
+def test_title_found_past_a_promotion_before_the_article() -> None:
+    promo = ("We translate the stories of this site into many languages so that citizen media from all over the "
+             "world can be read by everyone, and we need your help to do it.")
+    text = "\n".join(["Close", "Deutsch", "Español", "Français", "", promo, "", promo, "", "Politics", "Sport",
+                      "Travel", "Technology", "", "A year of protests in the streets of the capital", "", PARAS[0],
+                      PARAS[1], "", PARAS[2], ""])
+    parsed = parse_text(text, builtin_rules(), language="en")
+    assert parsed.title == "A year of protests in the streets of the capital"
+    assert any("before the article" in n for n in parsed.notes)
