@@ -173,3 +173,10 @@ def test_data_and_messages_are_separate_streams_through_the_real_program(tmp_pat
                           timeout=60)
     assert done.returncode == 0 and done.stderr == ""
     assert json.loads(done.stdout)["source"]["url"] == URL
+
+
+def test_file_names_are_printed_as_they_are_not_as_markup(tmp_path: Path, minimal: dict[str, Any]) -> None:
+    bad = write_json(tmp_path / "[red]x.json", dict(minimal, language="??"))
+    for argv in (["validate", str(bad)], ["export", str(bad), "--to", "oai_dc", "--out", str(tmp_path / "o")]):
+        result = _run(*argv)
+        assert result.exit_code == 1 and f"{bad}: /language:" in result.stdout + result.stderr
