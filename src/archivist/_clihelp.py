@@ -32,10 +32,9 @@ def examples(*lines: str) -> str:
     return "\n".join([EXAMPLES_HEADING, *lines])
 
 
-def usage_error_line(exc: Exception) -> str:
+def usage_error_line(exc: Any) -> str:
     """The one line shown for a command-line mistake found while parsing (a click UsageError or ClickException)."""
-    message = str(getattr(exc, "format_message", lambda: str(exc))()).strip().rstrip(".")
-    message = " ".join(message.split())
+    message = " ".join(str(exc.format_message()).split()).rstrip(".")
     if len(message) > 1 and message[0].isupper() and message[1].islower():
         message = message[0].lower() + message[1:]
     ctx = getattr(exc, "ctx", None)
@@ -44,6 +43,7 @@ def usage_error_line(exc: Exception) -> str:
 
 
 def _option_names(param: TyperOption) -> str:
+    """``-o, --out DIR`` or ``--check-files / --no-check-files``: short names first, then the metavar."""
     short = [o for o in param.opts if not o.startswith("--")]
     names = ", ".join(short + [o for o in param.opts if o.startswith("--")])
     if param.secondary_opts:
@@ -54,11 +54,13 @@ def _option_names(param: TyperOption) -> str:
 
 
 def _metavar(param: TyperOption | TyperArgument) -> str:
+    """The parameter's metavar (its name in capitals if it has none), with ``...`` when it takes many values."""
     name = param.metavar or (param.name or "value").upper()
     return name + ("..." if param.nargs != 1 and not name.endswith("...") else "")
 
 
 def _default(param: TyperOption) -> str | None:
+    """The default worth showing: a value, or the flag that is on by default; None for no value or a plain flag."""
     default = param.default
     if callable(default) or default is None or param.required or default == [] or default == ():
         return None
@@ -75,6 +77,7 @@ class HelpCommand(TyperCommand):
     """A command whose ``--help`` is plain Unix-style text with an Examples section."""
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        """``[OPTIONS] RECORDS...``: arguments by metavar, optional ones in brackets (no ``{}`` or type names)."""
         pieces = [self.options_metavar or "[OPTIONS]"]
         for param in self.get_params(ctx):
             if isinstance(param, TyperArgument):
@@ -82,6 +85,7 @@ class HelpCommand(TyperCommand):
         return pieces
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
+        """Usage, the help text, Arguments, Options and the Examples epilog."""
         self.format_usage(ctx, formatter)
         _write_text(formatter, self.help)
         arguments = [(_metavar(p), p.help or "") for p in self.get_params(ctx)
@@ -99,6 +103,7 @@ class HelpGroup(TyperGroup):
     """The top-level command: plain help listing the commands, and one-line usage errors for every command."""
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
+        """Usage, the help text, Options, the commands with their summaries and the Examples epilog."""
         self.format_usage(ctx, formatter)
         _write_text(formatter, self.help)
         options = [(_option_names(p), _with_default(p)) for p in self.get_params(ctx)
@@ -113,6 +118,7 @@ class HelpGroup(TyperGroup):
         _write_epilog(formatter, self.epilog)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run the program, turning any usage error into one line (see ``_one_line_errors``)."""
         return _one_line_errors(super().main, *args, **kwargs)
 
 
@@ -121,15 +127,18 @@ class HelpTyper(typer.Typer):
 
     def command(self, name: str | None = None, *, cls: type[TyperCommand] | None = None,  # type: ignore[override]
                 **kwargs: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        """Typer's ``command`` decorator with HelpCommand as the default class."""
         return super().command(name, cls=cls or HelpCommand, **kwargs)
 
 
 def _with_default(param: TyperOption) -> str:
+    """The option's help followed by ``[default: …]`` when there is one to show."""
     default = _default(param)
     return (param.help or "") + (f"  [default: {default}]" if default is not None else "")
 
 
 def _write_text(formatter: Any, text: str | None) -> None:
+    """A help text as indented, rewrapped paragraphs."""
     if text:
         formatter.write_paragraph()
         with formatter.indentation():

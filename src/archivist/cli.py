@@ -55,6 +55,7 @@ app = HelpTyper(
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    """Print ``error: message`` on stderr and return the Exit to raise."""
     Console(stderr=True, highlight=False, soft_wrap=True).print(Text.assemble(("error:", "bold red"), " ", message))
     return typer.Exit(code)
 
@@ -132,6 +133,7 @@ def validate(
 
 
 def _exporters(to: str) -> list[registry.Exporter]:
+    """The per-record exporters ``--to`` names; an unknown name is a usage mistake."""
     try:
         return registry.resolve(to)
     except UnknownFormat as exc:
@@ -229,6 +231,7 @@ def export(
 
 def _export_stdout(paths: list[str], exporters: list[registry.Exporter], check_files: bool, summary: Summary,
                    say: Say) -> None:
+    """``--out -``: the one record of the input, in the one format of ``--to``, on stdout."""
     if len(exporters) != 1:
         raise UsageMistake("--out - writes a single format: name exactly one with --to")
     outcomes = list(validate_paths(paths, check_files=check_files))
@@ -246,6 +249,7 @@ def _export_stdout(paths: list[str], exporters: list[registry.Exporter], check_f
 
 def _export_collection(paths: list[str], exporters: list[registry.Exporter], out: str, title: str,
                        check_files: bool, summary: Summary, say: Say) -> None:
+    """``--collection``: every valid record in one EPUB, as DIR/collection.epub or on stdout."""
     if [e.name for e in exporters] != ["epub"]:
         raise UsageMistake("--collection makes one EPUB: use it with --to epub")
     outcomes = list(validate_paths(paths, check_files=check_files))
@@ -369,6 +373,7 @@ def ingest(
 
 def _ingest_one_file(capture: Path, facts: Facts, rules: tuple[ChromeRule, ...], keep: bool, output: Path,
                      say: Say) -> None:
+    """One capture's record on stdout (``--out -``) or in a file (the deprecated ``--output FILE``); then exit."""
     to_stdout = str(output) == "-"
     try:
         keep_in = None if to_stdout or not keep else output.parent
