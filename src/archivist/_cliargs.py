@@ -66,11 +66,11 @@ def in_file(param: typer.CallbackParam, value: Path | None) -> Path | None:
     return value
 
 
-def in_files(param: typer.CallbackParam, values: list[Path] | None) -> list[Path] | None:
+def in_files(param: typer.CallbackParam, values: list[Path] | None) -> list[Path]:
     """Input files given as arguments: each must exist, be a regular file and be readable."""
     for value in values or ():
         readable_file(None, value)
-    return values
+    return list(values or ())
 
 
 def readable_file(option: str | None, value: str | os.PathLike[str]) -> None:
@@ -124,15 +124,15 @@ def encoding_name(param: typer.CallbackParam, value: str | None) -> str | None:
     return value
 
 
-def subjects(parse: Callable[[str], object]) -> Callable[[typer.CallbackParam, list[str] | None], list[str] | None]:
+def subjects(parse: Callable[[str], object]) -> Callable[[typer.CallbackParam, list[str] | None], list[str]]:
     """A callback checking each ``--subject`` with the library's own parser ``parse`` (raises ArchivistError)."""
 
-    def check(param: typer.CallbackParam, values: list[str] | None) -> list[str] | None:
+    def check(param: typer.CallbackParam, values: list[str] | None) -> list[str]:
         for value in values or ():
             try:
                 parse(value)
             except ArchivistError as exc:
                 raise UsageMistake(f"{_name(param)} {value!r}: {getattr(exc, 'reason', exc)}") from None
-        return values
+        return list(values or ())
 
     return check
