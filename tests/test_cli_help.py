@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+import typer
 from typer.core import TyperArgument, TyperOption
 from typer.main import get_command
 from typer.testing import CliRunner
@@ -92,3 +93,24 @@ def test_a_wrong_option_in_an_example_is_caught() -> None:
     assert parse_error(["export", "records/", "--output", "x"]) is not None
     assert parse_error(["ingest", "--retrieved", "2026-13-45", "--out", "d"]) is not None
     assert parse_error(["export", "records/", "--to", "all", "--out", "exports/"]) is None
+
+
+def test_a_command_added_later_gets_the_same_help_and_errors() -> None:
+    from archivist._clihelp import HelpCommand, HelpGroup, HelpTyper, examples
+
+    later = HelpTyper(cls=HelpGroup, add_completion=False)
+
+    @later.command(epilog=examples("archivist migrate old/ --out new/", "archivist migrate -q old/ --out new/"))
+    def migrate(source: str = typer.Argument(metavar="OLD", help="Old records.")) -> None:
+        """Migrate records."""
+
+    @later.command()
+    def other() -> None:
+        """Another command."""
+
+    command: Any = get_command(later)
+    assert all(isinstance(c, HelpCommand) for c in command.commands.values())
+    shown = runner.invoke(later, ["migrate", "--help"]).stdout
+    assert shown.startswith("Usage: ") and "OLD" in shown and "\nExamples:\n  archivist migrate old/" in shown
+    result = runner.invoke(later, ["migrate"])
+    assert result.exit_code == 2 and result.stderr.startswith("error: missing argument 'OLD'")
