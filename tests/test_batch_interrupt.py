@@ -236,7 +236,7 @@ def test_a_deeply_nested_record_fails_alone_and_the_batch_finishes(tmp_path: Pat
                             capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr + result.stdout and "RecursionError" not in result.stderr
-    assert "60 records read: 58 exported, 2 failed" in " ".join(result.stdout.split())
+    assert "60 records read: 58 exported, 2 failed" in " ".join(result.stderr.split())
     failures = [json.loads(line) for line in (tmp_path / "e.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [f["line"] for f in failures] == [31, 32]
     assert "nested" in failures[0]["errors"][0]["message"]

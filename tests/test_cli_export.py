@@ -59,9 +59,9 @@ def test_collection(tmp_path: Path, minimal: dict[str, Any]) -> None:
     (tmp_path / "in").mkdir()
     write_json(tmp_path / "in" / "a.json", minimal)
     result = runner.invoke(app, ["export", str(RECORDS), str(tmp_path / "in"), "--to", "epub",
-                                 "--collection", "Two records", "--out", str(tmp_path / "c.epub")])
+                                 "--collection", "Two records", "--out", str(tmp_path / "c")])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "c.epub").read_bytes()[30:38] == b"mimetype"
+    assert (tmp_path / "c" / "collection.epub").read_bytes()[30:38] == b"mimetype"
 
 
 def test_formats_lists_extensions_and_media_types() -> None:

@@ -40,7 +40,7 @@ def inputs(tmp_path: Path, seed: dict[str, Any]) -> Path:
 
 
 def _export(*args: str) -> Any:
-    return runner.invoke(app, ["export", *args, "--quiet"])
+    return runner.invoke(app, ["export", *args])  # the summary, on stderr, is part of result.output
 
 
 @pytest.mark.parametrize("where", ["a.json", "c.jsonl", "sub/b.json", "new-errors.jsonl", "sub/new.jsonl"])
@@ -92,16 +92,18 @@ def test_an_output_folder_reached_through_a_symlink_is_still_inside(inputs: Path
 
 def test_a_collection_file_inside_the_input_is_refused(inputs: Path) -> None:
     result = runner.invoke(app, ["export", str(inputs), "--to", "epub", "--collection", "All",
-                                 "--out", str(inputs / "all.epub")])
+                                 "--out", str(inputs)])
     assert result.exit_code == 2 and "the input" in result.output
-    assert not (inputs / "all.epub").exists()
+    assert not (inputs / "collection.epub").exists()
 
 
 def test_ingest_o_naming_the_capture_is_refused(tmp_path: Path) -> None:
     capture = tmp_path / "page.txt"
     capture.write_text("A title\n\nSome text.\n", encoding="utf-8")
+    result = runner.invoke(app, ["ingest", str(capture), "--retrieved", "2026-11-24", "--output", str(capture)])
+    assert result.exit_code == 2 and "is the input" in result.output  # the deprecated one-file option
     result = runner.invoke(app, ["ingest", str(capture), "--retrieved", "2026-11-24", "-o", str(capture)])
-    assert result.exit_code == 2 and "is the input" in result.output
+    assert result.exit_code == 2 and "is an existing file" in result.output  # -o names a folder
     assert capture.read_text(encoding="utf-8") == "A title\n\nSome text.\n"
 
 
@@ -133,7 +135,7 @@ def test_an_output_that_is_a_file_is_refused(inputs: Path, tmp_path: Path) -> No
     target = tmp_path / "file"
     target.write_bytes(b"x")
     result = _export(str(inputs), "--to", "oai_dc", "--out", str(target), "--add")
-    assert result.exit_code == 2 and "is a file" in result.output and target.read_bytes() == b"x"
+    assert result.exit_code == 2 and "is an existing file" in result.output and target.read_bytes() == b"x"
 
 
 def test_an_errors_file_that_is_a_folder_is_refused_before_the_work(inputs: Path, tmp_path: Path) -> None:
@@ -148,7 +150,7 @@ def test_a_second_run_into_the_same_folder_is_refused_naming_the_holder(inputs: 
     big = tmp_path / "big.jsonl"
     big.write_text("".join(json.dumps(dict(seed, id=f"r{n:04d}")) + "\n" for n in range(300)), encoding="utf-8")
     out = tmp_path / "out"
-    args = [sys.executable, "-m", "archivist", "export", str(big), "--to", "epub,oai_dc", "--out", str(out), "--quiet"]
+    args = [sys.executable, "-m", "archivist", "export", str(big), "--to", "epub,oai_dc", "--out", str(out)]
     first = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     while not ((out / LOCK).exists() and (out / LOCK).stat().st_size) and time.monotonic() < deadline:
@@ -158,7 +160,7 @@ def test_a_second_run_into_the_same_folder_is_refused_naming_the_holder(inputs: 
     assert first.returncode == 0, stderr
     assert second.returncode == 2, second.stderr
     assert f"in use by process {first.pid}" in second.stderr and "Traceback" not in second.stderr
-    assert "300 records read: 300 exported" in " ".join(stdout.split())
+    assert "300 records read: 300 exported" in " ".join(stderr.split())
     assert not (out / LOCK).exists() and not [p for p in out.iterdir() if p.name.endswith(".part")]
     assert len(list(out.glob("*.epub"))) == 300
 

@@ -1,4 +1,8 @@
-"""The ``archivist`` command line: parse arguments, call the library, print, and set the exit code."""
+"""The ``archivist`` command line: parse arguments, call the library, print, and set the exit code.
+
+Every command follows one output policy (``_cliout.Say``): data on stdout, messages on stderr, ``-q`` errors only,
+``-v`` a line per file or record. ``--out DIR`` always names a folder; a mistake is one ``error:`` line, exit 2.
+"""
 
 from __future__ import annotations
 
@@ -9,49 +13,56 @@ import signal
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from . import __version__
 from . import exporters as registry
-from ._errors import ArchivistError, SourceError, UnknownFormat
-from ._report import Summary, validate_paths
-from ._progress import progress_reporter
-from .batch import (BatchInterrupted, BatchOptions, ExportOutcome, export_collection_file, run_batch, split_formats,
-                    valid_records)
 from . import ingest as lib
 from ._atomic import write_atomic
+from ._cliargs import encoding_name, in_file, in_files, out_file, out_folder, record_field, subjects
+from ._clihelp import EXIT_USAGE, HelpGroup, HelpTyper, UsageMistake, examples
+from ._cliout import Quiet, Say, verbose_option
+from ._errors import ArchivistError, SourceError, UnknownFormat
+from ._progress import progress_reporter
+from ._report import Summary, validate_paths
 from ._paths import check_outputs
+from .batch import (BatchInterrupted, BatchOptions, ExportOutcome, export_collection_file, run_batch, split_formats,
+                    valid_records)
+from .exporters.epub import export_collection
 from .ingest import ChromeRule, Facts
 from .oaipmh import Repository, open_server
 from .oaipmh.server import TIMEOUT_SECONDS
 from .packages import PackageSettings
 from .packages import available as available_packages
-from .records import Problem, check_sources, schema_text
+from .records import schema_text
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INVALID = 0, 1
+RECORDS_HELP = "Record files (*.json, *.jsonl), folders of them, or - for stdin."
 
-app = typer.Typer(
+app = HelpTyper(
     name="archivist",
-    help="Validate archival records, ingest captured documents, and export records to archive formats.",
+    cls=HelpGroup,
+    epilog=examples(
+        "archivist validate records/",
+        "archivist export records/ --to all --out exports/",
+        "archivist ingest --manifest examples/captures.csv --out new-records/",
+        "archivist COMMAND --help      # a command's options and examples",
+    ),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
-def _out() -> Console:
-    return Console(highlight=False, soft_wrap=True)
-
-
-def _err() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
-
-
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
-    _err().print(f"[bold red]error:[/] {message}", markup=True)
+    """Print ``error: message`` on stderr and return the Exit to raise."""
+    Console(stderr=True, highlight=False, soft_wrap=True).print(Text.assemble(("error:", "bold red"), " ", message))
     return typer.Exit(code)
 
 
@@ -68,25 +79,38 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
+    version: Annotated[bool | None, typer.Option("--version", callback=_version, is_eager=True,
                                                     help="Show the version and exit.")] = None,
 ) -> None:
-    """Validate archival records, ingest captured documents, and export records to archive formats."""
+    """Validate archival records, ingest captured documents, and export records to archive formats.
 
-
-@app.command()
-def validate(
-    paths: Annotated[list[str], typer.Argument(help="Record files (*.json, *.jsonl), directories, or - for stdin.")],
-    output: Annotated[OutputFormat, typer.Option("--format", "-f", help="text for people, json for machines.")] = OutputFormat.text,
-    check_files: Annotated[bool, typer.Option("--check-files/--no-check-files",
-                                              help="Check that files listed in a record exist with their size and SHA-256.")] = True,
-) -> None:
-    """Validate records against the schema and report every error with its file, line and JSON Pointer.
-
-    Exit 0 when all records are valid, 1 when any is invalid, 2 for usage or I/O errors.
+    Data (reports, records, the schema) goes to stdout and messages to stderr; -q prints only errors. A folder
+    is always --out DIR. Exit 0 on success, 1 when a record or capture failed, 2 for a command-line mistake.
     """
+
+
+@app.command(epilog=examples(
+    "archivist validate records/",
+    "archivist validate -q batch.jsonl && echo all valid",
+    "archivist validate --format json records/ > report.json",
+    "cat record.json | archivist validate -",
+))
+def validate(
+    paths: Annotated[list[str], typer.Argument(metavar="RECORDS...", help=RECORDS_HELP)],
+    output: Annotated[OutputFormat, typer.Option("--format", "-f", metavar="FORMAT",
+                                                 help="text (for people) or json (for machines).")] = OutputFormat.text,
+    check_files: Annotated[bool, typer.Option("--check-files/--no-check-files",
+        help="Check that files listed in a record exist with their size and SHA-256.")] = True,
+    quiet: Quiet = False,
+    verbose: Annotated[bool, verbose_option("a line for each valid record")] = False,
+) -> None:
+    """Check records against the schema; report every error with its file, line and JSON Pointer.
+
+    The report is the data, on stdout: one line per problem and a summary (-q: problems only). Exit 0 when all
+    records are valid, 1 when any is invalid, 2 for a command-line mistake or an unreadable path.
+    """
+    say = Say(quiet, verbose)
     summary = Summary()
-    out = _out()
     as_json = output is OutputFormat.json
     try:
         if as_json:
@@ -94,107 +118,128 @@ def validate(
         first = True
         for outcome in validate_paths(paths, check_files=check_files):
             summary.add(outcome)
+            if outcome.ok and verbose and not as_json:
+                entry = outcome.entry
+                say.data(f"{entry.file}{f':{entry.line}' if entry.line else ''}: {entry.record_id}: valid")
             for problem in outcome.problems:
                 if as_json:
                     sys.stdout.write(("\n  " if first else ",\n  ") + json.dumps(problem.to_dict(), ensure_ascii=False))
                     first = False
                 else:
-                    _print_problems(out, (problem,))
+                    say.problems((problem,), as_data=True)
     except SourceError as exc:
         if as_json:
             sys.stdout.write('\n], "summary": ' + json.dumps({**summary.to_dict(), "fatal": str(exc)}) + "}\n")
         raise _fail(str(exc)) from None
     if as_json:
         sys.stdout.write('\n], "summary": ' + json.dumps(summary.to_dict()) + "}\n")
-    else:
-        style = "green" if not summary.invalid else "red"
-        out.print(f"[{style}]{summary}[/]", markup=True)
+    elif not quiet:
+        say.data(Text(str(summary), style="green" if not summary.invalid else "red"))
     raise typer.Exit(EXIT_INVALID if summary.invalid else EXIT_OK)
 
 
-def _print_problems(out: Console, problems: tuple[Problem, ...] | list[Problem]) -> None:
-    for problem in problems:
-        where = problem.where()
-        out.print(f"[red]{where}:[/]{str(problem)[len(where) + 1:]}", markup=True)
-
-
 def _exporters(to: str) -> list[registry.Exporter]:
+    """The per-record exporters ``--to`` names; an unknown name is a usage mistake."""
     try:
         return registry.resolve(to)
     except UnknownFormat as exc:
-        raise typer.BadParameter(str(exc), param_hint="--to") from None
+        raise UsageMistake(f"--to: {exc}") from None
 
 
-@app.command()
+@app.command(epilog=examples(
+    "archivist export records/ --out exports/      # every per-record format",
+    "archivist export records/ --to oai_dc,bagit --out bag/ -q",
+    "archivist export big.jsonl --jobs 0 --errors failures.jsonl --out out/",
+    "archivist export records/mrta-globalsecurity.json --to jsonld --out -",
+    "archivist export records/ --to epub --collection 'MRTA sources' --out c/",
+))
 def export(
-    paths: Annotated[list[str], typer.Argument(help="Record files (*.json, *.jsonl), directories, or - for stdin.")],
-    to: Annotated[str, typer.Option("--to", "-t", help="Comma-separated formats (oai_dc, dcterms, jsonld, epub, marcxml, or all) and packages (oai-static, dspace-saf, bagit).")] = "all",
-    out: Annotated[str, typer.Option("--out", "-o", help="Output directory, or - to write one record's one format to stdout.")] = "exports",
-    collection: Annotated[Optional[str], typer.Option("--collection", help="Write all records as one EPUB with this title.")] = None,
+    paths: Annotated[list[str], typer.Argument(metavar="RECORDS...", help=RECORDS_HELP)],
+    to: Annotated[str, typer.Option("--to", "-t", metavar="FORMATS",
+        help="Comma-separated formats (oai_dc, dcterms, jsonld, epub, marcxml, or all) and packages (oai-static,"
+             " dspace-saf, bagit); see archivist formats.")] = "all",
+    out: Annotated[str, typer.Option("--out", "-o", metavar="DIR", callback=out_folder,
+        help="Folder to write into (made if missing), or - to write one record's one format to stdout.")] = "exports",
+    collection: Annotated[str | None, typer.Option("--collection", metavar="TITLE",
+        help="Write all records as one EPUB with this title: DIR/collection.epub, or stdout with --out - (use "
+             "with --to epub).")] = None,
     check_files: Annotated[bool, typer.Option("--check-files/--no-check-files",
-                                              help="Also check listed files' size and SHA-256 before exporting.")] = False,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", min=0, help="Processes that validate and export: this one plus N-1 workers (0 = one per core). Output is the same for any number.")] = 1,
-    resume: Annotated[bool, typer.Option("--resume", help="Skip records whose outputs a previous run completed and that are unchanged.")] = False,
-    add: Annotated[bool, typer.Option("--add", help="Export into a folder that already holds files, keeping them (same-named files are replaced). Not with bagit: a bag is made only in a new or empty folder.")] = False,
-    errors: Annotated[Optional[Path], typer.Option("--errors", help="Write every failure here as JSON Lines (id, file, line, errors with pointers).")] = None,
+        help="Also check each listed file's size and SHA-256.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", metavar="N", min=0,
+        help="Processes that validate and export: this one plus N-1 workers (0 = one per core). Output is the "
+             "same for any number.")] = 1,
+    resume: Annotated[bool, typer.Option("--resume",
+        help="Skip records whose outputs a previous run completed and that are unchanged.")] = False,
+    add: Annotated[bool, typer.Option("--add",
+        help="Export into a folder that already holds files, keeping them (same-named files are replaced). Not "
+             "with bagit: a bag is made only in a new or empty folder.")] = False,
+    errors: Annotated[str | None, typer.Option("--errors", metavar="FILE", callback=out_file,
+        help="Write every failure to FILE as JSON Lines (id, file, line, errors with pointers).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and report; write no exports.")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no per-record messages; the summary only.")] = False,
-    base_url: Annotated[str, typer.Option("--base-url", help="OAI-PMH base URL named in oai-static.")] = PackageSettings.base_url,
-    repository_id: Annotated[str, typer.Option("--repository-id", help="OAI repository identifier (a domain name) for oai:<id>:<record> identifiers.")] = PackageSettings.repository_id,
-    dspace_collection: Annotated[Optional[str], typer.Option("--dspace-collection", help="Collection handle written to each DSpace item's collections file.")] = None,
-    source_organization: Annotated[Optional[str], typer.Option("--source-organization", help="BagIt Source-Organization.")] = None,
-    external_identifier: Annotated[Optional[str], typer.Option("--external-identifier", help="BagIt External-Identifier.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q",
+        help="Print nothing but errors: no progress bar, no summary.")] = False,
+    verbose: Annotated[bool, verbose_option("a line for each file written")] = False,
+    base_url: Annotated[str, typer.Option("--base-url", metavar="URL",
+        help="OAI-PMH base URL named in oai-static.")] = PackageSettings.base_url,
+    repository_id: Annotated[str, typer.Option("--repository-id", metavar="DOMAIN",
+        help="OAI repository identifier (a domain name) for oai:DOMAIN:ID identifiers."
+    )] = PackageSettings.repository_id,
+    dspace_collection: Annotated[str | None, typer.Option("--dspace-collection", metavar="HANDLE",
+        help="Collection handle written to each DSpace item's collections file.")] = None,
+    source_organization: Annotated[str | None, typer.Option("--source-organization", metavar="NAME",
+        help="BagIt Source-Organization.")] = None,
+    external_identifier: Annotated[str | None, typer.Option("--external-identifier", metavar="ID",
+        help="BagIt External-Identifier.")] = None,
 ) -> None:
     """Validate records and export each valid one to the chosen formats and packages.
 
     Per-record files are named from the record id and written atomically; packages gather every record.
-    An invalid record is reported (as ``validate`` would) and skipped; the others are still exported.
-    With bagit, the output directory becomes a bag and everything else goes under its data/ folder.
-    Exit 0 when every record was exported, 1 when any failed, 2 for usage or I/O errors.
+    An invalid record is reported on stderr, as validate would, and skipped; the others are still exported.
+    With bagit, the output folder becomes a bag and everything else goes under its data/ folder.
+    Exit 0 when every record was exported, 1 when any failed, 2 for a command-line mistake or an I/O error.
     """
+    say = Say(quiet, verbose)
     if collection is not None or out == "-":
         exporters = _exporters(to)
         summary = Summary()
         try:
             if collection is not None:
-                _export_collection(paths, exporters, out, collection, check_files, summary, _out())
+                _export_collection(paths, exporters, out, collection, check_files, summary, say)
             else:
-                _export_stdout(paths, exporters, check_files, summary)
+                _export_stdout(paths, exporters, check_files, summary, say)
         except (ArchivistError, OSError) as exc:
             raise _fail(str(exc)) from None
         raise typer.Exit(EXIT_INVALID if summary.invalid else EXIT_OK)
     try:
         formats, packages = split_formats(to)
     except UnknownFormat as exc:
-        raise typer.BadParameter(str(exc), param_hint="--to") from None
+        raise UsageMistake(f"--to: {exc}") from None
     settings = PackageSettings(base_url=base_url, repository_id=repository_id, dspace_collection=dspace_collection,
                                source_organization=source_organization, external_identifier=external_identifier)
     options = BatchOptions(formats=formats, packages=packages, jobs=jobs, resume=resume, add=add, dry_run=dry_run,
-                           check_files=check_files, errors=errors, settings=settings)
-    console = _out()
+                           check_files=check_files, errors=Path(errors) if errors else None,
+                           settings=settings)
     try:
-        with progress_reporter(paths, enabled=not quiet, console=_err()) as display:
+        with progress_reporter(paths, enabled=not quiet, console=say.console) as display:
             def seen(outcome: ExportOutcome) -> None:
                 display.advance()
-                if not quiet:
-                    _print_problems(display.console, outcome.problems)
+                say.problems(outcome.problems)
+                for path in outcome.written:
+                    say.detail(f"wrote {path}")
 
-            def warned(message: str) -> None:
-                display.console.print(f"warning: {message}", markup=False)
-            report = run_batch(paths, out, options, on_outcome=seen, on_warning=warned)
+            report = run_batch(paths, out, options, on_outcome=seen, on_warning=say.warn)
     except BatchInterrupted as stop:
         raise _stopped(stop) from None
     except KeyboardInterrupt:
         raise _fail("interrupted before the export started; nothing was written", 130) from None
     except (ArchivistError, OSError) as exc:
         raise _fail(str(exc)) from None
-    style = "green" if not report.failed else "red"
     where = "checked (dry run, nothing written)" if dry_run else f"in {out}"
-    console.print(f"[{style}]{report} {where}[/]", markup=True)
+    say.info(Text(f"{report} {where}", style="green" if not report.failed else "red"))
     for path in report.packages:
-        console.print(f"wrote {path}", markup=False)
+        say.info(f"wrote {path}")
     if errors is not None and report.failed:
-        console.print(f"failures listed in {errors}", markup=False)
+        say.info(f"failures listed in {errors}")
     raise typer.Exit(EXIT_INVALID if report.failed else EXIT_OK)
 
 
@@ -203,21 +248,24 @@ def _stopped(stop: BatchInterrupted) -> typer.Exit:
     report = stop.report
     done = f"{report.exported} exported, {report.current} already current, {report.failed} failed"
     again = shlex.join(["archivist", *[a for a in sys.argv[1:] if a != "--resume"], "--resume"])
-    _err().print(f"stopped by {signal.Signals(stop.signal).name} after {report.read} records ({done}); no partial "
-                 f"file was left and the journal keeps every finished record.\nTo finish, run: {again}", markup=False)
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
+        f"stopped by {signal.Signals(stop.signal).name} after {report.read} records ({done}); no partial file was "
+        f"left and the journal keeps every finished record.\nTo finish, run: {again}", markup=False)
     return typer.Exit(128 + stop.signal)
 
 
-def _export_stdout(paths: list[str], exporters: list[registry.Exporter], check_files: bool, summary: Summary) -> None:
+def _export_stdout(paths: list[str], exporters: list[registry.Exporter], check_files: bool, summary: Summary,
+                   say: Say) -> None:
+    """``--out -``: the one record of the input, in the one format of ``--to``, on stdout."""
     if len(exporters) != 1:
-        raise _fail("--out - writes a single format: name exactly one with --to")
+        raise UsageMistake("--out - writes a single format: name exactly one with --to")
     outcomes = list(validate_paths(paths, check_files=check_files))
     if len(outcomes) != 1:
-        raise _fail(f"--out - writes a single record, but the input holds {len(outcomes)}")
+        raise UsageMistake(f"--out - writes a single record, but the input holds {len(outcomes)}")
     (outcome,) = outcomes
     summary.add(outcome)
     if not outcome.ok:
-        _print_problems(_err(), outcome.problems)
+        say.problems(outcome.problems)
         return
     assert outcome.entry.data is not None
     exporters[0].write(outcome.entry.data, sys.stdout.buffer)
@@ -225,157 +273,213 @@ def _export_stdout(paths: list[str], exporters: list[registry.Exporter], check_f
 
 
 def _export_collection(paths: list[str], exporters: list[registry.Exporter], out: str, title: str,
-                       check_files: bool, summary: Summary, console: Console) -> None:
+                       check_files: bool, summary: Summary, say: Say) -> None:
+    """``--collection``: every valid record in one EPUB, as DIR/collection.epub or on stdout."""
     if [e.name for e in exporters] != ["epub"]:
-        raise _fail("--collection makes one EPUB: use it with --to epub")
+        raise UsageMistake("--collection makes one EPUB: use it with --to epub")
     outcomes = list(validate_paths(paths, check_files=check_files))
     for outcome in outcomes:
         summary.add(outcome)
-        _print_problems(console, outcome.problems)
+        say.problems(outcome.problems)
     records = valid_records(outcomes)
     if not records:
         return
-    target = Path(out) if out.endswith(".epub") else Path(out) / "collection.epub"
-    check_outputs(paths, {"the collection file": target})
-    export_collection_file(records, title, target)
-    console.print(f"wrote {target}")
+    if out == "-":
+        sys.stdout.buffer.write(export_collection(records, title))
+        sys.stdout.flush()
+        return
+    check_outputs(paths, {"the collection file": Path(out) / "collection.epub"})
+    target = export_collection_file(records, title, Path(out) / "collection.epub")
+    say.info(f"wrote {target} ({len(records)} record{'s' if len(records) != 1 else ''})")
 
 
-@app.command()
+@app.command(epilog=examples(
+    "archivist ingest examples/mrta-globalsecurity.txt --out new-records/ \\",
+    "    --url https://www.globalsecurity.org/military/world/para/mrta.htm \\",
+    "    --retrieved 2026-11-24 --language en --subject lcsh:Terrorism--Peru",
+    "archivist ingest examples/web-page.html --retrieved 2026-11-25 --out -",
+    "archivist ingest --manifest examples/captures.csv --keep-original -o new/",
+))
 def ingest(
-    captures: Annotated[Optional[list[Path]], typer.Argument(help="Captured documents: plain text, HTML or WARC (.warc, .warc.gz) files.")] = None,
-    manifest: Annotated[Optional[Path], typer.Option("--manifest", help="A CSV file with one capture per row: file, url, retrieved, title, language, subjects, publisher, id, method, encoding.")] = None,
-    url: Annotated[Optional[str], typer.Option("--url", help="The source URL (absolute).")] = None,
-    retrieved: Annotated[Optional[str], typer.Option("--retrieved", help="When it was retrieved: UTC date-time (…Z) or YYYY-MM-DD.")] = None,
-    subject: Annotated[Optional[list[str]], typer.Option("--subject", help="SCHEME:TERM or SCHEME/KIND:TERM--TYPE:SUBDIVISION, either with =URI at the end, e.g. lcsh/topical:Terrorism--geographic:Peru; repeat for more.")] = None,
-    title: Annotated[Optional[str], typer.Option("--title", help="The title (else the capture's title line).")] = None,
-    language: Annotated[Optional[str], typer.Option("--language", help="BCP 47 language tag.")] = None,
-    publisher: Annotated[Optional[str], typer.Option("--publisher", help="The publisher.")] = None,
-    method: Annotated[Optional[str], typer.Option("--method", help="http-get, browser-save, warc, manual-copy, api, scan or other.")] = None,
-    record_id: Annotated[Optional[str], typer.Option("--id", help="The record id (else from the file name, or the URL for WARC records).")] = None,
-    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Override the text encoding.")] = None,
-    chrome_rules: Annotated[Optional[Path], typer.Option("--chrome-rules", help="A JSON file of extra chrome rules.")] = None,
-    keep_original: Annotated[bool, typer.Option("--keep-original", help="Copy the capture beside the record and list it in files.")] = False,
-    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Write <id>.json for each record here.")] = None,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write the one record of one text or HTML capture to this file (- for stdout).")] = None,
-    manifest_base: Annotated[Optional[Path], typer.Option("--manifest-base", help="The folder a manifest's files may be read from (default: the manifest's own folder).")] = None,
-    max_record_size: Annotated[int, typer.Option("--max-record-size", min=1, help="Largest WARC record content, inflated, in bytes.")] = lib.DEFAULT_MAX_SIZE,
+    captures: Annotated[list[Path] | None, typer.Argument(metavar="CAPTURE...", callback=in_files,
+        help="Captured documents: plain text, HTML or WARC (.warc, .warc.gz) files.")] = None,
+    out: Annotated[str | None, typer.Option("--out", "-o", metavar="DIR", callback=out_folder,
+        help="Folder to write ID.json records into (made if missing), or - to print the record of one text or "
+             "HTML capture.")] = None,
+    manifest: Annotated[Path | None, typer.Option("--manifest", metavar="FILE", callback=in_file,
+        help="A CSV file with one capture per row: file, url, retrieved, title, language, subjects, publisher, "
+             "id, method, encoding.")] = None,
+    url: Annotated[str | None, typer.Option("--url", metavar="URL", callback=record_field("source", "url"),
+        help="The source URL (absolute).")] = None,
+    retrieved: Annotated[str | None, typer.Option(
+        "--retrieved", metavar="WHEN", callback=record_field("retrieval", "retrieved_at"),
+        help="When it was retrieved: a UTC date-time (2026-11-24T10:00:00Z) or a day (2026-11-24).")] = None,
+    subject: Annotated[list[str] | None, typer.Option(
+        "--subject", metavar="SCHEME:TERM[=URI]", callback=subjects(lib.parse_subject),
+        help="A subject, SCHEME one of lcsh, fast, wikidata, aat, local, keyword; a heading kind and typed "
+             "subdivisions as in lcsh/topical:Terrorism--geographic:Peru; repeat for more.")] = None,
+    title: Annotated[str | None, typer.Option("--title", metavar="TEXT",
+        help="The title (else the capture's title line or the page title).")] = None,
+    language: Annotated[str | None, typer.Option("--language", metavar="TAG", callback=record_field("language"),
+        help="BCP 47 language tag (en, pt-BR). Give it for text captures: their language is not detected.")] = None,
+    publisher: Annotated[str | None, typer.Option("--publisher", metavar="NAME", help="The publisher.")] = None,
+    method: Annotated[str | None, typer.Option(
+        "--method", metavar="METHOD", callback=record_field("retrieval", "method"),
+        help="How it was captured: http-get, browser-save, warc, manual-copy, api, scan or other.")] = None,
+    record_id: Annotated[str | None, typer.Option("--id", metavar="ID", callback=record_field("id"),
+        help="The record id (else from the file name, or the URL for WARC records).")] = None,
+    encoding: Annotated[str | None, typer.Option("--encoding", metavar="NAME", callback=encoding_name,
+        help="The capture's text encoding, overriding BOM, charset and UTF-8.")] = None,
+    chrome_rules: Annotated[Path | None, typer.Option("--chrome-rules", metavar="FILE", callback=in_file,
+        help="A JSON file of extra chrome rules.")] = None,
+    keep_original: Annotated[bool, typer.Option("--keep-original",
+        help="Copy each capture to DIR/originals/ and list it in the record's files.")] = False,
+    manifest_base: Annotated[Path | None, typer.Option("--manifest-base", metavar="DIR",
+        help="The folder a manifest's files may be read from (default: the manifest's own folder).")] = None,
+    max_record_size: Annotated[int, typer.Option("--max-record-size", metavar="BYTES", min=1,
+        help="Largest WARC record content, once inflated, in bytes.")] = lib.DEFAULT_MAX_SIZE,
+    quiet: Quiet = False,
+    verbose: Annotated[bool, verbose_option("a line for each record written")] = False,
+    output: Annotated[str | None, typer.Option("--output", metavar="FILE", hidden=True, callback=out_file,
+        help="Deprecated: write the one record to FILE; use --out - > FILE.")] = None,
 ) -> None:
     """Turn captured documents into valid records, setting site chrome aside in each record's removed list.
 
     A WARC gives one record per HTML or text response, its digests checked. With --manifest, each CSV row
     names a capture and its metadata; command-line values fill what a row leaves empty. Values the tool
-    infers (title line, canonical URL, page language…) are marked in the record's provenance. A bad capture,
+    infers (title line, canonical URL, page language...) are marked in the record's provenance. A bad capture,
     WARC record or row is reported and the rest are still ingested. Exit 0 when all succeeded, 1 when any
-    failed, 2 for usage errors.
+    failed, 2 for a command-line mistake.
     """
+    say = Say(quiet, verbose)
     captures = captures or []
-    if (out_dir is None) == (output is None):
-        raise _fail("give exactly one of --out DIR or -o FILE")
-    if bool(captures) == (manifest is not None):
-        raise _fail("give captures or --manifest FILE, not both and not neither")
-    if output is not None and (len(captures) != 1 or lib.is_warc(captures[0])):
-        raise _fail("-o writes one record: give one text or HTML capture, or use --out DIR")
+    if not captures and manifest is None:
+        raise UsageMistake("no capture given: name text, HTML or WARC files, or --manifest FILE")
+    if captures and manifest is not None:
+        raise UsageMistake("give captures or --manifest FILE, not both")
+    if out is None and output is None:
+        raise UsageMistake("no output folder given: add --out DIR (or --out - to print one record)")
+    if out is not None and output is not None:
+        raise UsageMistake("give --out DIR or --output FILE, not both")
+    one_file = Path(output) if output is not None else (Path("-") if out == "-" else None)
+    if one_file is not None and (len(captures) != 1 or lib.is_warc(captures[0])):
+        raise UsageMistake("--out - writes one record: give one text or HTML capture, or use --out DIR")
+    if one_file is not None and str(one_file) == "-" and keep_original:
+        raise UsageMistake("--keep-original copies the capture beside its record: use --out DIR")
     try:
         check_outputs([*captures, *([manifest] if manifest else []), *([chrome_rules] if chrome_rules else [])],
-                      {"the output file": output})
+                      {"the output file": output, "the output folder": out if out not in (None, "-") else None})
     except ArchivistError as exc:
         raise _fail(str(exc)) from None
     if (len(captures) > 1 or any(lib.is_warc(c) for c in captures)) and (record_id or title or url):
-        raise _fail("--id, --title and --url describe one document: use them with one text or HTML capture")
+        raise UsageMistake("--id, --title and --url describe one document: use them with one text or HTML capture")
     try:
         rules = lib.builtin_rules() + (lib.load_rules(chrome_rules) if chrome_rules else ())
     except ArchivistError as exc:
         raise _fail(str(exc)) from None
     facts = lib.Facts(url=url, retrieved=retrieved, title=title, language=language, publisher=publisher,
                       subjects=list(subject or []), method=method, record_id=record_id, encoding=encoding)
-    console = _err()
-    if output is not None:
-        _ingest_one_file(captures[0], facts, rules, keep_original, output, console)
+    if one_file is not None:
+        if output is not None:
+            say.warn("--output FILE is deprecated: use --out DIR, or --out - > FILE")
+        _ingest_one_file(captures[0], facts, rules, keep_original, one_file, say)
+    assert out is not None
     if manifest is not None:
-        outcomes = lib.ingest_manifest(manifest, out_dir, defaults=facts, rules=rules, keep_original=keep_original,
+        outcomes = lib.ingest_manifest(manifest, out, defaults=facts, rules=rules, keep_original=keep_original,
                                        base=manifest_base, max_size=max_record_size)
     else:
-        outcomes = lib.ingest_to_dir(captures, facts, out_dir, rules=rules, keep_original=keep_original,
+        outcomes = lib.ingest_to_dir(captures, facts, out, rules=rules, keep_original=keep_original,
                                      max_size=max_record_size)
     written = failed = skipped = 0
     try:
         for outcome in outcomes:
             if outcome.error is not None:
                 failed += 1
-                console.print(f"error: {outcome.error}", markup=False)
+                say.error(str(outcome.error))
             elif outcome.skipped is not None:
                 skipped += 1
+                say.detail(f"skipped {outcome.source}: {outcome.skipped}")
             else:
                 written += 1
-                console.print(f"wrote {outcome.written}", markup=False)
-    except ArchivistError as exc:
+                say.detail(f"wrote {outcome.written}")
+    except (ArchivistError, OSError) as exc:
         raise _fail(str(exc)) from None
-    console.print(f"{written} record{'s' if written != 1 else ''} written, {failed} failed"
-                  + (f", {skipped} WARC response(s) skipped (not a 2xx HTML or text payload)" if skipped else ""),
-                  markup=False)
+    say.info(f"{written} record{'s' if written != 1 else ''} written, {failed} failed"
+             + (f", {skipped} WARC response(s) skipped (not a 2xx HTML or text payload)" if skipped else ""))
     raise typer.Exit(EXIT_INVALID if failed else EXIT_OK)
 
 
 def _ingest_one_file(capture: Path, facts: Facts, rules: tuple[ChromeRule, ...], keep: bool, output: Path,
-                     console: Console) -> None:
+                     say: Say) -> None:
+    """One capture's record on stdout (``--out -``) or in a file (the deprecated ``--output FILE``); then exit."""
     to_stdout = str(output) == "-"
     try:
-        record = lib.ingest_file(capture, facts, rules=rules, keep_original_in=None if to_stdout or not keep else output.parent)
+        keep_in = None if to_stdout or not keep else output.parent
+        record = lib.ingest_file(capture, facts, rules=rules, keep_original_in=keep_in)
     except ArchivistError as exc:
-        console.print(f"error: {exc}", markup=False)
+        say.error(str(exc))
         raise typer.Exit(EXIT_INVALID) from None
     if to_stdout:
         sys.stdout.buffer.write(lib.record_bytes(record))
     else:
-        write_atomic(output, lib.record_bytes(record))
-        console.print(f"wrote {output}", markup=False)
+        try:
+            write_atomic(output, lib.record_bytes(record))
+        except OSError as exc:
+            raise _fail(f"{output}: {exc.strerror or exc}") from None
+        say.info(f"wrote {output}")
     raise typer.Exit(EXIT_OK)
 
 
-@app.command()
+@app.command(epilog=examples(
+    "archivist serve records/ --repository-id archive.example.org \\",
+    "    --admin-email you@example.org",
+    "archivist serve records/ --port 9000 --base-url https://example.org/oai",
+    "curl 'http://127.0.0.1:8080/oai?verb=Identify'      # from another terminal",
+))
 def serve(
-    paths: Annotated[list[str], typer.Argument(help="Record files (*.json, *.jsonl) or directories to serve.")],
-    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="TCP port (0 picks a free one).")] = 8080,
-    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
-    base_url: Annotated[Optional[str], typer.Option("--base-url", help="Public base URL (default http://HOST:PORT/oai).")] = None,
-    name: Annotated[str, typer.Option("--name", help="repositoryName in Identify.")] = Repository.name,
-    admin_email: Annotated[str, typer.Option("--admin-email", help="adminEmail in Identify (set it: the default is a placeholder).")] = Repository.admin_email,
-    repository_id: Annotated[str, typer.Option("--repository-id", help="Repository identifier (a domain name) in oai:<id>:<record>.")] = Repository.repository_id,
-    page_size: Annotated[int, typer.Option("--page-size", min=1, help="Records per response before a resumptionToken.")] = Repository.page_size,
-    index: Annotated[Optional[Path], typer.Option("--index", help="SQLite index file (default: .archivist-oai.sqlite beside the records).")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", min=1, help="Seconds an idle or stalled connection is kept open.")] = TIMEOUT_SECONDS,
+    paths: Annotated[list[str], typer.Argument(metavar="RECORDS...",
+        help="Record files (*.json, *.jsonl) or folders of them to serve.")],
+    port: Annotated[int, typer.Option("--port", "-p", metavar="PORT", min=0, max=65535,
+        help="TCP port (0 picks a free one).")] = 8080,
+    host: Annotated[str, typer.Option("--host", metavar="ADDRESS", help="Interface to listen on.")] = "127.0.0.1",
+    base_url: Annotated[str | None, typer.Option("--base-url", metavar="URL",
+        help="Public base URL (default http://HOST:PORT/oai).")] = None,
+    name: Annotated[str, typer.Option("--name", metavar="TEXT", help="repositoryName in Identify.")] = Repository.name,
+    admin_email: Annotated[str, typer.Option("--admin-email", metavar="EMAIL",
+        help="adminEmail in Identify (set it: the default is a placeholder).")] = Repository.admin_email,
+    repository_id: Annotated[str, typer.Option("--repository-id", metavar="DOMAIN",
+        help="Repository identifier (a domain name) in oai:DOMAIN:ID.")] = Repository.repository_id,
+    page_size: Annotated[int, typer.Option("--page-size", metavar="N", min=1,
+        help="Records per response before a resumptionToken.")] = Repository.page_size,
+    index: Annotated[str | None, typer.Option("--index", metavar="FILE", callback=out_file,
+        help="SQLite index file (default: .archivist-oai.sqlite beside the records).")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", min=1,
+        help="Seconds an idle or stalled connection is kept open.")] = TIMEOUT_SECONDS,
+    quiet: Quiet = False,
 ) -> None:
     """Serve records as an OAI-PMH 2.0 data provider (oai_dc, dcterms, marcxml; sets from subjects).
 
-    The SQLite index is built on first run, checked against the record files at start and rebuilt when
-    they change. Invalid records are reported and left out. One line per request goes to stderr.
-
-    Examples:
-
-      archivist serve records/
-
-      archivist serve records/ --repository-id oai.example.edu --admin-email oai@example.edu
-
-      archivist serve records/ --host 0.0.0.0 --base-url https://oai.example.edu/oai
+    The SQLite index is built on first run, checked against the record files at start and rebuilt when they
+    change. Invalid records are reported and left out. One line per request goes to stderr (none with -q).
+    Ctrl-C stops the server.
     """
-    console = _err()
+    say = Say(quiet)
     repository = Repository(name=name, base_url=base_url or "", admin_email=admin_email,
                             repository_id=repository_id, page_size=page_size)
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
     logger = logging.getLogger("archivist.oaipmh")
     logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)  # -q: no line per request, problems still
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # queued requests are normal under load
     try:
-        server = open_server(paths, repository, host, port, index=index, timeout=timeout)
+        server = open_server(paths, repository, host, port, index=Path(index) if index else None, timeout=timeout)
     except (ArchivistError, OSError) as exc:
         raise _fail(str(exc)) from None
-    _print_problems(console, server.index.problems)
-    console.print(server.describe(), markup=False)
+    say.problems(server.index.problems)
+    say.info(server.describe())
     for warning in server.warnings():
-        console.print(f"warning: {warning}", markup=False)
+        say.warn(warning)
     signal.signal(signal.SIGTERM, lambda *_: server.shutdown())
     try:
         server.serve_forever()
@@ -385,19 +489,25 @@ def serve(
         server.index.close()
 
 
-@app.command()
+@app.command(epilog=examples(
+    "archivist formats",
+    "archivist formats | cut -d' ' -f1          # just the names, for --to",
+))
 def formats() -> None:
-    """List the per-record export formats (extension, media type) and the catalog packages."""
-    out = _out()
+    """List the per-record export formats (extension, media type) and the catalog packages, on stdout."""
+    say = Say()
     for name, exporter in registry.available().items():
-        out.print(f"{name:<12} {exporter.extension:<14} {exporter.media_type:<24} {exporter.description}", markup=False)
+        say.data(f"{name:<12} {exporter.extension:<14} {exporter.media_type:<24} {exporter.description}")
     for name, package in available_packages().items():
-        out.print(f"{name:<12} {'(package)':<14} {'':<24} {package.description}", markup=False)
+        say.data(f"{name:<12} {'(package)':<14} {'':<24} {package.description}")
 
 
-@app.command()
+@app.command(epilog=examples(
+    "archivist schema > record.schema.json",
+    "archivist schema | python3 -m json.tool | less",
+))
 def schema() -> None:
-    """Print the record JSON Schema (Draft 2020-12) that records are validated against."""
+    """Print the record JSON Schema (Draft 2020-12) that records are validated against, on stdout."""
     sys.stdout.write(schema_text())
 
 
@@ -406,5 +516,5 @@ def main() -> None:
     try:
         app()
     except ArchivistError as exc:  # a library error no command turned into a message
-        _err().print(f"error: {exc}", markup=False)
+        _fail(str(exc))
         sys.exit(EXIT_USAGE)

@@ -115,7 +115,7 @@ def test_special_files_are_refused(tmp_path: Path) -> None:
         ingest_file(fifo, FACTS)
     result = runner.invoke(app, ["ingest", "/dev/zero", "--url", "https://example.org/", "--retrieved", "2026-11-24",
                                  "--out", str(tmp_path / "o")])
-    assert result.exit_code == 1 and "a device" in result.output
+    assert result.exit_code == 2 and "not a regular file" in result.output  # refused as the command line is read
 
 
 def test_a_nul_byte_in_a_cell_is_a_row_error(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ def records(tmp_path: Path, seed: dict[str, Any]) -> Path:
 
 
 def _bag(records: Path, out: Path, *extra: str) -> Any:
-    return runner.invoke(app, ["export", str(records), "--to", TO, "--out", str(out), "--quiet", *extra])
+    return runner.invoke(app, ["export", str(records), "--to", TO, "--out", str(out), *extra])
 
 
 def _tree(folder: Path) -> dict[str, str]:

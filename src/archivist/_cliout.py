@@ -1,0 +1,76 @@
+"""What a command prints, and where: the one output policy every ``archivist`` command follows.
+
+Data (a report, a record, a schema) goes to stdout; messages go to stderr. ``-q`` keeps only errors, the default
+adds warnings and a summary, ``-v`` adds a line per file written or record checked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.text import Text
+
+from ._clihelp import UsageMistake
+
+QUIET_HELP = "Print nothing but errors (check the exit code)."
+
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help=QUIET_HELP)]
+
+
+class Say:
+    """Prints for one command run: ``data`` to stdout always, ``error`` always, ``info`` and ``warn`` unless quiet,
+    ``detail`` only when verbose."""
+
+    def __init__(self, quiet: bool = False, verbose: bool = False) -> None:
+        if quiet and verbose:
+            raise UsageMistake("-q/--quiet and -v/--verbose contradict each other: give one of them")
+        self.quiet, self.verbose = quiet, verbose
+        self._out = Console(highlight=False, soft_wrap=True)
+        self._err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+    @property
+    def console(self) -> Console:
+        """The stderr console messages go to (a progress bar drawn on it keeps them above itself)."""
+        return self._err
+
+    def data(self, text: str | Text) -> None:
+        """A line of the command's data (its report or listing), on stdout."""
+        self._out.print(text, markup=False)
+
+    def error(self, message: str) -> None:
+        """An error, on stderr, whatever the verbosity."""
+        self._err.print(Text.assemble(("error:", "bold red"), " ", message))
+
+    def warn(self, message: str) -> None:
+        """Something the user should know but that did not fail, on stderr unless quiet."""
+        if not self.quiet:
+            self._err.print(Text.assemble(("warning:", "yellow"), " ", message))
+
+    def info(self, message: str | Text) -> None:
+        """A summary line, on stderr unless quiet."""
+        if not self.quiet:
+            self._err.print(message, markup=False)
+
+    def detail(self, message: str) -> None:
+        """A line per file or record, on stderr only with -v."""
+        if self.verbose:
+            self._err.print(message, markup=False)
+
+    def problems(self, problems: Iterable[object], *, as_data: bool = False) -> None:
+        """Record problems (``path[:line]: /pointer: message``), always shown: on stdout when they are the report."""
+        console = self._out if as_data else self._err
+        for problem in problems:
+            text = str(problem)
+            where = getattr(problem, "where", lambda: "")()
+            if where and text.startswith(where):
+                console.print(Text.assemble((where + ":", "red"), text[len(where) + 1:]))
+            else:
+                console.print(Text(text))
+
+
+def verbose_option(more: str) -> object:
+    """The ``-v/--verbose`` option, its help saying what this command adds."""
+    return typer.Option("--verbose", "-v", help=f"Also print {more}.")
