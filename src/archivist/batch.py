@@ -28,7 +28,7 @@ import orjson
 
 from ._atomic import atomic_writer, discard_partials, sweep_partials, write_atomic
 from ._diskmap import DiskMap
-from ._errors import UnknownFormat
+from ._errors import ExportError, UnknownFormat
 from ._journal import JOURNAL, Journal, record_hash
 from ._outdir import LOCK, OutputFolder, OutputRefused
 from ._paths import check_outputs, real
@@ -131,14 +131,24 @@ def split_formats(names: str | Iterable[str]) -> tuple[list[str], list[str]]:
 
 
 def _export_job(record: dict[str, Any], names: Sequence[str], root: str) -> dict[str, tuple[str, str]]:
-    """Export one record to each format and write the files; returns name → (relative path, SHA-256)."""
+    """Export one record to each format and write the files; returns name → (relative path, SHA-256).
+
+    A format that fails does not keep the others from being written (a record too long for ISO 2709 still gets its
+    MARCXML, whatever the order of --to); the failures are raised together once every format was tried."""
     outputs = {}
+    failures = []
     for name in names:
         exporter = get_exporter(name)
-        data = exporter.export(record)
+        try:
+            data = exporter.export(record)
+        except Exception as exc:  # this format only: the record's other formats are still written
+            failures.append(f"{name}: {exc}")
+            continue
         relative = exporter.filename(record)
         write_atomic(os.path.join(root, relative), data, durable=False)
         outputs[name] = (relative, hashlib.sha256(data).hexdigest())
+    if failures:
+        raise ExportError("; ".join(failures))
     return outputs
 
 

@@ -212,13 +212,14 @@ def test_a_field_that_cannot_repeat_over_9999_bytes_is_a_clear_error() -> None:
         marc21.export(record)
 
 
-def test_batch_names_the_record_too_long_and_still_writes_its_marcxml(tmp_path: Path) -> None:
+@pytest.mark.parametrize("to", ["marcxml,marc21", "marc21,marcxml"])
+def test_batch_names_the_record_too_long_and_still_writes_its_marcxml(tmp_path: Path, to: str) -> None:
     records = tmp_path / "records"
     records.mkdir()
     write_json(records / "ok.json", MINIMAL)
     write_json(records / "too-long.json", _too_long())
     out = tmp_path / "out"
-    result = CliRunner().invoke(app, ["export", str(records), "--to", "marcxml,marc21", "--out", str(out)])
+    result = CliRunner().invoke(app, ["export", str(records), "--to", to, "--out", str(out)])
     assert result.exit_code == 1
     assert "too-long" in result.output and "99,999" in result.output
     assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
