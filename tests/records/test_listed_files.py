@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from archivist._paths import UnsafePath, inside, read_regular
 from archivist.cli import app
-from archivist.records import read_records
+from archivist.records import iter_errors, read_records
 from tests.conftest import SEED_CAPTURE, write_json
 
 runner = CliRunner()
@@ -128,3 +128,11 @@ def test_a_fifo_named_on_the_command_line_is_refused(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.json")
     result = runner.invoke(app, ["validate", str(tmp_path / "pipe.json")])
     assert result.exit_code == 2 and "not a regular file" in result.output
+
+
+@pytest.mark.parametrize("path", ["x\u2028/../../etc/hostname", "a\u2029/..", "x\u0085/..\\evil", "x\u2028\\..\\y",
+                                  "../x", "a/../b", "/abs", "C:x", "a\\b"])
+def test_the_schema_itself_refuses_paths_that_lead_out(minimal: dict[str, Any], path: str) -> None:
+    # ECMA-262's "." stops at U+2028/U+2029, so a pattern written with ".*" let "x\u2028/../.." through.
+    record = dict(minimal, files=[{"path": path, "media_type": "text/plain", "byte_size": 1, "sha256": "0" * 64}])
+    assert any(p.pointer == "/files/0/path" for p in iter_errors(record)), path
