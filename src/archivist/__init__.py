@@ -2,7 +2,7 @@
 
 from ._errors import ArchivistError, ExportError, IngestError, RecordInvalid, SourceError, UnknownFormat
 
-__version__ = "0.1.0"  # the one place it is written: pyproject.toml reads it from here
+__version__ = "0.2.0"  # the one place it is written: pyproject.toml reads it from here
 
 __all__ = [
     "ArchivistError",
