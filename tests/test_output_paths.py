@@ -147,15 +147,22 @@ def test_an_errors_file_that_is_a_folder_is_refused_before_the_work(inputs: Path
 @pytest.mark.skipif(sys.platform == "win32", reason="advisory locks")
 def test_a_second_run_into_the_same_folder_is_refused_naming_the_holder(inputs: Path, tmp_path: Path,
                                                                          seed: dict[str, Any]) -> None:
+    lines = [json.dumps(dict(seed, id=f"r{n:04d}")) + "\n" for n in range(300)]
     big = tmp_path / "big.jsonl"
-    big.write_text("".join(json.dumps(dict(seed, id=f"r{n:04d}")) + "\n" for n in range(300)), encoding="utf-8")
+    big.write_text("".join(lines), encoding="utf-8")
     out = tmp_path / "out"
-    args = [sys.executable, "-m", "archivist", "export", str(big), "--to", "epub,oai_dc", "--out", str(out)]
-    first = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    args = [sys.executable, "-m", "archivist", "export", "--to", "epub,oai_dc", "--out", str(out)]
+    # The first run reads stdin, which stays open until the second run is over: it holds the folder all that time.
+    first = subprocess.Popen([*args, "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True)
+    assert first.stdin is not None
+    first.stdin.write("".join(lines[:150]))
+    first.stdin.flush()
     deadline = time.monotonic() + 60
     while not ((out / LOCK).exists() and (out / LOCK).stat().st_size) and time.monotonic() < deadline:
         time.sleep(0.01)  # the first run holds the lock (it writes who it is once it has it)
-    second = subprocess.run(args + ["--resume"], capture_output=True, text=True, check=False)
+    second = subprocess.run([*args, str(big), "--resume"], capture_output=True, text=True, check=False)
+    first.stdin.write("".join(lines[150:]))
     stdout, stderr = first.communicate(timeout=300)
     assert first.returncode == 0, stderr
     assert second.returncode == 2, second.stderr
