@@ -53,7 +53,9 @@ class IndexUnusable(ArchivistError):
 
 def check_location(database: str | os.PathLike[str], paths: Iterable[str | os.PathLike[str]]) -> Path:
     """The index path, resolved, after refusing one that is an input, a folder, or inside an input folder where
-    the records scan would read it (a visible name; hidden files such as ``.archivist-oai.sqlite`` are skipped)."""
+    the records scan would read it (a visible name; hidden files such as ``.archivist-oai.sqlite`` are skipped).
+    Not ``_paths.check_outputs``: that refuses anything inside an input, and the default index is a hidden file
+    inside the records folder; this rule also covers SQLite's side files (-wal, -shm)."""
     given = os.fspath(database)
     real = Path(os.path.realpath(given))
     if real.is_dir():
