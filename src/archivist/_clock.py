@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 
 def utc_now() -> datetime:
     """Now in UTC, or the moment SOURCE_DATE_EPOCH names."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return datetime.fromtimestamp(int(epoch) if epoch else time.time(), tz=timezone.utc)
+    return datetime.fromtimestamp(int(epoch) if epoch else time.time(), tz=UTC)

@@ -27,18 +27,24 @@ from ._cliargs import encoding_name, in_file, in_files, out_file, out_folder, re
 from ._clihelp import EXIT_USAGE, HelpGroup, HelpTyper, UsageMistake, examples
 from ._cliout import Quiet, Say, verbose_option
 from ._errors import ArchivistError, SourceError, UnknownFormat
-from ._progress import progress_reporter
-from ._report import Summary, validate_paths
 from ._paths import check_outputs
-from .batch import (BatchInterrupted, BatchOptions, ExportOutcome, export_collection_file, run_batch, split_formats,
-                    valid_records)
+from .batch import (
+    BatchInterrupted,
+    BatchOptions,
+    ExportOutcome,
+    export_collection_file,
+    progress_reporter,
+    run_batch,
+    split_formats,
+    valid_records,
+)
 from .exporters.epub import export_collection
 from .ingest import ChromeRule, Facts
 from .oaipmh import Repository, open_server
 from .oaipmh.server import TIMEOUT_SECONDS
 from .packages import PackageSettings
 from .packages import available as available_packages
-from .records import schema_text
+from .records import Summary, schema_text, validate_paths
 
 EXIT_OK, EXIT_INVALID = 0, 1
 RECORDS_HELP = "Record files (*.json, *.jsonl), folders of them, or - for stdin."

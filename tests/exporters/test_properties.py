@@ -7,9 +7,9 @@ import json
 from typing import Any
 
 import rdflib
-from rdflib.compare import isomorphic
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rdflib.compare import isomorphic
 
 from archivist.exporters import dcterms, jsonld, oai_dc
 from archivist.exporters._dc import serialize

@@ -19,7 +19,7 @@ from tests.ingest.warcs import WARC_DATE, html_page, write_warc
 runner = CliRunner()
 HTML = [("Content-Type", "text/html; charset=utf-8")]
 PAGE_A = html_page("First page", "Heading A", "Alpha paragraph.")
-PAGE_B = "Segunda página\n\nTexto em português, com acentos.\n".encode("utf-8")
+PAGE_B = "Segunda página\n\nTexto em português, com acentos.\n".encode()
 
 
 def mixed_warc(path: Path, *, gzip_it: bool = False) -> Path:

@@ -25,4 +25,4 @@ def write_warc(path: Path, pages: list[tuple], *, gzip: bool = False) -> Path:
 
 def html_page(title: str, heading: str, text: str, lang: str = "en") -> bytes:
     return (f'<!DOCTYPE html><html lang="{lang}"><head><title>{title}</title></head><body>'
-            f"<nav>Home &gt; News</nav><h1>{heading}</h1><p>{text}</p></body></html>").encode("utf-8")
+            f"<nav>Home &gt; News</nav><h1>{heading}</h1><p>{text}</p></body></html>").encode()

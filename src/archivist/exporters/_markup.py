@@ -41,7 +41,7 @@ def attr(name: str, value: str) -> str:
 class Markup:
     """One XML document written element by element; attributes come as ``attr()`` strings."""
 
-    __slots__ = ("_parts", "_open")
+    __slots__ = ("_open", "_parts")
 
     def __init__(self, prolog: str, inside: tuple[str, ...] = ()) -> None:
         """``prolog``: the text before the first element written here, without its last line break. It may end

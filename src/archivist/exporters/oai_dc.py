@@ -16,7 +16,7 @@ SCHEMA_LOCATION = f"{OAI_DC} http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
 _NAMESPACES = f' xmlns:oai_dc="{OAI_DC}" xmlns:dc="{DC}" xmlns:xsi="{XSI}"'
 
 
-def element(record: Record) -> "etree._Element":
+def element(record: Record) -> etree._Element:
     """The ``oai_dc:dc`` element for a record (also embedded in OAI-PMH responses)."""
     return container(f"{{{OAI_DC}}}dc", {"oai_dc": OAI_DC, "dc": DC, "xsi": XSI}, SCHEMA_LOCATION, record, qualified=False)
 

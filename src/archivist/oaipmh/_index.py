@@ -22,9 +22,8 @@ import orjson
 
 from .. import __version__
 from .._errors import ArchivistError
-from .._report import validate_paths
 from ..packages import datestamp, subject_sets
-from ..records import Problem, record_files
+from ..records import Problem, record_files, validate_paths
 
 log = logging.getLogger("archivist.oaipmh")
 

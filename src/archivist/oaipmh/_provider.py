@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -116,7 +116,7 @@ class Provider:
         self.index = index
         self.repo = repository or Repository()
         self.repo.check()
-        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.clock = clock or (lambda: datetime.now(UTC))
 
     def respond(self, arguments: Mapping[str, Sequence[str]]) -> bytes:
         """The response document for a request's arguments (each name with all its values)."""

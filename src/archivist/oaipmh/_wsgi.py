@@ -51,7 +51,7 @@ class OAIApplication:
         path = environ.get("PATH_INFO", "")
         try:
             status, media_type, body, note = self._route(method, path, environ)
-        except Exception as exc:  # noqa: BLE001 - one line in the log and a 500, never a dropped request
+        except Exception as exc:
             where = exc.__traceback__
             while where is not None and where.tb_next is not None:
                 where = where.tb_next

@@ -138,7 +138,7 @@ class OAIServer:
             began = time.monotonic()
             try:
                 self.index.refresh()
-            except Exception as exc:  # noqa: BLE001 - the server keeps answering from the last good index
+            except Exception as exc:
                 log.error("error: index refresh failed: %s: %s", type(exc).__name__, exc)
             pause = max(self._refresh_seconds, 10 * (time.monotonic() - began))
 

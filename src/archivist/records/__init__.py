@@ -1,7 +1,9 @@
 """Records: the JSON Schema, reading records from files and streams, and validation with every error reported."""
 
+from ._fast import fast_validator, surely_valid
 from ._load import Entry, check_sources, load_record, parse_record_text, read_records, record_bytes, record_files
 from ._messages import json_pointer
+from ._outcomes import Outcome, Summary, validate_paths
 from ._problems import (
     DuplicateId,
     EmptyInput,
@@ -25,12 +27,15 @@ __all__ = [
     "ExportFailed",
     "FileProblem",
     "MalformedJSON",
+    "Outcome",
     "Problem",
     "SchemaViolation",
+    "Summary",
     "UndecodableText",
     "UnreadableSource",
     "check_entry",
     "check_sources",
+    "fast_validator",
     "is_lc_genre",
     "is_lc_name",
     "is_valid",
@@ -48,5 +53,7 @@ __all__ = [
     "record_validator",
     "schema_text",
     "sha256_file",
+    "surely_valid",
     "validate",
+    "validate_paths",
 ]

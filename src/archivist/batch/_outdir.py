@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from ._atomic import is_partial
-from ._errors import ArchivistError
+from .._atomic import is_partial
+from .._errors import ArchivistError
 
 try:
     import fcntl

@@ -7,7 +7,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from .records import Entry, Problem, check_entry, read_records
+from ._load import Entry, read_records
+from ._problems import Problem
+from ._validate import check_entry
 
 
 @dataclass(frozen=True)

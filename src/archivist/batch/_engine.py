@@ -17,7 +17,7 @@ import json
 import os
 import signal
 from collections import Counter, deque
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -26,25 +26,33 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from ._atomic import atomic_writer, discard_partials, sweep_partials, write_atomic
+from .._atomic import atomic_writer, discard_partials, sweep_partials, write_atomic
+from .._errors import ExportError, UnknownFormat
+from .._paths import check_outputs, real
+from ..exporters import available as available_exporters
+from ..exporters import builtin_names
+from ..exporters import get as get_exporter
+from ..exporters.epub import export_collection
+from ..packages import Package, PackageSettings
+from ..packages import available as available_packages
+from ..packages import builtin_names as builtin_packages
+from ..packages import get as get_package
+from ..packages.bagit import PAYLOAD
+from ..records import (
+    DuplicateId,
+    Entry,
+    ExportFailed,
+    Outcome,
+    Problem,
+    check_entry,
+    check_sources,
+    fast_validator,
+    read_records,
+)
 from ._diskmap import DiskMap
-from ._errors import ExportError, UnknownFormat
 from ._journal import JOURNAL, Journal, record_hash
 from ._outdir import LOCK, OutputFolder, OutputRefused
-from ._paths import check_outputs, real
-from ._report import Outcome, validate_paths
 from ._workers import Stopped, interrupts, stop_workers, worker_pool
-from .exporters import Exporter, builtin_names
-from .exporters import available as available_exporters
-from .exporters import get as get_exporter
-from .exporters.epub import export_collection
-from .packages import Package, PackageSettings
-from .packages import available as available_packages
-from .packages import builtin_names as builtin_packages
-from .packages import get as get_package
-from .packages.bagit import PAYLOAD
-from .records import DuplicateId, Entry, ExportFailed, Problem, check_entry, check_sources, read_records
-from .records._fast import fast_validator
 
 
 @dataclass(frozen=True)
@@ -467,28 +475,6 @@ def _settle(entry: Entry, result: Any, args: tuple[Any, ...], journal: Journal |
     return ExportOutcome(entry, (), tuple(root / outputs[n][0] for n in names))
 
 
-def export_record(record: dict[str, Any], exporters: Sequence[Exporter], out_dir: str | os.PathLike[str]) -> tuple[Path, ...]:
-    """Export a valid record to each format in ``out_dir`` (one file per format, written atomically)."""
-    written = []
-    for exporter in exporters:
-        target = Path(out_dir) / exporter.filename(record)
-        write_atomic(target, exporter.export(record))
-        written.append(target)
-    return tuple(written)
-
-
-def export_paths(paths: Iterable[str | os.PathLike[str]], exporters: Sequence[Exporter], out_dir: str | os.PathLike[str],
-                 *, check_files: bool = False, stdin: BinaryIO | None = None) -> Iterator[ExportOutcome]:
-    """Validate and export every record under ``paths``, one outcome per record, bad ones included (no journal,
-    no packages: :func:`run_batch` is the full engine)."""
-    for outcome in validate_paths(paths, check_files=check_files, stdin=stdin):
-        if not outcome.ok:
-            yield ExportOutcome(outcome.entry, outcome.problems, status="failed")
-            continue
-        assert outcome.entry.data is not None
-        yield ExportOutcome(outcome.entry, (), export_record(outcome.entry.data, exporters, out_dir))
-
-
 def valid_records(outcomes: Iterable[Outcome]) -> list[dict[str, Any]]:
     """The records of the outcomes that have no problems, in order."""
     return [o.entry.data for o in outcomes if o.ok and o.entry.data is not None]
@@ -500,5 +486,5 @@ def export_collection_file(records: Sequence[dict[str, Any]], title: str, target
     return Path(target)
 
 
-__all__ = ["BatchOptions", "BatchReport", "ExportOutcome", "Problem", "export_collection_file",
-           "export_paths", "export_record", "run_batch", "split_formats", "valid_records"]
+__all__ = ["BatchInterrupted", "BatchOptions", "BatchReport", "ExportOutcome", "export_collection_file", "run_batch",
+           "split_formats", "valid_records"]

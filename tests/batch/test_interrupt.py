@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import archivist.batch as batch_module
-from archivist._outdir import LOCK
+import archivist.batch._engine as batch_module
 from archivist.batch import BatchOptions, run_batch
+from archivist.batch._outdir import LOCK
 from archivist.cli import app
 from tests.conftest import SEED_CAPTURE
 from tests.packages.strict_bag import strict_bag_problems
@@ -99,7 +99,7 @@ def wait_for_progress(out: Path, process: subprocess.Popen[str], files: int = 40
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], bytes, float]:
     """The records, the tree of an uninterrupted run, its errors file and how long it took."""
-    seed = json.loads(Path(__file__).resolve().parent.parent.joinpath("records", "mrta-globalsecurity.json")
+    seed = json.loads(Path(__file__).resolve().parents[2].joinpath("records", "mrta-globalsecurity.json")
                       .read_text(encoding="utf-8"))
     base = tmp_path_factory.mktemp("reference")
     records = build(base / "in", seed, 200)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from archivist._diskmap import DiskMap
+from archivist.batch._diskmap import DiskMap
 
 
 def test_add_keeps_the_first_value_and_put_replaces_in_first_position():

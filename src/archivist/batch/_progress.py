@@ -12,9 +12,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, Task, TaskID, TextColumn
 from rich.text import Text
 
-from ._errors import ArchivistError
-from ._paths import open_regular
-from .records import record_files
+from .._errors import ArchivistError
+from .._paths import open_regular
+from ..records import record_files
 
 WARM_UP = 2.0  # seconds before a rate is shown: the first records (already current, or the cheap ones) mislead
 

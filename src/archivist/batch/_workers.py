@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from types import FrameType
 
-from ._atomic import discard_partials
+from .._atomic import discard_partials
 
 _PR_SET_PDEATHSIG = 1
 

@@ -18,7 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from archivist.batch import BatchOptions, _pack, _unpack, run_batch
+from archivist.batch import BatchOptions, run_batch
+from archivist.batch._engine import _pack, _unpack
 from archivist.cli import app
 from archivist.exporters import Exporter, register
 from archivist.exporters import _registry as registry_table
@@ -82,7 +83,7 @@ def test_output_is_the_same_for_any_number_of_jobs(tmp_path: Path, seed: dict[st
 
 def test_with_jobs_this_process_exports_too_when_the_workers_are_busy(tmp_path: Path, seed: dict[str, Any],
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    import archivist.batch as batch_module
+    import archivist.batch._engine as batch_module
 
     here = os.getpid()
     inline = []
@@ -196,7 +197,7 @@ def test_partial_files_of_an_interrupted_run_are_swept(tmp_path: Path, seed: dic
 
 
 def test_progress_count_matches_the_records(tmp_path: Path, seed: dict[str, Any]) -> None:
-    from archivist._progress import count_records
+    from archivist.batch._progress import count_records
 
     make_batch(tmp_path / "b.jsonl", seed, 5)
     (tmp_path / "one.json").write_text(json.dumps(seed), encoding="utf-8")
@@ -335,7 +336,7 @@ def test_problems_are_printed_above_the_live_bar_which_is_cleared_at_the_end(tmp
 def test_the_rate_is_shown_only_after_a_warm_up() -> None:
     from rich.progress import Progress
 
-    from archivist._progress import WARM_UP, _Rate
+    from archivist.batch._progress import WARM_UP, _Rate
 
     now = [0.0]
     rate = _Rate()

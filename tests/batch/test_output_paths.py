@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from archivist._outdir import LOCK, OutputFolder, OutputRefused
 from archivist._paths import PathConflict, check_outputs
 from archivist.batch import BatchOptions, run_batch
+from archivist.batch._outdir import LOCK, OutputFolder, OutputRefused
 from archivist.cli import app
 from tests.conftest import write_json
 

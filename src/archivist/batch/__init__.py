@@ -1,0 +1,29 @@
+"""The batch engine: export many records with a journal for resume, a locked output folder and worker processes.
+
+The engine lives in private modules (engine, journal, disk map, output folder, workers, progress); this package
+is their public face for the CLI and for library users.
+"""
+
+from ._engine import (
+    BatchInterrupted,
+    BatchOptions,
+    BatchReport,
+    ExportOutcome,
+    export_collection_file,
+    run_batch,
+    split_formats,
+    valid_records,
+)
+from ._progress import progress_reporter
+
+__all__ = [
+    "BatchInterrupted",
+    "BatchOptions",
+    "BatchReport",
+    "ExportOutcome",
+    "export_collection_file",
+    "progress_reporter",
+    "run_batch",
+    "split_formats",
+    "valid_records",
+]
