@@ -164,21 +164,7 @@ def test_an_original_named_like_a_saf_file_is_renamed(tmp_path: Path, seed: dict
     assert files["contents"].decode().splitlines()[1].startswith("original-contents\tbundle:ORIGINAL")
 
 
-def test_a_plugin_cannot_take_a_built_in_package_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib.metadata
-
-    import archivist.packages as registry
-    from archivist.packages.bagit import Bagit
-
-    class Shadow(Bagit):  # a plugin claiming the name "bagit"
-        pass
-
-    monkeypatch.setattr(registry, "_registry", dict(registry._BUILTIN))
-    monkeypatch.setattr(registry, "_loaded", False)
-    shadow = importlib.metadata.EntryPoint(name="my-bag", value=f"{__name__}:_SHADOW", group=registry.ENTRY_POINT_GROUP)
-    monkeypatch.setitem(globals(), "_SHADOW", Shadow)
-    monkeypatch.setattr(importlib.metadata, "entry_points", lambda **_: [shadow])
-    assert registry.get("bagit") is Bagit  # a built-in name: nothing scanned
-    with pytest.warns(UserWarning, match="'bagit' is a built-in package"):
-        assert registry.available()["bagit"] is Bagit
-    assert split_formats("all,bagit") == (["oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21"], ["bagit"])
+def test_the_package_that_wraps_the_output_folder_goes_last() -> None:
+    assert split_formats("bagit,all,oai-static") == (["oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21"],
+                                                    ["oai-static", "bagit"])
+    assert split_formats("dspace-saf,bagit,oai-static")[1] == ["dspace-saf", "oai-static", "bagit"]

@@ -84,6 +84,12 @@ def write_tag_files(root: Path, settings: PackageSettings) -> list[Path]:
 class Bagit(Package):
     name = "bagit"
     description = "make the output directory a BagIt 1.0 bag (sha256 and sha512 manifests)"
+    payload = PAYLOAD
+    order = 1
+
+    @classmethod
+    def swept(cls, out: Path) -> list[tuple[Path, bool]]:
+        return [(out / PAYLOAD, False), (out / PAYLOAD / "records", True)]
 
     def __init__(self, root: Path, settings: PackageSettings) -> None:
         super().__init__(root, settings)
