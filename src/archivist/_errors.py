@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .records._problems import Problem
+    from .records import Problem
 
 
 class ArchivistError(Exception):

@@ -12,7 +12,7 @@ import pytest
 import rdflib
 from pyld import jsonld as pyld
 
-from archivist.exporters import jsonld
+from archivist.exporters import RECORD_URN_PREFIX, jsonld
 from tests.conftest import MINIMAL, SEED
 from tests.exporters.conftest import all_cases
 from tests.oracles import jsonld_js_canonical, known_terms, rdf_quads, unknown_terms
@@ -66,7 +66,7 @@ def test_pyld_and_rdflib_give_the_same_triples(seed: dict[str, Any], case: str) 
 
 def test_triples_hold_title_source_subjects_and_retrieval(seed: dict[str, Any]) -> None:
     graph, _ = _graphs(jsonld.export(seed))
-    node = rdflib.URIRef(jsonld.ID_PREFIX + seed["id"])
+    node = rdflib.URIRef(RECORD_URN_PREFIX + seed["id"])
     assert (node, SDO.name, rdflib.Literal(seed["title"], lang="en")) in graph
     assert (node, SDO.isBasedOn, rdflib.URIRef(seed["source"]["url"])) in graph
     names = {str(o) for o in graph.objects(None, SDO.name)}

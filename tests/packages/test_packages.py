@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 
 from archivist.batch import BatchOptions, run_batch, split_formats
 from archivist.cli import app
-from archivist.packages import PackageSettings, datestamp, subject_sets
+from archivist.oai import datestamp, subject_sets
+from archivist.packages import PackageSettings
 from tests.conftest import RECORDS, SEED_CAPTURE, write_json
 from tests.exporters.conftest import edge_cases
 from tests.oracles import oai_errors

@@ -13,6 +13,8 @@ from typing import TypeGuard
 
 from .._registry import Registry, choose
 from ._base import Exporter, Record
+from ._dc import Statement, statements
+from ._identifiers import RECORD_URN_PREFIX
 
 ENTRY_POINT_GROUP = "archivist.exporters"
 
@@ -38,5 +40,5 @@ def resolve(names: str | Iterable[str]) -> list[Exporter]:
     return [get(name) for name in chosen]
 
 
-__all__ = ["ENTRY_POINT_GROUP", "REGISTRY", "Exporter", "Record", "available", "builtin_names", "get", "register",
-           "resolve", "unregister"]
+__all__ = ["ENTRY_POINT_GROUP", "RECORD_URN_PREFIX", "REGISTRY", "Exporter", "Record", "Statement", "available",
+           "builtin_names", "get", "register", "resolve", "statements", "unregister"]

@@ -84,7 +84,7 @@ class Statement(NamedTuple):
     xsi_type: str | None = None
 
 
-def _retrieval_summary(record: dict[str, Any]) -> str:
+def retrieval_summary(record: dict[str, Any]) -> str:
     r = record["retrieval"]
     parts = [f"Retrieved {r['retrieved_at']} from {record['source']['url']} by {r['method']}",
              f"{r['media_type']}, {r['byte_size']} bytes, SHA-256 {r['sha256']}"]
@@ -95,7 +95,7 @@ def _retrieval_summary(record: dict[str, Any]) -> str:
     return "; ".join(parts) + "."
 
 
-def _event(event: dict[str, Any]) -> str:
+def event_text(event: dict[str, Any]) -> str:
     text = f"{event['at']}: {event['action']} by {event['agent']}"
     return text + (f" ({event['note']})" if "note" in event else "")
 
@@ -180,9 +180,9 @@ def statements(record: dict[str, Any], qualified: bool) -> Iterator[Statement]:
     if "holder" in rights:
         yield Statement(q, "rightsHolder" if qualified else "rights", rights["holder"])
     if qualified:
-        yield Statement(q, "provenance", _retrieval_summary(record))
+        yield Statement(q, "provenance", retrieval_summary(record))
         for event in record.get("provenance", []):
-            yield Statement(q, "provenance", _event(event))
+            yield Statement(q, "provenance", event_text(event))
         for note in record.get("notes", []):
             yield Statement(q, "provenance", note)
 

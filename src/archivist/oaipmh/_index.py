@@ -22,7 +22,7 @@ import orjson
 
 from .. import __version__
 from .._errors import ArchivistError
-from ..packages import datestamp, subject_sets
+from ..oai import datestamp, subject_sets
 from ..records import Problem, record_files, validate_paths
 
 log = logging.getLogger("archivist.oaipmh")

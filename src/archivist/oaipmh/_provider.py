@@ -20,7 +20,7 @@ from lxml import etree
 
 from .._errors import ArchivistError
 from ..exporters import dcterms, marcxml, oai_dc
-from ..packages._oai import OAI, OAI_SCHEMA_LOCATION, REPOSITORY_ID, header_xml, oai_identifier, payload, record_xml
+from ..oai import OAI, OAI_SCHEMA_LOCATION, REPOSITORY_ID, header_xml, oai_identifier, payload, record_xml
 from ._index import RecordIndex
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"

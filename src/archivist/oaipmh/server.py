@@ -17,7 +17,7 @@ from waitress.server import create_server
 from waitress.wasyncore import loop
 
 from .._errors import ArchivistError
-from ..packages._oai import placeholders
+from ..oai import placeholders
 from ..records import check_sources
 from ._index import RecordIndex
 from ._provider import Provider, Repository

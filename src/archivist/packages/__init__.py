@@ -13,7 +13,6 @@ from typing import TypeGuard
 
 from .._registry import Registry
 from ._base import Package, PackageSettings, original_files
-from ._oai import datestamp, oai_identifier, subject_sets
 
 ENTRY_POINT_GROUP = "archivist.packages"
 
@@ -41,5 +40,5 @@ def payload_folder(names: Iterable[str]) -> str | None:
     return next((folder for name in names if (folder := get(name).payload) is not None), None)
 
 
-__all__ = ["ENTRY_POINT_GROUP", "REGISTRY", "Package", "PackageSettings", "available", "builtin_names", "datestamp",
-           "get", "oai_identifier", "original_files", "payload_folder", "register", "subject_sets", "unregister"]
+__all__ = ["ENTRY_POINT_GROUP", "REGISTRY", "Package", "PackageSettings", "available", "builtin_names", "get",
+           "original_files", "payload_folder", "register", "unregister"]

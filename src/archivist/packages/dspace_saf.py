@@ -16,8 +16,8 @@ from pathlib import Path
 from lxml import etree
 
 from .._paths import read_regular
+from ..exporters import Statement, statements
 from ..exporters import get as get_exporter
-from ..exporters._dc import Statement, statements
 from ._base import Package, PackageSettings, Record, original_files
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)

@@ -19,8 +19,8 @@ from lxml import etree
 from .._atomic import atomic_writer
 from .._errors import ArchivistError
 from ..exporters.oai_dc import export as export_oai_dc
+from ..oai import OAI, OAI_SCHEMA_LOCATION, REPOSITORY_ID, datestamp, payload, placeholders, record_xml, subject_sets
 from ._base import Package, PackageSettings, Record
-from ._oai import OAI, OAI_SCHEMA_LOCATION, REPOSITORY_ID, datestamp, payload, placeholders, record_xml, subject_sets
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 log = logging.getLogger("archivist.packages")
