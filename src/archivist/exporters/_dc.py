@@ -11,12 +11,10 @@ from typing import Any, NamedTuple
 
 from lxml import etree
 
+from .._constants import DC, DCTERMS, XML_DECLARATION, XML_HEAD, XSI
 from ._identifiers import RECORD_URN_PREFIX, uri_form
-from ._markup import XML_DECLARATION, Markup, attr
+from ._markup import Markup, attr
 
-DC = "http://purl.org/dc/elements/1.1/"
-DCTERMS = "http://purl.org/dc/terms/"
-XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 # (record field, simple DC element, qualified DC element)
@@ -210,7 +208,7 @@ def container(tag: str, nsmap: dict[str | None, str], schema_location: str, reco
 def serialize(root: etree._Element) -> bytes:
     """UTF-8 XML with a declaration, indented, ending in a newline: byte-identical for equal trees."""
     etree.indent(root, space="  ")
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="UTF-8", pretty_print=True)
+    return XML_HEAD + etree.tostring(root, encoding="UTF-8", pretty_print=True)
 
 
 _PREFIXES = {DC: "dc", DCTERMS: "dcterms"}

@@ -8,7 +8,6 @@ cannot hold, as lxml does. ``tests/exporters/test_markup.py`` holds it to lxml's
 
 from __future__ import annotations
 
-XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
 _PADS = tuple("\n" + "  " * depth for depth in range(64))  # archivist's documents nest 10 deep at most
 _CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 

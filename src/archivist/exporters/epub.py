@@ -12,18 +12,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._constants import DC, XML_DECLARATION, XML_HEAD, ZIP_TIME
 from ._base import Exporter, Record
 from ._dc import is_w3cdtf
 from ._identifiers import RECORD_URN_PREFIX, epub_form
-from ._markup import XML_DECLARATION, Markup, attr, text
+from ._markup import Markup, attr, text
 from ._zipstore import stored_zip
 
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
 OPF = "http://www.idpf.org/2007/opf"
-DC = "http://purl.org/dc/elements/1.1/"
 NCX = "http://www.daisy.org/z3986/2005/ncx/"
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 LABEL_LANG = "en"
 
 _RTL_SCRIPTS = {"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "mand", "samr", "rohg"}
@@ -380,7 +379,7 @@ def _opf(uid: str, title: str, records: Sequence[Record], docs: list[_Doc], rtl:
 
 
 def _container() -> bytes:
-    return (b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    return (XML_HEAD +
             b'<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">\n'
             b'  <rootfiles>\n'
             b'    <rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>\n'

@@ -15,11 +15,11 @@ from typing import Any, BinaryIO
 
 from lxml import etree
 
+from .._constants import XSI
 from ._base import Exporter, Record
 from ._marc_record import marc_language, to_marc
 
 MARC = "http://www.loc.gov/MARC21/slim"
-XSI = "http://www.w3.org/2001/XMLSchema-instance"
 SCHEMA_LOCATION = f"{MARC} http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
 _LEADER, _CONTROL, _DATA, _SUBFIELD = (f"{{{MARC}}}{name}" for name in ("leader", "controlfield", "datafield", "subfield"))
 

@@ -8,8 +8,9 @@ if TYPE_CHECKING:
     from lxml import etree
 
 
+from .._constants import DC, XSI
 from ._base import Exporter, Record
-from ._dc import DC, XSI, container, document
+from ._dc import container, document
 
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 SCHEMA_LOCATION = f"{OAI_DC} http://www.openarchives.org/OAI/2.0/oai_dc.xsd"

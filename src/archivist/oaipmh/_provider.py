@@ -18,12 +18,12 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from .._constants import XSI
 from .._errors import ArchivistError
 from ..exporters import dcterms, marcxml, oai_dc
 from ..oai import OAI, OAI_SCHEMA_LOCATION, REPOSITORY_ID, header_xml, oai_identifier, payload, record_xml
 from ._index import RecordIndex
 
-XSI = "http://www.w3.org/2001/XMLSchema-instance"
 OAI_IDENTIFIER = "http://www.openarchives.org/OAI/2.0/oai-identifier"
 OAI_IDENTIFIER_SCHEMA = f"{OAI_IDENTIFIER} http://www.openarchives.org/OAI/2.0/oai-identifier.xsd"
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

@@ -15,12 +15,12 @@ from pathlib import Path
 
 from lxml import etree
 
+from .._constants import XML_HEAD, ZIP_TIME
 from .._paths import read_regular
 from ..exporters import Statement, statements
 from ..exporters import get as get_exporter
 from ._base import Package, PackageSettings, Record, original_files
 
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _DC_FIELDS = {
     "title": ("title", None), "alternative": ("title", "alternative"), "creator": ("contributor", "author"),
     "contributor": ("contributor", None), "abstract": ("description", "abstract"),
@@ -62,7 +62,7 @@ def _document(schema: str, values: Iterator[tuple[str, str | None, Statement]]) 
             value.set("language", item.lang)
         value.text = item.value
     etree.indent(root, space="  ")
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="UTF-8") + b"\n"
+    return XML_HEAD + etree.tostring(root, encoding="UTF-8") + b"\n"
 
 
 def item_files(record: Record, exports: Mapping[str, Path], base: Path | None) -> dict[str, bytes]:
