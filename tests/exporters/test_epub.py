@@ -129,6 +129,18 @@ def test_rtl_language_sets_direction(seed: dict[str, Any]) -> None:
     assert epub.text_direction("az-Latn") == "ltr" and epub.text_direction("pa-Arab") == "rtl"
 
 
+@pytest.mark.parametrize(("tag", "direction"), [
+    ("ks", "rtl"), ("ar", "rtl"), ("he", "rtl"), ("fa", "rtl"), ("ur", "rtl"), ("yi", "rtl"), ("dv", "rtl"),
+    ("en", "ltr"), ("az-Arab", "rtl"), ("az", "ltr"), ("ku-Arab", "rtl"), ("und", "ltr"), ("x-private", "ltr")])
+def test_text_direction_is_the_direction_of_the_tags_likeliest_script(tag: str, direction: str) -> None:
+    assert epub.text_direction(tag) == direction
+
+
+def test_kashmiri_in_its_likeliest_script_reads_right_to_left(seed: dict[str, Any]) -> None:
+    entries = _entries(epub.export(dict(seed, language="ks")))
+    assert b'page-progression-direction="rtl"' in entries["OEBPS/content.opf"]
+
+
 def _opf(record: dict[str, Any]) -> etree._Element:
     """The parsed package document of the record's EPUB."""
     return etree.fromstring(_entries(epub.export(record))["OEBPS/content.opf"])
