@@ -12,12 +12,13 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
 
+from .._clock import wall_clock
 from .._constants import XSI
 from .._errors import ArchivistError
 from ..exporters import dcterms, marcxml, oai_dc
@@ -116,7 +117,7 @@ class Provider:
         self.index = index
         self.repo = repository or Repository()
         self.repo.check()
-        self.clock = clock or (lambda: datetime.now(UTC))
+        self.clock = clock or wall_clock
 
     def respond(self, arguments: Mapping[str, Sequence[str]]) -> bytes:
         """The response document for a request's arguments (each name with all its values)."""
