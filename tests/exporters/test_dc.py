@@ -11,8 +11,8 @@ from lxml import etree
 
 from archivist.exporters import dcterms, oai_dc
 from archivist.exporters._dc import MAPPING
-from archivist.xmlschema import validation_errors
 from tests.exporters.conftest import all_cases, edge_cases
+from tests.xsd import validation_errors
 
 GOLDEN = Path(__file__).resolve().parent.parent / "data" / "golden"
 NS = {"dc": "http://purl.org/dc/elements/1.1/", "dcterms": "http://purl.org/dc/terms/",

@@ -20,10 +20,10 @@ from pymarc.marcxml import parse_xml_to_array
 from archivist.exporters import marc21, marcxml
 from archivist.exporters._marc_subjects import KIND_TAGS
 from archivist.records import is_valid, iter_errors
-from archivist.xmlschema import validation_errors
 from tests.conftest import SEED
 from tests.exporters.marc_cases import lint, marc_cases
 from tests.exporters.test_properties import records, text
+from tests.xsd import validation_errors
 
 #: Titles MARC::Lint misjudges: its article list ignores the record's language ("La" is not an English article)
 #: and leaves out German "die". archivist follows the language; tests/exporters/test_marc_fields.py checks them.

@@ -14,9 +14,9 @@ from rdflib.compare import isomorphic
 from archivist.exporters import dcterms, jsonld, oai_dc
 from archivist.exporters._dc import serialize
 from archivist.records import iter_errors
-from archivist.xmlschema import validation_errors
 from tests.conftest import MINIMAL
 from tests.oracles import jsonld_js_canonical, known_terms, unknown_terms
+from tests.xsd import validation_errors
 
 # Any Unicode text XML 1.0 can hold, with at least one non-space character.
 _xml_char = st.characters(blacklist_categories=("Cs",), blacklist_characters="\ufffe\uffff",
