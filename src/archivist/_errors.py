@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from ._words import counted
+
 if TYPE_CHECKING:
     from .records import Problem
 
@@ -34,7 +36,7 @@ class RecordInvalid(ArchivistError):
             return "record is invalid"
         first = str(self.problems[0])
         more = len(self.problems) - 1
-        return first if not more else f"{first} (and {more} more problem{'s' if more > 1 else ''})"
+        return first if not more else f"{first} (and {counted(more, 'more problem')})"
 
 
 class UnknownFormat(ArchivistError, KeyError):
