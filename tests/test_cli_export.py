@@ -68,35 +68,3 @@ def test_formats_lists_extensions_and_media_types() -> None:
     result = runner.invoke(app, ["formats"])
     assert result.exit_code == 0
     assert "epub" in result.output and "application/epub+zip" in result.output and ".oai_dc.xml" in result.output
-
-
-def test_no_partial_file_when_a_write_is_interrupted(tmp_path: Path) -> None:
-    from archivist._atomic import atomic_writer
-
-    target = tmp_path / "out" / "x.xml"
-    try:
-        with atomic_writer(target) as stream:
-            stream.write(b"half")
-            raise RuntimeError("interrupted")
-    except RuntimeError:
-        pass
-    assert not target.exists() and list((tmp_path / "out").iterdir()) == []
-
-
-def test_atomic_write_makes_its_folder_and_steps_over_a_stale_temporary_file(tmp_path: Path, monkeypatch) -> None:
-    import itertools
-    import os
-
-    from archivist import _atomic
-
-    monkeypatch.setattr(_atomic, "_serial", itertools.count(7))
-    target = tmp_path / "new" / "deeper" / "x.xml"
-    target.parent.mkdir(parents=True)
-    stale = target.parent / f".x.xml.{os.getpid()}-7.part"
-    stale.write_bytes(b"left by a dead process with this pid")
-    _atomic.write_atomic(target, b"<x/>")
-    assert target.read_bytes() == b"<x/>"
-    assert stale.read_bytes() == b"left by a dead process with this pid"
-    _atomic.write_atomic(tmp_path / "made" / "on" / "demand.txt", b"ok")
-    assert (tmp_path / "made" / "on" / "demand.txt").read_bytes() == b"ok"
-    assert _atomic.sweep_partials(target.parent) == 1 and not stale.exists()
