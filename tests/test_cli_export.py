@@ -23,8 +23,9 @@ def test_export_all_twice_gives_identical_files(tmp_path: Path) -> None:
     for run in ("a", "b"):
         result = runner.invoke(app, ["export", str(RECORDS), "--to", "all", "--out", str(tmp_path / run)])
         assert result.exit_code == 0, result.output
-    names = [".archivist-journal.jsonl", "mrta-globalsecurity.dcterms.xml", "mrta-globalsecurity.epub", "mrta-globalsecurity.jsonld", "mrta-globalsecurity.marc.xml",
-             "mrta-globalsecurity.mrc", "mrta-globalsecurity.oai_dc.xml"]
+    names = [".archivist-journal.jsonl", "mrta-globalsecurity.dcterms.xml", "mrta-globalsecurity.epub",
+             "mrta-globalsecurity.jsonld", "mrta-globalsecurity.marc.xml", "mrta-globalsecurity.mrc",
+             "mrta-globalsecurity.oai_dc.xml"]
     assert sorted(_sums(tmp_path / "a")) == names
     assert _sums(tmp_path / "a") == _sums(tmp_path / "b")
 
@@ -32,7 +33,8 @@ def test_export_all_twice_gives_identical_files(tmp_path: Path) -> None:
 def test_invalid_record_is_reported_and_others_still_exported(tmp_path: Path, minimal: dict[str, Any]) -> None:
     good = write_json(tmp_path / "good.json", minimal)
     bad = write_json(tmp_path / "bad.json", dict(minimal, id="bad", language="??"))
-    result = runner.invoke(app, ["export", str(good), str(bad), "--to", "oai_dc,jsonld", "--out", str(tmp_path / "out")])
+    result = runner.invoke(app, ["export", str(good), str(bad), "--to", "oai_dc,jsonld", "--out",
+                                 str(tmp_path / "out")])
     assert result.exit_code == 1
     assert f"{bad}: /language:" in result.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".archivist-journal.jsonl", "minimal.jsonld",
@@ -51,7 +53,9 @@ def test_out_dash_writes_one_format_to_stdout(minimal: dict[str, Any], tmp_path:
 def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["export", str(RECORDS), "--to", "pdf", "--out", str(tmp_path)])
     flat = " ".join(result.output.replace("│", " ").split())  # the error box may wrap the message
-    assert result.exit_code == 2 and "valid formats: bagit, dcterms, dspace-saf, epub, jsonld, marc21, marc21-collection, marcxml, marcxml-collection, oai-static, oai_dc" in flat
+    assert result.exit_code == 2
+    assert ("valid formats: bagit, dcterms, dspace-saf, epub, jsonld, marc21, marc21-collection, marcxml, "
+            "marcxml-collection, oai-static, oai_dc") in flat
     assert list(tmp_path.iterdir()) == []
 
 

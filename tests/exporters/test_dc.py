@@ -88,7 +88,8 @@ def test_every_mapped_field_appears_in_the_output(seed: dict[str, Any]) -> None:
     record["contributors"] = [{"name": "Helper", "kind": "organization"}]
     record["description"] = "Summary."
     record["coverage"] = {"spatial": ["Lima"], "temporal": ["1980/2015"]}
-    record["rights"] = {"statement": "All rights reserved.", "uri": "http://rightsstatements.org/vocab/InC/1.0/", "holder": "Org"}
+    record["rights"] = {"statement": "All rights reserved.", "uri": "http://rightsstatements.org/vocab/InC/1.0/",
+                        "holder": "Org"}
     record["notes"] = ["A note."]
     record["provenance"] = [{"action": "encoded", "at": "2026-11-24", "agent": "tester"}]
     record["content"]["sections"][0]["heading"] = "Heading"

@@ -100,7 +100,8 @@ def test_metadata_comes_from_the_record(seed: dict[str, Any]) -> None:
     assert opf.findtext("opf:metadata/dc:date", namespaces=OPF) == "2015-11-30"
     modified = opf.find("opf:metadata/opf:meta[@property='dcterms:modified']", OPF).text
     assert modified == "2026-01-02T03:04:05Z"  # the retrieval time, not the clock
-    refines = {(m.get("refines"), m.get("property"), m.text) for m in opf.findall("opf:metadata/opf:meta[@refines]", OPF)}
+    refines = {(m.get("refines"), m.get("property"), m.text)
+               for m in opf.findall("opf:metadata/opf:meta[@refines]", OPF)}
     assert ("#subject1", "term", "http://www.wikidata.org/entity/Q7283") in refines
     assert ("#subject2", "authority", "LCSH") in refines
     a11y = {m.get("property") for m in opf.findall("opf:metadata/opf:meta", OPF)}

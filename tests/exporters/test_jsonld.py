@@ -59,7 +59,8 @@ def test_pyld_and_rdflib_give_the_same_triples(seed: dict[str, Any], case: str) 
     # Both graphs brought to URDNA2015 canonical N-Quads: equal strings mean the same triples.
     canonical_pyld = pyld.normalize(json.loads(data), URDNA2015)
     # RDF compares language tags case-insensitively; PyLD lower-cases them, rdflib keeps them as written.
-    rdflib_nquads = re.sub(r'"@([A-Za-z0-9-]+) ', lambda m: f'"@{m.group(1).lower()} ', from_rdflib.serialize(format="nt"))
+    rdflib_nquads = re.sub(r'"@([A-Za-z0-9-]+) ', lambda m: f'"@{m.group(1).lower()} ',
+                           from_rdflib.serialize(format="nt"))
     canonical_rdflib = pyld.normalize(rdflib_nquads, {**URDNA2015, "inputFormat": "application/n-quads"})
     assert canonical_pyld == canonical_rdflib
 

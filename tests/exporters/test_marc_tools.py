@@ -117,7 +117,7 @@ def test_random_valid_records_lint_clean_and_round_trip(tmp_path_factory: pytest
                                                         batch: list[dict[str, Any]],
                                                         subjects: list[dict[str, Any]]) -> None:
     folder = tmp_path_factory.mktemp("random")
-    for index, (record, subject) in enumerate(zip(batch, subjects)):
+    for index, (record, subject) in enumerate(zip(batch, subjects, strict=True)):
         record.update(id=f"r{index}", schema_version="1.1")
         record["title"] = "Record " + record["title"]  # MARC::Lint's article list ignores the language
         record["subjects"].append(subject)

@@ -20,7 +20,8 @@ attrs = st.dictionaries(st.sampled_from(["id", "href", "lang", "xml:lang", "epub
 
 leaves = st.tuples(st.just("leaf"), tags, attrs, st.none() | texts)
 mixed = st.tuples(st.just("mixed"), tags, attrs, st.none() | texts, leaves.filter(lambda leaf: leaf[3] is not None))
-trees = st.recursive(leaves | mixed, lambda inner: st.tuples(st.just("start"), tags, attrs, st.lists(inner, max_size=4)),
+trees = st.recursive(leaves | mixed,
+                     lambda inner: st.tuples(st.just("start"), tags, attrs, st.lists(inner, max_size=4)),
                      max_leaves=20)
 
 NAMESPACES = {"x": "urn:x", "epub": "urn:epub"}

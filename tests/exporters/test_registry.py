@@ -50,7 +50,8 @@ def test_plugin_installed_from_tests_is_listed(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
                     "--target", str(target), str(source)], check=True, capture_output=True)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), *sys.path])}
-    listed = subprocess.run([sys.executable, "-m", "archivist", "formats"], env=env, capture_output=True, text=True, check=True)
+    listed = subprocess.run([sys.executable, "-m", "archivist", "formats"], env=env, capture_output=True, text=True,
+                            check=True)
     assert "demo-title" in listed.stdout and ".title.txt" in listed.stdout
     assert "'epub' is a built-in format" in listed.stderr  # the plugin's second entry point takes a built-in name
     out = tmp_path / "out"
@@ -58,8 +59,8 @@ def test_plugin_installed_from_tests_is_listed(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "archivist", "export", str(seed), "--to", "demo-title", "--out", str(out)],
                    env=env, check=True, capture_output=True)
     assert (out / "mrta-globalsecurity.title.txt").read_text() == "Tupac Amaru Revolutionary Movement (MRTA)\n"
-    subprocess.run([sys.executable, "-m", "archivist", "export", str(seed), "--to", "epub,demo-title", "--out", str(out),
-                    "--add"],
+    subprocess.run([sys.executable, "-m", "archivist", "export", str(seed), "--to", "epub,demo-title", "--out",
+                    str(out), "--add"],
                    env=env, check=True, capture_output=True)
     assert zipfile.is_zipfile(out / "mrta-globalsecurity.epub")  # the built-in EPUB, not the plugin's text
 

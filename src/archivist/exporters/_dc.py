@@ -30,7 +30,9 @@ MAPPING: tuple[tuple[str, str, str], ...] = (
     ("description", "dc:description", "dcterms:abstract"),
     ("content.sections[].heading", "—", "dcterms:tableOfContents"),
     ("source.publisher", "dc:publisher", "dcterms:publisher"),
-    ("dates[] (created, issued, modified, …)", "dc:date", "dcterms:created / issued / modified / valid / available / dateCopyrighted / dateAccepted / dateSubmitted / date (xsi:type dcterms:W3CDTF when the value is W3CDTF)"),
+    ("dates[] (created, issued, modified, …)", "dc:date",
+     "dcterms:created / issued / modified / valid / available / dateCopyrighted / dateAccepted / dateSubmitted / "
+     "date (xsi:type dcterms:W3CDTF when the value is W3CDTF)"),
     ("type", "dc:type", "dcterms:type xsi:type dcterms:DCMIType"),
     ("retrieval.media_type", "dc:format", "dcterms:format xsi:type dcterms:IMT"),
     ("retrieval.byte_size", "—", "dcterms:extent"),
@@ -67,9 +69,8 @@ def is_w3cdtf(value: str) -> bool:
     """True when the value is a W3CDTF date, as dcterms:W3CDTF (an XSD date/time union) accepts."""
     if not _W3CDTF.fullmatch(value):
         return False
-    if "T" in value and value.count(":") == 1 + (1 if value[-6:-5] in "+-" else 0):
-        return False  # xs:dateTime needs seconds
-    return True
+    # xs:dateTime needs seconds: a time of hours and minutes alone is refused
+    return "T" not in value or value.count(":") != 1 + (1 if value[-6:-5] in "+-" else 0)
 
 
 class Statement(NamedTuple):

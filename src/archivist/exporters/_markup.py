@@ -91,5 +91,6 @@ class Markup:
         document = "".join(self._parts) + "\n"
         data = document.encode("utf-8")
         if "\ufffe" in document or "\uffff" in document or len(data.translate(None, _CONTROLS)) != len(data):
-            raise ValueError("All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters")
+            raise ValueError(  # lxml's own message, word for word
+                "All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters")
         return data

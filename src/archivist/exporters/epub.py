@@ -35,7 +35,8 @@ _RTL_SCRIPTS = frozenset({"Adlm", "Arab", "Aran", "Armi", "Avst", "Chrs", "Cprt"
 
 _IDENTIFIER_LABELS = {"uri": "URI", "doi": "DOI", "handle": "Handle", "ark": "ARK", "urn": "URN", "isbn": "ISBN",
                       "issn": "ISSN", "oclc": "OCLC", "lccn": "LCCN", "local": "Local"}
-_SCHEME_LABELS = {"lcsh": "LCSH", "fast": "FAST", "wikidata": "Wikidata", "aat": "AAT", "local": "local", "keyword": "keyword"}
+_SCHEME_LABELS = {"lcsh": "LCSH", "fast": "FAST", "wikidata": "Wikidata", "aat": "AAT", "local": "local",
+                  "keyword": "keyword"}
 
 CSS = """body { font-family: serif; line-height: 1.5; margin: 1em; }
 h1, h2, h3, h4, h5, h6 { font-family: sans-serif; line-height: 1.2; }
@@ -293,7 +294,8 @@ def _ncx(uid: str, title: str, entries: list[_NavEntry]) -> _Doc:
     doc.start("ncx", f' xmlns="{NCX}" version="2005-1"')
     doc.start("head")
     depth = _depth(entries)
-    for name, content in (("dtb:uid", uid), ("dtb:depth", str(depth)), ("dtb:totalPageCount", "0"), ("dtb:maxPageNumber", "0")):
+    for name, content in (("dtb:uid", uid), ("dtb:depth", str(depth)), ("dtb:totalPageCount", "0"),
+                          ("dtb:maxPageNumber", "0")):
         doc.leaf("meta", attrs=attr("name", name) + attr("content", content))
     doc.end()
     doc.start("docTitle")

@@ -21,7 +21,8 @@ from ._marc_record import marc_language, to_marc
 
 MARC = "http://www.loc.gov/MARC21/slim"
 SCHEMA_LOCATION = f"{MARC} http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd"
-_LEADER, _CONTROL, _DATA, _SUBFIELD = (f"{{{MARC}}}{name}" for name in ("leader", "controlfield", "datafield", "subfield"))
+_LEADER, _CONTROL, _DATA, _SUBFIELD = (f"{{{MARC}}}{name}"
+                                       for name in ("leader", "controlfield", "datafield", "subfield"))
 
 
 def record_element(record: Record) -> etree._Element:

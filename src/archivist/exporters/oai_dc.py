@@ -19,7 +19,8 @@ _NAMESPACES = f' xmlns:oai_dc="{OAI_DC}" xmlns:dc="{DC}" xmlns:xsi="{XSI}"'
 
 def element(record: Record) -> etree._Element:
     """The ``oai_dc:dc`` element for a record (also embedded in OAI-PMH responses)."""
-    return container(f"{{{OAI_DC}}}dc", {"oai_dc": OAI_DC, "dc": DC, "xsi": XSI}, SCHEMA_LOCATION, record, qualified=False)
+    return container(f"{{{OAI_DC}}}dc", {"oai_dc": OAI_DC, "dc": DC, "xsi": XSI}, SCHEMA_LOCATION, record,
+                     qualified=False)
 
 
 def export(record: Record) -> bytes:

@@ -241,7 +241,8 @@ class Provider:
         element.append(etree.Comment(_MARK))
         for record, stamp, specs in rows:
             if records:
-                items.append(record_xml(record, stamp, self.repo.repository_id, specs, fmt.payload(record, self.repo.base_url.rstrip("/"))))
+                body = fmt.payload(record, self.repo.base_url.rstrip("/"))
+                items.append(record_xml(record, stamp, self.repo.repository_id, specs, body))
             else:
                 items.append(header_xml(record, stamp, self.repo.repository_id, specs))
         if more or after:

@@ -27,9 +27,10 @@ _DC_FIELDS = {
     "tableOfContents": ("description", "tableofcontents"), "publisher": ("publisher", None),
     "created": ("date", "created"), "issued": ("date", "issued"), "type": ("type", None),
     "format": ("format", "mimetype"), "extent": ("format", "extent"), "language": ("language", "iso"),
-    "isPartOf": ("relation", "ispartof"), "hasPart": ("relation", "haspart"), "isVersionOf": ("relation", "isversionof"),
-    "hasVersion": ("relation", "hasversion"), "isReferencedBy": ("relation", "isreferencedby"),
-    "requires": ("relation", "requires"), "replaces": ("relation", "replaces"), "isReplacedBy": ("relation", "isreplacedby"),
+    "isPartOf": ("relation", "ispartof"), "hasPart": ("relation", "haspart"),
+    "isVersionOf": ("relation", "isversionof"), "hasVersion": ("relation", "hasversion"),
+    "isReferencedBy": ("relation", "isreferencedby"), "requires": ("relation", "requires"),
+    "replaces": ("relation", "replaces"), "isReplacedBy": ("relation", "isreplacedby"),
     "isFormatOf": ("relation", "isformatof"), "spatial": ("coverage", "spatial"), "temporal": ("coverage", "temporal"),
 }
 

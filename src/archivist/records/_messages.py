@@ -72,14 +72,14 @@ def explain(error: ValidationError) -> Iterator[SchemaViolation]:
     if kind == "required":
         for name in error.validator_value:
             if isinstance(instance, dict) and name not in instance:
-                yield _violation(error, path + [name], "required field is missing")
+                yield _violation(error, [*path, name], "required field is missing")
         return
     if kind == "additionalProperties" and isinstance(instance, dict):
         known = _property_names(error.schema)
         for name in instance:
             if name not in known:
                 allowed = ", ".join(sorted(known))
-                yield _violation(error, path + [name], f"unknown field {name!r}; allowed here: {allowed}")
+                yield _violation(error, [*path, name], f"unknown field {name!r}; allowed here: {allowed}")
         return
     if kind == "type":
         wanted = error.validator_value
@@ -91,7 +91,8 @@ def explain(error: ValidationError) -> Iterator[SchemaViolation]:
         options = ", ".join(repr(v) for v in error.validator_value)
         yield _violation(error, path, f"{_show(instance)} is not one of: {options}")
         return
-    if kind == "not" and isinstance(instance, str) and isinstance(error.validator_value, dict) and "pattern" in error.validator_value:
+    if (kind == "not" and isinstance(instance, str) and isinstance(error.validator_value, dict)
+            and "pattern" in error.validator_value):
         match = compiled_pattern(error.validator_value["pattern"]).search(instance)
         if match is not None:
             char = match.group()
