@@ -48,7 +48,7 @@ class UnknownFormat(ArchivistError, KeyError):
         super().__init__(f"unknown format {name!r}; valid formats: {', '.join(self.known)}")
 
     def __str__(self) -> str:
-        return self.args[0]
+        return str(self.args[0])
 
 
 class ExportError(ArchivistError):

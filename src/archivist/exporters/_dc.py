@@ -200,7 +200,7 @@ def append_statements(parent: etree._Element, items: Iterator[Statement]) -> Non
 def container(tag: str, nsmap: dict[str | None, str], schema_location: str, record: dict[str, Any],
               qualified: bool) -> etree._Element:
     """A root element carrying xsi:schemaLocation and one child per DC statement of the record."""
-    root = etree.Element(tag, nsmap=nsmap)
+    root = etree.Element(tag, nsmap=nsmap)  # type: ignore[arg-type]  # lxml-stubs types nsmap keys as str; lxml takes None for the default namespace
     root.set(f"{{{XSI}}}schemaLocation", schema_location)
     append_statements(root, statements(record, qualified=qualified))
     return root

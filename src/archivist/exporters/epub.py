@@ -100,8 +100,9 @@ def _link(doc: Markup, tag: str, uri: str) -> None:
 
 def section_label(section: dict[str, Any], number: int) -> str:
     """A navigation label: the heading, else the opening words of the section, else its number."""
-    if section["heading"] is not None:
-        return section["heading"]
+    heading: str | None = section["heading"]
+    if heading is not None:
+        return heading
     if section["paragraphs"]:
         words = section["paragraphs"][0].split()
         return " ".join(words[:8]) + (" …" if len(words) > 8 else "")
@@ -110,7 +111,8 @@ def section_label(section: dict[str, Any], number: int) -> str:
 
 def heading_level(section: dict[str, Any]) -> int:
     """The h1..h6 level a section's heading is written at (h2 when the record gives none)."""
-    return min(max(section.get("level", 2), 1), 6)
+    level: int = section.get("level", 2)
+    return min(max(level, 1), 6)
 
 
 _PUBLICATION_DATES = ("issued", "available", "copyrighted", "created")

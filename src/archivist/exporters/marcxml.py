@@ -29,7 +29,8 @@ def record_element(record: Record) -> etree._Element:
     """The ``marc:record`` element (an lxml element) for a record: what pymarc's ``record_to_xml`` writes, built
     directly (no serialising and parsing again)."""
     marc = to_marc(record)
-    root = etree.Element(f"{{{MARC}}}record", nsmap={None: MARC, "xsi": XSI})
+    # lxml-stubs types nsmap keys as str; lxml takes None for the default namespace
+    root = etree.Element(f"{{{MARC}}}record", nsmap={None: MARC, "xsi": XSI})  # type: ignore[dict-item]
     root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
     sub = etree.SubElement
     sub(root, _LEADER).text = str(marc.leader)

@@ -132,7 +132,8 @@ class Provider:
         """The response document and the OAI error code it reports (None when it reports none)."""
         code = None
         items: list[bytes] = []  # records or headers, written as text where the list holds _ITEMS
-        root = etree.Element(f"{{{OAI}}}OAI-PMH", nsmap={None: OAI, "xsi": XSI})
+        # lxml-stubs types nsmap keys as str; lxml takes None for the default namespace
+        root = etree.Element(f"{{{OAI}}}OAI-PMH", nsmap={None: OAI, "xsi": XSI})  # type: ignore[dict-item]
         root.set(f"{{{XSI}}}schemaLocation", OAI_SCHEMA_LOCATION)
         etree.SubElement(root, f"{{{OAI}}}responseDate").text = self.clock().strftime("%Y-%m-%dT%H:%M:%SZ")
         request = etree.SubElement(root, f"{{{OAI}}}request")
@@ -163,7 +164,9 @@ class Provider:
                             ("deletedRecord", "no"), ("granularity", "YYYY-MM-DDThh:mm:ssZ")):
             etree.SubElement(identify, f"{{{OAI}}}{name}").text = value
         description = etree.SubElement(identify, f"{{{OAI}}}description")
-        scheme = etree.SubElement(description, f"{{{OAI_IDENTIFIER}}}oai-identifier", nsmap={None: OAI_IDENTIFIER})
+        # lxml-stubs types nsmap keys as str; lxml takes None for the default namespace
+        scheme = etree.SubElement(description, f"{{{OAI_IDENTIFIER}}}oai-identifier",
+                                  nsmap={None: OAI_IDENTIFIER})  # type: ignore[dict-item]
         scheme.set(f"{{{XSI}}}schemaLocation", OAI_IDENTIFIER_SCHEMA)
         sample = oai_identifier({"id": self.index.first_id() or "record-id"}, self.repo.repository_id)
         for name, value in (("scheme", "oai"), ("repositoryIdentifier", self.repo.repository_id),

@@ -65,7 +65,8 @@ class OaiStatic(Package):
                 out.write(f'<OAI-PMH xmlns="{OAI}" xmlns:xsi="{XSI}" xsi:schemaLocation="{OAI_SCHEMA_LOCATION}">\n'
                           .encode())
                 out.write(f"  <responseDate>{self._latest or '1970-01-01T00:00:00Z'}</responseDate>\n".encode())
-                request = etree.Element(f"{{{OAI}}}request", nsmap={None: OAI}, verb="ListRecords",
+                # lxml-stubs types nsmap keys as str; lxml takes None for the default namespace
+                request = etree.Element(f"{{{OAI}}}request", nsmap={None: OAI}, verb="ListRecords",  # type: ignore[dict-item]
                                         metadataPrefix="oai_dc")
                 request.text = self.settings.base_url
                 out.write(b"  " + etree.tostring(request, encoding="UTF-8") + b"\n")
