@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import sys
+from collections.abc import Callable
 from typing import Any, TypeGuard
 
 import pytest
@@ -32,6 +33,10 @@ def accepts(plugin: object) -> TypeGuard[Plugin]:
     return isinstance(plugin, Plugin)
 
 
+def is_function(plugin: object) -> TypeGuard[Callable[[], None]]:
+    return callable(plugin)
+
+
 def registry() -> Registry[Plugin]:
     return Registry("widget", GROUP, {"one": f"{__name__}:ONE", "last": f"{__name__}:LAST", "two": f"{__name__}:TWO"},
                     accepts, lambda p: p.name, lambda p: p.order)
@@ -56,7 +61,8 @@ def test_a_built_in_is_found_without_scanning(monkeypatch: pytest.MonkeyPatch) -
 
 def test_built_ins_are_imported_when_first_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delitem(sys.modules, "json.tool", raising=False)
-    lazy = Registry("widget", GROUP, {"tool": "json.tool:main"}, lambda p: callable(p), lambda p: "tool")
+    lazy: Registry[Callable[[], None]] = Registry("widget", GROUP, {"tool": "json.tool:main"}, is_function,
+                                                  lambda p: "tool")
     assert "json.tool" not in sys.modules
     assert lazy.get("tool") is sys.modules["json.tool"].main
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cache
 from importlib.resources import as_file, files
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -42,10 +43,11 @@ class _LocalResolver(etree.Resolver):
         super().__init__()
         self.directory = directory
 
-    def resolve(self, url, pubid, context):  # type: ignore[no-untyped-def]
+    # lxml-stubs give Resolver.resolve no context argument and Resolver no resolve_filename; lxml has both
+    def resolve(self, url: str, pubid: str | None, context: Any) -> Any:  # type: ignore[override]
         local = self.directory / url.rstrip("/").rsplit("/", 1)[-1]
         if local.is_file():
-            return self.resolve_filename(str(local), context)
+            return self.resolve_filename(str(local), context)  # type: ignore[attr-defined]
         raise LookupError(f"schema {url!r} is not shipped with archivist and will not be fetched")
 
 
@@ -78,5 +80,6 @@ def validation_errors(xml: bytes, schema: str) -> list[str]:
     compiled = load_schema(schema)
     if compiled.validate(doc):
         return []
-    return [f"line {e.line}: {e.message}" for e in compiled.error_log]
+    errors = compiled.error_log  # lxml-stubs do not say an error log iterates over its entries; it does
+    return [f"line {e.line}: {e.message}" for e in errors]  # type: ignore[attr-defined]
 

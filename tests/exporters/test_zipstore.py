@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from archivist.exporters._zipstore import stored_zip
 
-names = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=12)
+names = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), min_size=1, max_size=12)
 
 
 def zipfile_bytes(entries: list[tuple[str, bytes]], date_time: Any) -> bytes:
