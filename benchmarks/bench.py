@@ -30,7 +30,8 @@ def build(path: Path, count: int) -> None:
     seed = json.loads(SEED.read_text(encoding="utf-8"))
     with open(path, "w", encoding="utf-8") as handle:
         for n in range(count):
-            handle.write(json.dumps(dict(seed, id=f"r{n:07d}", title=f"{seed['title']} {n}"), ensure_ascii=False) + "\n")
+            record = dict(seed, id=f"r{n:07d}", title=f"{seed['title']} {n}")
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 def records(path: Path):
@@ -83,8 +84,8 @@ def run_dcxml(src: Path, out: Path) -> int:
         data = {"titles": [record["title"]], "subjects": [s["term"] for s in record.get("subjects", [])],
                 "descriptions": [record.get("description", "")], "publishers": [record["source"].get("publisher", "")],
                 "languages": [record["language"]], "identifiers": [record["source"]["url"]], "types": [record["type"]]}
-        (out / f"{record['id']}.xml").write_bytes(simpledc.tostring(data).encode("utf-8")
-                                                   if isinstance(simpledc.tostring(data), str) else simpledc.tostring(data))
+        xml = simpledc.tostring(data)
+        (out / f"{record['id']}.xml").write_bytes(xml.encode("utf-8") if isinstance(xml, str) else xml)
         count += 1
     return count
 
@@ -215,8 +216,8 @@ def main() -> None:
 
 def report(rows: list[tuple[int, str, dict]]) -> None:
     def rate(size: int, label: str) -> float | None:
-        for s, l, r in rows:
-            if s == size and l.startswith(label) and "rate" in r:
+        for s, name, r in rows:
+            if s == size and name.startswith(label) and "rate" in r:
                 return r["rate"]
         return None
 
@@ -229,7 +230,7 @@ def report(rows: list[tuple[int, str, dict]]) -> None:
             if one and value:
                 ratio = value / one if other.startswith("archivist full pipeline, 2") else one / value
                 print(f"{size:>8,}  full pipeline {label:<24} {ratio:6.2f}x  (target {target}x)")
-    rss = {s: r["rss_mb"] for s, l, r in rows if l == "archivist full pipeline, 1 job" and "rss_mb" in r}
+    rss = {s: r["rss_mb"] for s, name, r in rows if name == "archivist full pipeline, 1 job" and "rss_mb" in r}
     if len(rss) > 1:
         low, high = rss[min(rss)], rss[max(rss)]
         print(f"peak RSS, full pipeline: {low:.1f} MB at {min(rss):,} -> {high:.1f} MB at {max(rss):,} "

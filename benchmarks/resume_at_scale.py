@@ -139,7 +139,8 @@ def main() -> int:
         bad = build(src, args.records)
         print(f"{args.records:,} records, bad ones at lines {sorted(bad)}", flush=True)
 
-        code, output, seconds, rss = run(command(src, work / "reference", work / "reference-errors.jsonl", args.jobs, args.to))
+        reference = command(src, work / "reference", work / "reference-errors.jsonl", args.jobs, args.to)
+        code, output, seconds, rss = run(reference)
         print(f"reference run: {seconds:.1f} s ({args.records / seconds:,.0f} rec/s), peak RSS {rss:.1f} MB")
         print("   " + " ".join(output.split()))
         check(code == 1, f"reference run exits 1 (got {code})")

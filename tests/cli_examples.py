@@ -1,4 +1,5 @@
-"""Example command lines, as written in help epilogs and README ``sh`` blocks: split them and parse them with the CLI."""
+"""Example command lines, as written in help epilogs and README ``sh`` blocks: split them, parse them with the
+CLI."""
 
 from __future__ import annotations
 

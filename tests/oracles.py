@@ -117,7 +117,7 @@ def oai_errors(xml: bytes) -> list[str]:
     content of ``metadata``, each metadata payload against its own official schema."""
     from lxml import etree
 
-    from archivist.xmlschema import validation_errors
+    from tests.xsd import validation_errors
 
     errors = validation_errors(xml, "oai-pmh")
     root = etree.fromstring(xml)

@@ -23,8 +23,9 @@ def test_export_all_twice_gives_identical_files(tmp_path: Path) -> None:
     for run in ("a", "b"):
         result = runner.invoke(app, ["export", str(RECORDS), "--to", "all", "--out", str(tmp_path / run)])
         assert result.exit_code == 0, result.output
-    names = [".archivist-journal.jsonl", "mrta-globalsecurity.dcterms.xml", "mrta-globalsecurity.epub", "mrta-globalsecurity.jsonld", "mrta-globalsecurity.marc.xml",
-             "mrta-globalsecurity.mrc", "mrta-globalsecurity.oai_dc.xml"]
+    names = [".archivist-journal.jsonl", "mrta-globalsecurity.dcterms.xml", "mrta-globalsecurity.epub",
+             "mrta-globalsecurity.jsonld", "mrta-globalsecurity.marc.xml", "mrta-globalsecurity.mrc",
+             "mrta-globalsecurity.oai_dc.xml"]
     assert sorted(_sums(tmp_path / "a")) == names
     assert _sums(tmp_path / "a") == _sums(tmp_path / "b")
 
@@ -32,7 +33,8 @@ def test_export_all_twice_gives_identical_files(tmp_path: Path) -> None:
 def test_invalid_record_is_reported_and_others_still_exported(tmp_path: Path, minimal: dict[str, Any]) -> None:
     good = write_json(tmp_path / "good.json", minimal)
     bad = write_json(tmp_path / "bad.json", dict(minimal, id="bad", language="??"))
-    result = runner.invoke(app, ["export", str(good), str(bad), "--to", "oai_dc,jsonld", "--out", str(tmp_path / "out")])
+    result = runner.invoke(app, ["export", str(good), str(bad), "--to", "oai_dc,jsonld", "--out",
+                                 str(tmp_path / "out")])
     assert result.exit_code == 1
     assert f"{bad}: /language:" in result.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".archivist-journal.jsonl", "minimal.jsonld",
@@ -51,7 +53,9 @@ def test_out_dash_writes_one_format_to_stdout(minimal: dict[str, Any], tmp_path:
 def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["export", str(RECORDS), "--to", "pdf", "--out", str(tmp_path)])
     flat = " ".join(result.output.replace("│", " ").split())  # the error box may wrap the message
-    assert result.exit_code == 2 and "valid formats: bagit, dcterms, dspace-saf, epub, jsonld, marc21, marc21-collection, marcxml, marcxml-collection, oai-static, oai_dc" in flat
+    assert result.exit_code == 2
+    assert ("valid formats: bagit, dcterms, dspace-saf, epub, jsonld, marc21, marc21-collection, marcxml, "
+            "marcxml-collection, oai-static, oai_dc") in flat
     assert list(tmp_path.iterdir()) == []
 
 
@@ -68,35 +72,3 @@ def test_formats_lists_extensions_and_media_types() -> None:
     result = runner.invoke(app, ["formats"])
     assert result.exit_code == 0
     assert "epub" in result.output and "application/epub+zip" in result.output and ".oai_dc.xml" in result.output
-
-
-def test_no_partial_file_when_a_write_is_interrupted(tmp_path: Path) -> None:
-    from archivist._atomic import atomic_writer
-
-    target = tmp_path / "out" / "x.xml"
-    try:
-        with atomic_writer(target) as stream:
-            stream.write(b"half")
-            raise RuntimeError("interrupted")
-    except RuntimeError:
-        pass
-    assert not target.exists() and list((tmp_path / "out").iterdir()) == []
-
-
-def test_atomic_write_makes_its_folder_and_steps_over_a_stale_temporary_file(tmp_path: Path, monkeypatch) -> None:
-    import itertools
-    import os
-
-    from archivist import _atomic
-
-    monkeypatch.setattr(_atomic, "_serial", itertools.count(7))
-    target = tmp_path / "new" / "deeper" / "x.xml"
-    target.parent.mkdir(parents=True)
-    stale = target.parent / f".x.xml.{os.getpid()}-7.part"
-    stale.write_bytes(b"left by a dead process with this pid")
-    _atomic.write_atomic(target, b"<x/>")
-    assert target.read_bytes() == b"<x/>"
-    assert stale.read_bytes() == b"left by a dead process with this pid"
-    _atomic.write_atomic(tmp_path / "made" / "on" / "demand.txt", b"ok")
-    assert (tmp_path / "made" / "on" / "demand.txt").read_bytes() == b"ok"
-    assert _atomic.sweep_partials(target.parent) == 1 and not stale.exists()

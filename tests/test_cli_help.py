@@ -51,7 +51,7 @@ def test_every_value_has_a_metavar_a_person_reads(name: str) -> None:
         assert param.metavar and METAVAR.match(param.metavar), f"{name} {param.name}: metavar {param.metavar!r}"
 
 
-@pytest.mark.parametrize("argv", [[]] + [[name] for name in COMMANDS], ids=["archivist"] + COMMANDS)
+@pytest.mark.parametrize("argv", [[]] + [[name] for name in COMMANDS], ids=["archivist", *COMMANDS])
 def test_help_fits_80_columns_without_type_names_or_markup(argv: list[str]) -> None:
     text = _help(*argv)
     usage, summary = text.splitlines()[0], text.split("\n\n")[1].strip()
@@ -63,7 +63,7 @@ def test_help_fits_80_columns_without_type_names_or_markup(argv: list[str]) -> N
         assert bad not in text, f"{bad!r} in help of archivist {' '.join(argv)}"
 
 
-@pytest.mark.parametrize("argv", [[]] + [[name] for name in COMMANDS], ids=["archivist"] + COMMANDS)
+@pytest.mark.parametrize("argv", [[]] + [[name] for name in COMMANDS], ids=["archivist", *COMMANDS])
 def test_help_has_examples_that_parse(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)  # examples name files of the repository (records/, examples/)
     lines = _examples(_help(*argv))

@@ -1,4 +1,5 @@
-"""One rule for output options: -o/--out DIR is a folder in every command, - is stdout; --output FILE is a hidden alias."""
+"""One rule for output options: -o/--out DIR is a folder in every command, - is stdout; --output FILE is a hidden
+alias."""
 
 from __future__ import annotations
 

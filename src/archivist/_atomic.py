@@ -10,7 +10,7 @@ import itertools
 import os
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import BinaryIO
 
 PART_SUFFIX = ".part"
@@ -44,10 +44,8 @@ def _open_partial(target: str) -> tuple[int, str]:
             os.makedirs(folder or os.curdir, exist_ok=True)
         except BaseException:  # e.g. Ctrl-C just after the file was made: it is ours, remove it
             _in_flight.discard(key)
-            try:
+            with suppress(OSError):
                 os.unlink(tmp)
-            except OSError:
-                pass
             raise
     raise FileExistsError(f"no free temporary name beside {target}")
 
@@ -67,10 +65,8 @@ def atomic_writer(path: str | os.PathLike[str], *, durable: bool = True) -> Iter
                 os.fsync(stream.fileno())
         os.replace(tmp, target)
     except BaseException:
-        try:
+        with suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
     finally:
         _in_flight.discard((os.getpid(), tmp))
@@ -86,10 +82,8 @@ def discard_partials() -> None:
     """Remove every temporary file this process is writing (for a signal handler, just before the process exits)."""
     pid = os.getpid()
     for key in [k for k in _in_flight if k[0] == pid]:
-        try:
+        with suppress(OSError):
             os.unlink(key[1])
-        except OSError:
-            pass
         _in_flight.discard(key)
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from ._words import counted
+
 if TYPE_CHECKING:
-    from .records._problems import Problem
+    from .records import Problem
 
 
 class ArchivistError(Exception):
@@ -34,7 +36,7 @@ class RecordInvalid(ArchivistError):
             return "record is invalid"
         first = str(self.problems[0])
         more = len(self.problems) - 1
-        return first if not more else f"{first} (and {more} more problem{'s' if more > 1 else ''})"
+        return first if not more else f"{first} (and {counted(more, 'more problem')})"
 
 
 class UnknownFormat(ArchivistError, KeyError):
@@ -46,7 +48,7 @@ class UnknownFormat(ArchivistError, KeyError):
         super().__init__(f"unknown format {name!r}; valid formats: {', '.join(self.known)}")
 
     def __str__(self) -> str:
-        return self.args[0]
+        return str(self.args[0])
 
 
 class ExportError(ArchivistError):

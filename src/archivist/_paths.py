@@ -68,7 +68,8 @@ def _relation(output: Path, source: Path) -> str | None:
     return None
 
 
-def check_outputs(inputs: Iterable[str | os.PathLike[str]], outputs: Mapping[str, str | os.PathLike[str] | None]) -> None:
+def check_outputs(inputs: Iterable[str | os.PathLike[str]],
+                  outputs: Mapping[str, str | os.PathLike[str] | None]) -> None:
     """Raise PathConflict, before anything is written, if an output (by option name) is, contains or lies inside
     an input. ``-`` (standard input or output) and None are skipped."""
     sources = [(os.fspath(p), real(p)) for p in inputs if os.fspath(p) != STDIO]

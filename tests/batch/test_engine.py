@@ -21,8 +21,7 @@ from typer.testing import CliRunner
 from archivist.batch import BatchOptions, run_batch
 from archivist.batch._engine import _pack, _unpack
 from archivist.cli import app
-from archivist.exporters import Exporter, register
-from archivist.exporters import _registry as registry_table
+from archivist.exporters import Exporter, register, unregister
 from archivist.records import Entry
 
 runner = CliRunner()
@@ -136,7 +135,7 @@ def test_an_exporter_crash_fails_that_record_only(tmp_path: Path, seed: dict[str
         report = run_batch([make_batch(tmp_path / "b.jsonl", seed, 3)], tmp_path / "out",
                            BatchOptions(formats=["explosive"], errors=tmp_path / "e.jsonl"))
     finally:
-        registry_table.pop("explosive")
+        unregister("explosive")
     assert (report.exported, report.failed) == (2, 1)
     (failure,) = [json.loads(x) for x in (tmp_path / "e.jsonl").read_text(encoding="utf-8").splitlines()]
     assert failure["id"] == "r00001" and "boom" in failure["errors"][0]["message"]

@@ -11,8 +11,8 @@ from lxml import etree
 
 from archivist.exporters import dcterms, oai_dc
 from archivist.exporters._dc import MAPPING
-from archivist.xmlschema import validation_errors
 from tests.exporters.conftest import all_cases, edge_cases
+from tests.xsd import validation_errors
 
 GOLDEN = Path(__file__).resolve().parent.parent / "data" / "golden"
 NS = {"dc": "http://purl.org/dc/elements/1.1/", "dcterms": "http://purl.org/dc/terms/",
@@ -88,7 +88,8 @@ def test_every_mapped_field_appears_in_the_output(seed: dict[str, Any]) -> None:
     record["contributors"] = [{"name": "Helper", "kind": "organization"}]
     record["description"] = "Summary."
     record["coverage"] = {"spatial": ["Lima"], "temporal": ["1980/2015"]}
-    record["rights"] = {"statement": "All rights reserved.", "uri": "http://rightsstatements.org/vocab/InC/1.0/", "holder": "Org"}
+    record["rights"] = {"statement": "All rights reserved.", "uri": "http://rightsstatements.org/vocab/InC/1.0/",
+                        "holder": "Org"}
     record["notes"] = ["A note."]
     record["provenance"] = [{"action": "encoded", "at": "2026-11-24", "agent": "tester"}]
     record["content"]["sections"][0]["heading"] = "Heading"

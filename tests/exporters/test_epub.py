@@ -100,7 +100,8 @@ def test_metadata_comes_from_the_record(seed: dict[str, Any]) -> None:
     assert opf.findtext("opf:metadata/dc:date", namespaces=OPF) == "2015-11-30"
     modified = opf.find("opf:metadata/opf:meta[@property='dcterms:modified']", OPF).text
     assert modified == "2026-01-02T03:04:05Z"  # the retrieval time, not the clock
-    refines = {(m.get("refines"), m.get("property"), m.text) for m in opf.findall("opf:metadata/opf:meta[@refines]", OPF)}
+    refines = {(m.get("refines"), m.get("property"), m.text)
+               for m in opf.findall("opf:metadata/opf:meta[@refines]", OPF)}
     assert ("#subject1", "term", "http://www.wikidata.org/entity/Q7283") in refines
     assert ("#subject2", "authority", "LCSH") in refines
     a11y = {m.get("property") for m in opf.findall("opf:metadata/opf:meta", OPF)}
@@ -127,6 +128,18 @@ def test_rtl_language_sets_direction(seed: dict[str, Any]) -> None:
     assert b'page-progression-direction="rtl"' in entries["OEBPS/content.opf"]
     assert b'dir="rtl"' in entries["OEBPS/section-0001.xhtml"]
     assert epub.text_direction("az-Latn") == "ltr" and epub.text_direction("pa-Arab") == "rtl"
+
+
+@pytest.mark.parametrize(("tag", "direction"), [
+    ("ks", "rtl"), ("ar", "rtl"), ("he", "rtl"), ("fa", "rtl"), ("ur", "rtl"), ("yi", "rtl"), ("dv", "rtl"),
+    ("en", "ltr"), ("az-Arab", "rtl"), ("az", "ltr"), ("ku-Arab", "rtl"), ("und", "ltr"), ("x-private", "ltr")])
+def test_text_direction_is_the_direction_of_the_tags_likeliest_script(tag: str, direction: str) -> None:
+    assert epub.text_direction(tag) == direction
+
+
+def test_kashmiri_in_its_likeliest_script_reads_right_to_left(seed: dict[str, Any]) -> None:
+    entries = _entries(epub.export(dict(seed, language="ks")))
+    assert b'page-progression-direction="rtl"' in entries["OEBPS/content.opf"]
 
 
 def _opf(record: dict[str, Any]) -> etree._Element:

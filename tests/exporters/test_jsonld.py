@@ -12,7 +12,7 @@ import pytest
 import rdflib
 from pyld import jsonld as pyld
 
-from archivist.exporters import jsonld
+from archivist.exporters import RECORD_URN_PREFIX, jsonld
 from tests.conftest import MINIMAL, SEED
 from tests.exporters.conftest import all_cases
 from tests.oracles import jsonld_js_canonical, known_terms, rdf_quads, unknown_terms
@@ -59,14 +59,15 @@ def test_pyld_and_rdflib_give_the_same_triples(seed: dict[str, Any], case: str) 
     # Both graphs brought to URDNA2015 canonical N-Quads: equal strings mean the same triples.
     canonical_pyld = pyld.normalize(json.loads(data), URDNA2015)
     # RDF compares language tags case-insensitively; PyLD lower-cases them, rdflib keeps them as written.
-    rdflib_nquads = re.sub(r'"@([A-Za-z0-9-]+) ', lambda m: f'"@{m.group(1).lower()} ', from_rdflib.serialize(format="nt"))
+    rdflib_nquads = re.sub(r'"@([A-Za-z0-9-]+) ', lambda m: f'"@{m.group(1).lower()} ',
+                           from_rdflib.serialize(format="nt"))
     canonical_rdflib = pyld.normalize(rdflib_nquads, {**URDNA2015, "inputFormat": "application/n-quads"})
     assert canonical_pyld == canonical_rdflib
 
 
 def test_triples_hold_title_source_subjects_and_retrieval(seed: dict[str, Any]) -> None:
     graph, _ = _graphs(jsonld.export(seed))
-    node = rdflib.URIRef(jsonld.ID_PREFIX + seed["id"])
+    node = rdflib.URIRef(RECORD_URN_PREFIX + seed["id"])
     assert (node, SDO.name, rdflib.Literal(seed["title"], lang="en")) in graph
     assert (node, SDO.isBasedOn, rdflib.URIRef(seed["source"]["url"])) in graph
     names = {str(o) for o in graph.objects(None, SDO.name)}

@@ -20,10 +20,10 @@ from pymarc.marcxml import parse_xml_to_array
 from archivist.exporters import marc21, marcxml
 from archivist.exporters._marc_subjects import KIND_TAGS
 from archivist.records import is_valid, iter_errors
-from archivist.xmlschema import validation_errors
 from tests.conftest import SEED
 from tests.exporters.marc_cases import lint, marc_cases
 from tests.exporters.test_properties import records, text
+from tests.xsd import validation_errors
 
 #: Titles MARC::Lint misjudges: its article list ignores the record's language ("La" is not an English article)
 #: and leaves out German "die". archivist follows the language; tests/exporters/test_marc_fields.py checks them.
@@ -117,7 +117,7 @@ def test_random_valid_records_lint_clean_and_round_trip(tmp_path_factory: pytest
                                                         batch: list[dict[str, Any]],
                                                         subjects: list[dict[str, Any]]) -> None:
     folder = tmp_path_factory.mktemp("random")
-    for index, (record, subject) in enumerate(zip(batch, subjects)):
+    for index, (record, subject) in enumerate(zip(batch, subjects, strict=True)):
         record.update(id=f"r{index}", schema_version="1.1")
         record["title"] = "Record " + record["title"]  # MARC::Lint's article list ignores the language
         record["subjects"].append(subject)

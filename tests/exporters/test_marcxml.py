@@ -11,8 +11,8 @@ import pytest
 from pymarc.marcxml import parse_xml_to_array
 
 from archivist.exporters.marcxml import EXPORTER, marc_language, write_collection
-from archivist.xmlschema import validation_errors
 from tests.exporters.conftest import edge_cases
+from tests.xsd import validation_errors
 
 CASES = ["seed", "minimal", "no-subjects", "one-section", "empty-sections", "no-sections", "long-title",
          "rtl-arabic", "cjk-full"]

@@ -1,9 +1,7 @@
-"""Markup and stored_zip write exactly what lxml (indent + tostring) and zipfile write for the same input."""
+"""Markup writes exactly what lxml (indent + tostring) writes for the same input."""
 
 from __future__ import annotations
 
-import io
-import zipfile
 from typing import Any
 
 import pytest
@@ -12,7 +10,6 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from archivist.exporters._markup import Markup, attr
-from archivist.exporters._zipstore import stored_zip
 
 _xml_char = st.characters(blacklist_categories=("Cs",), blacklist_characters="\ufffe\uffff", min_codepoint=0x20)
 # Blank-looking text matters: lxml's indent() replaces text that str.strip() removes, \u00a0 and \u3000 included.
@@ -23,7 +20,8 @@ attrs = st.dictionaries(st.sampled_from(["id", "href", "lang", "xml:lang", "epub
 
 leaves = st.tuples(st.just("leaf"), tags, attrs, st.none() | texts)
 mixed = st.tuples(st.just("mixed"), tags, attrs, st.none() | texts, leaves.filter(lambda leaf: leaf[3] is not None))
-trees = st.recursive(leaves | mixed, lambda inner: st.tuples(st.just("start"), tags, attrs, st.lists(inner, max_size=4)),
+trees = st.recursive(leaves | mixed,
+                     lambda inner: st.tuples(st.just("start"), tags, attrs, st.lists(inner, max_size=4)),
                      max_leaves=20)
 
 NAMESPACES = {"x": "urn:x", "epub": "urn:epub"}
@@ -108,29 +106,6 @@ def test_unclosed_elements_are_closed_and_an_empty_one_is_self_closing() -> None
     doc.start("a")
     doc.start("b", ' c="d"')
     assert doc.data() == b"<?xml version='1.0'?>\n<a>\n  <b c=\"d\"/>\n</a>\n"
-
-
-names = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=12)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(names, st.binary(max_size=300)), max_size=6, unique_by=lambda entry: entry[0]),
-       st.tuples(st.integers(1980, 2107), st.integers(1, 12), st.integers(1, 28), st.integers(0, 23),
-                 st.integers(0, 59), st.integers(0, 59)))
-def test_stored_zip_writes_what_zipfile_writes(entries: list[tuple[str, bytes]], date_time: Any) -> None:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=date_time)
-            info.compress_type = zipfile.ZIP_STORED
-            info.create_system = 3
-            info.external_attr = 0o100644 << 16
-            archive.writestr(info, data)
-    ours = stored_zip(entries, date_time)
-    assert ours == buffer.getvalue()
-    with zipfile.ZipFile(io.BytesIO(ours)) as archive:
-        assert archive.testzip() is None
-        assert [(i.filename, archive.read(i)) for i in archive.infolist()] == entries
 
 
 def test_a_prolog_may_leave_elements_open() -> None:

@@ -14,9 +14,9 @@ from rdflib.compare import isomorphic
 from archivist.exporters import dcterms, jsonld, oai_dc
 from archivist.exporters._dc import serialize
 from archivist.records import iter_errors
-from archivist.xmlschema import validation_errors
 from tests.conftest import MINIMAL
 from tests.oracles import jsonld_js_canonical, known_terms, unknown_terms
+from tests.xsd import validation_errors
 
 # Any Unicode text XML 1.0 can hold, with at least one non-space character.
 _xml_char = st.characters(blacklist_categories=("Cs",), blacklist_characters="\ufffe\uffff",
@@ -24,16 +24,20 @@ _xml_char = st.characters(blacklist_categories=("Cs",), blacklist_characters="\u
 text = st.text(_xml_char, min_size=1, max_size=40).filter(lambda s: bool(s.strip()))
 languages = st.sampled_from(["en", "es", "pt-BR", "ar", "he", "zh-Hans", "ja", "ru", "hi", "sr-Latn", "x-local"])
 subjects = st.one_of(
-    st.builds(lambda t, s: {"term": t, "scheme": s}, text, st.sampled_from(["lcsh", "fast", "wikidata", "aat", "local", "keyword"])),
+    st.builds(lambda t, s: {"term": t, "scheme": s}, text,
+              st.sampled_from(["lcsh", "fast", "wikidata", "aat", "local", "keyword"])),
     st.builds(lambda t, n: {"term": t, "scheme": "lcsh", "uri": f"http://id.loc.gov/authorities/subjects/sh{n}"},
               text, st.integers(1, 10**9)),
     st.builds(lambda t, n: {"term": t, "scheme": "wikidata", "uri": f"http://www.wikidata.org/entity/Q{n}"},
               text, st.integers(1, 10**9)),
 )
-sections = st.lists(st.builds(lambda h, p: {"heading": h, "paragraphs": p}, st.none() | text, st.lists(text, max_size=3)),
+sections = st.lists(st.builds(lambda h, p: {"heading": h, "paragraphs": p}, st.none() | text,
+                              st.lists(text, max_size=3)),
                     max_size=4)
-dates = st.lists(st.builds(lambda t, v: {"type": t, "value": v}, st.sampled_from(["created", "issued", "modified", "collected"]),
-                           st.sampled_from(["2015", "2015-11", "2015-11-30", "1980/2015", "1983?", "2015-11-30T12:00:00Z"])),
+dates = st.lists(st.builds(lambda t, v: {"type": t, "value": v},
+                           st.sampled_from(["created", "issued", "modified", "collected"]),
+                           st.sampled_from(["2015", "2015-11", "2015-11-30", "1980/2015", "1983?",
+                                            "2015-11-30T12:00:00Z"])),
                  max_size=3)
 
 

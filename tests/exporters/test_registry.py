@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import os
 import shutil
 import subprocess
@@ -51,7 +50,8 @@ def test_plugin_installed_from_tests_is_listed(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
                     "--target", str(target), str(source)], check=True, capture_output=True)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), *sys.path])}
-    listed = subprocess.run([sys.executable, "-m", "archivist", "formats"], env=env, capture_output=True, text=True, check=True)
+    listed = subprocess.run([sys.executable, "-m", "archivist", "formats"], env=env, capture_output=True, text=True,
+                            check=True)
     assert "demo-title" in listed.stdout and ".title.txt" in listed.stdout
     assert "'epub' is a built-in format" in listed.stderr  # the plugin's second entry point takes a built-in name
     out = tmp_path / "out"
@@ -59,21 +59,27 @@ def test_plugin_installed_from_tests_is_listed(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-m", "archivist", "export", str(seed), "--to", "demo-title", "--out", str(out)],
                    env=env, check=True, capture_output=True)
     assert (out / "mrta-globalsecurity.title.txt").read_text() == "Tupac Amaru Revolutionary Movement (MRTA)\n"
-    subprocess.run([sys.executable, "-m", "archivist", "export", str(seed), "--to", "epub,demo-title", "--out", str(out),
-                    "--add"],
+    subprocess.run([sys.executable, "-m", "archivist", "export", str(seed), "--to", "epub,demo-title", "--out",
+                    str(out), "--add"],
                    env=env, check=True, capture_output=True)
     assert zipfile.is_zipfile(out / "mrta-globalsecurity.epub")  # the built-in EPUB, not the plugin's text
 
 
-def test_a_built_in_format_is_found_without_scanning_installed_packages(monkeypatch: pytest.MonkeyPatch) -> None:
-    import archivist.exporters as registry
-
-    def no_scan(**_: Any) -> Any:
-        raise AssertionError("installed packages were scanned")
-
-    monkeypatch.setattr(registry, "_registry", {})
-    monkeypatch.setattr(registry, "_loaded", False)
-    monkeypatch.setattr(importlib.metadata, "entry_points", no_scan)
-    assert get("epub").name == "epub" and [e.name for e in resolve("all")] == list(registry.builtin_names())
-    with pytest.raises(AssertionError, match="scanned"):
-        get("demo-title")
+def test_built_in_names_are_found_without_scanning_installed_packages() -> None:
+    """In a fresh process (a fresh registry): built-in formats and packages never scan; another name does."""
+    script = """
+import importlib.metadata
+def no_scan(**_):
+    raise AssertionError("installed packages were scanned")
+importlib.metadata.entry_points = no_scan
+from archivist.batch import split_formats
+from archivist.exporters import builtin_names, get, resolve
+assert get("epub").name == "epub" and [e.name for e in resolve("all")] == list(builtin_names())
+assert split_formats("all,bagit,oai-static") == (list(builtin_names()), ["oai-static", "bagit"])
+try:
+    get("demo-title")
+except AssertionError as exc:
+    print(exc)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout == "installed packages were scanned\n"

@@ -15,10 +15,10 @@ import rdflib
 from lxml import etree
 
 from archivist.exporters import dcterms, epub, jsonld, oai_dc
-from archivist.xmlschema import validation_errors
 from tests.conftest import MINIMAL
 from tests.exporters.marc_cases import EVERY_KIND
 from tests.oracles import epubcheck_messages
+from tests.xsd import validation_errors
 
 SDO = "https://schema.org/"
 

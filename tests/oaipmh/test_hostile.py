@@ -257,8 +257,9 @@ def test_a_broken_index_gives_a_500_and_one_log_line(tmp_path: Path, seed: dict[
 
 def test_chunked_and_pipelined_requests_are_answered(served: Served) -> None:
     path = urllib.parse.urlsplit(served.base).path.encode()
-    _, answer = _raw(served, b"POST " + path + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: "
-                     b"chunked\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\nd\r\nverb=Identify\r\n0\r\n\r\n")
+    _, answer = _raw(served, b"POST " + path + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                     b"Transfer-Encoding: chunked\r\nContent-Type: application/x-www-form-urlencoded\r\n\r\n"
+                     b"d\r\nverb=Identify\r\n0\r\n\r\n")
     assert answer.startswith(b"HTTP/1.1 200 ") and b"<Identify>" in answer
     _, answer = _raw(served, b"GET " + path + b"?verb=Identify HTTP/1.1\r\nHost: x\r\n\r\nGET " + path
                      + b"?verb=ListSets HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")

@@ -64,7 +64,7 @@ def strict_bag_problems(bag: Path) -> list[str]:
         problems.append(f"bagit.txt is not the BagIt 1.0 declaration: {declaration.read_bytes()!r}")
     payload_dir = bag / "data"
     if not payload_dir.is_dir() or payload_dir.is_symlink():
-        return problems + ["data/ is missing"]
+        return [*problems, "data/ is missing"]
     payload = {p.relative_to(bag).as_posix() for p in _files(payload_dir)}
     manifests: dict[str, dict[str, str]] = {}
     tag_manifests: dict[str, dict[str, str]] = {}

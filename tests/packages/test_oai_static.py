@@ -64,7 +64,7 @@ def test_the_strict_schema_checks_the_payload(tmp_path: Path) -> None:
     _export(tmp_path / "out", "--repository-id", "oai.library.ac.uk")
     data = (tmp_path / "out" / "oai-static.xml").read_bytes()
     assert oai_errors(data) == []
-    from archivist.xmlschema import validation_errors
+    from tests.xsd import validation_errors
 
     foreign = data.replace(b"http://www.openarchives.org/OAI/2.0/oai_dc/", b"urn:x-unknown")
     assert any("strict wildcard" in e for e in validation_errors(foreign, "oai-pmh"))

@@ -16,7 +16,8 @@ from typer.testing import CliRunner
 
 from archivist.batch import BatchOptions, run_batch, split_formats
 from archivist.cli import app
-from archivist.packages import PackageSettings, datestamp, subject_sets
+from archivist.oai import datestamp, subject_sets
+from archivist.packages import PackageSettings
 from tests.conftest import RECORDS, SEED_CAPTURE, write_json
 from tests.exporters.conftest import edge_cases
 from tests.oracles import oai_errors
@@ -32,7 +33,8 @@ def many(tmp_path: Path, seed: dict[str, Any]) -> Path:
     (folder / "originals").mkdir(parents=True)
     (folder / "originals" / SEED_CAPTURE.name).write_bytes(SEED_CAPTURE.read_bytes())
     write_json(folder / "seed.json", seed)
-    cases = [dict(r, id=name) for name, r in edge_cases(seed).items() if name not in ("seed", "no-subjects", "long-title")]
+    cases = [dict(r, id=name) for name, r in edge_cases(seed).items()
+             if name not in ("seed", "no-subjects", "long-title")]
     (folder / "cases.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in cases),
                                         encoding="utf-8")
     return folder
@@ -92,7 +94,8 @@ def test_dspace_saf_as_the_importer_reads_it(many: Path, tmp_path: Path) -> None
             assert all(o.split(":", 1)[0] in {"bundle", "description", "permissions", "primary"} for o in options)
             listed.append(name)
         assert f"{item.name}.epub" in listed
-        on_disk = {p.name for p in item.iterdir()} - {"contents", "collections", "dublin_core.xml", "metadata_dcterms.xml"}
+        saf_files = {"contents", "collections", "dublin_core.xml", "metadata_dcterms.xml"}
+        on_disk = {p.name for p in item.iterdir()} - saf_files
         assert on_disk == set(listed)
     seed_item = archive / "mrta-globalsecurity"
     assert (seed_item / SEED_CAPTURE.name).read_bytes() == SEED_CAPTURE.read_bytes()
@@ -112,7 +115,8 @@ def test_bagit_bag_validates_and_inputs_stay(many: Path, tmp_path: Path) -> None
          external_identifier="batch-2026-11-24")
     bag = bagit.Bag(str(bag_dir))
     bag.validate()
-    assert bag.info["Source-Organization"] == "Example Archive" and bag.info["External-Identifier"] == "batch-2026-11-24"
+    assert bag.info["Source-Organization"] == "Example Archive"
+    assert bag.info["External-Identifier"] == "batch-2026-11-24"
     assert bag.info["Payload-Oxum"].endswith(f".{len(list((bag_dir / 'data').rglob('*.*')))}")
     assert set(bag.algorithms) == {"sha256", "sha512"}
     assert (bag_dir / "data" / "oai-static.xml").is_file() and (bag_dir / "data" / "mrta-globalsecurity.epub").is_file()
@@ -164,21 +168,7 @@ def test_an_original_named_like_a_saf_file_is_renamed(tmp_path: Path, seed: dict
     assert files["contents"].decode().splitlines()[1].startswith("original-contents\tbundle:ORIGINAL")
 
 
-def test_a_plugin_cannot_take_a_built_in_package_name(monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib.metadata
-
-    import archivist.packages as registry
-    from archivist.packages.bagit import Bagit
-
-    class Shadow(Bagit):  # a plugin claiming the name "bagit"
-        pass
-
-    monkeypatch.setattr(registry, "_registry", dict(registry._BUILTIN))
-    monkeypatch.setattr(registry, "_loaded", False)
-    shadow = importlib.metadata.EntryPoint(name="my-bag", value=f"{__name__}:_SHADOW", group=registry.ENTRY_POINT_GROUP)
-    monkeypatch.setitem(globals(), "_SHADOW", Shadow)
-    monkeypatch.setattr(importlib.metadata, "entry_points", lambda **_: [shadow])
-    assert registry.get("bagit") is Bagit  # a built-in name: nothing scanned
-    with pytest.warns(UserWarning, match="'bagit' is a built-in package"):
-        assert registry.available()["bagit"] is Bagit
-    assert split_formats("all,bagit") == (["oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21"], ["bagit"])
+def test_the_package_that_wraps_the_output_folder_goes_last() -> None:
+    assert split_formats("bagit,all,oai-static") == (["oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21"],
+                                                    ["oai-static", "bagit"])
+    assert split_formats("dspace-saf,bagit,oai-static")[1] == ["dspace-saf", "oai-static", "bagit"]

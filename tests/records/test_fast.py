@@ -143,7 +143,8 @@ def test_agrees_on_random_mutations(data):
 
 
 PATTERNS = sorted({p for p in re.findall(r'"pattern":\s*("(?:[^"\\]|\\.)*")', json.dumps(record_schema()))})
-EXTRA_PATTERNS = ["^a$", "^.$", r"\s", r"\S", r"^\d+$", r"^\w+$", r"\bx", r"^[^<>\s]+$", r"^[\S]+$", r"^[^\S]$", r"^\D$", r"^\W$"]
+EXTRA_PATTERNS = ["^a$", "^.$", r"\s", r"\S", r"^\d+$", r"^\w+$", r"\bx", r"^[^<>\s]+$", r"^[\S]+$", r"^[^\S]$",
+                  r"^\D$", r"^\W$"]
 
 
 @pytest.mark.parametrize("pattern", [json.loads(p) for p in PATTERNS] + EXTRA_PATTERNS)

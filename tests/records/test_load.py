@@ -80,7 +80,7 @@ def test_nan_is_not_json(tmp_path: Path) -> None:
 @pytest.mark.parametrize("number", ["1e999", "-1e400", "1" + "0" * 400 + ".0"])
 def test_a_number_too_large_for_a_float_is_refused_not_made_infinite(tmp_path: Path, number: str) -> None:
     path = tmp_path / "big.json"
-    path.write_text('{"id": "a", "extent": %s}' % number, encoding="utf-8")
+    path.write_text(f'{{"id": "a", "extent": {number}}}', encoding="utf-8")
     (entry,) = read_records(path)
     assert isinstance(entry.problems[0], MalformedJSON)
     assert "too large" in entry.problems[0].message and entry.data is None

@@ -67,8 +67,10 @@ def test_no_identifier_value_is_active_content(minimal: dict[str, Any], value: s
 
 
 def test_plain_identifiers_stay_valid(minimal: dict[str, Any]) -> None:
-    minimal["identifiers"] = [{"scheme": "doi", "value": "10.1000/182"}, {"scheme": "isbn", "value": "ISBN:978-0-00-000000-2"},
-                              {"scheme": "local", "value": "box:12 folder:3"}, {"scheme": "handle", "value": "20.1000/100"}]
+    minimal["identifiers"] = [{"scheme": "doi", "value": "10.1000/182"},
+                              {"scheme": "isbn", "value": "ISBN:978-0-00-000000-2"},
+                              {"scheme": "local", "value": "box:12 folder:3"},
+                              {"scheme": "handle", "value": "20.1000/100"}]
     assert list(iter_errors(minimal)) == []
 
 

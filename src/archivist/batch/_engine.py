@@ -27,17 +27,15 @@ from typing import Any, BinaryIO
 import orjson
 
 from .._atomic import atomic_writer, discard_partials, sweep_partials, write_atomic
-from .._errors import ExportError, UnknownFormat
+from .._errors import ExportError
 from .._paths import check_outputs, real
-from ..exporters import available as available_exporters
-from ..exporters import builtin_names
+from .._registry import choose
+from ..exporters import REGISTRY as EXPORTERS
 from ..exporters import get as get_exporter
 from ..exporters.epub import export_collection
-from ..packages import Package, PackageSettings
-from ..packages import available as available_packages
-from ..packages import builtin_names as builtin_packages
+from ..packages import REGISTRY as PACKAGES
+from ..packages import Package, PackageSettings, payload_folder
 from ..packages import get as get_package
-from ..packages.bagit import PAYLOAD
 from ..records import (
     DuplicateId,
     Entry,
@@ -111,30 +109,7 @@ class BatchOptions:
 def split_formats(names: str | Iterable[str]) -> tuple[list[str], list[str]]:
     """Per-record formats and packages for a comma-separated list (``all`` = every built-in per-record format);
     UnknownFormat lists every valid name."""
-    parts = names.split(",") if isinstance(names, str) else [p for n in names for p in n.split(",")]
-    formats: list[str] = []
-    packages: list[str] = []
-    for part in (p.strip() for p in parts):
-        if not part:
-            continue
-        for name in builtin_names() if part == "all" else (part,):
-            if name in builtin_names():
-                chosen = formats
-            elif name in builtin_packages():
-                chosen = packages
-            elif name in available_exporters():  # only now are installed plugins looked up
-                chosen = formats
-            elif name in available_packages():
-                chosen = packages
-            else:
-                raise UnknownFormat(name, [*available_exporters(), *available_packages()])
-            if name not in chosen:
-                chosen.append(name)
-    if not formats and not packages:
-        raise UnknownFormat("", [*available_exporters(), *available_packages()])
-    if "bagit" in packages:
-        packages.remove("bagit")
-        packages.append("bagit")
+    formats, packages = choose(names, [EXPORTERS, PACKAGES], EXPORTERS.builtin_names())
     return formats, packages
 
 
@@ -217,8 +192,8 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[st
             if options.dry_run:
                 _run(sources, folder, options, report, on_outcome, warn, stdin)
             else:
-                with OutputFolder(folder, add=options.add, resume=options.resume, bag="bagit" in options.packages,
-                                  journal=JOURNAL):
+                with OutputFolder(folder, add=options.add, resume=options.resume, journal=JOURNAL,
+                                  bag=payload_folder(options.packages) is not None):
                     _run(sources, folder, options, report, on_outcome, warn, stdin)
     except KeyboardInterrupt as exc:
         discard_partials()  # whatever this process was still writing when the signal came
@@ -239,7 +214,7 @@ def _check_outputs(paths: list[str], out: Path, options: BatchOptions) -> None:
     folder = real(out)
     if errors in (folder / JOURNAL, folder / LOCK):
         raise OutputRefused(f"the errors file {os.fspath(options.errors)} would replace the run's own journal or lock")
-    if "bagit" in options.packages and folder in errors.parents:
+    if payload_folder(options.packages) is not None and folder in errors.parents:
         raise OutputRefused(f"the errors file {os.fspath(options.errors)} is inside the bag {out}, where it would be "
                             "a file no manifest covers: write it outside the bag")
 
@@ -248,8 +223,9 @@ def _run(paths: list[str], out: Path, options: BatchOptions, report: BatchReport
          on_outcome: Callable[[ExportOutcome], None] | None, warn: Callable[[str], None],
          stdin: BinaryIO | None) -> None:
     """The batch itself, in a locked output folder (or none, for a dry run)."""
-    bag = "bagit" in options.packages
-    root = out / PAYLOAD if bag else out
+    payload = payload_folder(options.packages)
+    bag = payload is not None
+    root = out / payload if payload is not None else out
     errors = atomic_writer(options.errors, durable=True) if options.errors else None
     error_stream = errors.__enter__() if errors else None
     packages: list[Package] = []
@@ -258,10 +234,11 @@ def _run(paths: list[str], out: Path, options: BatchOptions, report: BatchReport
     try:
         if not options.dry_run:
             root.mkdir(parents=True, exist_ok=True)
-            _sweep(out, bag)
+            _sweep(out, options.packages)
             journal = Journal(out, resume=options.resume, warn=warn)
             for name in options.packages:
-                packages.append(get_package(name)(out if name == "bagit" else root, options.settings))
+                wraps = get_package(name).payload is not None
+                packages.append(get_package(name)(out if wraps else root, options.settings))
         pipeline = _pipeline(paths, root, options, journal, stdin)
         for outcome in pipeline:
             report.read += 1
@@ -308,19 +285,19 @@ def _run(paths: list[str], out: Path, options: BatchOptions, report: BatchReport
             errors.__exit__(type(exc), exc, exc.__traceback__)
             errors = None
         if not options.dry_run:  # what a signal cut short anywhere (even a package being set up) goes too
-            _sweep(out, bag)
+            _sweep(out, options.packages)
         raise
     finally:
         if errors is not None:
             errors.__exit__(None, None, None)
 
 
-def _sweep(out: Path, bag: bool) -> None:
+def _sweep(out: Path, packages: Sequence[str]) -> None:
     """Remove the temporary files of interrupted runs wherever a batch writes them (the folder is locked)."""
     sweep_partials(out)
-    if bag:
-        sweep_partials(out / PAYLOAD)
-        sweep_partials(out / PAYLOAD / "records", deep=True)
+    for name in packages:
+        for folder, deep in get_package(name).swept(out):
+            sweep_partials(folder, deep=deep)
 
 
 def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: BatchOptions, journal: Journal | None,

@@ -8,88 +8,37 @@ format, and an entry point cannot take a built-in name (it is skipped with a war
 
 from __future__ import annotations
 
-import warnings
-from importlib import import_module
+from collections.abc import Iterable
+from typing import TypeGuard
 
-from .._errors import UnknownFormat
+from .._registry import Registry, choose
 from ._base import Exporter, Record
+from ._dc import Statement, statements
+from ._identifiers import RECORD_URN_PREFIX
 
 ENTRY_POINT_GROUP = "archivist.exporters"
 
-_BUILTIN_MODULES = ("oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21")
-_registry: dict[str, Exporter] = {}
-_loaded = False
+
+def _is_exporter(plugin: object) -> TypeGuard[Exporter]:
+    return isinstance(plugin, Exporter)
 
 
-def register(exporter: Exporter) -> None:
-    """Add (or replace) a format in the registry."""
-    _registry[exporter.name] = exporter
+REGISTRY: Registry[Exporter] = Registry(
+    "format", ENTRY_POINT_GROUP,
+    {name: f"{__name__}.{name}:EXPORTER" for name in ("oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21")},
+    _is_exporter, lambda exporter: exporter.name)
+available = REGISTRY.available
+builtin_names = REGISTRY.builtin_names
+get = REGISTRY.get
+register = REGISTRY.register
+unregister = REGISTRY.unregister
 
 
-def _builtin(name: str) -> Exporter:
-    if name not in _registry:
-        register(import_module(f"{__name__}.{name}").EXPORTER)
-    return _registry[name]
-
-
-def _load() -> None:
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    for module in _BUILTIN_MODULES:
-        _builtin(module)
-    from importlib.metadata import entry_points  # slow to import, and only needed here
-
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
-        if entry.name in _BUILTIN_MODULES:
-            warnings.warn(f"entry point {entry.value!r} in {ENTRY_POINT_GROUP} is ignored: {entry.name!r} is a "
-                          "built-in format", stacklevel=2)
-            continue
-        exporter = entry.load()
-        if not isinstance(exporter, Exporter):
-            raise TypeError(f"entry point {entry.name!r} in {ENTRY_POINT_GROUP} is not an archivist Exporter")
-        register(exporter)
-
-
-def available() -> dict[str, Exporter]:
-    """Every registered format, by name, sorted."""
-    _load()
-    return dict(sorted(_registry.items()))
-
-
-def builtin_names() -> tuple[str, ...]:
-    """The formats ``all`` stands for: the built-in ones."""
-    return _BUILTIN_MODULES
-
-
-def get(name: str) -> Exporter:
-    """The exporter called ``name``; UnknownFormat lists the valid names otherwise."""
-    if name in _registry:
-        return _registry[name]
-    if name in _BUILTIN_MODULES:
-        return _builtin(name)
-    _load()
-    try:
-        return _registry[name]
-    except KeyError:
-        raise UnknownFormat(name, _registry) from None
-
-
-def resolve(names: str | list[str]) -> list[Exporter]:
+def resolve(names: str | Iterable[str]) -> list[Exporter]:
     """Exporters for a comma-separated list of names (``all`` = every built-in format), in order, once each."""
-    parts = names.split(",") if isinstance(names, str) else [p for n in names for p in n.split(",")]
-    result: list[Exporter] = []
-    for part in (p.strip() for p in parts):
-        if not part:
-            continue
-        for name in builtin_names() if part == "all" else (part,):
-            exporter = get(name)
-            if exporter not in result:
-                result.append(exporter)
-    if not result:
-        raise UnknownFormat("", available())
-    return result
+    (chosen,) = choose(names, [REGISTRY], builtin_names())
+    return [get(name) for name in chosen]
 
 
-__all__ = ["ENTRY_POINT_GROUP", "Exporter", "Record", "available", "builtin_names", "get", "register", "resolve"]
+__all__ = ["ENTRY_POINT_GROUP", "RECORD_URN_PREFIX", "REGISTRY", "Exporter", "Record", "Statement", "available",
+           "builtin_names", "get", "register", "resolve", "statements", "unregister"]

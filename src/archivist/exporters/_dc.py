@@ -11,12 +11,10 @@ from typing import Any, NamedTuple
 
 from lxml import etree
 
+from .._constants import DC, DCTERMS, XML_DECLARATION, XML_HEAD, XSI
 from ._identifiers import RECORD_URN_PREFIX, uri_form
-from ._markup import XML_DECLARATION, Markup, attr
+from ._markup import Markup, attr
 
-DC = "http://purl.org/dc/elements/1.1/"
-DCTERMS = "http://purl.org/dc/terms/"
-XSI = "http://www.w3.org/2001/XMLSchema-instance"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 # (record field, simple DC element, qualified DC element)
@@ -32,7 +30,9 @@ MAPPING: tuple[tuple[str, str, str], ...] = (
     ("description", "dc:description", "dcterms:abstract"),
     ("content.sections[].heading", "—", "dcterms:tableOfContents"),
     ("source.publisher", "dc:publisher", "dcterms:publisher"),
-    ("dates[] (created, issued, modified, …)", "dc:date", "dcterms:created / issued / modified / valid / available / dateCopyrighted / dateAccepted / dateSubmitted / date (xsi:type dcterms:W3CDTF when the value is W3CDTF)"),
+    ("dates[] (created, issued, modified, …)", "dc:date",
+     "dcterms:created / issued / modified / valid / available / dateCopyrighted / dateAccepted / dateSubmitted / "
+     "date (xsi:type dcterms:W3CDTF when the value is W3CDTF)"),
     ("type", "dc:type", "dcterms:type xsi:type dcterms:DCMIType"),
     ("retrieval.media_type", "dc:format", "dcterms:format xsi:type dcterms:IMT"),
     ("retrieval.byte_size", "—", "dcterms:extent"),
@@ -69,9 +69,8 @@ def is_w3cdtf(value: str) -> bool:
     """True when the value is a W3CDTF date, as dcterms:W3CDTF (an XSD date/time union) accepts."""
     if not _W3CDTF.fullmatch(value):
         return False
-    if "T" in value and value.count(":") == 1 + (1 if value[-6:-5] in "+-" else 0):
-        return False  # xs:dateTime needs seconds
-    return True
+    # xs:dateTime needs seconds: a time of hours and minutes alone is refused
+    return "T" not in value or value.count(":") != 1 + (1 if value[-6:-5] in "+-" else 0)
 
 
 class Statement(NamedTuple):
@@ -84,7 +83,7 @@ class Statement(NamedTuple):
     xsi_type: str | None = None
 
 
-def _retrieval_summary(record: dict[str, Any]) -> str:
+def retrieval_summary(record: dict[str, Any]) -> str:
     r = record["retrieval"]
     parts = [f"Retrieved {r['retrieved_at']} from {record['source']['url']} by {r['method']}",
              f"{r['media_type']}, {r['byte_size']} bytes, SHA-256 {r['sha256']}"]
@@ -95,7 +94,7 @@ def _retrieval_summary(record: dict[str, Any]) -> str:
     return "; ".join(parts) + "."
 
 
-def _event(event: dict[str, Any]) -> str:
+def event_text(event: dict[str, Any]) -> str:
     text = f"{event['at']}: {event['action']} by {event['agent']}"
     return text + (f" ({event['note']})" if "note" in event else "")
 
@@ -180,9 +179,9 @@ def statements(record: dict[str, Any], qualified: bool) -> Iterator[Statement]:
     if "holder" in rights:
         yield Statement(q, "rightsHolder" if qualified else "rights", rights["holder"])
     if qualified:
-        yield Statement(q, "provenance", _retrieval_summary(record))
+        yield Statement(q, "provenance", retrieval_summary(record))
         for event in record.get("provenance", []):
-            yield Statement(q, "provenance", _event(event))
+            yield Statement(q, "provenance", event_text(event))
         for note in record.get("notes", []):
             yield Statement(q, "provenance", note)
 
@@ -201,7 +200,7 @@ def append_statements(parent: etree._Element, items: Iterator[Statement]) -> Non
 def container(tag: str, nsmap: dict[str | None, str], schema_location: str, record: dict[str, Any],
               qualified: bool) -> etree._Element:
     """A root element carrying xsi:schemaLocation and one child per DC statement of the record."""
-    root = etree.Element(tag, nsmap=nsmap)
+    root = etree.Element(tag, nsmap=nsmap)  # type: ignore[arg-type]  # lxml-stubs types nsmap keys as str; lxml takes None for the default namespace
     root.set(f"{{{XSI}}}schemaLocation", schema_location)
     append_statements(root, statements(record, qualified=qualified))
     return root
@@ -210,7 +209,7 @@ def container(tag: str, nsmap: dict[str | None, str], schema_location: str, reco
 def serialize(root: etree._Element) -> bytes:
     """UTF-8 XML with a declaration, indented, ending in a newline: byte-identical for equal trees."""
     etree.indent(root, space="  ")
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="UTF-8", pretty_print=True)
+    return XML_HEAD + etree.tostring(root, encoding="UTF-8", pretty_print=True)
 
 
 _PREFIXES = {DC: "dc", DCTERMS: "dcterms"}

@@ -27,7 +27,8 @@ NO_DATE = Publication("n", "uuuu", "uuuu", "")
 def entered(record: dict[str, Any]) -> str:
     """008/00-05 (YYMMDD): the day the record was first made — its earliest provenance event, or the retrieval
     day when it lists none (every record has one)."""
-    days = [event["at"][:10] for event in record.get("provenance", [])] or [record["retrieval"]["retrieved_at"][:10]]
+    days: list[str] = ([event["at"][:10] for event in record.get("provenance", [])]
+                       or [record["retrieval"]["retrieved_at"][:10]])
     day = min(days)
     return day[2:4] + day[5:7] + day[8:10]
 

@@ -16,7 +16,7 @@ from typing import Any
 from pymarc import Field, Indicators, Subfield
 from pymarc import Record as MarcRecord
 
-from ._dc import _event, _retrieval_summary
+from ._dc import event_text, retrieval_summary
 from ._marc_dates import entered, publication
 from ._marc_languages import MARC_LANGUAGES
 from ._marc_subjects import subject_field
@@ -181,9 +181,9 @@ def to_marc(record: dict[str, Any]) -> MarcRecord:
     if rights.get("holder"):
         fields.append(_f("542", "1 ", ("d", end(clean(rights["holder"])))))
     fields.append(_f("546", "  ", ("a", f"Language: {lang} (BCP 47).")))
-    fields.extend(note_fields("561", "  ", "a", end(clean(_retrieval_summary(record)))))
+    fields.extend(note_fields("561", "  ", "a", end(clean(retrieval_summary(record)))))
     for event in record.get("provenance", []):
-        fields.extend(note_fields("561", "  ", "a", end(clean(_event(event)))))
+        fields.extend(note_fields("561", "  ", "a", end(clean(event_text(event)))))
     fields.extend(subject_field(subject, lang) for subject in record["subjects"])
     if record["source"].get("site_name"):
         fields.append(_f("773", "0 ", ("t", clean(record["source"]["site_name"]))))

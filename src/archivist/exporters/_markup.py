@@ -8,7 +8,6 @@ cannot hold, as lxml does. ``tests/exporters/test_markup.py`` holds it to lxml's
 
 from __future__ import annotations
 
-XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
 _PADS = tuple("\n" + "  " * depth for depth in range(64))  # archivist's documents nest 10 deep at most
 _CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 
@@ -92,5 +91,6 @@ class Markup:
         document = "".join(self._parts) + "\n"
         data = document.encode("utf-8")
         if "\ufffe" in document or "\uffff" in document or len(data.translate(None, _CONTROLS)) != len(data):
-            raise ValueError("All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters")
+            raise ValueError(  # lxml's own message, word for word
+                "All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters")
         return data

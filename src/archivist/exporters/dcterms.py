@@ -12,8 +12,9 @@ if TYPE_CHECKING:
     from lxml import etree
 
 
+from .._constants import DC, DCTERMS, XSI
 from ._base import Exporter, Record
-from ._dc import DC, DCTERMS, XSI, container, document
+from ._dc import container, document
 
 CONTAINER_NS = "urn:x-archivist:qdc:1"
 DCTERMS_XSD = "http://dublincore.org/schemas/xmls/qdc/2008/02/11/dcterms.xsd"

@@ -10,28 +10,33 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
+from .._constants import DC, XML_DECLARATION, XML_HEAD, ZIP_TIME
 from ._base import Exporter, Record
 from ._dc import is_w3cdtf
 from ._identifiers import RECORD_URN_PREFIX, epub_form
-from ._markup import XML_DECLARATION, Markup, attr, text
+from ._markup import Markup, attr, text
 from ._zipstore import stored_zip
 
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
 OPF = "http://www.idpf.org/2007/opf"
-DC = "http://purl.org/dc/elements/1.1/"
 NCX = "http://www.daisy.org/z3986/2005/ncx/"
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 LABEL_LANG = "en"
 
-_RTL_SCRIPTS = {"arab", "hebr", "thaa", "syrc", "nkoo", "adlm", "mand", "samr", "rohg"}
-_RTL_LANGUAGES = {"ar", "he", "iw", "fa", "ur", "yi", "ps", "dv", "ckb", "sd", "ug", "syr", "arc", "nqo", "ku-arab"}
+#: ISO 15924 codes of the scripts Unicode writes right to left (CLDR scriptMetadata, "RTL"); which script a
+#: language is written in comes from langcodes.
+_RTL_SCRIPTS = frozenset({"Adlm", "Arab", "Aran", "Armi", "Avst", "Chrs", "Cprt", "Elym", "Gara", "Hatr", "Hebr",
+                          "Hung", "Khar", "Lydi", "Mand", "Mani", "Mend", "Merc", "Mero", "Narb", "Nbat", "Nkoo",
+                          "Orkh", "Ougr", "Palm", "Phli", "Phlp", "Phnx", "Prti", "Rohg", "Samr", "Sarb", "Sogd",
+                          "Sogo", "Syrc", "Thaa", "Yezi"})
 
 _IDENTIFIER_LABELS = {"uri": "URI", "doi": "DOI", "handle": "Handle", "ark": "ARK", "urn": "URN", "isbn": "ISBN",
                       "issn": "ISSN", "oclc": "OCLC", "lccn": "LCCN", "local": "Local"}
-_SCHEME_LABELS = {"lcsh": "LCSH", "fast": "FAST", "wikidata": "Wikidata", "aat": "AAT", "local": "local", "keyword": "keyword"}
+_SCHEME_LABELS = {"lcsh": "LCSH", "fast": "FAST", "wikidata": "Wikidata", "aat": "AAT", "local": "local",
+                  "keyword": "keyword"}
 
 CSS = """body { font-family: serif; line-height: 1.5; margin: 1em; }
 h1, h2, h3, h4, h5, h6 { font-family: sans-serif; line-height: 1.2; }
@@ -42,14 +47,17 @@ dl.meta dd { margin-left: 1.5em; overflow-wrap: anywhere; }
 """
 
 
+@cache
 def text_direction(language: str) -> str:
-    """``rtl`` for languages and scripts written right to left, else ``ltr``."""
-    subtags = language.lower().split("-")
-    if any(tag in _RTL_SCRIPTS for tag in subtags[1:]):
-        return "rtl"
-    if any(len(tag) == 4 and tag.isalpha() for tag in subtags[1:2]):
-        return "ltr"  # an explicit non-RTL script, e.g. az-Latn
-    return "rtl" if subtags[0] in _RTL_LANGUAGES else "ltr"
+    """``rtl`` when the language tag's script (as written, else the likeliest one for the language: ``ks`` is
+    Arabic, ``az`` Latin) is written right to left, else ``ltr``; a tag langcodes cannot read is ``ltr``."""
+    import langcodes  # 0.15 s to import: only when an EPUB is made
+
+    try:
+        script = langcodes.Language.get(language).maximize().script
+    except ValueError:  # LanguageTagError, a ValueError langcodes does not export by name
+        return "ltr"
+    return "rtl" if script in _RTL_SCRIPTS else "ltr"
 
 
 def modified_timestamp(records: Sequence[Record]) -> str:
@@ -92,8 +100,9 @@ def _link(doc: Markup, tag: str, uri: str) -> None:
 
 def section_label(section: dict[str, Any], number: int) -> str:
     """A navigation label: the heading, else the opening words of the section, else its number."""
-    if section["heading"] is not None:
-        return section["heading"]
+    heading: str | None = section["heading"]
+    if heading is not None:
+        return heading
     if section["paragraphs"]:
         words = section["paragraphs"][0].split()
         return " ".join(words[:8]) + (" …" if len(words) > 8 else "")
@@ -102,7 +111,8 @@ def section_label(section: dict[str, Any], number: int) -> str:
 
 def heading_level(section: dict[str, Any]) -> int:
     """The h1..h6 level a section's heading is written at (h2 when the record gives none)."""
-    return min(max(section.get("level", 2), 1), 6)
+    level: int = section.get("level", 2)
+    return min(max(level, 1), 6)
 
 
 _PUBLICATION_DATES = ("issued", "available", "copyrighted", "created")
@@ -286,7 +296,8 @@ def _ncx(uid: str, title: str, entries: list[_NavEntry]) -> _Doc:
     doc.start("ncx", f' xmlns="{NCX}" version="2005-1"')
     doc.start("head")
     depth = _depth(entries)
-    for name, content in (("dtb:uid", uid), ("dtb:depth", str(depth)), ("dtb:totalPageCount", "0"), ("dtb:maxPageNumber", "0")):
+    for name, content in (("dtb:uid", uid), ("dtb:depth", str(depth)), ("dtb:totalPageCount", "0"),
+                          ("dtb:maxPageNumber", "0")):
         doc.leaf("meta", attrs=attr("name", name) + attr("content", content))
     doc.end()
     doc.start("docTitle")
@@ -380,7 +391,7 @@ def _opf(uid: str, title: str, records: Sequence[Record], docs: list[_Doc], rtl:
 
 
 def _container() -> bytes:
-    return (b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    return (XML_HEAD +
             b'<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">\n'
             b'  <rootfiles>\n'
             b'    <rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/>\n'

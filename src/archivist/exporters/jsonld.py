@@ -20,8 +20,6 @@ from .._jsonout import indented
 from ._base import Exporter, Record
 from ._identifiers import RECORD_URN_PREFIX
 
-ID_PREFIX = RECORD_URN_PREFIX
-
 CONTEXT: dict[str, Any] = {
     "@version": 1.1,
     "@vocab": "https://schema.org/",

@@ -8,8 +8,9 @@ if TYPE_CHECKING:
     from lxml import etree
 
 
+from .._constants import DC, XSI
 from ._base import Exporter, Record
-from ._dc import DC, XSI, container, document
+from ._dc import container, document
 
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 SCHEMA_LOCATION = f"{OAI_DC} http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
@@ -18,7 +19,8 @@ _NAMESPACES = f' xmlns:oai_dc="{OAI_DC}" xmlns:dc="{DC}" xmlns:xsi="{XSI}"'
 
 def element(record: Record) -> etree._Element:
     """The ``oai_dc:dc`` element for a record (also embedded in OAI-PMH responses)."""
-    return container(f"{{{OAI_DC}}}dc", {"oai_dc": OAI_DC, "dc": DC, "xsi": XSI}, SCHEMA_LOCATION, record, qualified=False)
+    return container(f"{{{OAI_DC}}}dc", {"oai_dc": OAI_DC, "dc": DC, "xsi": XSI}, SCHEMA_LOCATION, record,
+                     qualified=False)
 
 
 def export(record: Record) -> bytes:

@@ -22,7 +22,8 @@ import orjson
 
 from .. import __version__
 from .._errors import ArchivistError
-from ..packages import datestamp, subject_sets
+from .._words import counted
+from ..oai import datestamp, subject_sets
 from ..records import Problem, record_files, validate_paths
 
 log = logging.getLogger("archivist.oaipmh")
@@ -170,8 +171,7 @@ class RecordIndex:
                 return False
             self._stat = stat
         count = self.count()
-        log.info("records changed: index rebuilt with %d record%s (%d left out)", count, "s" if count != 1 else "",
-                 len(self.problems))
+        log.info("records changed: index rebuilt with %s (%d left out)", counted(count, "record"), len(self.problems))
         return True
 
     def _rebuild(self, stat: Stat) -> str | None:

@@ -12,18 +12,19 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from lxml import etree
 
+from .._clock import wall_clock
+from .._constants import XSI
 from .._errors import ArchivistError
 from ..exporters import dcterms, marcxml, oai_dc
-from ..packages._oai import OAI, OAI_SCHEMA_LOCATION, REPOSITORY_ID, header_xml, oai_identifier, payload, record_xml
+from ..oai import OAI, OAI_SCHEMA_LOCATION, REPOSITORY_ID, header_xml, oai_identifier, payload, record_xml
 from ._index import RecordIndex
 
-XSI = "http://www.w3.org/2001/XMLSchema-instance"
 OAI_IDENTIFIER = "http://www.openarchives.org/OAI/2.0/oai-identifier"
 OAI_IDENTIFIER_SCHEMA = f"{OAI_IDENTIFIER} http://www.openarchives.org/OAI/2.0/oai-identifier.xsd"
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -116,7 +117,7 @@ class Provider:
         self.index = index
         self.repo = repository or Repository()
         self.repo.check()
-        self.clock = clock or (lambda: datetime.now(UTC))
+        self.clock = clock or wall_clock
 
     def respond(self, arguments: Mapping[str, Sequence[str]]) -> bytes:
         """The response document for a request's arguments (each name with all its values)."""
@@ -131,7 +132,8 @@ class Provider:
         """The response document and the OAI error code it reports (None when it reports none)."""
         code = None
         items: list[bytes] = []  # records or headers, written as text where the list holds _ITEMS
-        root = etree.Element(f"{{{OAI}}}OAI-PMH", nsmap={None: OAI, "xsi": XSI})
+        # lxml-stubs types nsmap keys as str; lxml takes None for the default namespace
+        root = etree.Element(f"{{{OAI}}}OAI-PMH", nsmap={None: OAI, "xsi": XSI})  # type: ignore[dict-item]
         root.set(f"{{{XSI}}}schemaLocation", OAI_SCHEMA_LOCATION)
         etree.SubElement(root, f"{{{OAI}}}responseDate").text = self.clock().strftime("%Y-%m-%dT%H:%M:%SZ")
         request = etree.SubElement(root, f"{{{OAI}}}request")
@@ -162,7 +164,9 @@ class Provider:
                             ("deletedRecord", "no"), ("granularity", "YYYY-MM-DDThh:mm:ssZ")):
             etree.SubElement(identify, f"{{{OAI}}}{name}").text = value
         description = etree.SubElement(identify, f"{{{OAI}}}description")
-        scheme = etree.SubElement(description, f"{{{OAI_IDENTIFIER}}}oai-identifier", nsmap={None: OAI_IDENTIFIER})
+        # lxml-stubs types nsmap keys as str; lxml takes None for the default namespace
+        scheme = etree.SubElement(description, f"{{{OAI_IDENTIFIER}}}oai-identifier",
+                                  nsmap={None: OAI_IDENTIFIER})  # type: ignore[dict-item]
         scheme.set(f"{{{XSI}}}schemaLocation", OAI_IDENTIFIER_SCHEMA)
         sample = oai_identifier({"id": self.index.first_id() or "record-id"}, self.repo.repository_id)
         for name, value in (("scheme", "oai"), ("repositoryIdentifier", self.repo.repository_id),
@@ -240,7 +244,8 @@ class Provider:
         element.append(etree.Comment(_MARK))
         for record, stamp, specs in rows:
             if records:
-                items.append(record_xml(record, stamp, self.repo.repository_id, specs, fmt.payload(record, self.repo.base_url.rstrip("/"))))
+                body = fmt.payload(record, self.repo.base_url.rstrip("/"))
+                items.append(record_xml(record, stamp, self.repo.repository_id, specs, body))
             else:
                 items.append(header_xml(record, stamp, self.repo.repository_id, specs))
         if more or after:

@@ -11,6 +11,7 @@ from importlib.resources import files
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from .._words import counted
 from ._provider import FORMATS, Provider
 
 log = logging.getLogger("archivist.oaipmh")
@@ -123,7 +124,7 @@ class OAIApplication:
 <body>
 <h1>{html.escape(repo.name)}</h1>
 <p>This is an <a href="https://www.openarchives.org/OAI/openarchivesprotocol.html">OAI-PMH 2.0</a> data provider
-serving {count} record{'s' if count != 1 else ''}, run by archivist. It is meant for harvesters: point one at the
+serving {counted(count, 'record')}, run by archivist. It is meant for harvesters: point one at the
 base URL <a href="{base}"><code>{html.escape(repo.base_url)}</code></a>.</p>
 <h2>Try it</h2>
 <ul>{verbs}</ul>

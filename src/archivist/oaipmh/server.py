@@ -17,7 +17,8 @@ from waitress.server import create_server
 from waitress.wasyncore import loop
 
 from .._errors import ArchivistError
-from ..packages._oai import placeholders
+from .._words import counted
+from ..oai import placeholders
 from ..records import check_sources
 from ._index import RecordIndex
 from ._provider import Provider, Repository
@@ -84,7 +85,7 @@ class OAIServer:
         """Where the server listens and what it serves, for the start-up message."""
         count = self.index.count()
         return (f"OAI-PMH at {self.provider.repo.base_url} (listening on {self._socket.getsockname()[0]}:{self.port}) "
-                f"serving {count} record{'s' if count != 1 else ''} from {', '.join(self.index.paths)} "
+                f"serving {counted(count, 'record')} from {', '.join(self.index.paths)} "
                 f"(index {self.index.database}); Ctrl-C stops")
 
     def warnings(self) -> list[str]:

@@ -1,64 +1,44 @@
 """Catalog packages: writers that gather a batch of records into what a catalog ingests.
 
-Built in: ``oai-static``, ``dspace-saf``, ``marc21-collection``, ``marcxml-collection`` and ``bagit``; other packages add their own through the
-``archivist.packages`` entry-point group, each entry point naming a :class:`Package` subclass. Installed
-packages are scanned only for a name that is not built in, or to list every format; a plugin cannot take a
-built-in name (it is skipped with a warning).
+Built in: ``oai-static``, ``dspace-saf``, ``marc21-collection``, ``marcxml-collection`` and ``bagit``, each imported
+when first asked for; other packages add their own through the ``archivist.packages`` entry-point group, each entry
+point naming a :class:`Package` subclass. Installed packages are scanned only for a name that is not built in, or to
+list every format; a plugin cannot take a built-in name (it is skipped with a warning).
 """
 
 from __future__ import annotations
 
-import warnings
+from collections.abc import Iterable
+from typing import TypeGuard
 
-from .._errors import UnknownFormat
+from .._registry import Registry
 from ._base import Package, PackageSettings, original_files
-from ._oai import datestamp, oai_identifier, subject_sets
-from .bagit import Bagit, write_tag_files
-from .dspace_saf import DspaceSaf
-from .marc_collection import Marc21Collection, MarcxmlCollection
-from .oai_static import OaiStatic
 
 ENTRY_POINT_GROUP = "archivist.packages"
-_BUILTIN: dict[str, type[Package]] = {cls.name: cls for cls in (OaiStatic, DspaceSaf, Marc21Collection,
-                                                                 MarcxmlCollection, Bagit)}
-_registry = dict(_BUILTIN)
-_loaded = False
 
 
-def available() -> dict[str, type[Package]]:
-    """Every package format, by name, sorted."""
-    global _loaded
-    if not _loaded:
-        _loaded = True
-        from importlib.metadata import entry_points  # slow to import, and only needed here
-
-        for entry in entry_points(group=ENTRY_POINT_GROUP):
-            cls = entry.load()
-            if not (isinstance(cls, type) and issubclass(cls, Package)):
-                raise TypeError(f"entry point {entry.name!r} in {ENTRY_POINT_GROUP} is not an archivist Package")
-            if cls.name in _BUILTIN:
-                warnings.warn(f"entry point {entry.value!r} in {ENTRY_POINT_GROUP} is ignored: {cls.name!r} is a "
-                              "built-in package", stacklevel=2)
-                continue
-            _registry[cls.name] = cls
-    return dict(sorted(_registry.items()))
+def _is_package(plugin: object) -> TypeGuard[type[Package]]:
+    return isinstance(plugin, type) and issubclass(plugin, Package)
 
 
-def builtin_names() -> tuple[str, ...]:
-    """The package formats archivist ships."""
-    return tuple(_BUILTIN)
+REGISTRY: Registry[type[Package]] = Registry(
+    "package", ENTRY_POINT_GROUP,
+    {"oai-static": f"{__name__}.oai_static:OaiStatic", "dspace-saf": f"{__name__}.dspace_saf:DspaceSaf",
+     "marc21-collection": f"{__name__}.marc_collection:Marc21Collection",
+     "marcxml-collection": f"{__name__}.marc_collection:MarcxmlCollection", "bagit": f"{__name__}.bagit:Bagit"},
+    _is_package, lambda cls: cls.name, lambda cls: cls.order)
+available = REGISTRY.available
+builtin_names = REGISTRY.builtin_names
+get = REGISTRY.get
+register = REGISTRY.register
+unregister = REGISTRY.unregister
 
 
-def get(name: str) -> type[Package]:
-    """The package class called ``name``; UnknownFormat lists the valid names otherwise."""
-    if name in _BUILTIN:
-        return _BUILTIN[name]
-    packages = available()
-    try:
-        return packages[name]
-    except KeyError:
-        raise UnknownFormat(name, packages) from None
+def payload_folder(names: Iterable[str]) -> str | None:
+    """The folder, inside the output folder, that holds every other output when one of the packages ``names``
+    wraps the output folder (bagit: ``data``); None when none does."""
+    return next((folder for name in names if (folder := get(name).payload) is not None), None)
 
 
-__all__ = ["ENTRY_POINT_GROUP", "Bagit", "DspaceSaf", "Marc21Collection", "MarcxmlCollection", "OaiStatic", "Package", "PackageSettings", "available",
-           "builtin_names", "datestamp", "get", "oai_identifier", "original_files", "subject_sets", "write_tag_files"]
+__all__ = ["ENTRY_POINT_GROUP", "REGISTRY", "Package", "PackageSettings", "available", "builtin_names", "get",
+           "original_files", "payload_folder", "register", "unregister"]

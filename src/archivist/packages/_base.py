@@ -31,10 +31,20 @@ class Package(ABC):
 
     name: ClassVar[str]
     description: ClassVar[str]
+    payload: ClassVar[str | None] = None
+    """When the package wraps the output folder (bagit), the folder inside it that holds every other output."""
+    order: ClassVar[int] = 0
+    """Packages are built in ascending order; one that wraps the output folder goes last, to list the others."""
 
     def __init__(self, root: Path, settings: PackageSettings) -> None:
         self.root = Path(root)
         self.settings = settings
+
+    @classmethod
+    def swept(cls, out: Path) -> list[tuple[Path, bool]]:
+        """Folders of the output folder ``out``, besides itself, where the package leaves temporary files when
+        interrupted, each with whether to sweep the folders under it too."""
+        return []
 
     @abstractmethod
     def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:

@@ -73,7 +73,7 @@ def write_tag_files(root: Path, settings: PackageSettings) -> list[Path]:
              ("Bag-Software-Agent", f"archivist {__version__}")]
     write_atomic(root / "bag-info.txt", "".join(f"{k}: {' '.join(v.split())}\n" for k, v in info).encode("utf-8"))
     tags = ["bag-info.txt"] + [f"manifest-{a}.txt" for a in ALGORITHMS]
-    tag_digests = {t: _digests(root / t)[0] for t in sorted(tags + ["bagit.txt"])}
+    tag_digests = {t: _digests(root / t)[0] for t in sorted([*tags, "bagit.txt"])}
     for algorithm in ALGORITHMS:
         lines = "".join(f"{d[algorithm]}  {t}\n" for t, d in tag_digests.items())
         write_atomic(root / f"tagmanifest-{algorithm}.txt", lines.encode("utf-8"))
@@ -84,6 +84,12 @@ def write_tag_files(root: Path, settings: PackageSettings) -> list[Path]:
 class Bagit(Package):
     name = "bagit"
     description = "make the output directory a BagIt 1.0 bag (sha256 and sha512 manifests)"
+    payload = PAYLOAD
+    order = 1
+
+    @classmethod
+    def swept(cls, out: Path) -> list[tuple[Path, bool]]:
+        return [(out / PAYLOAD, False), (out / PAYLOAD / "records", True)]
 
     def __init__(self, root: Path, settings: PackageSettings) -> None:
         super().__init__(root, settings)
@@ -99,7 +105,7 @@ class Bagit(Package):
 
     def finish(self) -> list[Path]:
         write_atomic(self.root / "bagit.txt", b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")
-        return write_tag_files(self.root, self.settings) + [self.root / "bagit.txt"]
+        return [*write_tag_files(self.root, self.settings), self.root / "bagit.txt"]
 
     def abort(self) -> None:
         """The payload stays (a re-run with --resume reuses it); without bagit.txt it is not taken for a bag."""

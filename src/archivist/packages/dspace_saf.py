@@ -15,21 +15,22 @@ from pathlib import Path
 
 from lxml import etree
 
+from .._constants import XML_HEAD, ZIP_TIME
 from .._paths import read_regular
+from ..exporters import Statement, statements
 from ..exporters import get as get_exporter
-from ..exporters._dc import Statement, statements
 from ._base import Package, PackageSettings, Record, original_files
 
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _DC_FIELDS = {
     "title": ("title", None), "alternative": ("title", "alternative"), "creator": ("contributor", "author"),
     "contributor": ("contributor", None), "abstract": ("description", "abstract"),
     "tableOfContents": ("description", "tableofcontents"), "publisher": ("publisher", None),
     "created": ("date", "created"), "issued": ("date", "issued"), "type": ("type", None),
     "format": ("format", "mimetype"), "extent": ("format", "extent"), "language": ("language", "iso"),
-    "isPartOf": ("relation", "ispartof"), "hasPart": ("relation", "haspart"), "isVersionOf": ("relation", "isversionof"),
-    "hasVersion": ("relation", "hasversion"), "isReferencedBy": ("relation", "isreferencedby"),
-    "requires": ("relation", "requires"), "replaces": ("relation", "replaces"), "isReplacedBy": ("relation", "isreplacedby"),
+    "isPartOf": ("relation", "ispartof"), "hasPart": ("relation", "haspart"),
+    "isVersionOf": ("relation", "isversionof"), "hasVersion": ("relation", "hasversion"),
+    "isReferencedBy": ("relation", "isreferencedby"), "requires": ("relation", "requires"),
+    "replaces": ("relation", "replaces"), "isReplacedBy": ("relation", "isreplacedby"),
     "isFormatOf": ("relation", "isformatof"), "spatial": ("coverage", "spatial"), "temporal": ("coverage", "temporal"),
 }
 
@@ -62,7 +63,7 @@ def _document(schema: str, values: Iterator[tuple[str, str | None, Statement]]) 
             value.set("language", item.lang)
         value.text = item.value
     etree.indent(root, space="  ")
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, encoding="UTF-8") + b"\n"
+    return XML_HEAD + etree.tostring(root, encoding="UTF-8") + b"\n"
 
 
 def item_files(record: Record, exports: Mapping[str, Path], base: Path | None) -> dict[str, bytes]:

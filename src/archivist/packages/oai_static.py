@@ -17,12 +17,12 @@ from pathlib import Path
 from lxml import etree
 
 from .._atomic import atomic_writer
+from .._constants import XML_HEAD, XSI
 from .._errors import ArchivistError
 from ..exporters.oai_dc import export as export_oai_dc
+from ..oai import OAI, OAI_SCHEMA_LOCATION, REPOSITORY_ID, datestamp, payload, placeholders, record_xml, subject_sets
 from ._base import Package, PackageSettings, Record
-from ._oai import OAI, OAI_SCHEMA_LOCATION, REPOSITORY_ID, datestamp, payload, placeholders, record_xml, subject_sets
 
-XSI = "http://www.w3.org/2001/XMLSchema-instance"
 log = logging.getLogger("archivist.packages")
 
 
@@ -57,7 +57,7 @@ class OaiStatic(Package):
         self._body.close()
         try:
             with atomic_writer(self.target) as out:
-                out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
+                out.write(XML_HEAD)
                 if self._placeholders:  # a comment cannot hold "--": say "the repository-id option"
                     note = "; ".join(self._placeholders).replace("--", "- -")
                     out.write(f"<!-- archivist: NOT A REAL REPOSITORY. {note}. Name it with the repository-id and "
@@ -65,7 +65,8 @@ class OaiStatic(Package):
                 out.write(f'<OAI-PMH xmlns="{OAI}" xmlns:xsi="{XSI}" xsi:schemaLocation="{OAI_SCHEMA_LOCATION}">\n'
                           .encode())
                 out.write(f"  <responseDate>{self._latest or '1970-01-01T00:00:00Z'}</responseDate>\n".encode())
-                request = etree.Element(f"{{{OAI}}}request", nsmap={None: OAI}, verb="ListRecords",
+                # lxml-stubs types nsmap keys as str; lxml takes None for the default namespace
+                request = etree.Element(f"{{{OAI}}}request", nsmap={None: OAI}, verb="ListRecords",  # type: ignore[dict-item]
                                         metadataPrefix="oai_dc")
                 request.text = self.settings.base_url
                 out.write(b"  " + etree.tostring(request, encoding="UTF-8") + b"\n")

@@ -91,12 +91,12 @@ def _repeats(items: list[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
 def _find_duplicates(value: Any, path: list[Any], found: list[tuple[str, str]]) -> None:
     if isinstance(value, dict):
         for key in getattr(value, "duplicates", ()):
-            found.append((json_pointer(path + [key]), key))
+            found.append((json_pointer([*path, key]), key))
         for key, item in value.items():
-            _find_duplicates(item, path + [key], found)
+            _find_duplicates(item, [*path, key], found)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _find_duplicates(item, path + [index], found)
+            _find_duplicates(item, [*path, index], found)
 
 
 def _plain(value: Any) -> Any:
@@ -139,15 +139,19 @@ def parse_record_text(text: str, file: str, line: int | None = None) -> Entry:
     except ValueError as exc:
         return Entry(file, line, None, (MalformedJSON(message=f"malformed JSON: {exc}", file=file, line=line),))
     except RecursionError:
-        return Entry(file, line, None, (MalformedJSON(message="malformed JSON: nested too deeply", file=file, line=line),))
+        too_deep = MalformedJSON(message="malformed JSON: nested too deeply", file=file, line=line)
+        return Entry(file, line, None, (too_deep,))
     deep = _too_deep(value)
     if deep is not None:
         return Entry(file, line, None, (SchemaViolation(
             message=f"nested more than {MAX_DEPTH} levels deep: no field of a record goes this deep",
             pointer=json_pointer(deep), file=file, line=line, validator="maxDepth"),))
     if not isinstance(value, dict):
-        found = "an array (use a .jsonl file, one record per line, for many records)" if isinstance(value, list) else "a JSON " + type(value).__name__
-        return Entry(file, line, None, (SchemaViolation(message=f"expected a record (a JSON object), got {found}", file=file, line=line, validator="type"),))
+        found = ("an array (use a .jsonl file, one record per line, for many records)" if isinstance(value, list)
+                 else "a JSON " + type(value).__name__)
+        not_a_record = SchemaViolation(message=f"expected a record (a JSON object), got {found}", file=file, line=line,
+                                       validator="type")
+        return Entry(file, line, None, (not_a_record,))
     record = value
     problems = tuple(
         SchemaViolation(message=f"duplicate key {key!r}: JSON keeps only the last value, so the others would be lost",
@@ -166,9 +170,9 @@ def _too_deep(value: Any) -> list[Any] | None:
         if len(path) > MAX_DEPTH:
             return path
         if isinstance(node, dict):
-            stack.extend((item, path + [key]) for key, item in node.items() if isinstance(item, (dict, list)))
+            stack.extend((item, [*path, key]) for key, item in node.items() if isinstance(item, (dict, list)))
         elif isinstance(node, list):
-            stack.extend((item, path + [index]) for index, item in enumerate(node) if isinstance(item, (dict, list)))
+            stack.extend((item, [*path, index]) for index, item in enumerate(node) if isinstance(item, (dict, list)))
     return None
 
 

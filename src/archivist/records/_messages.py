@@ -67,31 +67,33 @@ def explain(error: ValidationError) -> Iterator[SchemaViolation]:
     path = list(error.absolute_path)
     kind = error.validator
     instance = error.instance
+    rule: Any = error.validator_value  # typed "or unset" by jsonschema: set on every error validation yields
     expected = _expected(error)
 
     if kind == "required":
-        for name in error.validator_value:
+        for name in rule:
             if isinstance(instance, dict) and name not in instance:
-                yield _violation(error, path + [name], "required field is missing")
+                yield _violation(error, [*path, name], "required field is missing")
         return
     if kind == "additionalProperties" and isinstance(instance, dict):
-        known = _property_names(error.schema)
+        known = _property_names(error.schema if isinstance(error.schema, dict) else {})
         for name in instance:
             if name not in known:
                 allowed = ", ".join(sorted(known))
-                yield _violation(error, path + [name], f"unknown field {name!r}; allowed here: {allowed}")
+                yield _violation(error, [*path, name], f"unknown field {name!r}; allowed here: {allowed}")
         return
     if kind == "type":
-        wanted = error.validator_value
+        wanted = rule
         names = [wanted] if isinstance(wanted, str) else list(wanted)
         want = " or ".join(_JSON_TYPES.get(n, n) for n in names)
         yield _violation(error, path, f"expected {want}, got {_type_name(instance)} {_show(instance, 40)}")
         return
     if kind == "enum":
-        options = ", ".join(repr(v) for v in error.validator_value)
+        options = ", ".join(repr(v) for v in rule)
         yield _violation(error, path, f"{_show(instance)} is not one of: {options}")
         return
-    if kind == "not" and isinstance(instance, str) and isinstance(error.validator_value, dict) and "pattern" in error.validator_value:
+    if (kind == "not" and isinstance(instance, str) and isinstance(error.validator_value, dict)
+            and "pattern" in error.validator_value):
         match = compiled_pattern(error.validator_value["pattern"]).search(instance)
         if match is not None:
             char = match.group()

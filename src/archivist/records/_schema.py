@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -24,18 +25,20 @@ def schema_text() -> str:
 @cache
 def record_schema() -> dict[str, Any]:
     """The record schema, parsed."""
-    return json.loads(schema_text())
+    schema: dict[str, Any] = json.loads(schema_text())
+    return schema
 
 
 SCHEMA_VERSION: str = "1.1"
 
 
-def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]):
+def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
     if validator.is_type(instance, "string") and not ecma_compile(pattern).search(instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-_RecordValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
+# types-jsonschema leaves validators.extend unannotated
+_RecordValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})  # type: ignore[no-untyped-call]
 
 
 def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
@@ -65,7 +68,7 @@ def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
             out["$ref"] = ref
         return out
 
-    inlined = walk(schema)
+    inlined: dict[str, Any] = walk(schema)
     for key in ("$schema", "$id"):
         if key in schema:
             inlined[key] = schema[key]

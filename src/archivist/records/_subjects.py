@@ -38,9 +38,10 @@ def label_parts(term: str) -> list[str]:
 def main_heading(subject: dict[str, Any]) -> str:
     """The heading without its typed subdivisions (the whole term when none are typed)."""
     count = len(subject.get("subdivisions", ()))
+    term: str = subject["term"]
     if not count:
-        return subject["term"].strip()
-    return SEPARATOR.join(label_parts(subject["term"])[:-count])
+        return term.strip()
+    return SEPARATOR.join(label_parts(term)[:-count])
 
 
 def _mismatch(subject: Any) -> str | None:

@@ -85,7 +85,8 @@ def iter_file_problems(record: dict[str, Any], base_dir: Path, *, fixity: bool =
                               pointer=pointer + "/byte_size", path=relative,
                               expected=str(item["byte_size"]), found=str(size))
         if digest != item["sha256"]:
-            yield FileProblem(message=f"{relative!r} fails its fixity check: sha256 is {digest}, the record says {item['sha256']}",
+            yield FileProblem(message=f"{relative!r} fails its fixity check: sha256 is {digest}, the record says "
+                                      f"{item['sha256']}",
                               pointer=pointer + "/sha256", path=relative, expected=item["sha256"], found=digest)
 
 

@@ -1,4 +1,5 @@
-"""OAI-PMH facts shared by the static ListRecords package and the data provider: identifiers, datestamps, sets."""
+"""The OAI-PMH vocabulary the static ListRecords package and the data provider share: identifiers, datestamps,
+sets, placeholder names, and the header and record elements."""
 
 from __future__ import annotations
 
