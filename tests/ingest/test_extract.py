@@ -100,7 +100,7 @@ def test_text_capture_chrome_in_five_languages(language: str) -> None:
 
 def _reproduces(text: str, parsed) -> None:  # type: ignore[no-untyped-def]
     """Every non-blank line is kept (possibly as a heading whose marker was removed) or removed, by line number."""
-    kept = [l for s in parsed.sections for l in ([s["heading"]] if s.get("heading") else [])
+    kept = [l for s in parsed.sections for l in (s["heading"].split("\n") if s.get("heading") else [])
             + [x for p in s["paragraphs"] for x in p.split("\n")]]
     by_line: dict[int, str] = {}
     for item in parsed.removed:
@@ -184,3 +184,71 @@ def test_title_found_past_a_promotion_before_the_article() -> None:
     parsed = parse_text(text, builtin_rules(), language="en")
     assert parsed.title == "A year of protests in the streets of the capital"
     assert any("before the article" in n for n in parsed.notes)
+
+
+def test_a_first_line_repeated_below_is_the_title_even_over_a_menu() -> None:
+    text = ("Annual report of the harbour trust\n\n  • Home\n  • News\n  • About\n\n"
+            "Welcome to the website and archive of the harbour trust\n\nAnnual report of the harbour trust\n\n"
+            + PARAS[0] + "\n\n" + PARAS[1] + "\n")
+    parsed = parse_text(text, builtin_rules())
+    assert parsed.title == "Annual report of the harbour trust"
+    assert any("repeated further down" in n for n in parsed.notes)
+    _reproduces(text, parsed)
+
+
+def test_a_centred_title_of_several_lines_is_joined() -> None:
+    text = ("                 DECREE\n\n      On the renaming of the old harbour\n          and of the streets around it\n\n"
+            + PARAS[0] + "\n\n" + PARAS[1] + "\n")
+    parsed = parse_text(text, builtin_rules())
+    assert parsed.title == "On the renaming of the old harbour and of the streets around it"
+    assert parsed.sections[0]["heading"] == "      On the renaming of the old harbour\n          and of the streets around it"
+    assert parsed.sections[0]["level"] == 1 and parsed.sections[0]["paragraphs"][0] == PARAS[0]
+    _reproduces(text, parsed)
+
+
+def test_a_list_mostly_of_links_goes_whole_with_the_headings_over_it() -> None:
+    text = ("Harbour\n\n" + PARAS[0] + "\n\nNavigation menu\n\nPersonal tools\n\n  • Not logged in\n  • Talk\n"
+            "  • Contributions\n  • Create account\n  • Log in\n\nNamespaces\n\n  • Article\n  • Talk\n\n"
+            "Later history\n\n" + PARAS[1] + "\n\n" + PARAS[2] + "\n")
+    parsed = parse_text(text, builtin_rules())
+    removed = {r["text"]: r["rule"] for r in parsed.removed}
+    assert removed["  • Not logged in"] == "link-list-run"
+    assert removed["Personal tools"] == removed["Navigation menu"] == "heading-of-removed-text"
+    assert "Later history" in [s["heading"] for s in parsed.sections]
+    _reproduces(text, parsed)
+
+
+def test_real_wikipedia_dumps_keep_headings_over_images_and_over_text_only_the_engine_dropped() -> None:
+    for name, heading in (("en-wikipedia-mozilla", "Software"), ("en-wikipedia-hermitian", "Equality with the adjoint"),
+                          ("en-wikipedia-hermitian", "Alternative characterizations")):
+        parsed = parse_text((CORPUS / "text" / f"{name}.txt").read_text(encoding="utf-8"), builtin_rules(), language="en")
+        assert heading in [s["heading"] for s in parsed.sections], (name, heading)
+
+
+@pytest.mark.parametrize("line", ["Leave a Reply", "Recent Comments", "Neueste Beiträge", "Beitrags-Navigation",
+                                  "Entradas recientes", "Articles récents", "Свежие записи", "最近のコメント"])
+def test_blog_widget_titles_are_chrome_in_several_languages(line: str) -> None:
+    text = "Harbour\n\n" + PARAS[0] + "\n\n" + line + "\n\n" + PARAS[1] + "\n"
+    parsed = parse_text(text, builtin_rules())
+    assert {"text": line, "line": 5, "rule": "blog-widget"} in parsed.removed
+    _reproduces(text, parsed)
+
+
+def test_html_blocks_before_the_title_and_bylines_under_it_are_not_the_article() -> None:
+    page = (f"<html><head><title>The Old Harbour</title></head><body><div>LIVE</div><div>Harbour news</div><main>"
+            f"<h1>The Old Harbour</h1><p>By Jane Doe</p><p>12 March 2024 10:15</p><p>{PARAS[0]}</p>"
+            f"<p>{PARAS[1]}</p></main></body></html>")
+    parsed, _ = parse_html(page, builtin_rules(), engine="none")
+    rules = {r["text"]: r["rule"] for r in parsed.removed}
+    assert rules == {"LIVE": "before-title", "Harbour news": "before-title", "By Jane Doe": "title-metadata",
+                     "12 March 2024 10:15": "title-metadata"}
+    assert parsed.sections[0]["heading"] == "The Old Harbour" and parsed.sections[0]["paragraphs"][0] == PARAS[0]
+
+
+def test_a_heading_over_a_removed_menu_goes_even_when_the_next_heading_was_removed_too() -> None:
+    text = ("Harbour\n\n" + PARAS[0] + "\n\nTools for those who edit this wiki\n\n  • Talk\n  • Contributions\n"
+            "  • Create account\n  • Log in\n  • Preferences\n\nJump to navigation Jump to search\n\n" + PARAS[1] + "\n")
+    parsed = parse_text(text, builtin_rules())
+    assert {"text": "Tools for those who edit this wiki", "line": 5, "rule": "heading-of-removed-text"} in parsed.removed
+    assert parsed.sections[-1]["paragraphs"][-1] == PARAS[1]
+    _reproduces(text, parsed)

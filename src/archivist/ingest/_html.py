@@ -20,7 +20,7 @@ from lxml import etree
 
 from ._chrome import ChromeRule, match_rule
 from ._engines import justext_units, norm, stoplist, trafilatura_units
-from ._text import Parsed, is_main_text, strip_edit_marker
+from ._text import TERMINAL, Parsed, is_main_text, strip_edit_marker
 
 SILENT_TAGS = {"script", "style", "template", "svg", "math", "head", "title", "meta", "link"}
 CHROME_TAGS = {"nav", "header", "footer", "aside", "form", "noscript", "button", "select", "dialog", "menu"}
@@ -370,6 +370,31 @@ def _keep_lead(blocks: list[Block], verdicts: list[str | None], words: frozenset
             verdicts[index] = None
 
 
+def _drop_around_title(blocks: list[Block], verdicts: list[str | None], title: str | None,
+                       words: frozenset[str]) -> None:
+    """The article starts at its title: when the page's title is a kept h1 with main text after it, kept blocks
+    before that h1 (section labels, live tickers, teasers) are removed as ``before-title``, and short lines that
+    are no sentence between it and the first main text (bylines, datelines, kickers) as ``title-metadata``."""
+    if title is None:
+        return
+    start = next((i for i, b in enumerate(blocks) if b.level == 1 and verdicts[i] is None
+                  and b.text.casefold() == norm(title).casefold()), None)
+    if start is None:
+        return
+    main = next((i for i in range(start + 1, len(blocks)) if verdicts[i] is None and blocks[i].level is None
+                 and is_main_text(blocks[i].text, words)), None)
+    if main is None:
+        return
+    for index in range(start):
+        if verdicts[index] is None:
+            verdicts[index] = "before-title"
+    for index in range(start + 1, main):
+        text = blocks[index].text
+        if verdicts[index] is None and blocks[index].level is None and len(text) <= 100 \
+                and not text.endswith(TERMINAL):
+            verdicts[index] = "title-metadata"
+
+
 def _section_blocks(blocks: list[Block], verdicts: list[str | None], index: int) -> list[tuple[Block, str | None]]:
     """The text blocks under the heading at ``index``, up to the next heading of the same or a higher level."""
     level = blocks[index].level or 6
@@ -410,6 +435,7 @@ def parse_html(text: str, rules: tuple[ChromeRule, ...], *, engine: str = "auto"
             break
     verdicts = _verdicts(blocks, rules, _Kept(units) if used else None, f"engine-{'+'.join(used)}")
     _keep_lead(blocks, verdicts, stoplist(meta.language) or stoplist("en"))
+    _drop_around_title(blocks, verdicts, meta.title, stoplist(meta.language) or stoplist("en"))
     if used:
         meta.notes.append(f"main text chosen with {' and '.join(used)}; kept blocks are the page's own text")
     for block, rule in zip(blocks, verdicts):
