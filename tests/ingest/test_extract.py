@@ -252,3 +252,37 @@ def test_a_heading_over_a_removed_menu_goes_even_when_the_next_heading_was_remov
     assert {"text": "Tools for those who edit this wiki", "line": 5, "rule": "heading-of-removed-text"} in parsed.removed
     assert parsed.sections[-1]["paragraphs"][-1] == PARAS[1]
     _reproduces(text, parsed)
+
+
+def test_text_article_starts_at_its_repeated_title_and_bylines_under_it_are_metadata() -> None:
+    text = ("Harbour works begin in spring\n\n  • Home\n  • News\n  • About\n\nListen to our stations live on air\n\n"
+            "News from all the towns of our region\n\n"
+            "Harbour works begin in spring\n\nPublished by Jane Doe and the news desk\n\nUpdated on 12 March 2024 at 10:15 in the morning\n\nBackground\n\n"
+            + PARAS[0] + "\n\n" + PARAS[1] + "\n")
+    parsed = parse_text(text, builtin_rules())
+    rules = {r["text"]: r["rule"] for r in parsed.removed}
+    assert rules["Listen to our stations live on air"] == rules["News from all the towns of our region"] == "before-title"
+    assert rules["Published by Jane Doe and the news desk"] == "title-metadata"
+    assert rules["Updated on 12 March 2024 at 10:15 in the morning"] == "title-metadata"
+    assert "Background" in [s["heading"] for s in parsed.sections]  # the line right above the text heads it
+    _reproduces(text, parsed)
+
+
+def test_an_articles_own_header_and_footer_are_not_site_chrome() -> None:
+    page = (f"<html><body><header><p>Site name and a long slogan of the site that nobody reads at all</p></header>"
+            f"<article><header><h1>The Old Harbour</h1><p>{PARAS[2]}</p></header><p>{PARAS[0]}</p>"
+            f"<footer><p>{PARAS[1]}</p></footer></article><footer><p>Contact the editors of this site</p></footer>"
+            f"</body></html>")
+    parsed, _ = parse_html(page, builtin_rules(), engine="none")
+    assert parsed.sections[0]["heading"] == "The Old Harbour"
+    assert parsed.sections[0]["paragraphs"] == [" ".join(p.split()) for p in (PARAS[2], PARAS[0], PARAS[1])]
+    assert {r["rule"] for r in parsed.removed} == {"html-header", "html-footer"}
+
+
+def test_text_lines_above_a_title_found_further_down_are_not_the_article() -> None:
+    text = ("  • Home\n  • News\n  • About\n  • Contact\n\nDownload our app and listen to all the stations\n\n"
+            "Harbour works on the old stone quay begin in the spring of this year\n\n" + PARAS[0] + "\n\n" + PARAS[1] + "\n")
+    parsed = parse_text(text, builtin_rules())
+    assert parsed.title == "Harbour works on the old stone quay begin in the spring of this year"
+    assert {"text": "Download our app and listen to all the stations", "line": 6, "rule": "before-title"} in parsed.removed
+    _reproduces(text, parsed)

@@ -234,7 +234,11 @@ def parse_document(text: str) -> tuple[Any, list[str]]:
 
 
 def _chrome_of(element: etree._Element) -> str | None:
+    """The chrome rule an element starts (None: not chrome). A header or footer inside an article or main is that
+    article's own (its title, lead, byline: HTML gives it no banner or contentinfo role there), not the site's."""
     tag = element.tag
+    if tag in ("header", "footer") and any(a.tag in ("article", "main") for a in element.iterancestors()):
+        return None
     if tag in CHROME_TAGS:
         return f"html-{tag}"
     role = (element.get("role") or "").strip().lower()

@@ -186,6 +186,30 @@ def _short_item(line: str, words: frozenset[str]) -> bool:
         and not is_main_text(line, words)
 
 
+def _around_repeated_title(lines: list[str], ruled: dict[int, str], title: list[int],
+                           words: frozenset[str]) -> dict[int, str]:
+    """The article starts at its title line, or at the title's repetition before the first main text (a browser
+    dump shows the page's <title> first, then the site's menus, then the article's own heading): kept lines before
+    it are ``before-title``, and short lines that are no sentence between it and the first main text (bylines,
+    datelines, kickers) are ``title-metadata`` — except the line right above the main text, which heads it."""
+    if not title:
+        return {}
+    wanted = " ".join(" ".join(lines[i] for i in title).split()).casefold()
+    rest = [i for i, line in enumerate(lines) if i > title[-1] and line.strip() and i not in ruled]
+    main = next((i for i in rest if is_main_text(lines[i], words)), None)
+    repeat = next((i for i in rest if " ".join(lines[i].split()).casefold() == wanted), None)
+    if main is None:
+        return {}
+    if repeat is None or repeat > main:
+        repeat = title[-1]
+    verdicts = {i: "before-title" for i, line in enumerate(lines[:repeat]) if line.strip() and i not in ruled
+                and i not in title}
+    heading = next((i for i in range(main - 1, repeat, -1) if lines[i].strip() and i not in ruled), None)
+    verdicts.update((i, "title-metadata") for i in rest if repeat < i < main and i != heading
+                    and len(lines[i].strip()) <= 100 and not lines[i].strip().endswith(TERMINAL))
+    return verdicts
+
+
 def _engine_verdicts(lines: list[str], ruled: dict[int, str], title: set[int],
                      language: str | None) -> dict[int, str]:
     """Lines of the blocks (runs of kept lines) that jusText classifies as boilerplate. Single heading-like lines
@@ -251,6 +275,7 @@ def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = T
     title_index, title_note = find_title(lines, kept, words) if title_line else (None, None)
     title_lines = title_block(lines, title_index, ruled) if title_index is not None else []
     ruled.update((i, v) for i, v in _classify(lines, kept, words).items() if i not in title_lines)
+    ruled.update(_around_repeated_title(lines, ruled, title_lines, words))
     ruled.update(_engine_verdicts(lines, ruled, set(title_lines), language))
     ruled.update(_orphan_headings(lines, ruled, set(title_lines)))
     blocks: list[tuple[int, list[str]]] = []  # (blank lines before, lines)
