@@ -2,11 +2,12 @@
 
     python benchmarks/ingest_eval.py [--corpus benchmarks/corpus] [--json] [--failures]
 
-Every capture (HTML page, its text dump, and for some pages the page wrapped in a WARC) is scored on: title (equal), headings (the expected ones kept in order
-and no chrome heading kept), first paragraph (starts with the expected text), paragraph count (prose paragraphs of
-60+ characters within 30 % of the expected number) and each chrome line (not kept). Chrome precision counts, among
-the hand-labelled lines, the chrome removed over everything labelled that was removed (chrome + kept content). A WARC capture must give
-archivist the same title, content and removed lines as the HTML page it wraps; the script says whether it does.
+Every capture (HTML page, its text dump, and for some pages the page wrapped in a WARC) is scored on: title
+(equal), headings (the expected ones kept in order and no chrome heading kept), first paragraph (starts with the
+expected text), paragraph count (prose paragraphs of 60+ characters within 30 % of the expected number) and each
+chrome line (not kept). Chrome precision counts, among the hand-labelled lines, the chrome removed over everything
+labelled that was removed (chrome + kept content). A WARC capture must give archivist the same title, content and
+removed lines as the HTML page it wraps; the script says whether it does.
 """
 
 from __future__ import annotations

@@ -39,7 +39,8 @@ def ingest_file(path: str | os.PathLike[str], facts: Facts | None = None, *,
     return record
 
 
-__all__ = ["DEFAULT_MAX_SIZE", "MANIFEST_COLUMNS", "ChromeRule", "Facts", "IngestOutcome", "ManifestRow", "WarcItem", "build_record",
+__all__ = ["DEFAULT_MAX_SIZE", "MANIFEST_COLUMNS", "ChromeRule", "Facts", "IngestOutcome", "ManifestRow", "WarcItem",
+           "build_record",
            "builtin_rules", "decode", "detect_media_type", "ingest_file", "ingest_manifest", "ingest_to_dir",
            "is_warc", "iter_warc", "load_rules", "parse_html", "parse_subject", "parse_text", "read_manifest",
            "record_bytes", "slug"]

@@ -67,16 +67,18 @@ def find_title(lines: list[str], candidates: list[int], words: frozenset[str]) -
 
     The first line is the title when it reads as one and is not the start of a menu (the next line is not
     link-like), or when it reads as one, is no short link-like name and the capture repeats it further down (a
-    browser dump shows the page's <title> first and its h1 again above the article); else the longest title-like line of two or more words (four
-    or more CJK characters) before the first main-text line; else the longest such line just before the article
-    (the first main text followed closely by two more), past any shorter main-text block such as a promotion."""
+    browser dump shows the page's <title> first and its h1 again above the article); else the longest title-like
+    line of two or more words (four or more CJK characters) before the first main-text line; else the longest such
+    line just before the article (the first main text followed closely by two more), past any shorter main-text
+    block such as a promotion."""
     if not candidates:
         return None, None
     first = candidates[0]
     after = [i for i in candidates if i > first][:2]
     menu = bool(after) and is_link_like(lines[after[0]], words) and not (
         len(after) == 2 and is_main_text(lines[after[1]], words))  # a short line over main text is a heading
-    reads_as_title = _looks_like_heading(lines[first]) or (_title_like(lines[first]) and lines[first] == lines[first].strip())
+    reads_as_title = _looks_like_heading(lines[first]) or (_title_like(lines[first])
+                                                           and lines[first] == lines[first].strip())
     repeated = any(lines[i].strip() == lines[first].strip() for i in candidates[1:])
     if reads_as_title and not menu:
         return first, None
@@ -84,7 +86,7 @@ def find_title(lines: list[str], candidates: list[int], words: frozenset[str]) -
         return first, "title: the capture's first line, repeated further down as the page's heading"
     main = [n for n, i in enumerate(candidates) if is_main_text(lines[i], words)]
     # the article starts at the first main text followed closely by two more (a short promotion does not count)
-    start = next((m for m, m2, m3 in zip(main, main[1:], main[2:]) if m3 - m <= 6), main[0] if main else
+    start = next((m for m, m2, m3 in zip(main, main[1:], main[2:], strict=False) if m3 - m <= 6), main[0] if main else
                  len(candidates))
     earlier = [m for m in main if m < start]
     for low, note in ((0, "before the main text"), (earlier[-1] + 1 if earlier else 0, "before the article")):
@@ -154,7 +156,7 @@ def _classify(lines: list[str], kept: list[int], words: frozenset[str]) -> dict[
         if (i < first or i > last) and i not in heads and is_link_like(lines[i], words):
             verdicts[i] = "outside-main-text"
     run: list[int] = []
-    for i in kept + [-1]:
+    for i in [*kept, -1]:
         if i >= 0 and i not in verdicts and i not in heads and is_link_like(lines[i], words):
             run.append(i)
             continue
@@ -224,7 +226,7 @@ def _engine_verdicts(lines: list[str], ruled: dict[int, str], title: set[int],
     verdicts = justext_verdicts(["\n".join(lines[i] for i in b) for b in blocks], language or "en")
     if verdicts is None:
         return {}
-    return {i: "engine-justext" for block, good in zip(blocks, verdicts) if not good
+    return {i: "engine-justext" for block, good in zip(blocks, verdicts, strict=True) if not good
             and not (len(block) == 1 and _looks_like_heading(lines[block[0]])) and not title.intersection(block)
             for i in block}
 
@@ -241,7 +243,7 @@ def _orphan_headings(lines: list[str], ruled: dict[int, str], title: set[int]) -
     bounds = [i for i, line in enumerate(lines) if line.strip() and i not in title and alone(i)
               and ruled.get(i) not in NO_TEXT_RULES]
     verdicts: dict[int, str] = {}
-    for head, end in reversed(list(zip(bounds, bounds[1:] + [len(lines)]))):
+    for head, end in reversed(list(itertools.pairwise([*bounds, len(lines)]))):
         if head in ruled:
             continue
         under = [i for i in range(head + 1, end) if lines[i].strip() and ruled.get(i) not in NO_TEXT_RULES]
