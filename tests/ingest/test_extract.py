@@ -297,3 +297,12 @@ def test_text_lines_above_a_title_found_further_down_are_not_the_article() -> No
     promotion = {"text": "Download our app and listen to all the stations", "line": 6, "rule": "before-title"}
     assert promotion in parsed.removed
     _reproduces(text, parsed)
+
+
+def test_a_text_lead_only_the_engine_dropped_is_kept_and_headings_may_end_in_spaces() -> None:
+    text = (CORPUS / "text" / "gitlab-survey.txt").read_text(encoding="utf-8")
+    parsed = parse_text(text, builtin_rules(), language="en")
+    paragraphs = [p for s in parsed.sections for p in s["paragraphs"]]
+    assert paragraphs[0].startswith("This year, our survey revealed changes")  # the lead under the title
+    assert "1. AI shines a light on cumbersome toolchains  " in [s["heading"] for s in parsed.sections]
+    _reproduces(text, parsed)

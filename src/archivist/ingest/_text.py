@@ -52,7 +52,7 @@ def strip_edit_marker(heading: str) -> tuple[str, str | None]:
 
 def _looks_like_heading(line: str) -> bool:
     text = line.strip()
-    return (0 < len(text) <= MAX_HEADING and text == line and not text.endswith(TERMINAL)
+    return (0 < len(text) <= MAX_HEADING and text == line.rstrip() and not text.endswith(TERMINAL)
             and not text[0].islower())
 
 
@@ -189,19 +189,20 @@ def _short_item(line: str, words: frozenset[str]) -> bool:
 
 
 def _around_repeated_title(lines: list[str], ruled: dict[int, str], title: list[int],
-                           words: frozenset[str]) -> dict[int, str]:
+                           words: frozenset[str]) -> tuple[dict[int, str], int | None]:
     """The article starts at its title line, or at the title's repetition before the first main text (a browser
     dump shows the page's <title> first, then the site's menus, then the article's own heading): kept lines before
     it are ``before-title``, and short lines that are no sentence between it and the first main text (bylines,
-    datelines, kickers) are ``title-metadata`` — except the line right above the main text, which heads it."""
+    datelines, kickers) are ``title-metadata`` — except the line right above the main text, which heads it.
+    Returns these verdicts and the line the article starts at (None: no main text after the title)."""
     if not title:
-        return {}
+        return {}, None
     wanted = " ".join(" ".join(lines[i] for i in title).split()).casefold()
     rest = [i for i, line in enumerate(lines) if i > title[-1] and line.strip() and i not in ruled]
     main = next((i for i in rest if is_main_text(lines[i], words)), None)
     repeat = next((i for i in rest if " ".join(lines[i].split()).casefold() == wanted), None)
     if main is None:
-        return {}
+        return {}, None
     if repeat is None or repeat > main:
         repeat = title[-1]
     verdicts = {i: "before-title" for i, line in enumerate(lines[:repeat]) if line.strip() and i not in ruled
@@ -209,20 +210,25 @@ def _around_repeated_title(lines: list[str], ruled: dict[int, str], title: list[
     heading = next((i for i in range(main - 1, repeat, -1) if lines[i].strip() and i not in ruled), None)
     verdicts.update((i, "title-metadata") for i in rest if repeat < i < main and i != heading
                     and len(lines[i].strip()) <= 100 and not lines[i].strip().endswith(TERMINAL))
-    return verdicts
+    return verdicts, repeat
+
+
+def _keep_lead(lines: list[str], ruled: dict[int, str], start: int, words: frozenset[str]) -> None:
+    """Keep the lead, as for HTML: blocks of prose (with a main-text line) that only the engine removed, between
+    the article's start and the first main text it kept — engines often drop a standfirst as a teaser."""
+    for block in _runs([i for i in range(start + 1, len(lines)) if lines[i].strip()]):
+        if any(i not in ruled and is_main_text(lines[i], words) for i in block):
+            return
+        if all(ruled.get(i) == "engine-justext" for i in block) and any(is_main_text(lines[i], words) for i in block):
+            for i in block:
+                del ruled[i]
 
 
 def _engine_verdicts(lines: list[str], ruled: dict[int, str], title: set[int],
                      language: str | None) -> dict[int, str]:
     """Lines of the blocks (runs of kept lines) that jusText classifies as boilerplate. Single heading-like lines
     and the title line are left to the rules: jusText judges prose, not headings."""
-    blocks: list[list[int]] = []
-    for index, line in enumerate(lines):
-        if line.strip() and index not in ruled:
-            if blocks and blocks[-1][-1] == index - 1:
-                blocks[-1].append(index)
-            else:
-                blocks.append([index])
+    blocks = _runs([index for index, line in enumerate(lines) if line.strip() and index not in ruled])
     verdicts = justext_verdicts(["\n".join(lines[i] for i in b) for b in blocks], language or "en")
     if verdicts is None:
         return {}
@@ -277,8 +283,11 @@ def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = T
     title_index, title_note = find_title(lines, kept, words) if title_line else (None, None)
     title_lines = title_block(lines, title_index, ruled) if title_index is not None else []
     ruled.update((i, v) for i, v in _classify(lines, kept, words).items() if i not in title_lines)
-    ruled.update(_around_repeated_title(lines, ruled, title_lines, words))
+    around, start = _around_repeated_title(lines, ruled, title_lines, words)
+    ruled.update(around)
     ruled.update(_engine_verdicts(lines, ruled, set(title_lines), language))
+    if start is not None:
+        _keep_lead(lines, ruled, start, words)
     ruled.update(_orphan_headings(lines, ruled, set(title_lines)))
     blocks: list[tuple[int, list[str]]] = []  # (blank lines before, lines)
     current: list[str] = []
