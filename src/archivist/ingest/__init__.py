@@ -9,7 +9,11 @@ from typing import Any
 from .._atomic import write_atomic
 from .._errors import IngestError
 from ..records import record_bytes
-from ._batch import (
+from ._build import Facts, build_record, decode, detect_media_type, parse_subject, slug
+from ._chrome import ChromeRule, builtin_rules, load_rules
+from ._html import parse_html
+from ._text import parse_text
+from ._to_dir import (
     MANIFEST_COLUMNS,
     IngestOutcome,
     ManifestRow,
@@ -18,10 +22,6 @@ from ._batch import (
     read_capture,
     read_manifest,
 )
-from ._build import Facts, build_record, decode, detect_media_type, parse_subject, slug
-from ._chrome import ChromeRule, builtin_rules, load_rules
-from ._html import parse_html
-from ._text import parse_text
 from ._warc import DEFAULT_MAX_SIZE, WarcItem, is_warc, iter_warc
 
 
