@@ -1,11 +1,13 @@
 """Score archivist's ingest, trafilatura alone and jusText alone on the hand-checked corpus, in one run.
 
-    python benchmarks/ingest_eval.py [--corpus benchmarks/corpus] [--json]
+    python benchmarks/ingest_eval.py [--corpus benchmarks/corpus] [--json] [--failures]
 
-Every capture (HTML page and its text dump) is scored on: title (equal), headings (the expected ones kept in order
-and no chrome heading kept), first paragraph (starts with the expected text), paragraph count (prose paragraphs of
-60+ characters within 30 % of the expected number) and each chrome line (not kept). Chrome precision counts, among
-the hand-labelled lines, the chrome removed over everything labelled that was removed (chrome + kept content).
+Every capture (HTML page, its text dump, and for some pages the page wrapped in a WARC) is scored on: title
+(equal), headings (the expected ones kept in order and no chrome heading kept), first paragraph (starts with the
+expected text), paragraph count (prose paragraphs of 60+ characters within 30 % of the expected number) and each
+chrome line (not kept). Chrome precision counts, among the hand-labelled lines, the chrome removed over everything
+labelled that was removed (chrome + kept content). A WARC capture must give archivist the same title, content and
+removed lines as the HTML page it wraps; the script says whether it does.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ from typing import Any
 import justext
 import trafilatura
 from lxml import etree
+from warcio.archiveiterator import ArchiveIterator
 
-from archivist.ingest import Facts, ingest_file
+from archivist.ingest import Facts, ingest_file, iter_warc
 from archivist.ingest._engines import stoplist
 
 _SPACE = re.compile(r"\s+")
@@ -64,9 +67,34 @@ def _as_html(text: str) -> str:
     return "<html><body>" + "".join(f"<p>{escape(b)}</p>" for b in blocks) + "</body></html>"
 
 
+def _is_warc(path: Path) -> bool:
+    return path.name.endswith(".warc.gz")
+
+
+def read_capture(path: Path) -> tuple[str, bool]:
+    """A capture's text (a WARC's first response payload) and whether it is HTML."""
+    if not _is_warc(path):
+        return path.read_text(encoding="utf-8"), path.suffix == ".html"
+    with path.open("rb") as handle:
+        for warc in ArchiveIterator(handle):
+            if warc.rec_type == "response":
+                return warc.content_stream().read().decode("utf-8"), True
+    raise ValueError(f"{path}: no response record")
+
+
+def archivist_record(path: Path, item: dict[str, Any]) -> dict[str, Any]:
+    """archivist's record of a capture (a WARC's first response)."""
+    facts = Facts(url=f"https://{item['site']}/", retrieved="2026-11-25", language=item["language"])
+    if not _is_warc(path):
+        return ingest_file(path, facts)
+    first = next(iter_warc(path, facts))
+    if first.record is None:
+        raise ValueError(f"{path}: {first.error or first.skipped}")
+    return first.record
+
+
 def run_archivist(path: Path, item: dict[str, Any]) -> Output:
-    record = ingest_file(path, Facts(url=f"https://{item['site']}/", retrieved="2026-11-25",
-                                     language=item["language"]))
+    record = archivist_record(path, item)
     blocks: list[tuple[str, str]] = []
     for section in record["content"]["sections"]:
         if section.get("heading"):
@@ -76,13 +104,13 @@ def run_archivist(path: Path, item: dict[str, Any]) -> Output:
 
 
 def run_trafilatura(path: Path, item: dict[str, Any]) -> Output:
-    raw = path.read_text(encoding="utf-8")
-    html = raw if path.suffix == ".html" else _as_html(raw)
+    raw, is_html = read_capture(path)
+    html = raw if is_html else _as_html(raw)
     xml = trafilatura.extract(html, output_format="xml", with_metadata=True, include_comments=False)
     if not xml:
         return Output(None, [])
     root = etree.fromstring(xml.encode("utf-8"))
-    title = root.get("title") or (raw.strip().splitlines()[0] if path.suffix == ".txt" else None)
+    title = root.get("title") or (raw.strip().splitlines()[0] if not is_html else None)
     units = ("p", "head", "item", "cell", "quote", "code")
     blocks = [("h" if e.tag == "head" else "p", "".join(e.itertext())) for e in root.iter(*units)
               if not any(a.tag in units for a in e.iterancestors())]
@@ -90,10 +118,10 @@ def run_trafilatura(path: Path, item: dict[str, Any]) -> Output:
 
 
 def run_justext(path: Path, item: dict[str, Any]) -> Output:
-    raw = path.read_text(encoding="utf-8")
-    html = raw if path.suffix == ".html" else _as_html(raw)
+    raw, is_html = read_capture(path)
+    html = raw if is_html else _as_html(raw)
     paragraphs = justext.justext(html.encode("utf-8"), stoplist(item["language"]) or stoplist("en"), encoding="utf-8")
-    title_match = re.search(r"<title[^>]*>(.*?)</title>", raw, re.DOTALL | re.IGNORECASE) if path.suffix == ".html" else None
+    title_match = re.search(r"<title[^>]*>(.*?)</title>", raw, re.DOTALL | re.IGNORECASE) if is_html else None
     title = title_match.group(1) if title_match else raw.strip().splitlines()[0]
     blocks = [("h" if p.heading else "p", p.text) for p in paragraphs if not p.is_boilerplate]
     return Output(title, blocks)
@@ -135,7 +163,8 @@ def score(output: Output, item: dict[str, Any]) -> dict[str, Any]:
 def evaluate(corpus: Path) -> dict[str, Any]:
     items = json.loads((corpus / "expected.json").read_text(encoding="utf-8"))["items"]
     captures = [(corpus / kind / f"{item['id']}.{ext}", item) for item in items
-                for kind, ext in (("html", "html"), ("text", "txt")) if (corpus / kind / f"{item['id']}.{ext}").exists()]
+                for kind, ext in (("html", "html"), ("text", "txt"), ("warc", "warc.gz"))
+                if (corpus / kind / f"{item['id']}.{ext}").exists()]
     results: dict[str, Any] = {}
     for tool, run in TOOLS.items():
         rows, started = [], time.perf_counter()
@@ -157,7 +186,21 @@ def evaluate(corpus: Path) -> dict[str, Any]:
                          "checks": checks / total, "docs_per_s": len(rows) / elapsed, "captures": len(rows),
                          "failed": {name: [f for f in FIELDS if f != "chrome" and not r[f]] +
                                     (["chrome"] if not all(r["chrome"]) else []) for name, r in rows}}
+    results["warc_same_as_html"] = warc_same_as_html(captures)
     return results
+
+
+def _essence(record: dict[str, Any]) -> tuple[Any, ...]:
+    removed = [(r["text"], r["rule"], r.get("element")) for r in record.get("removed", [])]
+    return record["title"], record["content"], removed
+
+
+def warc_same_as_html(captures: list[tuple[Path, dict[str, Any]]]) -> dict[str, bool]:
+    """For each WARC capture, whether archivist makes of it the same title, content and removed list as of the
+    HTML page it wraps."""
+    return {path.name: _essence(archivist_record(path, item)) ==
+            _essence(archivist_record(path.parent.parent / "html" / f"{item['id']}.html", item))
+            for path, item in captures if _is_warc(path)}
 
 
 def main() -> None:
@@ -170,6 +213,7 @@ def main() -> None:
     if args.json:
         print(json.dumps(results, indent=2))
         return
+    same = results.pop("warc_same_as_html")
     tools = list(results)
     print("| measure | " + " | ".join(tools) + " |")
     print("| --- | " + " | ".join("---:" for _ in tools) + " |")
@@ -179,7 +223,8 @@ def main() -> None:
                        ("checks", "all checks")):
         print(f"| {label} | " + " | ".join(f"{results[t][key]:.0%}" for t in tools) + " |")
     print("| docs/s | " + " | ".join(f"{results[t]['docs_per_s']:.1f}" for t in tools) + " |")
-    print(f"\n{results[tools[0]]['captures']} captures")
+    print(f"\n{results[tools[0]]['captures']} captures; WARC path gives the same record as the HTML path: "
+          f"{sum(same.values())} of {len(same)}")
     if args.failures:
         for tool in tools:
             for name, failed in results[tool]["failed"].items():

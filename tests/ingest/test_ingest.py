@@ -16,8 +16,8 @@ from archivist.records import iter_errors
 from tests.conftest import SEED_CAPTURE
 
 runner = CliRunner()
-SEED_FACTS = Facts(url="https://www.globalsecurity.org/military/world/para/mrta.htm", retrieved="2026-11-24",
-                   subjects=["lcsh:Terrorism--Peru"])
+SEED_URL = "https://www.globalsecurity.org/military/world/para/mrta.htm"
+SEED_FACTS = Facts(url=SEED_URL, retrieved="2026-11-24", subjects=["lcsh:Terrorism--Peru"])
 
 
 def test_seed_capture_gives_the_hand_checked_content(seed: dict[str, Any]) -> None:
@@ -34,16 +34,17 @@ def test_seed_capture_gives_the_hand_checked_content(seed: dict[str, Any]) -> No
 def test_only_chrome_is_dropped_every_other_line_survives() -> None:
     text = SEED_CAPTURE.read_text(encoding="utf-8")
     parsed = parse_text(text, builtin_rules())
-    kept = [parsed.title] + [p for s in parsed.sections[1:] for p in ([s["heading"]] if s["heading"] else []) + s["paragraphs"]]
+    kept = [parsed.title] + [p for s in parsed.sections[1:]
+                             for p in ([s["heading"]] if s["heading"] else []) + s["paragraphs"]]
     kept[1:1] = parsed.sections[0]["paragraphs"]
     removed_lines = {r["line"] for r in parsed.removed}
-    expected = [l for n, l in enumerate(text.split("\n"), 1) if l.strip() and n not in removed_lines]
+    expected = [line for n, line in enumerate(text.split("\n"), 1) if line.strip() and n not in removed_lines]
     assert kept == expected and len(removed_lines) == 2
 
 
 def test_cli_done_when_command(tmp_path: Path, seed: dict[str, Any]) -> None:
     out = tmp_path / "recs" / "mrta-globalsecurity.json"
-    result = runner.invoke(app, ["ingest", str(SEED_CAPTURE), "--url", SEED_FACTS.url, "--retrieved", "2026-11-24",
+    result = runner.invoke(app, ["ingest", str(SEED_CAPTURE), "--url", SEED_URL, "--retrieved", "2026-11-24",
                                  "--subject", "lcsh:Terrorism--Peru", "-o", str(out.parent)])
     assert result.exit_code == 0, result.output
     record = json.loads(out.read_text(encoding="utf-8"))
@@ -80,7 +81,8 @@ def test_html_capture(tmp_path: Path) -> None:
     assert record["title"] == "Página de teste"
     assert record["retrieval"]["media_type"] == "text/html; charset=iso-8859-1"
     assert record["content"]["sections"] == [
-        {"heading": "Título principal", "level": 1, "paragraphs": ["Primeiro parágrafo com ênfase.", "Texto solto num div."]},
+        {"heading": "Título principal", "level": 1,
+         "paragraphs": ["Primeiro parágrafo com ênfase.", "Texto solto num div."]},
         {"heading": "Seção vazia", "level": 2, "paragraphs": []},
         {"heading": "Lista", "level": 2, "paragraphs": ["um", "dois"]},
     ]
@@ -127,7 +129,7 @@ def test_bad_input_is_one_clear_error(tmp_path: Path, content: bytes, facts: dic
 
 def test_keep_original(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = runner.invoke(app, ["ingest", str(SEED_CAPTURE), "--url", SEED_FACTS.url, "--retrieved", "2026-11-24",
+    result = runner.invoke(app, ["ingest", str(SEED_CAPTURE), "--url", SEED_URL, "--retrieved", "2026-11-24",
                                  "--keep-original", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert (out / "originals" / SEED_CAPTURE.name).read_bytes() == SEED_CAPTURE.read_bytes()

@@ -125,6 +125,7 @@ def test_a_nul_byte_in_a_cell_is_a_row_error(tmp_path: Path) -> None:
                          b"good.txt,https://example.org/b\x00,2026-11-24\ngood.txt,https://example.org/c,2026-11-24\n")
     outcomes = list(ingest_manifest(manifest, tmp_path / "out"))
     assert [o.ok for o in outcomes] == [False, False, True]
-    assert "row 2" in str(outcomes[0].error) and "/file" in str(outcomes[0].error) and "U+0000" in str(outcomes[0].error)
+    error = str(outcomes[0].error)
+    assert "row 2" in error and "/file" in error and "U+0000" in error
     assert "row 3" in str(outcomes[1].error) and "/url" in str(outcomes[1].error)
     assert json.loads((tmp_path / "out" / "good.json").read_text())["source"]["url"] == "https://example.org/c"

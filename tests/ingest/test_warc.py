@@ -38,16 +38,18 @@ def test_each_text_response_becomes_a_valid_record(tmp_path: Path, gzip_it: bool
     assert [i.skipped for i in items] == [None, "payload is image/png", "HTTP status 404", None]
     records = [i.record for i in items if i.record]
     assert [r["id"] for r in records] == ["example.org-a", "example.org-b.txt"]
-    for record, item, payload in zip(records, (items[0], items[3]), (PAGE_A, PAGE_B)):
+    for record, item, payload in zip(records, (items[0], items[3]), (PAGE_A, PAGE_B), strict=True):
         assert list(iter_errors(record)) == []
         assert record["source"]["url"] == item.target_uri
         retrieval = record["retrieval"]
         assert retrieval["retrieved_at"] == WARC_DATE and retrieval["method"] == "warc"
-        assert retrieval["warc_record_id"] == item.warc_record_id and item.warc_record_id.startswith("<urn:uuid:")
+        assert retrieval["warc_record_id"] == item.warc_record_id
+        assert (item.warc_record_id or "").startswith("<urn:uuid:")
         assert retrieval["sha256"] == hashlib.sha256(payload).hexdigest() and retrieval["byte_size"] == len(payload)
         assert record["subjects"] == [{"term": "Test pages", "scheme": "local"}]
     assert records[0]["title"] == "First page"
-    assert records[0]["content"]["sections"] == [{"heading": "Heading A", "level": 1, "paragraphs": ["Alpha paragraph."]}]
+    assert records[0]["content"]["sections"] == [{"heading": "Heading A", "level": 1,
+                                                  "paragraphs": ["Alpha paragraph."]}]
     assert records[0]["removed"][0]["rule"] == "html-nav"
     assert records[1]["content"]["sections"][0]["paragraphs"] == ["Texto em português, com acentos."]
 
@@ -61,6 +63,7 @@ def test_http_charset_and_content_encoding_are_honoured(tmp_path: Path) -> None:
                                               ("Content-Encoding", "gzip")], packed),
     ])
     latin, packed_item = (i.record for i in iter_warc(warc))
+    assert latin is not None and packed_item is not None
     assert latin["title"] == "Café" and latin["content"]["sections"][0]["paragraphs"] == ["Crème brûlée."]
     assert packed_item["content"] == latin["content"]
     assert packed_item["retrieval"]["sha256"] == hashlib.sha256(packed).hexdigest()
@@ -68,7 +71,7 @@ def test_http_charset_and_content_encoding_are_honoured(tmp_path: Path) -> None:
 
 def test_same_url_twice_gets_distinct_ids(tmp_path: Path) -> None:
     warc = write_warc(tmp_path / "twice.warc", [("https://example.org/a", "200 OK", HTML, PAGE_A)] * 2)
-    assert [i.record["id"] for i in iter_warc(warc)] == ["example.org-a", "example.org-a-2"]
+    assert [(i.record or {}).get("id") for i in iter_warc(warc)] == ["example.org-a", "example.org-a-2"]
 
 
 def test_digest_mismatch_fails_that_record_only(tmp_path: Path) -> None:
@@ -117,7 +120,7 @@ def test_warc_is_read_as_a_stream(tmp_path: Path) -> None:
     warc = write_warc(tmp_path / "big.warc", pages)
     with open(warc, "rb") as handle:
         first = next(iter_warc(warc, stream=handle))
-        assert first.record["id"] == "example.org-p0"
+        assert first.record is not None and first.record["id"] == "example.org-p0"
         assert handle.tell() < warc.stat().st_size / 10
 
 

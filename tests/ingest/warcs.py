@@ -11,7 +11,7 @@ from warcio.warcwriter import WARCWriter
 WARC_DATE = "2026-11-24T10:00:00Z"
 
 
-def write_warc(path: Path, pages: list[tuple], *, gzip: bool = False) -> Path:
+def write_warc(path: Path, pages: list[tuple[str, str, list[tuple[str, str]], bytes]], *, gzip: bool = False) -> Path:
     """Write ``(uri, status, headers, body)`` responses (headers a list of (name, value)) as one WARC."""
     with open(path, "wb") as handle:
         writer = WARCWriter(handle, gzip=gzip)

@@ -9,7 +9,11 @@ from typing import Any
 from .._atomic import write_atomic
 from .._errors import IngestError
 from ..records import record_bytes
-from ._batch import (
+from ._build import Facts, build_record, decode, detect_media_type, parse_subject, slug
+from ._chrome import ChromeRule, builtin_rules, load_rules
+from ._html import parse_html
+from ._text import parse_text
+from ._to_dir import (
     MANIFEST_COLUMNS,
     IngestOutcome,
     ManifestRow,
@@ -18,10 +22,6 @@ from ._batch import (
     read_capture,
     read_manifest,
 )
-from ._build import Facts, build_record, decode, detect_media_type, parse_subject, slug
-from ._chrome import ChromeRule, builtin_rules, load_rules
-from ._html import parse_html
-from ._text import parse_text
 from ._warc import DEFAULT_MAX_SIZE, WarcItem, is_warc, iter_warc
 
 
@@ -39,7 +39,8 @@ def ingest_file(path: str | os.PathLike[str], facts: Facts | None = None, *,
     return record
 
 
-__all__ = ["DEFAULT_MAX_SIZE", "MANIFEST_COLUMNS", "ChromeRule", "Facts", "IngestOutcome", "ManifestRow", "WarcItem", "build_record",
+__all__ = ["DEFAULT_MAX_SIZE", "MANIFEST_COLUMNS", "ChromeRule", "Facts", "IngestOutcome", "ManifestRow", "WarcItem",
+           "build_record",
            "builtin_rules", "decode", "detect_media_type", "ingest_file", "ingest_manifest", "ingest_to_dir",
            "is_warc", "iter_warc", "load_rules", "parse_html", "parse_subject", "parse_text", "read_manifest",
            "record_bytes", "slug"]

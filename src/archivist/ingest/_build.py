@@ -62,7 +62,7 @@ def parse_subject(value: str) -> dict[str, Any]:
     typed = [_TYPED_PART.match(part) for part in parts[1:]]
     if any(typed):
         if not all(typed):
-            untyped = next(p for p, t in zip(parts[1:], typed) if t is None)
+            untyped = next(p for p, t in zip(parts[1:], typed, strict=True) if t is None)
             raise IngestError(value, f"subdivision {untyped!r} has no type: write TYPE:{untyped} (TYPE one of "
                                      "general, form, chronological, geographic) or type no subdivision to keep "
                                      "the heading whole")
@@ -98,7 +98,8 @@ def detect_media_type(raw: bytes, path: str) -> str:
     return "text/plain"
 
 
-def decode(raw: bytes, path: str, encoding: str | None, media_type: str, declared: str | None = None) -> tuple[str, str]:
+def decode(raw: bytes, path: str, encoding: str | None, media_type: str,
+           declared: str | None = None) -> tuple[str, str]:
     """Decode strictly: ``encoding``, else the BOM, the charset declared by the transport (``declared``, e.g. an
     HTTP Content-Type), the HTML-declared charset, then UTF-8; never replace bad bytes."""
     if not raw:
@@ -107,14 +108,15 @@ def decode(raw: bytes, path: str, encoding: str | None, media_type: str, declare
         raise IngestError(path, "binary file (NUL bytes): not a text or HTML capture")
     name = encoding
     if name is None:
-        for bom, bom_name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        for bom, bom_name in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                              (codecs.BOM_UTF16_BE, "utf-16")):
             if raw.startswith(bom):
                 name = bom_name
                 break
     name = name or declared
     if name is None and media_type == "text/html":
-        declared = _CHARSET.search(raw[:4096])
-        name = declared.group(1).decode("ascii") if declared else None
+        meta = _CHARSET.search(raw[:4096])
+        name = meta.group(1).decode("ascii") if meta else None
     name = name or "utf-8"
     try:
         codecs.lookup(name)
@@ -148,11 +150,14 @@ def build_record(raw: bytes, path: str, facts: Facts, rules: tuple[ChromeRule, .
     if media_type == "text/html":
         parsed, meta = parse_html(text, rules)
         if url is None and meta.url:
-            url, _ = meta.url, inferred.append("source.url from the page's canonical link")
+            url = meta.url
+            inferred.append("source.url from the page's canonical link")
         if language is None and meta.language:
-            language, _ = meta.language, inferred.append("language from the page's lang attribute")
+            language = meta.language
+            inferred.append("language from the page's lang attribute")
         if publisher is None and meta.publisher:
-            publisher, _ = meta.publisher, inferred.append("source.publisher from the page's metadata")
+            publisher = meta.publisher
+            inferred.append("source.publisher from the page's metadata")
         description, authors, published, modified = meta.description, meta.authors, meta.published, meta.modified
         inferred += meta.notes
         if not parsed.sections and not parsed.removed:
@@ -170,7 +175,8 @@ def build_record(raw: bytes, path: str, facts: Facts, rules: tuple[ChromeRule, .
     if url is None:
         raise IngestError(path, "no source URL: give one with --url")
     if facts.retrieved is None:
-        raise IngestError(path, "no retrieval time: give it with --retrieved (UTC date-time ending in Z, or YYYY-MM-DD)")
+        raise IngestError(path, "no retrieval time: give it with --retrieved (UTC date-time ending in Z, "
+                                "or YYYY-MM-DD)")
     if language is None:
         language = "und"
         inferred.append("language unknown: recorded as 'und' (undetermined)")
@@ -218,7 +224,8 @@ def build_record(raw: bytes, path: str, facts: Facts, rules: tuple[ChromeRule, .
             probe = dict(record, dates=[date])
             if not any(p.pointer.startswith("/dates") for p in iter_errors(probe)):
                 valid_dates.append(date)
-                record["provenance"].append({"action": "inferred", "at": ingested_at, "agent": f"archivist {__version__}",
+                record["provenance"].append({"action": "inferred", "at": ingested_at,
+                                             "agent": f"archivist {__version__}",
                                              "note": f"dates {date['type']} from the page's metadata"})
         if valid_dates:
             record["dates"] = valid_dates

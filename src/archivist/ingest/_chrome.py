@@ -33,7 +33,8 @@ def _parse_rules(data: Any, origin: str) -> tuple[ChromeRule, ...]:
     rules = []
     for index, item in enumerate(data["rules"]):
         where = f"/rules/{index}"
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not isinstance(item.get("pattern"), str):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) \
+                or not isinstance(item.get("pattern"), str):
             raise IngestError(origin, f"{where}: each rule needs a string 'name' and 'pattern'")
         try:
             pattern = re.compile(item["pattern"], re.IGNORECASE)

@@ -49,7 +49,7 @@ def trafilatura_units(page: Any) -> list[str] | None:
     if not xml:
         return None
     root = etree.fromstring(xml.encode("utf-8"))
-    units = [norm("".join(e.itertext())) for e in root.iter(*_UNITS)
+    units = [norm("".join(str(t) for t in e.itertext())) for e in root.iter(*_UNITS)
              if not any(a.tag in _UNITS for a in e.iterancestors())]
     return [u for u in units if u] or None
 

@@ -20,7 +20,7 @@ from lxml import etree
 
 from ._chrome import ChromeRule, match_rule
 from ._engines import justext_units, norm, stoplist, trafilatura_units
-from ._text import Parsed, is_main_text, strip_edit_marker
+from ._text import TERMINAL, Parsed, is_main_text, strip_edit_marker
 
 SILENT_TAGS = {"script", "style", "template", "svg", "math", "head", "title", "meta", "link"}
 CHROME_TAGS = {"nav", "header", "footer", "aside", "form", "noscript", "button", "select", "dialog", "menu"}
@@ -30,7 +30,8 @@ CELL_TAGS = {"td", "th", "caption"}
 #: A table cell shorter than this is a label or a datum, not a paragraph: it is removed (and recorded).
 MIN_CELL = 60
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
-INLINE_TAGS = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q", "s", "samp",
+INLINE_TAGS = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q", "s",
+               "samp",
                "small", "span", "strong", "sub", "sup", "time", "u", "var", "br", "wbr", "img", "font", "label", "big",
                "tt", "ins", "del"}
 VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
@@ -72,7 +73,8 @@ class Block:
 
 
 def _text(element: etree._Element) -> str:
-    return norm(element.text_content())
+    """An element's text (its XPath string value, as lxml.html's ``text_content``), whitespace collapsed."""
+    return norm(str(element.xpath("string()")))
 
 
 def _meta(doc: Any, *names: str) -> str | None:
@@ -125,7 +127,7 @@ def page_title(raw: str | None, h1: str | list[str] | None, site_names: list[str
         if parts[index].casefold() in names:
             kept = parts[:index] + parts[index + 1:]
             kept_seps = seps[:index - 1] + seps[index:] if index else seps[1:]
-            title = kept[0] + "".join(s + p for s, p in zip(kept_seps, kept[1:]))
+            title = kept[0] + "".join(s + p for s, p in zip(kept_seps, kept[1:], strict=True))
             return title, f"title: the site name {parts[index]!r} stated by the page was removed from {raw!r}"
     headings = {norm(h).casefold() for h in ([h1] if isinstance(h1, str) else h1 or []) if h}
     matching = [part for part in (parts[0], parts[-1]) if part.casefold() in headings]
@@ -165,8 +167,10 @@ def read_meta(doc: Any) -> HtmlMeta:
     elif author:
         meta.authors = [author]
     meta.publisher = _meta(doc, "og:site_name") or _name(article.get("publisher"))
-    meta.published = _meta(doc, "article:published_time", "datePublished", "dcterms.issued", "DC.date") or _name(article.get("datePublished"))
-    meta.modified = _meta(doc, "article:modified_time", "dateModified", "dcterms.modified") or _name(article.get("dateModified"))
+    meta.published = _meta(doc, "article:published_time", "datePublished", "dcterms.issued", "DC.date") \
+        or _name(article.get("datePublished"))
+    meta.modified = _meta(doc, "article:modified_time", "dateModified", "dcterms.modified") \
+        or _name(article.get("dateModified"))
     return meta
 
 
@@ -234,7 +238,11 @@ def parse_document(text: str) -> tuple[Any, list[str]]:
 
 
 def _chrome_of(element: etree._Element) -> str | None:
+    """The chrome rule an element starts (None: not chrome). A header or footer inside an article or main is that
+    article's own (its title, lead, byline: HTML gives it no banner or contentinfo role there), not the site's."""
     tag = element.tag
+    if tag in ("header", "footer") and any(a.tag in ("article", "main") for a in element.iterancestors()):
+        return None
     if tag in CHROME_TAGS:
         return f"html-{tag}"
     role = (element.get("role") or "").strip().lower()
@@ -370,11 +378,36 @@ def _keep_lead(blocks: list[Block], verdicts: list[str | None], words: frozenset
             verdicts[index] = None
 
 
+def _drop_around_title(blocks: list[Block], verdicts: list[str | None], title: str | None,
+                       words: frozenset[str]) -> None:
+    """The article starts at its title: when the page's title is a kept h1 with main text after it, kept blocks
+    before that h1 (section labels, live tickers, teasers) are removed as ``before-title``, and short lines that
+    are no sentence between it and the first main text (bylines, datelines, kickers) as ``title-metadata``."""
+    if title is None:
+        return
+    start = next((i for i, b in enumerate(blocks) if b.level == 1 and verdicts[i] is None
+                  and b.text.casefold() == norm(title).casefold()), None)
+    if start is None:
+        return
+    main = next((i for i in range(start + 1, len(blocks)) if verdicts[i] is None and blocks[i].level is None
+                 and is_main_text(blocks[i].text, words)), None)
+    if main is None:
+        return
+    for index in range(start):
+        if verdicts[index] is None:
+            verdicts[index] = "before-title"
+    for index in range(start + 1, main):
+        text = blocks[index].text
+        if verdicts[index] is None and blocks[index].level is None and len(text) <= 100 \
+                and not text.endswith(TERMINAL):
+            verdicts[index] = "title-metadata"
+
+
 def _section_blocks(blocks: list[Block], verdicts: list[str | None], index: int) -> list[tuple[Block, str | None]]:
     """The text blocks under the heading at ``index``, up to the next heading of the same or a higher level."""
     level = blocks[index].level or 6
     under = []
-    for block, verdict in zip(blocks[index + 1:], verdicts[index + 1:]):
+    for block, verdict in zip(blocks[index + 1:], verdicts[index + 1:], strict=True):
         if block.level is not None and block.level <= level:
             break
         if block.level is None:
@@ -404,15 +437,16 @@ def parse_html(text: str, rules: tuple[ChromeRule, ...], *, engine: str = "auto"
             continue  # jusText parses the page again, with libxml2's default depth limit: it would lose text
         found = trafilatura_units(doc) if name == "trafilatura" else justext_units(text, meta.language)
         if found and any(v is None and b.level is None
-                         for b, v in zip(blocks, _verdicts(blocks, rules, _Kept(found), "engine"))):
+                         for b, v in zip(blocks, _verdicts(blocks, rules, _Kept(found), "engine"), strict=True)):
             used.append(name)  # an engine whose text matches none of the page's blocks (a glued fallback) is
             units += found     # passed over for the next one
             break
     verdicts = _verdicts(blocks, rules, _Kept(units) if used else None, f"engine-{'+'.join(used)}")
     _keep_lead(blocks, verdicts, stoplist(meta.language) or stoplist("en"))
+    _drop_around_title(blocks, verdicts, meta.title, stoplist(meta.language) or stoplist("en"))
     if used:
         meta.notes.append(f"main text chosen with {' and '.join(used)}; kept blocks are the page's own text")
-    for block, rule in zip(blocks, verdicts):
+    for block, rule in zip(blocks, verdicts, strict=True):
         if rule is not None:
             removed.extend(_removal(block, rule))
             continue

@@ -18,12 +18,15 @@ from typing import Any
 from ._chrome import ChromeRule, match_rule
 from ._engines import justext_verdicts, stoplist
 
-_TERMINAL = tuple(".,;:!?…。！？،؟")
+#: Closing punctuation of a sentence, in the scripts archivist reads.
+TERMINAL = tuple(".,;:!?…。！？،؟")
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
 _WORD = re.compile(r"\w+")
 _EDIT_MARKER = re.compile(r"\s*\[\s*[^\[\]\d]{1,30}?\s*\]\s*$")
 _BULLET = re.compile(r"^\s*([*+•·o-]|\d{1,3}\.)\s+")
 MAX_HEADING = 120
+#: Rules whose lines hold no text (an image or a form field): a heading over nothing else has no text under it.
+NO_TEXT_RULES = frozenset({"image-placeholder", "form-field", "empty-list-item"})
 #: A run of at least this many consecutive link-like lines is a menu or list of links, wherever it is.
 MENU_RUN = 4
 
@@ -49,35 +52,41 @@ def strip_edit_marker(heading: str) -> tuple[str, str | None]:
 
 def _looks_like_heading(line: str) -> bool:
     text = line.strip()
-    return (0 < len(text) <= MAX_HEADING and text == line and not text.endswith(_TERMINAL)
+    return (0 < len(text) <= MAX_HEADING and text == line.rstrip() and not text.endswith(TERMINAL)
             and not text[0].islower())
 
 
 def _title_like(line: str) -> bool:
     """A line that can be a page title: short, not a sentence, not a list item (it may start in lower case)."""
     text = line.strip()
-    return 0 < len(text) <= MAX_HEADING and not text.endswith(_TERMINAL) and not _BULLET.match(line)
+    return 0 < len(text) <= MAX_HEADING and not text.endswith(TERMINAL) and not _BULLET.match(line)
 
 
 def find_title(lines: list[str], candidates: list[int], words: frozenset[str]) -> tuple[int | None, str | None]:
     """The title line of a text capture (0-based), and a note when it was not simply the first line.
 
     The first line is the title when it reads as one and is not the start of a menu (the next line is not
-    link-like); else the longest title-like line of two or more words (four or more CJK characters) before the
-    first main-text line; else the longest such line just before the article (the first main text followed
-    closely by two more), past any shorter main-text block such as a promotion."""
+    link-like), or when it reads as one, is no short link-like name and the capture repeats it further down (a
+    browser dump shows the page's <title> first and its h1 again above the article); else the longest title-like
+    line of two or more words (four or more CJK characters) before the first main-text line; else the longest such
+    line just before the article (the first main text followed closely by two more), past any shorter main-text
+    block such as a promotion."""
     if not candidates:
         return None, None
     first = candidates[0]
     after = [i for i in candidates if i > first][:2]
     menu = bool(after) and is_link_like(lines[after[0]], words) and not (
         len(after) == 2 and is_main_text(lines[after[1]], words))  # a short line over main text is a heading
-    reads_as_title = _looks_like_heading(lines[first]) or (_title_like(lines[first]) and lines[first] == lines[first].strip())
+    reads_as_title = _looks_like_heading(lines[first]) or (_title_like(lines[first])
+                                                           and lines[first] == lines[first].strip())
+    repeated = any(lines[i].strip() == lines[first].strip() for i in candidates[1:])
     if reads_as_title and not menu:
         return first, None
+    if reads_as_title and repeated and not is_link_like(lines[first], words):  # a site name is link-like
+        return first, "title: the capture's first line, repeated further down as the page's heading"
     main = [n for n, i in enumerate(candidates) if is_main_text(lines[i], words)]
     # the article starts at the first main text followed closely by two more (a short promotion does not count)
-    start = next((m for m, m2, m3 in zip(main, main[1:], main[2:]) if m3 - m <= 6), main[0] if main else
+    start = next((m for m, m2, m3 in zip(main, main[1:], main[2:], strict=False) if m3 - m <= 6), main[0] if main else
                  len(candidates))
     earlier = [m for m in main if m < start]
     for low, note in ((0, "before the main text"), (earlier[-1] + 1 if earlier else 0, "before the article")):
@@ -94,6 +103,18 @@ def find_title(lines: list[str], candidates: list[int], words: frozenset[str]) -
     return None, None
 
 
+def title_block(lines: list[str], index: int, ruled: dict[int, str]) -> list[int]:
+    """The lines of the title: the title line, or a centred title of two to four lines it starts (every line
+    indented, title-like and not a list item, with no blank line between), as plain-text documents set them."""
+    end = index
+    while end + 1 < len(lines) and lines[end + 1].strip() and end + 1 not in ruled:
+        end += 1
+    block = list(range(index, end + 1))
+    starts = index == 0 or not lines[index - 1].strip()
+    centred = all(lines[i][:1].isspace() and _title_like(lines[i]) and not _BULLET.match(lines[i]) for i in block)
+    return block if starts and 2 <= len(block) <= 4 and centred else [index]
+
+
 def _cjk(text: str) -> bool:
     return sum(1 for c in text if unicodedata.east_asian_width(c) in "WF") * 3 > len(text)
 
@@ -102,13 +123,13 @@ def is_main_text(line: str, words: frozenset[str]) -> bool:
     """Long, or sentence-like and dense in stop words: text a reader came for, not a menu item."""
     text = line.strip()
     if _cjk(text):
-        return len(text) >= 25 or (len(text) >= 12 and text.endswith(_TERMINAL))
+        return len(text) >= 25 or (len(text) >= 12 and text.endswith(TERMINAL))
     tokens = _WORD.findall(text.lower())
     if len(text) >= 120:
         return True
     density = sum(t in words for t in tokens) / len(tokens) if tokens else 0.0
-    sentence = text.endswith(_TERMINAL) or len(text) > MAX_HEADING  # a title may be long, but is no sentence
-    return sentence and len(tokens) >= 6 and (density >= 0.3 or (text.endswith(_TERMINAL) and density >= 0.15))
+    sentence = text.endswith(TERMINAL) or len(text) > MAX_HEADING  # a title may be long, but is no sentence
+    return sentence and len(tokens) >= 6 and (density >= 0.3 or (text.endswith(TERMINAL) and density >= 0.15))
 
 
 def is_link_like(line: str, words: frozenset[str]) -> bool:
@@ -135,47 +156,106 @@ def _classify(lines: list[str], kept: list[int], words: frozenset[str]) -> dict[
         if (i < first or i > last) and i not in heads and is_link_like(lines[i], words):
             verdicts[i] = "outside-main-text"
     run: list[int] = []
-    for i in kept + [-1]:
+    for i in [*kept, -1]:
         if i >= 0 and i not in verdicts and i not in heads and is_link_like(lines[i], words):
             run.append(i)
             continue
         if len(run) >= MENU_RUN:
             verdicts.update((j, "link-list-run") for j in run)
         run = []
+    for block in _runs(kept):  # a list mostly of links is a list of links: its other short items go with them
+        rest = [i for i in block if verdicts.get(i) != "link-list-run"]
+        if 2 * len(rest) < len(block) and all(_short_item(lines[i], words) for i in rest):
+            verdicts.update((i, "link-list-run") for i in rest)
     return verdicts
 
 
-def _engine_verdicts(lines: list[str], ruled: dict[int, str], title_index: int | None,
+def _runs(numbers: list[int]) -> list[list[int]]:
+    """Runs of consecutive line numbers (the lines of one block, with no blank or removed line between)."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and runs[-1][-1] == number - 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return runs
+
+
+def _short_item(line: str, words: frozenset[str]) -> bool:
+    """A list item of a few words with no closing punctuation: a link's text, not a sentence."""
+    text = _BULLET.sub("", line.strip())
+    return bool(_BULLET.match(line)) and len(text) <= 60 and not text.endswith(TERMINAL) \
+        and not is_main_text(line, words)
+
+
+def _around_repeated_title(lines: list[str], ruled: dict[int, str], title: list[int],
+                           words: frozenset[str]) -> tuple[dict[int, str], int | None]:
+    """The article starts at its title line, or at the title's repetition before the first main text (a browser
+    dump shows the page's <title> first, then the site's menus, then the article's own heading): kept lines before
+    it are ``before-title``, and short lines that are no sentence between it and the first main text (bylines,
+    datelines, kickers) are ``title-metadata`` — except the line right above the main text, which heads it.
+    Returns these verdicts and the line the article starts at (None: no main text after the title)."""
+    if not title:
+        return {}, None
+    wanted = " ".join(" ".join(lines[i] for i in title).split()).casefold()
+    rest = [i for i, line in enumerate(lines) if i > title[-1] and line.strip() and i not in ruled]
+    main = next((i for i in rest if is_main_text(lines[i], words)), None)
+    repeat = next((i for i in rest if " ".join(lines[i].split()).casefold() == wanted), None)
+    if main is None:
+        return {}, None
+    if repeat is None or repeat > main:
+        repeat = title[-1]
+    verdicts = {i: "before-title" for i, line in enumerate(lines[:repeat]) if line.strip() and i not in ruled
+                and i not in title}
+    heading = next((i for i in range(main - 1, repeat, -1) if lines[i].strip() and i not in ruled), None)
+    verdicts.update((i, "title-metadata") for i in rest if repeat < i < main and i != heading
+                    and len(lines[i].strip()) <= 100 and not lines[i].strip().endswith(TERMINAL))
+    return verdicts, repeat
+
+
+def _keep_lead(lines: list[str], ruled: dict[int, str], start: int, words: frozenset[str]) -> None:
+    """Keep the lead, as for HTML: blocks of prose (with a main-text line) that only the engine removed, between
+    the article's start and the first main text it kept — engines often drop a standfirst as a teaser."""
+    for block in _runs([i for i in range(start + 1, len(lines)) if lines[i].strip()]):
+        if any(i not in ruled and is_main_text(lines[i], words) for i in block):
+            return
+        if all(ruled.get(i) == "engine-justext" for i in block) and any(is_main_text(lines[i], words) for i in block):
+            for i in block:
+                del ruled[i]
+
+
+def _engine_verdicts(lines: list[str], ruled: dict[int, str], title: set[int],
                      language: str | None) -> dict[int, str]:
     """Lines of the blocks (runs of kept lines) that jusText classifies as boilerplate. Single heading-like lines
     and the title line are left to the rules: jusText judges prose, not headings."""
-    blocks: list[list[int]] = []
-    for index, line in enumerate(lines):
-        if line.strip() and index not in ruled:
-            if blocks and blocks[-1][-1] == index - 1:
-                blocks[-1].append(index)
-            else:
-                blocks.append([index])
+    blocks = _runs([index for index, line in enumerate(lines) if line.strip() and index not in ruled])
     verdicts = justext_verdicts(["\n".join(lines[i] for i in b) for b in blocks], language or "en")
     if verdicts is None:
         return {}
-    return {i: "engine-justext" for block, good in zip(blocks, verdicts) if not good
-            and not (len(block) == 1 and (_looks_like_heading(lines[block[0]]) or block[0] == title_index))
+    return {i: "engine-justext" for block, good in zip(blocks, verdicts, strict=True) if not good
+            and not (len(block) == 1 and _looks_like_heading(lines[block[0]])) and not title.intersection(block)
             for i in block}
 
 
-def _orphan_headings(lines: list[str], ruled: dict[int, str], title_index: int | None) -> dict[int, str]:
-    """Heading lines (a heading-like line alone between blank lines) all of whose text, up to the next such line,
-    was removed: "Navigation menu" over a removed menu goes with it. A heading with no text under it stays."""
+def _orphan_headings(lines: list[str], ruled: dict[int, str], title: set[int]) -> dict[int, str]:
+    """Heading lines (a heading-like line alone between blank lines) all of whose text, up to the next such line
+    (kept or removed), was removed by rules: "Navigation menu" over a removed menu goes with it. A heading with no
+    text under it stays (image placeholders and form fields are no text), and so does one whose text only the
+    engine judged boilerplate: a short passage under a heading is what engines misjudge most."""
     def alone(i: int) -> bool:
         return (_looks_like_heading(lines[i]) and (i == 0 or not lines[i - 1].strip())
                 and (i + 1 == len(lines) or not lines[i + 1].strip()))
 
-    heads = [i for i, line in enumerate(lines) if line.strip() and i not in ruled and i != title_index and alone(i)]
+    bounds = [i for i, line in enumerate(lines) if line.strip() and i not in title and alone(i)
+              and ruled.get(i) not in NO_TEXT_RULES]
     verdicts: dict[int, str] = {}
-    for head, end in reversed(list(zip(heads, heads[1:] + [len(lines)]))):
-        under = [i for i in range(head + 1, end) if lines[i].strip()]
-        if (under and all(i in ruled for i in under)) or (not under and end in verdicts):
+    for head, end in reversed(list(itertools.pairwise([*bounds, len(lines)]))):
+        if head in ruled:
+            continue
+        under = [i for i in range(head + 1, end) if lines[i].strip() and ruled.get(i) not in NO_TEXT_RULES]
+        by_rules = bool(under) and all(i in ruled for i in under) and \
+            any(ruled[i] != "engine-justext" for i in under)
+        if by_rules or (not under and (end in verdicts or end in ruled)):
             verdicts[head] = "heading-of-removed-text"  # (a heading right over a removed one goes with it too)
     return verdicts
 
@@ -201,9 +281,14 @@ def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = T
                 ruled[index] = rule
     kept = [i for i, line in enumerate(lines) if line.strip() and i not in ruled]
     title_index, title_note = find_title(lines, kept, words) if title_line else (None, None)
-    ruled.update((i, v) for i, v in _classify(lines, kept, words).items() if i != title_index)
-    ruled.update(_engine_verdicts(lines, ruled, title_index, language))
-    ruled.update(_orphan_headings(lines, ruled, title_index))
+    title_lines = title_block(lines, title_index, ruled) if title_index is not None else []
+    ruled.update((i, v) for i, v in _classify(lines, kept, words).items() if i not in title_lines)
+    around, start = _around_repeated_title(lines, ruled, title_lines, words)
+    ruled.update(around)
+    ruled.update(_engine_verdicts(lines, ruled, set(title_lines), language))
+    if start is not None:
+        _keep_lead(lines, ruled, start, words)
+    ruled.update(_orphan_headings(lines, ruled, set(title_lines)))
     blocks: list[tuple[int, list[str]]] = []  # (blank lines before, lines)
     current: list[str] = []
     blanks = 0
@@ -230,11 +315,12 @@ def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = T
     notes: list[str] = []
     sections: list[dict[str, Any]] = []
     start = 0
-    if title_index is not None and blocks and blocks[0][1] == [lines[title_index]]:
-        title = lines[title_index]
-        sections.append({"heading": title, "level": 1, "paragraphs": []})
+    if title_lines and blocks and blocks[0][1] == [lines[i] for i in title_lines]:
+        title = " ".join(lines[i].strip() for i in title_lines) if len(title_lines) > 1 else lines[title_lines[0]]
+        sections.append({"heading": "\n".join(blocks[0][1]), "level": 1, "paragraphs": []})
         start = 1
         notes += [title_note] if title_note else []
+        notes += [f"title: a centred title of {len(title_lines)} lines, joined"] if len(title_lines) > 1 else []
     elif title_index is not None:
         title = lines[title_index].strip()
         notes += [title_note or "title: the capture's first line"]

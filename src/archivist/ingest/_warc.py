@@ -71,6 +71,12 @@ def _read_all(stream: Any, limit: int) -> bytes:
 
 
 def _undo_codings(raw: bytes, headers: Any, limit: int) -> bytes:
+    """The HTTP payload with its chunked transfer coding and content coding undone, as warcio's
+    ``ArcWarcRecord.content_stream()`` does (same readers), but from ``raw`` and at most ``limit`` bytes out.
+
+    archivist needs the raw bytes as captured: their SHA-256 and size are the record's fixity and they are what
+    ``--keep-original`` keeps; content_stream() yields only the decoded payload, so reading it would lose them (and
+    it inflates without a limit)."""
     coding = (headers.get_header("content-encoding") or "").strip().lower() or None
     if coding in ("identity", None):
         coding = None
@@ -95,7 +101,7 @@ def iter_warc(path: str | os.PathLike[str], facts: Facts | None = None, *, rules
     name = os.fspath(path)
     facts = facts or Facts()
     try:
-        handle = stream if stream is not None else open(name, "rb")
+        handle = stream if stream is not None else open(name, "rb")  # noqa: SIM115 - closed in the finally below
     except OSError as exc:
         raise IngestError(name, exc.strerror or str(exc)) from None
     try:

@@ -109,7 +109,7 @@ def read_manifest(path: str | os.PathLike[str], defaults: Facts | None = None, *
     except IngestError as exc:
         raise SourceError(name, exc.reason) from None
     try:
-        handle = open(name, encoding="utf-8-sig", newline="")
+        handle = open(name, encoding="utf-8-sig", newline="")  # noqa: SIM115 - closed by the `with` below
     except OSError as exc:
         raise SourceError(name, exc.strerror or str(exc)) from None
     with handle:
@@ -227,7 +227,7 @@ def _write(record: dict[str, Any], out_dir: Path, seen: dict[str, str], source: 
     if record_id in seen:
         return IngestOutcome(source, record_id, error=IngestError(
             source, f"record id {record_id!r} was already written from {seen[record_id]}: give this one its own id"))
-    for relative, data in originals.items():
+    for relative in originals:
         if relative in seen and seen[relative] != source:
             return IngestOutcome(source, record_id, error=IngestError(
                 source, f"its original would overwrite {relative}, kept for {seen[relative]}: rename the capture"))
