@@ -4,16 +4,27 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.warm import Warm
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS = ROOT / "records"
 SEED = RECORDS / "mrta-globalsecurity.json"
 SEED_CAPTURE = RECORDS / "originals" / "mrta-globalsecurity.txt"
 SHARED_CAPTURE = ROOT.parent / "shared" / "documents" / "mrta-globalsecurity.txt"
+
+
+@pytest.fixture(scope="session")
+def archivist() -> Iterator[Warm]:
+    """Runs of ``python -m archivist`` as real processes, forked from one warm interpreter (see tests/warm.py)."""
+    warm = Warm()
+    yield warm
+    warm.close()
 
 
 @pytest.fixture
