@@ -67,29 +67,32 @@ def ace_violations(paths: Sequence[Path], workdir: Path) -> dict[Path, list[str]
     """Every violation (of any impact) Ace by DAISY reports for each EPUB, as 'impact rule document: message'.
 
     Ace drives a headless Chromium through puppeteer: the system browser (PUPPETEER_EXECUTABLE_PATH, else
-    `chromium` on PATH). The EPUBs are checked by Ace processes running side by side (each starts its own
-    browser). When no browser can run, this fails the test with Ace's reason rather than skipping."""
-    ace = _node_installed(".bin/ace-cli")
+    `chromium` on PATH). Every EPUB is checked in one Node process with one browser (tests/js/ace-batch.cjs runs
+    Ace's own core on each, as ace-cli does). When no browser can run, this fails the test with Ace's reason rather
+    than skipping."""
+    _node_installed("@daisy/ace-core/package.json")
     browser = (os.environ.get("PUPPETEER_EXECUTABLE_PATH") or shutil.which("chromium")
                or shutil.which("chromium-browser"))
     if not browser:
         pytest.fail("Ace by DAISY needs Chromium: none at PUPPETEER_EXECUTABLE_PATH or on PATH "
                     "(apt-get install chromium)")
-    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": browser, "PUPPETEER_SKIP_DOWNLOAD": "1"}
-    runs = {}
-    for index, path in enumerate(paths):
-        out = workdir / f"ace-{index}"
-        runs[path] = (out, subprocess.Popen([str(ace), "--force", "--outdir", str(out), str(path)],
-                                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env))
-    said = {path: process.communicate(timeout=600)[0].decode(errors="replace") for path, (_, process) in runs.items()}
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": browser, "PUPPETEER_SKIP_DOWNLOAD": "1",
+           "NODE_PATH": str(NODE_MODULES)}
+    outs = {path: workdir / f"ace-{index}" for index, path in enumerate(paths)}
+    script = Path(__file__).resolve().parent / "js" / "ace-batch.cjs"
+    result = subprocess.run([shutil.which("node") or "node", str(script),
+                             *(str(part) for path, out in outs.items() for part in (out, path))],
+                            capture_output=True, check=False, timeout=600, env=env)
+    said = re.sub(r"\x1b\[[0-9;]*m", "", (result.stdout + result.stderr).decode(errors="replace"))
+    if result.returncode != 0:
+        pytest.fail(f"Ace by DAISY could not run (exit {result.returncode}; browser {browser}): {said[-800:]}")
+    outcomes = json.loads(result.stdout)
     found: dict[Path, list[str]] = {}
-    for path, (out, process) in runs.items():
+    for path, out in outs.items():
         report_file = out / "report.json"
-        if process.returncode != 0 or not report_file.is_file():
-            lines = re.sub(r"\x1b\[[0-9;]*m", "", said[path]).splitlines()
-            errors = [line for line in lines if "error" in line.lower()] or lines[-5:]
-            pytest.fail(f"Ace by DAISY could not check {path.name} (exit {process.returncode}; browser {browser}): "
-                        + " | ".join(errors))
+        if "error" in outcomes[str(path)] or not report_file.is_file():
+            pytest.fail(f"Ace by DAISY could not check {path.name} (browser {browser}): "
+                        f"{outcomes[str(path)].get('error', 'no report.json')}")
         found[path] = _failed_assertions(json.loads(report_file.read_text(encoding="utf-8")))
     return found
 
