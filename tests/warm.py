@@ -145,6 +145,9 @@ class Run:
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
 
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
     def communicate(self, input: str | bytes | None = None, timeout: float | None = None) -> tuple[Any, Any]:
         """Write ``input``, read stdout and stderr to their end (side by side, as Popen does), wait for the exit."""
         found: dict[int, Any] = {}
