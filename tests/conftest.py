@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.warm import Warm
+from tests.warm import Warm, shared
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS = ROOT / "records"
@@ -20,11 +19,9 @@ SHARED_CAPTURE = ROOT.parent / "shared" / "documents" / "mrta-globalsecurity.txt
 
 
 @pytest.fixture(scope="session")
-def archivist() -> Iterator[Warm]:
+def archivist() -> Warm:
     """Runs of ``python -m archivist`` as real processes, forked from one warm interpreter (see tests/warm.py)."""
-    warm = Warm()
-    yield warm
-    warm.close()
+    return shared()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ The hash seed is shared by the forked runs, so tests comparing output across run
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import signal
@@ -20,6 +21,7 @@ import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -30,6 +32,14 @@ _AT_START = ("TYPER_USE_RICH", "TERMINAL_WIDTH", "_TYPER_FORCE_DISABLE_TERMINAL"
 _PIPE = subprocess.PIPE
 _DEVNULL = subprocess.DEVNULL
 Stream = int | IO[Any] | None
+
+
+@cache
+def shared() -> Warm:
+    """The warm server of this test process, started on first use and stopped when the process exits."""
+    warm = Warm()
+    atexit.register(warm.close)
+    return warm
 
 
 class Warm:
@@ -101,12 +111,14 @@ class Warm:
         return Run(self, answer["pid"], list(args), *ours)
 
     def run(self, args: Sequence[str], *, cwd: Path | str | None = None, env: Mapping[str, str] | None = None,
-            input: str | None = None, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
-        """``subprocess.run([python, -m, archivist, *args], capture_output=True, text=True, ...)``."""
+            input: str | bytes | None = None, timeout: float | None = None,
+            text: bool = True) -> subprocess.CompletedProcess[Any]:
+        """``subprocess.run([python, -m, archivist, *args], capture_output=True, text=text, ...)``, stdin empty
+        unless ``input`` is given."""
         process = self.popen(args, cwd=cwd, env=env, stdin=_PIPE if input is not None else _DEVNULL, stdout=_PIPE,
-                             stderr=_PIPE, text=True)
+                             stderr=_PIPE, text=text)
         stdout, stderr = process.communicate(input, timeout=timeout)
-        return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)  # type: ignore[arg-type]
+        return subprocess.CompletedProcess(process.args, process.returncode or 0, stdout, stderr)
 
     def status(self, pid: int) -> int | None:
         """The return code of a finished run (``-N`` when signal N ended it), None while it runs."""
