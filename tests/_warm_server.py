@@ -1,6 +1,7 @@
 """The warm server of tests/warm.py: imports archivist once, then forks one child per run it is asked for.
 
-Run as ``python tests/_warm_server.py FD`` where FD is a SOCK_SEQPACKET Unix socket. A child leaves the request
+Run as ``python tests/_warm_server.py FD PATH`` where FD is a SOCK_SEQPACKET Unix socket to the test process and
+PATH where to listen for tests/_warm_client.py. A child leaves the request
 loop and runs ``archivist/__main__.py`` as ``python -m archivist`` would, then ends the way the interpreter does
 (uncaught exception printed, exit code or SIGINT death, non-daemon threads joined, atexit run, stdout and stderr
 flushed) except that it skips tearing down the inherited heap, which took most of a forked run's time.
@@ -15,6 +16,7 @@ import io
 import json
 import os
 import runpy
+import selectors
 import signal
 import socket
 import sys
@@ -36,35 +38,66 @@ def _status(raw: int) -> int:
     return -os.WTERMSIG(raw) if os.WIFSIGNALED(raw) else os.WEXITSTATUS(raw)
 
 
-def serve(channel: socket.socket) -> dict[str, Any]:
-    """Answer requests until the channel closes (then exit); return, in a forked child, the run to do."""
+#: Environment variables read once when the interpreter starts or Typer is imported: a run that changes one of
+#: them is not forked but told to start fresh.
+_AT_START = ("TYPER_USE_RICH", "TERMINAL_WIDTH", "_TYPER_FORCE_DISABLE_TERMINAL", "GITHUB_ACTIONS", "FORCE_COLOR",
+             "PY_COLORS")
+_STARTED_WITH = dict(os.environ)
+
+
+def _needs_fresh(env: dict[str, str]) -> bool:
+    keys = {k for k in {*env, *_STARTED_WITH} if k.startswith("PYTHON") or k in _AT_START}
+    return any(env.get(k) != _STARTED_WITH.get(k) for k in keys)
+
+
+def serve(channel: socket.socket, listener: socket.socket) -> dict[str, Any]:
+    """Answer requests (from the test process on ``channel``, from tests/_warm_client.py through ``listener``) until
+    the channel closes (then exit); return, in a forked child, the run to do."""
     done: dict[int, int] = {}
+    chooser = selectors.DefaultSelector()
+    chooser.register(channel, selectors.EVENT_READ)
+    chooser.register(listener, selectors.EVENT_READ)
     while True:
-        data, fds, _, _ = socket.recv_fds(channel, 1 << 20, 3)
-        if not data:
-            sys.exit(0)
-        request = json.loads(data)
-        if request["op"] == "ready":
-            channel.send(json.dumps({"ready": True}).encode())
-        elif request["op"] == "poll":
-            pid = request["pid"]
-            if pid not in done:
-                reaped, raw = os.waitpid(pid, os.WNOHANG)
-                if reaped:
-                    done[pid] = _status(raw)
-            channel.send(json.dumps({"status": done.get(pid)}).encode())
-        else:
-            pid = os.fork()
-            if pid == 0:
-                channel.close()
-                for target, fd in enumerate(fds):  # received descriptors are >= 3: 0-2 are open here
-                    os.dup2(fd, target)
-                for fd in fds:
-                    os.close(fd)
-                return request
+        for key, _ in chooser.select():
+            asker: socket.socket = key.fileobj  # type: ignore[assignment]
+            if asker is listener:
+                chooser.register(listener.accept()[0], selectors.EVENT_READ)
+                continue
+            data, fds, _, _ = socket.recv_fds(asker, 1 << 20, 3)
+            if not data:
+                if asker is channel:
+                    sys.exit(0)
+                chooser.unregister(asker)
+                asker.close()
+                continue
+            request = json.loads(data)
+            answer: dict[str, Any]
+            if request["op"] == "ready":
+                answer = {"ready": True}
+            elif request["op"] == "poll":
+                pid = request["pid"]
+                if pid not in done:
+                    reaped, raw = os.waitpid(pid, os.WNOHANG)
+                    if reaped:
+                        done[pid] = _status(raw)
+                answer = {"status": done.get(pid)}
+            elif _needs_fresh(request["env"]):
+                answer = {"fresh": True}
+            else:
+                pid = os.fork()
+                if pid == 0:
+                    for registered in list(chooser.get_map().values()):
+                        registered.fileobj.close()  # type: ignore[union-attr]
+                    chooser.close()
+                    for target, fd in enumerate(fds):  # received descriptors are >= 3: 0-2 are open here
+                        os.dup2(fd, target)
+                    for fd in fds:
+                        os.close(fd)
+                    return request  # type: ignore[no-any-return]
+                answer = {"pid": pid}
             for fd in fds:
                 os.close(fd)
-            channel.send(json.dumps({"pid": pid}).encode())
+            asker.send(json.dumps(answer).encode())
 
 
 def _stream(fd: int, like: TextIO, line_buffering: bool) -> TextIO:
@@ -75,7 +108,10 @@ def _stream(fd: int, like: TextIO, line_buffering: bool) -> TextIO:
 
 
 def main() -> None:
-    request = serve(socket.socket(fileno=int(sys.argv[1])))
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    listener.bind(sys.argv[2])
+    listener.listen()
+    request = serve(socket.socket(fileno=int(sys.argv[1])), listener)
     if request["session"]:
         os.setsid()
     os.chdir(request["cwd"])

@@ -6,6 +6,7 @@ file descriptors (passed over a Unix socket), working folder, environment and ``
 ``archivist/__main__.py`` the way ``python -m`` does and exits through the interpreter's own shutdown (atexit,
 uncaught tracebacks, exit codes). Only what Python reads once at start-up is shared: a run whose environment
 changes such a variable (``PYTHON*``, the few Typer reads at import) is started as a fresh ``python -m archivist``.
+Shell commands reach the same server through tests/_warm_client.py (an ``archivist`` on PATH, see :meth:`Warm.wrapper`).
 The hash seed is shared by the forked runs, so tests comparing output across runs keep one fresh run as reference.
 """
 
@@ -14,10 +15,12 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -26,9 +29,7 @@ from pathlib import Path
 from typing import IO, Any
 
 _SERVER = Path(__file__).resolve().with_name("_warm_server.py")
-#: Environment variables read once when the interpreter starts or Typer is imported.
-_AT_START = ("TYPER_USE_RICH", "TERMINAL_WIDTH", "_TYPER_FORCE_DISABLE_TERMINAL", "GITHUB_ACTIONS", "FORCE_COLOR",
-             "PY_COLORS")
+_CLIENT = Path(__file__).resolve().with_name("_warm_client.py")
 _PIPE = subprocess.PIPE
 _DEVNULL = subprocess.DEVNULL
 Stream = int | IO[Any] | None
@@ -47,9 +48,11 @@ class Warm:
 
     def __init__(self) -> None:
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self._env = dict(os.environ)
-        self._server = subprocess.Popen([sys.executable, str(_SERVER), str(theirs.fileno())],
-                                        pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=self._env)
+        self._folder = tempfile.mkdtemp(prefix="archivist-warm-")
+        #: Where tests/_warm_client.py reaches the server (``ARCHIVIST_WARM_SOCKET``).
+        self.address = os.path.join(self._folder, "socket")
+        self._server = subprocess.Popen([sys.executable, str(_SERVER), str(theirs.fileno()), self.address],
+                                        pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
         theirs.close()
         self._socket = mine
         self._lock = threading.Lock()
@@ -66,21 +69,13 @@ class Warm:
     def close(self) -> None:
         self._socket.close()
         self._server.wait(timeout=30)
-
-    def fresh(self, env: Mapping[str, str]) -> bool:
-        """Whether a run with ``env`` needs a fresh interpreter (it changes what Python read at start-up)."""
-        keys = {k for k in {*env, *self._env} if k.startswith("PYTHON") or k in _AT_START}
-        return any(env.get(k) != self._env.get(k) for k in keys)
+        shutil.rmtree(self._folder, ignore_errors=True)
 
     def popen(self, args: Sequence[str], *, cwd: Path | str | None = None, env: Mapping[str, str] | None = None,
               stdin: Stream = None, stdout: Stream = None, stderr: Stream = None, text: bool = False,
               start_new_session: bool = False) -> Run | subprocess.Popen[Any]:
         """``subprocess.Popen([python, -m, archivist, *args], ...)`` for the arguments shown, forked when it can be."""
         environment = dict(os.environ if env is None else env)
-        if self.fresh(environment):
-            return subprocess.Popen([sys.executable, "-m", "archivist", *args], cwd=cwd, env=environment,
-                                    stdin=stdin, stdout=stdout, stderr=stderr, text=text,
-                                    start_new_session=start_new_session)
         fds, ours, theirs = [], [], []
         for index, stream in enumerate((stdin, stdout, stderr)):
             if stream == _PIPE:
@@ -108,7 +103,20 @@ class Warm:
         finally:
             for fd in theirs:
                 os.close(fd)
-        return Run(self, answer["pid"], list(args), *ours)
+        if "pid" in answer:
+            return Run(self, answer["pid"], list(args), *ours)
+        for stream in ours:  # the server says this run needs a fresh interpreter
+            if stream is not None:
+                stream.close()
+        return subprocess.Popen([sys.executable, "-m", "archivist", *args], cwd=cwd, env=environment, stdin=stdin,
+                                stdout=stdout, stderr=stderr, text=text, start_new_session=start_new_session)
+
+    def wrapper(self, folder: Path) -> Path:
+        """An ``archivist`` command in ``folder`` (to put first on PATH) whose runs this server forks."""
+        path = folder / "archivist"
+        path.write_text(f'#!/bin/sh\nexec "{sys.executable}" -I -S "{_CLIENT}" "{self.address}" "$@"\n')
+        path.chmod(0o755)
+        return path
 
     def run(self, args: Sequence[str], *, cwd: Path | str | None = None, env: Mapping[str, str] | None = None,
             input: str | bytes | None = None, timeout: float | None = None,
