@@ -307,7 +307,7 @@ def test_problems_are_printed_above_the_live_bar_which_is_cleared_at_the_end(tmp
         lines[n] = json.dumps(dict(seed, id=f"bad{n}", language="not a tag"))
     batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
     primary, secondary = pty.openpty()
-    env = {**os.environ, "TERM": "xterm", "COLUMNS": "200"}
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "320"}  # no line wraps, even with the longer tmp paths of xdist
     env.pop("NO_COLOR", None)
     process = warm.shared().popen(["export", str(batch), "--to", "epub,oai_dc", "--jobs", "2", "--out",
                                    str(tmp_path / "out")], stdout=subprocess.PIPE, stderr=secondary, env=env)
@@ -326,7 +326,7 @@ def test_problems_are_printed_above_the_live_bar_which_is_cleared_at_the_end(tmp
     assert process.returncode == 1
     raw = drawn.decode("utf-8", "replace")
     assert "exporting" in raw  # the bar was drawn while the batch ran
-    screen = [line for line in _screen(raw, 200) if line]
+    screen = [line for line in _screen(raw, 320) if line]
     assert "150 records read: 147 exported, 3 failed" in screen.pop(), screen  # the summary, last
     assert [line.split(":")[1] for line in screen] == ["21", "76", "141"], screen  # each problem on its own line
     assert all("/language: 'not a tag' is not a BCP 47 language tag" in line for line in screen)
