@@ -100,7 +100,7 @@ def serve(channel: socket.socket, listener: socket.socket) -> dict[str, Any]:
             asker.send(json.dumps(answer).encode())
 
 
-def _stream(fd: int, like: TextIO, line_buffering: bool) -> TextIO:
+def _stream(fd: int, like: TextIO, line_buffering: bool) -> io.TextIOWrapper:
     """A text stream on ``fd`` with the encoding and error handler of ``like``, buffered as Python's own."""
     raw = io.FileIO(fd, "rb" if fd == 0 else "wb", closefd=False)
     buffered = io.BufferedReader(raw) if fd == 0 else io.BufferedWriter(raw)
@@ -117,10 +117,11 @@ def main() -> None:
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
-    # Fresh text streams on the new descriptors 0-2, as the interpreter makes them at start-up.
-    sys.stdin = sys.__stdin__ = _stream(0, sys.stdin, line_buffering=False)
-    sys.stdout = sys.__stdout__ = _stream(1, sys.stdout, line_buffering=os.isatty(1))
-    sys.stderr = sys.__stderr__ = _stream(2, sys.stderr, line_buffering=True)
+    # Fresh text streams on the new descriptors 0-2, as the interpreter makes them at start-up (sys.__std*__ are
+    # Final to typeshed: programs must not rebind them; an interpreter starting up does, which is what this is).
+    sys.stdin = sys.__stdin__ = _stream(0, sys.stdin, line_buffering=False)  # type: ignore[misc]
+    sys.stdout = sys.__stdout__ = _stream(1, sys.stdout, line_buffering=os.isatty(1))  # type: ignore[misc]
+    sys.stderr = sys.__stderr__ = _stream(2, sys.stderr, line_buffering=True)  # type: ignore[misc]
     sys.argv = ["-m", *request["argv"]]  # runpy puts the path of __main__.py first, as `python -m` does
     sys.path.insert(0, os.getcwd())
     os._exit(_run())

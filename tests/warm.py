@@ -76,7 +76,9 @@ class Warm:
               start_new_session: bool = False) -> Run | subprocess.Popen[Any]:
         """``subprocess.Popen([python, -m, archivist, *args], ...)`` for the arguments shown, forked when it can be."""
         environment = dict(os.environ if env is None else env)
-        fds, ours, theirs = [], [], []
+        fds: list[int] = []
+        ours: list[IO[Any] | None] = []
+        theirs: list[int] = []
         for index, stream in enumerate((stdin, stdout, stderr)):
             if stream == _PIPE:
                 read, write = os.pipe()

@@ -164,7 +164,7 @@ def test_a_second_run_into_the_same_folder_is_refused_naming_the_holder(inputs: 
         time.sleep(0.01)  # the first run holds the lock (it writes who it is once it has it)
     second = warm.shared().run([*args, str(big), "--resume"])
     first.stdin.write("".join(lines[150:]))
-    stdout, stderr = first.communicate(timeout=300)
+    _stdout, stderr = first.communicate(timeout=300)
     assert first.returncode == 0, stderr
     assert second.returncode == 2, second.stderr
     assert f"in use by process {first.pid}" in second.stderr and "Traceback" not in second.stderr
