@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,26 @@ RECORDS = ROOT / "records"
 SEED = RECORDS / "mrta-globalsecurity.json"
 SEED_CAPTURE = RECORDS / "originals" / "mrta-globalsecurity.txt"
 SHARED_CAPTURE = ROOT.parent / "shared" / "documents" / "mrta-globalsecurity.txt"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadfile``, except that the files running EPUBCheck share one worker: its one JVM (tests/oracles.py)
+    then starts once per test run, not once per worker (5-9 s of CPU each)."""
+    from xdist.scheduler import LoadFileScheduling
+
+    class Scheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = super()._split_scope(nodeid)
+            return "(files running EPUBCheck)" if _runs_epubcheck(path) else path
+
+    return Scheduling(config, log) if config.getvalue("dist") == "loadfile" else None
+
+
+@cache
+def _runs_epubcheck(path: str) -> bool:
+    file = ROOT / path
+    return file.suffix == ".py" and file.is_file() and "epubcheck_" in file.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

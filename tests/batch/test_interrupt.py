@@ -173,7 +173,7 @@ def test_kill_9_at_random_moments_then_resume_gives_the_clean_tree(tmp_path: Pat
     of the k-th n-th of a timed uninterrupted run (plus a tenth), so start, export, packages and bag are all hit;
     every third cycle kills a --resume over a finished bag. ARCHIVIST_KILL_CYCLES sets the number of cycles
     (default 12), ARCHIVIST_KILL_SEED the seed."""
-    records, _, _ = reference = clean_run(build(tmp_path / "in", json.loads(SEED.read_text(encoding="utf-8")), 60),
+    records, _, _ = reference = clean_run(build(tmp_path / "in", json.loads(SEED.read_text(encoding="utf-8")), 40),
                                           tmp_path)
     out, errors = tmp_path / "out", tmp_path / "errors.jsonl"
     started = time.monotonic()
