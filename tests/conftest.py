@@ -4,16 +4,60 @@ from __future__ import annotations
 
 import copy
 import json
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.warm import Warm, shared
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDS = ROOT / "records"
 SEED = RECORDS / "mrta-globalsecurity.json"
 SEED_CAPTURE = RECORDS / "originals" / "mrta-globalsecurity.txt"
 SHARED_CAPTURE = ROOT.parent / "shared" / "documents" / "mrta-globalsecurity.txt"
+
+
+#: What marks a test file as long: it runs EPUBCheck or Ace by DAISY, or holds the slow test.
+_LONG = ("epubcheck_", "ace_violations", "@pytest.mark.slow")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadfile``, except that the files running EPUBCheck share one worker (its one JVM, tests/oracles.py,
+    then starts once per test run, not once per worker: 5-9 s of CPU each), and that files are handed out in
+    collection order, where the long ones come first (see below), not largest-count first."""
+    from xdist.scheduler import LoadFileScheduling
+
+    class Scheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = super()._split_scope(nodeid)
+            return "(files running EPUBCheck)" if "epubcheck_" in _source(path) else path
+
+    if config.getvalue("dist") != "loadfile":
+        return None
+    config.option.loadscopereorder = False
+    return Scheduling(config, log)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Long files first (each file stays whole and in order): started early, they overlap the many short files on
+    the other workers instead of running alone at the end."""
+    items.sort(key=lambda item: not any(mark in _source(item.nodeid.split("::", 1)[0]) for mark in _LONG))
+
+
+@cache
+def _source(path: str) -> str:
+    """The text of a test file named by a node id's path ("" for anything else)."""
+    file = ROOT / path
+    return file.read_text(encoding="utf-8") if file.suffix == ".py" and file.is_file() else ""
+
+
+@pytest.fixture(scope="session")
+def archivist() -> Warm:
+    """Runs of ``python -m archivist`` as real processes, forked from one warm interpreter (see tests/warm.py)."""
+    return shared()
 
 
 @pytest.fixture

@@ -3,12 +3,15 @@ and jsonld.js (installed by .ci/run under .ci/node_modules)."""
 
 from __future__ import annotations
 
+import atexit
 import gzip
+import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -26,19 +29,26 @@ _BATCH = Path(__file__).resolve().parent / "java" / "EpubCheckBatch.java"
 def epubcheck_batch(paths: Sequence[Path]) -> dict[Path, list[str]]:
     """EPUBCheck's messages of severity WARNING or worse for each EPUB, as 'SEVERITY ID location: message'.
 
-    Every file is checked in one Java process (tests/java/EpubCheckBatch.java runs EPUBCheck's own command
-    line once per file), since starting Java costs more than checking a small EPUB."""
-    java = shutil.which("java") or const.JAVA
+    Every file is checked by one Java process that serves the whole test run (tests/java/EpubCheckBatch.java runs
+    EPUBCheck's own command line once per file), since starting Java costs more than checking a small EPUB."""
+    server = _epubcheck_server()
     for path in paths:
+        assert "\n" not in str(path), path
         Path(f"{path}.json").unlink(missing_ok=True)
-    result = subprocess.run([java, "-cp", const.EPUBCHECK, str(_BATCH), *map(str, paths)],
-                            capture_output=True, check=False, timeout=600)
+    assert server.stdin is not None and server.stdout is not None
+    server.stdin.write("".join(f"{path}\n" for path in paths))
+    server.stdin.flush()
+    waiting = {str(path) for path in paths}
+    while waiting:
+        line = server.stdout.readline()
+        if not line:
+            break
+        waiting.discard(line.rstrip("\n").partition("checked\t")[2])
     found: dict[Path, list[str]] = {}
     for path in paths:
         report_file = Path(f"{path}.json")
         if not report_file.is_file():
-            found[path] = [f"EPUBCheck wrote no report for {path.name} (exit {result.returncode}): "
-                           f"{result.stderr.decode(errors='replace')[-800:]}"]
+            found[path] = [f"EPUBCheck wrote no report for {path.name} (exit {server.poll()}): {_said(server)}"]
             continue
         report = json.loads(report_file.read_text(encoding="utf-8"))
         found[path] = []
@@ -47,6 +57,62 @@ def epubcheck_batch(paths: Sequence[Path]) -> dict[Path, list[str]]:
                 where = ", ".join(f"{loc['path']}:{loc['line']}" for loc in message.get("locations", []))
                 found[path].append(f"{message['severity']} {message['ID']} {where}: {message['message']}")
     return found
+
+
+# The JIT's first tier only, one GC thread: EPUBCheck's checks are short, and the optimizing compiler and parallel
+# collector cost the JVM more CPU than they save here (about half of it). Neither changes what EPUBCheck reports.
+_JVM_OPTIONS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
+
+
+@cache
+def _epubcheck_server() -> subprocess.Popen[str]:
+    """The EPUBCheck process of this test run (one per pytest process), stopped when the run ends."""
+    java = shutil.which("java") or const.JAVA
+    errors = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server, closed with it below
+    server = subprocess.Popen([java, *_JVM_OPTIONS, "-cp", os.pathsep.join([const.EPUBCHECK, *_compiled()]),
+                               "EpubCheckBatch" if _compiled() else str(_BATCH)],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, text=True, encoding="utf-8")
+    server.errors = errors  # type: ignore[attr-defined]
+
+    def stop() -> None:
+        if server.stdin is not None:
+            server.stdin.close()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        errors.close()
+
+    atexit.register(stop)
+    return server
+
+
+def _said(server: subprocess.Popen[str]) -> str:
+    """The end of what the EPUBCheck server wrote on stderr."""
+    errors = server.errors  # type: ignore[attr-defined]
+    errors.seek(0)
+    return str(errors.read()[-800:].decode(errors="replace"))
+
+
+@cache
+def _compiled() -> list[str]:
+    """A folder holding EpubCheckBatch compiled (once per machine and source version, in the temporary folder), or
+    nothing when there is no javac: java then compiles the source file itself at each start."""
+    javac = shutil.which("javac")
+    if javac is None:
+        return []
+    source = _BATCH.read_bytes()
+    key = hashlib.sha256(source + const.EPUBCHECK.encode()).hexdigest()[:16]
+    folder = Path(tempfile.gettempdir()) / f"archivist-tests-epubcheck-{key}"
+    if not (folder / "EpubCheckBatch.class").is_file():
+        work = Path(tempfile.mkdtemp(prefix=".archivist-tests-epubcheck-"))
+        subprocess.run([javac, "-nowarn", "-cp", const.EPUBCHECK, "-d", str(work), str(_BATCH)], check=True,
+                       capture_output=True, timeout=300)
+        try:
+            work.rename(folder)  # whole or not at all, even when several test processes compile at once
+        except OSError:
+            shutil.rmtree(work, ignore_errors=True)  # another process was first
+    return [str(folder)]
 
 
 def epubcheck_messages(path: Path) -> list[str]:
@@ -67,29 +133,32 @@ def ace_violations(paths: Sequence[Path], workdir: Path) -> dict[Path, list[str]
     """Every violation (of any impact) Ace by DAISY reports for each EPUB, as 'impact rule document: message'.
 
     Ace drives a headless Chromium through puppeteer: the system browser (PUPPETEER_EXECUTABLE_PATH, else
-    `chromium` on PATH). The EPUBs are checked by Ace processes running side by side (each starts its own
-    browser). When no browser can run, this fails the test with Ace's reason rather than skipping."""
-    ace = _node_installed(".bin/ace-cli")
+    `chromium` on PATH). Every EPUB is checked in one Node process with one browser (tests/js/ace-batch.cjs runs
+    Ace's own core on each, as ace-cli does). When no browser can run, this fails the test with Ace's reason rather
+    than skipping."""
+    _node_installed("@daisy/ace-core/package.json")
     browser = (os.environ.get("PUPPETEER_EXECUTABLE_PATH") or shutil.which("chromium")
                or shutil.which("chromium-browser"))
     if not browser:
         pytest.fail("Ace by DAISY needs Chromium: none at PUPPETEER_EXECUTABLE_PATH or on PATH "
                     "(apt-get install chromium)")
-    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": browser, "PUPPETEER_SKIP_DOWNLOAD": "1"}
-    runs = {}
-    for index, path in enumerate(paths):
-        out = workdir / f"ace-{index}"
-        runs[path] = (out, subprocess.Popen([str(ace), "--force", "--outdir", str(out), str(path)],
-                                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env))
-    said = {path: process.communicate(timeout=600)[0].decode(errors="replace") for path, (_, process) in runs.items()}
+    env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": browser, "PUPPETEER_SKIP_DOWNLOAD": "1",
+           "NODE_PATH": str(NODE_MODULES)}
+    outs = {path: workdir / f"ace-{index}" for index, path in enumerate(paths)}
+    script = Path(__file__).resolve().parent / "js" / "ace-batch.cjs"
+    result = subprocess.run([shutil.which("node") or "node", str(script),
+                             *(str(part) for path, out in outs.items() for part in (out, path))],
+                            capture_output=True, check=False, timeout=600, env=env)
+    said = re.sub(r"\x1b\[[0-9;]*m", "", (result.stdout + result.stderr).decode(errors="replace"))
+    if result.returncode != 0:
+        pytest.fail(f"Ace by DAISY could not run (exit {result.returncode}; browser {browser}): {said[-800:]}")
+    outcomes = json.loads(result.stdout)
     found: dict[Path, list[str]] = {}
-    for path, (out, process) in runs.items():
+    for path, out in outs.items():
         report_file = out / "report.json"
-        if process.returncode != 0 or not report_file.is_file():
-            lines = re.sub(r"\x1b\[[0-9;]*m", "", said[path]).splitlines()
-            errors = [line for line in lines if "error" in line.lower()] or lines[-5:]
-            pytest.fail(f"Ace by DAISY could not check {path.name} (exit {process.returncode}; browser {browser}): "
-                        + " | ".join(errors))
+        if "error" in outcomes[str(path)] or not report_file.is_file():
+            pytest.fail(f"Ace by DAISY could not check {path.name} (browser {browser}): "
+                        f"{outcomes[str(path)].get('error', 'no report.json')}")
         found[path] = _failed_assertions(json.loads(report_file.read_text(encoding="utf-8")))
     return found
 

@@ -1,4 +1,5 @@
-"""User mistakes through the real program (``python -m archivist`` in a subprocess): one ``error:`` line, exit 2.
+"""User mistakes through the real program (``python -m archivist`` in a process of its own, forked from a warm
+interpreter: tests/warm.py): one ``error:`` line, exit 2.
 
 Never a traceback, nothing on stdout, and nothing written where the output would have gone.
 """
@@ -8,13 +9,13 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import RECORDS, SEED_CAPTURE
+from tests.warm import Warm
 
 CAP = "capture.txt"
 #: (command line after ``archivist``, a fragment the error line must hold). ``out`` is never to be created.
@@ -73,7 +74,8 @@ MISTAKES: list[tuple[list[str], str]] = [
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[int, tuple[subprocess.CompletedProcess[str], Path]]:
+def runs(tmp_path_factory: pytest.TempPathFactory,
+         archivist: Warm) -> dict[int, tuple[subprocess.CompletedProcess[str], Path]]:
     """Run every mistake, each in its own folder holding a capture, a folder, a file and a symlink loop."""
 
     def run(index: int) -> tuple[subprocess.CompletedProcess[str], Path]:
@@ -85,8 +87,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[int, tuple[subprocess
         (where / "extra.csv").write_text("file,colour\ncapture.txt,blue\n")
         os.symlink("loop", where / "loop")
         env = dict(os.environ, COLUMNS="80", TERM="dumb")
-        done = subprocess.run([sys.executable, "-m", "archivist", *MISTAKES[index][0]], check=False, cwd=where, env=env,
-                              capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+        done = archivist.run(MISTAKES[index][0], cwd=where, env=env, timeout=60)
         return done, where
 
     with ThreadPoolExecutor(max_workers=3) as pool:

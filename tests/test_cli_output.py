@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from archivist.cli import app
 from tests.conftest import RECORDS, ROOT, SEED_CAPTURE, write_json
+from tests.warm import Warm
 
 runner = CliRunner()
 URL = "https://www.globalsecurity.org/military/world/para/mrta.htm"
@@ -85,14 +86,14 @@ def test_export_to_stdout_is_data_only(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["@context"]
 
 
-def test_export_collection_to_a_folder_or_stdout(tmp_path: Path) -> None:
+def test_export_collection_to_a_folder_or_stdout(tmp_path: Path, archivist: Warm) -> None:
     result = _run("export", str(RECORDS), "--to", "epub", "--collection", "MRTA", "--out", str(tmp_path / "c"))
     assert result.exit_code == 0, result.output
     assert (tmp_path / "c" / "collection.epub").read_bytes()[30:38] == b"mimetype"
     assert _run("export", str(RECORDS), "--to", "epub", "--collection", "MRTA", "--out", str(tmp_path / "q"),
                 "-q").stderr == ""
-    piped = subprocess.run([sys.executable, "-m", "archivist", "export", str(RECORDS), "--to", "epub", "--collection",
-                            "MRTA", "--out", "-"], check=False, capture_output=True, timeout=60)
+    piped = archivist.run(["export", str(RECORDS), "--to", "epub", "--collection", "MRTA", "--out", "-"], timeout=60,
+                          text=False)
     assert piped.returncode == 0 and piped.stderr == b""
     assert piped.stdout == (tmp_path / "c" / "collection.epub").read_bytes()
 
@@ -167,10 +168,9 @@ def test_quiet_and_verbose_together_is_a_mistake() -> None:
     assert result.exit_code == 2 and "contradict" in result.stderr
 
 
-def test_data_and_messages_are_separate_streams_through_the_real_program(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "archivist", "ingest", str(SEED_CAPTURE), "--url", URL,
-                           "--retrieved", "2026-11-24", "--out", "-"], check=False, capture_output=True, text=True,
-                          timeout=60)
+def test_data_and_messages_are_separate_streams_through_the_real_program(tmp_path: Path, archivist: Warm) -> None:
+    done = archivist.run(["ingest", str(SEED_CAPTURE), "--url", URL, "--retrieved", "2026-11-24", "--out", "-"],
+                         timeout=60)
     assert done.returncode == 0 and done.stderr == ""
     assert json.loads(done.stdout)["source"]["url"] == URL
 

@@ -12,11 +12,11 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests import warm
 from tests.cli_examples import command_lines, invocations, parse_error, sh_blocks
 from tests.conftest import ROOT
 
@@ -49,9 +49,7 @@ def clone(tmp_path: Path) -> tuple[Path, dict[str, str]]:
         shutil.copytree(ROOT / name, tmp_path / "clone" / name)
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    wrapper = bin_dir / "archivist"
-    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m archivist "$@"\n')
-    wrapper.chmod(0o755)
+    warm.shared().wrapper(bin_dir)  # `python -m archivist`, forked from a warm interpreter (tests/warm.py)
     env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", COLUMNS="80")
     return tmp_path / "clone", env
 

@@ -23,6 +23,7 @@ from archivist.batch._engine import _pack, _unpack
 from archivist.cli import app
 from archivist.exporters import Exporter, register, unregister
 from archivist.records import Entry
+from tests import warm
 
 runner = CliRunner()
 
@@ -146,9 +147,8 @@ def test_an_exporter_crash_fails_that_record_only(tmp_path: Path, seed: dict[str
 def test_resume_after_kill_9(tmp_path: Path, seed: dict[str, Any]) -> None:
     batch = make_batch(tmp_path / "b.jsonl", seed, 300)
     out = tmp_path / "out"
-    args = [sys.executable, "-m", "archivist", "export", str(batch), "--to", "epub,oai_dc,marcxml", "--out", str(out),
-            "--quiet"]
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    args = ["export", str(batch), "--to", "epub,oai_dc,marcxml", "--out", str(out), "--quiet"]
+    process = warm.shared().popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     journal = out / ".archivist-journal.jsonl"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and process.poll() is None:
@@ -160,7 +160,7 @@ def test_resume_after_kill_9(tmp_path: Path, seed: dict[str, Any]) -> None:
     process.wait()
     done_before = journal.read_bytes().count(b"\n")
     assert 40 <= done_before < 300
-    result = subprocess.run(args[:-1] + ["--resume"], capture_output=True, text=True, check=False)  # not --quiet
+    result = warm.shared().run([*args[:-1], "--resume"])  # not --quiet
     assert result.returncode == 0, result.stderr + result.stdout
     summary = " ".join(result.stderr.split())
     assert "300 records read" in summary and "already current (resumed)" in summary
@@ -168,7 +168,8 @@ def test_resume_after_kill_9(tmp_path: Path, seed: dict[str, Any]) -> None:
     assert current >= done_before
     assert not [p for p in out.iterdir() if p.name.endswith(".part")]
     clean = tmp_path / "clean"
-    subprocess.run(args[:-3] + ["--out", str(clean), "--quiet"], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "archivist", *args[:-3], "--out", str(clean), "--quiet"], check=True,
+                   capture_output=True)  # a fresh interpreter (its own hash seed) for the reference
     assert tree(out) == tree(clean) and len(tree(out)) == 900
     entries = [json.loads(line) for line in journal.read_text(encoding="utf-8").splitlines()]
     assert len(entries) == len({e["id"] for e in entries}) == 300
@@ -212,11 +213,11 @@ def test_progress_bar_is_drawn_on_a_terminal_only(tmp_path: Path, seed: dict[str
 
     batch = make_batch(tmp_path / "b.jsonl", seed, 150)
     primary, secondary = pty.openpty()
-    args = [sys.executable, "-m", "archivist", "export", str(batch), "--to", "epub", "--out", str(tmp_path / "out")]
+    args = ["export", str(batch), "--to", "epub", "--out", str(tmp_path / "out")]
     env = {**os.environ, "TERM": "xterm", "COLUMNS": "120"}
     env.pop("NO_COLOR", None)
-    process = subprocess.Popen(args + (["--quiet"] if quiet else []), stdout=subprocess.PIPE, stderr=secondary,
-                               env=env)
+    process = warm.shared().popen(args + (["--quiet"] if quiet else []), stdout=subprocess.PIPE, stderr=secondary,
+                                  env=env)
     os.close(secondary)
     drawn = b""
     while True:
@@ -240,9 +241,8 @@ def test_progress_bar_is_drawn_on_a_terminal_only(tmp_path: Path, seed: dict[str
 
 def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path, seed: dict[str, Any]) -> None:
     batch = make_batch(tmp_path / "b.jsonl", seed, 20)
-    result = subprocess.run([sys.executable, "-m", "archivist", "export", str(batch), "--to", "oai_dc", "--out",
-                             str(tmp_path / "out")], capture_output=True, text=True, check=False,
-                            env={**os.environ, "TERM": "xterm"})
+    result = warm.shared().run(["export", str(batch), "--to", "oai_dc", "--out", str(tmp_path / "out")],
+                               env={**os.environ, "TERM": "xterm"})
     assert result.returncode == 0
     assert "records/s" not in result.stderr and "exporting" not in result.stderr
 
@@ -284,6 +284,8 @@ def _screen(raw: str, width: int) -> list[str]:
         else:
             if col >= width:
                 row, col = row + 1, 0
+            while len(rows) <= row:  # a line that wrapped past the last row (a long path in the summary)
+                rows.append([])
             while len(rows[row]) < col:
                 rows[row].append(" ")
             rows[row][col:col + 1] = [token]
@@ -304,11 +306,10 @@ def test_problems_are_printed_above_the_live_bar_which_is_cleared_at_the_end(tmp
         lines[n] = json.dumps(dict(seed, id=f"bad{n}", language="not a tag"))
     batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
     primary, secondary = pty.openpty()
-    env = {**os.environ, "TERM": "xterm", "COLUMNS": "200"}
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "320"}  # no line wraps, even with the longer tmp paths of xdist
     env.pop("NO_COLOR", None)
-    process = subprocess.Popen([sys.executable, "-m", "archivist", "export", str(batch), "--to", "epub,oai_dc",
-                                "--jobs", "2", "--out", str(tmp_path / "out")], stdout=subprocess.PIPE,
-                               stderr=secondary, env=env)
+    process = warm.shared().popen(["export", str(batch), "--to", "epub,oai_dc", "--jobs", "2", "--out",
+                                   str(tmp_path / "out")], stdout=subprocess.PIPE, stderr=secondary, env=env)
     os.close(secondary)
     drawn = b""
     while True:
@@ -324,7 +325,7 @@ def test_problems_are_printed_above_the_live_bar_which_is_cleared_at_the_end(tmp
     assert process.returncode == 1
     raw = drawn.decode("utf-8", "replace")
     assert "exporting" in raw  # the bar was drawn while the batch ran
-    screen = [line for line in _screen(raw, 200) if line]
+    screen = [line for line in _screen(raw, 320) if line]
     assert "150 records read: 147 exported, 3 failed" in screen.pop(), screen  # the summary, last
     assert [line.split(":")[1] for line in screen] == ["21", "76", "141"], screen  # each problem on its own line
     assert all("/language: 'not a tag' is not a BCP 47 language tag" in line for line in screen)

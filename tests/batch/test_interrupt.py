@@ -1,6 +1,9 @@
 """Interruptions of a batch: Ctrl-C, SIGTERM and SIGKILL at any moment, damaged journals, records no worker can
 take. Every interrupted run leaves no partial file and no process behind, and ``--resume`` then gives a tree
-byte-identical to a clean run's, package files included."""
+byte-identical to a clean run's, package files included.
+
+The reference run is a fresh ``python -m archivist``; the interrupted and resumed runs are forked from a warm one
+(tests/warm.py: the same program without a second of interpreter start-up each, so a kill lands in the work)."""
 
 from __future__ import annotations
 
@@ -24,8 +27,9 @@ import archivist.batch._engine as batch_module
 from archivist.batch import BatchOptions, run_batch
 from archivist.batch._outdir import LOCK
 from archivist.cli import app
-from tests.conftest import SEED_CAPTURE
+from tests.conftest import SEED, SEED_CAPTURE
 from tests.packages.strict_bag import strict_bag_problems
+from tests.warm import Warm
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals, /proc")
 runner = CliRunner()
@@ -53,8 +57,9 @@ def build(folder: Path, seed: dict[str, Any], count: int) -> Path:
 
 
 def command(records: Path, out: Path, errors: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "archivist", "export", str(records), "--to", TO, "--jobs", "2", "--out", str(out),
-            "--errors", str(errors), "--quiet", *extra]
+    """The arguments after ``archivist``."""
+    return ["export", str(records), "--to", TO, "--jobs", "2", "--out", str(out), "--errors", str(errors), "--quiet",
+            *extra]
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -87,7 +92,7 @@ def partials(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.name.endswith(".part")] if folder.exists() else []
 
 
-def wait_for_progress(out: Path, process: subprocess.Popen[str], files: int = 40) -> None:
+def wait_for_progress(out: Path, process: Any, files: int = 40) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and process.poll() is None:
         if out.exists() and sum(1 for _ in (out / "data").glob("*.epub")) >= files:
@@ -96,25 +101,25 @@ def wait_for_progress(out: Path, process: subprocess.Popen[str], files: int = 40
     raise AssertionError("the batch finished (or hung) before it could be interrupted")
 
 
-@pytest.fixture(scope="module")
-def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], bytes, float]:
-    """The records, the tree of an uninterrupted run, its errors file and how long it took."""
-    seed = json.loads(Path(__file__).resolve().parents[2].joinpath("records", "mrta-globalsecurity.json")
-                      .read_text(encoding="utf-8"))
-    base = tmp_path_factory.mktemp("reference")
-    records = build(base / "in", seed, 200)
-    started = time.monotonic()
-    result = subprocess.run(command(records, base / "clean", base / "errors.jsonl"), env=ENV, capture_output=True,
-                            text=True, check=False)
-    took = time.monotonic() - started
+def clean_run(records: Path, base: Path) -> tuple[Path, dict[str, str], bytes]:
+    """An uninterrupted run by a fresh ``python -m archivist``: the records, its tree and its errors file."""
+    args = command(records, base / "clean", base / "errors.jsonl")
+    result = subprocess.run([sys.executable, "-m", "archivist", *args], env=ENV, capture_output=True, text=True,
+                            check=False)
     assert result.returncode == 1, result.stderr
     assert strict_bag_problems(base / "clean") == []
-    return records, tree(base / "clean"), (base / "errors.jsonl").read_bytes(), took
+    return records, tree(base / "clean"), (base / "errors.jsonl").read_bytes()
 
 
-def _finish(records: Path, out: Path, errors: Path, reference: tuple[Path, dict[str, str], bytes, float]) -> None:
-    result = subprocess.run(command(records, out, errors, "--resume"), env=ENV, capture_output=True, text=True,
-                            check=False)
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], bytes]:
+    """200 records (enough for a signal to land mid-batch), the tree of an uninterrupted run and its errors file."""
+    base = tmp_path_factory.mktemp("reference")
+    return clean_run(build(base / "in", json.loads(SEED.read_text(encoding="utf-8")), 200), base)
+
+
+def _finish(archivist: Warm, out: Path, errors: Path, reference: tuple[Path, dict[str, str], bytes]) -> None:
+    result = archivist.run(command(reference[0], out, errors, "--resume"), env=ENV)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert tree(out) == reference[1]
@@ -122,12 +127,12 @@ def _finish(records: Path, out: Path, errors: Path, reference: tuple[Path, dict[
 
 
 @pytest.mark.parametrize(("signum", "whom", "code"), [(signal.SIGINT, "group", 130), (signal.SIGTERM, "main", 143)])
-def test_ctrl_c_or_sigterm_stops_cleanly_and_says_how_to_resume(tmp_path: Path, reference: Any, signum: int,
-                                                                 whom: str, code: int) -> None:
+def test_ctrl_c_or_sigterm_stops_cleanly_and_says_how_to_resume(tmp_path: Path, reference: Any, archivist: Warm,
+                                                                 signum: int, whom: str, code: int) -> None:
     records = reference[0]
     out, errors = tmp_path / "out", tmp_path / "errors.jsonl"
-    process = subprocess.Popen(command(records, out, errors), env=ENV, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    process = archivist.popen(command(records, out, errors), env=ENV, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, start_new_session=True)
     wait_for_progress(out, process)
     if whom == "group":  # what Ctrl-C in a terminal does
         os.killpg(process.pid, signum)
@@ -142,48 +147,56 @@ def test_ctrl_c_or_sigterm_stops_cleanly_and_says_how_to_resume(tmp_path: Path, 
     assert not errors.exists()  # no half-written errors file either
     resume = stderr.split("To finish, run: ", 1)[1].strip()
     args = shlex.split(resume)
-    assert args[0] == "archivist" and args[-1] == "--resume" and args[1:-1] == command(records, out, errors)[3:]
-    _finish(records, out, errors, reference)
+    assert args[0] == "archivist" and args[-1] == "--resume" and args[1:-1] == command(records, out, errors)
+    _finish(archivist, out, errors, reference)
 
 
-def test_sigkill_of_the_main_process_takes_the_workers_and_their_temporaries(tmp_path: Path,
-                                                                             reference: Any) -> None:
+def test_sigkill_of_the_main_process_takes_the_workers_and_their_temporaries(tmp_path: Path, reference: Any,
+                                                                             archivist: Warm) -> None:
     records = reference[0]
     out, errors = tmp_path / "out", tmp_path / "errors.jsonl"
-    process = subprocess.Popen(command(records, out, errors), env=ENV, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
-    wait_for_progress(out, process)  # type: ignore[arg-type]
+    process = archivist.popen(command(records, out, errors), env=ENV, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
+    wait_for_progress(out, process)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     assert wait_gone(process.pid) == [], "worker processes outlived the batch"
     left = [p.name for p in partials(out)]
     assert all(f".{process.pid}-" in name or name.startswith((".dspace-saf", ".oai-static")) for name in left), left
-    _finish(records, out, errors, reference)
+    _finish(archivist, out, errors, reference)
 
 
 @pytest.mark.slow
-def test_kill_9_at_random_moments_then_resume_gives_the_clean_tree(tmp_path: Path, reference: Any) -> None:
+def test_kill_9_at_random_moments_then_resume_gives_the_clean_tree(tmp_path: Path, archivist: Warm) -> None:
     """The 'resume is exact' check: SIGKILL at random moments (the seed is printed), then --resume, compared with
-    a clean run every cycle. ARCHIVIST_KILL_CYCLES sets the number of cycles (default 30)."""
-    records, _, _, took = reference
-    cycles = int(os.environ.get("ARCHIVIST_KILL_CYCLES", "30"))
-    seed = int(os.environ.get("ARCHIVIST_KILL_SEED", str(random.SystemRandom().randrange(10**6))))
-    print(f"kill/resume: {cycles} cycles, seed {seed}, clean run {took:.1f}s")
-    chance = random.Random(seed)
+    a clean run every cycle. The moments are spread over the whole run: cycle k of n is killed at a random moment
+    of the k-th n-th of a timed uninterrupted run (plus a tenth), so start, export, packages and bag are all hit;
+    every third cycle kills a --resume over a finished bag. ARCHIVIST_KILL_CYCLES sets the number of cycles
+    (default 12), ARCHIVIST_KILL_SEED the seed."""
+    records, _, _ = reference = clean_run(build(tmp_path / "in", json.loads(SEED.read_text(encoding="utf-8")), 40),
+                                          tmp_path)
     out, errors = tmp_path / "out", tmp_path / "errors.jsonl"
-    for cycle in range(cycles):
+    started = time.monotonic()
+    _finish(archivist, out, errors, (records, *reference[1:]))  # a warm uninterrupted run: same tree, and its time
+    took = time.monotonic() - started
+    cycles = int(os.environ.get("ARCHIVIST_KILL_CYCLES", "12"))
+    seed = int(os.environ.get("ARCHIVIST_KILL_SEED", str(random.SystemRandom().randrange(10**6))))
+    print(f"kill/resume: {cycles} cycles, seed {seed}, uninterrupted run {took:.2f}s")
+    chance = random.Random(seed)
+    moments = [took * 1.1 * (k + chance.random()) / cycles for k in range(cycles)]
+    chance.shuffle(moments)
+    for cycle, moment in enumerate(moments):
         again = cycle % 3 == 2  # every third cycle kills a --resume run over a finished bag
         if not again:
             shutil.rmtree(out, ignore_errors=True)
-        moment = chance.uniform(0.0, took * 1.1)
-        process = subprocess.Popen(command(records, out, errors, *(["--resume"] if again else [])), env=ENV,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        process = archivist.popen(command(records, out, errors, *(["--resume"] if again else [])), env=ENV,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         time.sleep(moment)
         process.send_signal(signal.SIGKILL)
         process.wait()
         assert wait_gone(process.pid) == [], f"cycle {cycle} (seed {seed}): workers outlived the batch"
         try:
-            _finish(records, out, errors, reference)
+            _finish(archivist, out, errors, reference)
         except AssertionError as exc:
             raise AssertionError(f"cycle {cycle}, killed at {moment:.2f}s (seed {seed}): {exc}") from None
 
@@ -225,15 +238,14 @@ def test_a_damaged_journal_line_means_that_record_is_exported_again(tmp_path: Pa
 
 @pytest.mark.parametrize("levels", [300, 600, 100_000])
 def test_a_deeply_nested_record_fails_alone_and_the_batch_finishes(tmp_path: Path, seed: dict[str, Any],
-                                                                   levels: int) -> None:
+                                                                   archivist: Warm, levels: int) -> None:
     batch = tmp_path / "b.jsonl"
     lines = [json.dumps(dict(seed, id=f"r{n:03d}")) for n in range(60)]
     lines[30] = deep(levels)
     lines[31] = json.dumps(dict(seed, id="r031", notes=[{"a": [[[[[[[[[["x"]]]]]]]]]]}]))  # deep, but not too
     batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "archivist", "export", str(batch), "--to", "oai_dc,epub", "--jobs",
-                             "2", "--out", str(tmp_path / "out"), "--errors", str(tmp_path / "e.jsonl")],
-                            capture_output=True, text=True, timeout=120, check=False)
+    result = archivist.run(["export", str(batch), "--to", "oai_dc,epub", "--jobs", "2", "--out", str(tmp_path / "out"),
+                            "--errors", str(tmp_path / "e.jsonl")], timeout=120)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr + result.stdout and "RecursionError" not in result.stderr
     assert "60 records read: 58 exported, 2 failed" in " ".join(result.stderr.split())

@@ -19,6 +19,7 @@ from archivist._paths import PathConflict, check_outputs
 from archivist.batch import BatchOptions, run_batch
 from archivist.batch._outdir import LOCK, OutputFolder, OutputRefused
 from archivist.cli import app
+from tests import warm
 from tests.conftest import write_json
 
 runner = CliRunner()
@@ -151,19 +152,19 @@ def test_a_second_run_into_the_same_folder_is_refused_naming_the_holder(inputs: 
     big = tmp_path / "big.jsonl"
     big.write_text("".join(lines), encoding="utf-8")
     out = tmp_path / "out"
-    args = [sys.executable, "-m", "archivist", "export", "--to", "epub,oai_dc", "--out", str(out)]
+    args = ["export", "--to", "epub,oai_dc", "--out", str(out)]
     # The first run reads stdin, which stays open until the second run is over: it holds the folder all that time.
-    first = subprocess.Popen([*args, "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True)
+    first = warm.shared().popen([*args, "-"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
     assert first.stdin is not None
     first.stdin.write("".join(lines[:150]))
     first.stdin.flush()
     deadline = time.monotonic() + 60
     while not ((out / LOCK).exists() and (out / LOCK).stat().st_size) and time.monotonic() < deadline:
         time.sleep(0.01)  # the first run holds the lock (it writes who it is once it has it)
-    second = subprocess.run([*args, str(big), "--resume"], capture_output=True, text=True, check=False)
+    second = warm.shared().run([*args, str(big), "--resume"])
     first.stdin.write("".join(lines[150:]))
-    stdout, stderr = first.communicate(timeout=300)
+    _stdout, stderr = first.communicate(timeout=300)
     assert first.returncode == 0, stderr
     assert second.returncode == 2, second.stderr
     assert f"in use by process {first.pid}" in second.stderr and "Traceback" not in second.stderr

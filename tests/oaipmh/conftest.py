@@ -1,11 +1,10 @@
-"""A running ``archivist serve`` (a real subprocess, its stderr kept) over a few records, for the tests that
-attack it or read its log."""
+"""A running ``archivist serve`` (a real process, forked from a warm interpreter: tests/warm.py; its stderr kept)
+over a few records, for the tests that attack it or read its log."""
 
 from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import threading
 import time
 import urllib.parse
@@ -17,7 +16,9 @@ from typing import Any
 
 import pytest
 
+from tests import warm
 from tests.conftest import SEED
+from tests.warm import Run
 
 REPO = "archive.example.org"
 
@@ -41,7 +42,7 @@ class Served:
 
     base: str
     folder: Path
-    process: subprocess.Popen[str]
+    process: subprocess.Popen[str] | Run
     lines: list[str] = field(default_factory=list)
 
     def log(self) -> str:
@@ -60,8 +61,7 @@ class Served:
 
 def start(folder: Path, *options: str) -> Served:
     """``archivist serve folder --port 0 options…``, once it announces its base URL."""
-    process = subprocess.Popen([sys.executable, "-m", "archivist", "serve", str(folder), "--port", "0", *options],
-                               stderr=subprocess.PIPE, text=True)
+    process = warm.shared().popen(["serve", str(folder), "--port", "0", *options], stderr=subprocess.PIPE, text=True)
     lines: list[str] = []
     assert process.stderr is not None
     stream = process.stderr

@@ -9,10 +9,9 @@ import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from lxml import etree
 
 from archivist.oaipmh import RecordIndex, Repository, _index, make_server
 from tests.oracles import oai_errors
+from tests.warm import Warm
 
 from .conftest import REPO, fetch, sample_records, start, stop
 
@@ -150,9 +150,10 @@ def test_the_server_answers_while_the_folder_is_swapped(folder: Path, tmp_path: 
     assert "Traceback" not in served.log()
 
 
-def _serve_error(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "archivist", "serve", *args, "--port", "0"], capture_output=True,
-                          text=True, timeout=60, check=False)
+@pytest.fixture
+def serve_error(archivist: Warm) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``archivist serve ARGS --port 0`` run to its (failing) end, forked from a warm interpreter (tests/warm.py)."""
+    return lambda *args: archivist.run(["serve", *args, "--port", "0"], timeout=60)
 
 
 def _one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> None:
@@ -163,39 +164,40 @@ def _one_line_error(result: subprocess.CompletedProcess[str], *words: str) -> No
         assert word in lines[0], lines[0]
 
 
-def test_an_index_that_is_not_sqlite_is_refused_and_left_alone(folder: Path, tmp_path: Path) -> None:
+def test_an_index_that_is_not_sqlite_is_refused_and_left_alone(folder: Path, tmp_path: Path, serve_error: Any) -> None:
     notes = tmp_path / "notes.txt"
     notes.write_text("my notes\n", encoding="utf-8")
-    _one_line_error(_serve_error(str(folder), "--index", str(notes)), "notes.txt", "not an SQLite database")
+    _one_line_error(serve_error(str(folder), "--index", str(notes)), "notes.txt", "not an SQLite database")
     assert notes.read_text(encoding="utf-8") == "my notes\n"
 
 
-def test_an_sqlite_database_that_is_not_an_index_is_refused_and_left_alone(folder: Path, tmp_path: Path) -> None:
+def test_an_sqlite_database_that_is_not_an_index_is_refused_and_left_alone(folder: Path, tmp_path: Path,
+                                                                           serve_error: Any) -> None:
     other = tmp_path / "accounts.db"
     with sqlite3.connect(other) as db:
         db.execute("CREATE TABLE accounts (name TEXT)")
     before = other.read_bytes()
-    _one_line_error(_serve_error(str(folder), "--index", str(other)), "accounts.db", "not an archivist OAI index")
+    _one_line_error(serve_error(str(folder), "--index", str(other)), "accounts.db", "not an archivist OAI index")
     assert other.read_bytes() == before
 
 
-def test_an_index_on_an_input_is_refused(folder: Path, tmp_path: Path) -> None:
+def test_an_index_on_an_input_is_refused(folder: Path, tmp_path: Path, serve_error: Any) -> None:
     record = folder / "doc-01.json"
     before = record.read_bytes()
-    _one_line_error(_serve_error(str(folder), "--index", str(record)), "doc-01.json", "inside the input folder")
-    _one_line_error(_serve_error(str(record), "--index", str(record)), "is the input")
+    _one_line_error(serve_error(str(folder), "--index", str(record)), "doc-01.json", "inside the input folder")
+    _one_line_error(serve_error(str(record), "--index", str(record)), "is the input")
     link = tmp_path / "link.sqlite"
     link.symlink_to(record)
-    _one_line_error(_serve_error(str(record), "--index", str(link)), "is the input")
-    _one_line_error(_serve_error(str(folder), "--index", str(link)), "inside the input folder")
-    _one_line_error(_serve_error(str(folder), "--index", str(folder / "index.sqlite")), "inside the input folder")
-    _one_line_error(_serve_error(str(folder), "--index", str(folder)), "is a folder")
-    _one_line_error(_serve_error(str(folder), "--index", str(tmp_path / "no" / "i.sqlite")), "does not exist")
+    _one_line_error(serve_error(str(record), "--index", str(link)), "is the input")
+    _one_line_error(serve_error(str(folder), "--index", str(link)), "inside the input folder")
+    _one_line_error(serve_error(str(folder), "--index", str(folder / "index.sqlite")), "inside the input folder")
+    _one_line_error(serve_error(str(folder), "--index", str(folder)), "is a folder")
+    _one_line_error(serve_error(str(folder), "--index", str(tmp_path / "no" / "i.sqlite")), "does not exist")
     assert record.read_bytes() == before and sorted(p.name for p in folder.iterdir()) == [
         f"doc-{n:02d}.json" for n in range(6)]
 
 
-def test_a_read_only_records_folder_is_a_clear_error(folder: Path) -> None:
+def test_a_read_only_records_folder_is_a_clear_error(folder: Path, serve_error: Any) -> None:
     if os.geteuid() == 0:  # root writes through permissions; the immutable attribute stops it too
         made = subprocess.run(["chattr", "+i", str(folder)], capture_output=True, text=True, check=False)
         if made.returncode != 0:  # a container without CAP_LINUX_IMMUTABLE: say so in the summary
@@ -203,18 +205,18 @@ def test_a_read_only_records_folder_is_a_clear_error(folder: Path) -> None:
     else:
         folder.chmod(0o555)
     try:
-        _one_line_error(_serve_error(str(folder)), ".archivist-oai.sqlite", "read-only", "--index")
+        _one_line_error(serve_error(str(folder)), ".archivist-oai.sqlite", "read-only", "--index")
     finally:
         if os.geteuid() == 0:
             subprocess.run(["chattr", "-i", str(folder)], check=True)
         folder.chmod(0o755)
 
 
-def test_bad_repository_values_are_refused_at_start(folder: Path, tmp_path: Path) -> None:
+def test_bad_repository_values_are_refused_at_start(folder: Path, tmp_path: Path, serve_error: Any) -> None:
     index = str(tmp_path / "i.sqlite")
-    _one_line_error(_serve_error(str(folder), "--index", index, "--repository-id", "not a domain"), "repository id")
-    _one_line_error(_serve_error(str(folder), "--index", index, "--admin-email", "nobody"), "admin email")
-    _one_line_error(_serve_error(str(folder), "--index", index, "--base-url", "ftp://x/oai"), "base URL")
+    _one_line_error(serve_error(str(folder), "--index", index, "--repository-id", "not a domain"), "repository id")
+    _one_line_error(serve_error(str(folder), "--index", index, "--admin-email", "nobody"), "admin email")
+    _one_line_error(serve_error(str(folder), "--index", index, "--base-url", "ftp://x/oai"), "base URL")
     assert not Path(index).exists()  # refused before any work
 
 
@@ -281,14 +283,13 @@ def test_requests_are_answered_in_parallel(folder: Path, tmp_path: Path, monkeyp
         index.close()
 
 
-def test_a_port_in_use_is_a_clear_error(folder: Path, tmp_path: Path) -> None:
+def test_a_port_in_use_is_a_clear_error(folder: Path, tmp_path: Path, archivist: Warm) -> None:
     import socket
 
     with socket.create_server(("127.0.0.1", 0)) as taken:
         port = str(taken.getsockname()[1])
-        result = subprocess.run([sys.executable, "-m", "archivist", "serve", str(folder), "--port", port, "--index",
-                                 str(tmp_path / "i.sqlite"), "--repository-id", REPO], capture_output=True, text=True,
-                                timeout=60, check=False)
+        result = archivist.run(["serve", str(folder), "--port", port, "--index", str(tmp_path / "i.sqlite"),
+                                "--repository-id", REPO], timeout=60)
     _one_line_error(result, f"cannot listen on 127.0.0.1:{port}")
 
 

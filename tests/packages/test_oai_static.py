@@ -4,11 +4,11 @@ not named (a warning on stderr, placeholder names under .invalid, and a comment 
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 from lxml import etree
 
+from tests import warm
 from tests.conftest import RECORDS
 from tests.oracles import oai_errors
 
@@ -16,8 +16,7 @@ OAI = "{http://www.openarchives.org/OAI/2.0/}"
 
 
 def _export(out: Path, *options: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "archivist", "export", str(RECORDS), "--to", "oai-static", "--out",
-                           str(out), *options], capture_output=True, text=True, timeout=120, check=False)
+    return warm.shared().run(["export", str(RECORDS), "--to", "oai-static", "--out", str(out), *options], timeout=120)
 
 
 def test_an_unnamed_repository_is_said_on_stderr_and_in_the_file(tmp_path: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typer.testing import CliRunner
 from archivist._paths import UnsafePath, inside, read_regular
 from archivist.cli import app
 from archivist.records import iter_errors, read_records
+from tests import warm
 from tests.conftest import SEED_CAPTURE, write_json
 
 runner = CliRunner()
@@ -61,9 +61,8 @@ def test_no_listed_file_leads_out_or_hangs(tmp_path: Path, secret: Path, seed: d
     shutil_copy = (folder / "originals" / SEED_CAPTURE.name)
     shutil_copy.write_bytes(SEED_CAPTURE.read_bytes())
     out, errors = tmp_path / "out", tmp_path / "errors.jsonl"
-    result = subprocess.run([sys.executable, "-m", "archivist", "export", str(folder), "--to", to, "--out", str(out),
-                             "--errors", str(errors), "--jobs", "2", "--quiet"],
-                            capture_output=True, text=True, timeout=120, check=False)
+    result = warm.shared().run(["export", str(folder), "--to", to, "--out", str(out), "--errors", str(errors),
+                                "--jobs", "2", "--quiet"], timeout=120)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     lines = errors.read_text(encoding="utf-8").split("\n")[:-1]  # not splitlines(): U+2028 is inside a line
