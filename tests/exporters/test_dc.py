@@ -133,3 +133,17 @@ def test_identifier_is_the_records_and_source_is_where_it_came_from(seed: dict[s
     qualified = etree.fromstring(dcterms.export(record))
     assert [(e.text, e.get(f"{{{NS['xsi']}}}type")) for e in qualified.findall("dcterms:identifier", NS)] == expected
     assert [e.text for e in qualified.findall("dcterms:source", NS)] == [record["source"]["url"]]
+
+
+def test_a_value_two_fields_give_the_same_element_is_written_once(seed: dict[str, Any]) -> None:
+    # The seed's place heading "Peru" (geographic: dc:coverage) is also in coverage.spatial: one dc:coverage "Peru".
+    assert any(s.get("kind") == "geographic" and s["term"] == "Peru" for s in seed["subjects"])
+    assert "Peru" in seed["coverage"]["spatial"]
+    coverage = etree.fromstring(oai_dc.export(seed)).findall("dc:coverage", NS)
+    values = [element.text for element in coverage]
+    assert values.count("Peru") == 1
+    assert len(values) == len(set(values))
+    assert set(seed["coverage"]["spatial"]) | set(seed["coverage"]["temporal"]) <= set(values)
+    # Qualified DC keeps both: the LCSH-typed heading and the plain coverage value are different statements.
+    spatial = etree.fromstring(dcterms.export(seed)).findall("dcterms:spatial", NS)
+    assert [element.text for element in spatial].count("Peru") == 2

@@ -116,7 +116,17 @@ def _subject_statements(subject: dict[str, Any], qualified: bool) -> Iterator[St
 
 
 def statements(record: dict[str, Any], qualified: bool) -> Iterator[Statement]:
-    """The DC statements for a record, in a fixed order (simple DC when not ``qualified``)."""
+    """The DC statements for a record, in a fixed order (simple DC when not ``qualified``), each once: simple DC
+    folds distinct fields into one element (a place heading and the same place in coverage are both dc:coverage),
+    and a repeated identical element says nothing more."""
+    seen: set[Statement] = set()
+    for statement in _all_statements(record, qualified):
+        if statement not in seen:
+            seen.add(statement)
+            yield statement
+
+
+def _all_statements(record: dict[str, Any], qualified: bool) -> Iterator[Statement]:
     lang = record["language"]
     q = DCTERMS if qualified else DC
     source = record["source"]
