@@ -72,3 +72,14 @@ def test_formats_lists_extensions_and_media_types() -> None:
     result = runner.invoke(app, ["formats"])
     assert result.exit_code == 0
     assert "epub" in result.output and "application/epub+zip" in result.output and ".oai_dc.xml" in result.output
+
+
+def test_formats_lines_up_its_columns_for_the_longest_name() -> None:
+    lines = runner.invoke(app, ["formats"]).output.splitlines()
+    assert any(line.startswith("marcxml-collection ") for line in lines)
+    # The second column starts at the same place on every line, however long the name.
+    starts = set()
+    for line in lines:
+        rest = line[len(line.split()[0]):]
+        starts.add(len(line) - len(rest.lstrip()))
+    assert len(starts) == 1, lines

@@ -502,10 +502,12 @@ def serve(
 def formats() -> None:
     """List the per-record export formats (extension, media type) and the catalog packages, on stdout."""
     say = Say()
-    for name, exporter in registry.available().items():
-        say.data(f"{name:<12} {exporter.extension:<14} {exporter.media_type:<24} {exporter.description}")
-    for name, package in available_packages().items():
-        say.data(f"{name:<12} {'(package)':<14} {'':<24} {package.description}")
+    exporters, packages = registry.available(), available_packages()
+    width = max(map(len, [*exporters, *packages]))
+    for name, exporter in exporters.items():
+        say.data(f"{name:<{width}} {exporter.extension:<14} {exporter.media_type:<24} {exporter.description}")
+    for name, package in packages.items():
+        say.data(f"{name:<{width}} {'(package)':<14} {'':<24} {package.description}")
 
 
 @app.command(epilog=examples(
