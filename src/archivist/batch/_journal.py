@@ -44,18 +44,20 @@ class Journal:
         try:
             end = 0
             if resume:
-                for record_id, line, end in _entries(self.path, warn):
+                for record_id, line, after in _entries(self.path, warn):
                     self._previous.put(record_id, line)
+                    end = after
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = open(self.path, "r+b" if resume and self.path.exists() else "wb")
+            self._handle = open(self.path, "r+b" if resume and self.path.exists() else "wb")  # noqa: SIM115 closed by close()
             self._handle.truncate(end)  # a line cut short by a kill must not run into the next one
             self._handle.seek(end)
         except BaseException:
             self._previous.close()
             raise
 
-    def current(self, record_id: str, digest: str, formats: list[str], root: Path) -> dict[str, Path] | None:
-        """The outputs of a record that a previous run completed and that are unchanged on disk, else None."""
+    def outputs_if_current(self, record_id: str, digest: str, formats: list[str], root: Path) -> dict[str, Path] | None:
+        """The outputs of a record that a previous run completed (same record hash, same formats) and that are
+        unchanged on disk, else None."""
         line = self._previous.get(record_id)
         if line is None:
             return None
@@ -102,7 +104,7 @@ class Journal:
 def _entries(path: Path, warn: Callable[[str], None]) -> Iterator[tuple[str, str, int]]:
     """(record id, line, offset after the line) for each sound line of a journal; a missing journal has none."""
     try:
-        handle = open(path, "rb")
+        handle = open(path, "rb")  # noqa: SIM115 a with block follows: only the open's own error is caught here
     except FileNotFoundError:
         return
     with handle:

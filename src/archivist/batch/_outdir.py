@@ -4,6 +4,7 @@ interrupted run)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -91,10 +92,8 @@ class OutputFolder:
         """Remove the lock file and unlock (in that order, so a waiting run never locks a file already gone)."""
         if self._fd is None:
             return
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path / LOCK)
-        except FileNotFoundError:
-            pass
         os.close(self._fd)
         self._fd = None
 

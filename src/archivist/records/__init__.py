@@ -3,7 +3,7 @@
 from ._fast import fast_validator, surely_valid
 from ._load import Entry, check_sources, load_record, parse_record_text, read_records, record_bytes, record_files
 from ._messages import json_pointer
-from ._outcomes import Outcome, Summary, validate_paths
+from ._outcomes import Outcome, Status, Summary, plural, validate_paths
 from ._problems import (
     DuplicateId,
     EmptyInput,
@@ -30,6 +30,7 @@ __all__ = [
     "Outcome",
     "Problem",
     "SchemaViolation",
+    "Status",
     "Summary",
     "UndecodableText",
     "UnreadableSource",
@@ -46,6 +47,7 @@ __all__ = [
     "load_record",
     "main_heading",
     "parse_record_text",
+    "plural",
     "read_records",
     "record_bytes",
     "record_files",
