@@ -156,6 +156,7 @@ def _exporters(to: str) -> list[registry.Exporter]:
     "archivist export records/ --out exports/      # every per-record format",
     "archivist export records/ --to oai_dc,bagit --out bag/ -q",
     "archivist export big.jsonl --jobs 0 --errors failures.jsonl --out out/",
+    "archivist export big.jsonl --to all,oai-static,bagit --cluster local:2 --out out/",
     "archivist export records/mrta-globalsecurity.json --to jsonld --out -",
     "archivist export records/ --to epub --collection 'MRTA sources' --out c/",
 ))
@@ -174,6 +175,9 @@ def export(
     jobs: Annotated[int, typer.Option("--jobs", "-j", metavar="N", min=0,
         help="Processes that validate and export: this one plus N-1 workers (0 = one per core). Output is the "
              "same for any number.")] = 1,
+    cluster: Annotated[str | None, typer.Option("--cluster", metavar="ADDRESS",
+        help="Run on a Dask cluster: a scheduler address (tcp://host:8786) or local:N for N worker processes here "
+             "(needs archivist[dask]). Inputs and --out must be on a path every worker shares.")] = None,
     resume: Annotated[bool, typer.Option("--resume",
         help="Skip records whose outputs a previous run completed and that are unchanged.")] = False,
     add: Annotated[bool, typer.Option("--add",
@@ -224,7 +228,7 @@ def export(
                                source_organization=source_organization, external_identifier=external_identifier)
     options = BatchOptions(formats=formats, packages=packages, jobs=jobs, resume=resume, add=add, dry_run=dry_run,
                            check_files=check_files, errors=Path(errors) if errors else None,
-                           settings=settings)
+                           settings=settings, cluster=cluster)
     try:
         with progress_reporter(paths, enabled=not quiet, console=say.console) as display:
             def seen(outcome: ExportOutcome) -> None:
@@ -233,7 +237,7 @@ def export(
                 for path in outcome.written:
                     say.detail(f"wrote {path}")
 
-            report = run_batch(paths, out, options, on_outcome=seen, on_warning=say.warn)
+            report = run_batch(paths, out, options, on_outcome=seen, on_warning=say.warn, on_notice=say.info)
     except BatchInterrupted as stop:
         raise _stopped(stop) from None
     except KeyboardInterrupt:

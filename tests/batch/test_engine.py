@@ -87,14 +87,14 @@ def test_with_jobs_this_process_exports_too_when_the_workers_are_busy(tmp_path: 
 
     here = os.getpid()
     inline = []
-    record_job = batch_module._record_job
+    record_job = batch_module.record_job
 
     def counted(*args: Any) -> Any:
         if os.getpid() == here:
             inline.append(1)
         return record_job(*args)
 
-    monkeypatch.setattr(batch_module, "_record_job", counted)
+    monkeypatch.setattr(batch_module, "record_job", counted)
     report = run_batch([make_batch(tmp_path / "b.jsonl", seed, 400)], tmp_path / "out",
                        BatchOptions(formats=["oai_dc", "epub"], jobs=2))
     assert report.exported == 400

@@ -12,12 +12,11 @@ partial file is left, and the journal keeps what was done for ``resume``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import signal
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
@@ -28,7 +27,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from .._atomic import atomic_writer, discard_partials, sweep_partials, write_atomic
-from .._errors import ExportError, UnknownFormat
+from .._errors import UnknownFormat
 from .._paths import check_outputs, real
 from ..exporters import available as available_exporters
 from ..exporters import builtin_names
@@ -47,46 +46,26 @@ from ..records import (
     Problem,
     Status,
     Summary,
-    check_entry,
     check_sources,
     fast_validator,
     read_records,
 )
+from ._cluster import CLUSTER_WORK, cluster_outcomes
 from ._diskmap import DiskMap
 from ._journal import JOURNAL, Journal, record_hash
 from ._outdir import LOCK, OutputFolder, OutputRefused
+from ._partition import PARTITION_BYTES
+from ._work import ExportOutcome, RecordResult, record_job
 from ._workers import Stopped, interrupts, stop_workers, worker_pool
-
-
-@dataclass(frozen=True)
-class ExportOutcome(Outcome):
-    """One record's result: its problems (then nothing was written) or the files written for it."""
-
-    status: Status = Status.EXPORTED
-    written: tuple[Path, ...] = field(default=())
-
 
 BatchReport = Summary  # the counts of a batch: a Summary made with batch=True
 
 
 @dataclass(frozen=True)
-class RecordResult:
-    """What the per-record work (in a worker or in this process) tells the engine: the status, the problems of an
-    invalid record, the record hash and outputs (format → relative path, SHA-256) of an exported one, the error
-    of a crashed one, or the files of one already current."""
-
-    status: Status
-    problems: tuple[Problem, ...] = ()
-    digest: str = ""
-    outputs: Mapping[str, tuple[str, str]] = field(default_factory=dict)
-    message: str = ""
-    current: tuple[Path, ...] = ()
-
-
-@dataclass(frozen=True)
 class BatchOptions:
     """What to export and how: per-record formats and packages by name, process count, resume, adding to a
-    non-empty output folder, dry run."""
+    non-empty output folder, dry run; ``cluster`` runs the work on a Dask cluster (``tcp://host:8786``, or
+    ``local:N`` for N worker processes here), in partitions of about ``partition_bytes`` of input."""
 
     formats: Sequence[str] = ()
     packages: Sequence[str] = ()
@@ -97,6 +76,8 @@ class BatchOptions:
     check_files: bool = False
     errors: str | os.PathLike[str] | None = None
     settings: PackageSettings = field(default_factory=PackageSettings)
+    cluster: str | None = None
+    partition_bytes: int = PARTITION_BYTES
 
 
 def split_formats(names: str | Iterable[str]) -> tuple[list[str], list[str]]:
@@ -129,44 +110,6 @@ def split_formats(names: str | Iterable[str]) -> tuple[list[str], list[str]]:
     return formats, packages
 
 
-def _export_job(record: dict[str, Any], names: Sequence[str], root: str) -> dict[str, tuple[str, str]]:
-    """Export one record to each format and write the files; returns name → (relative path, SHA-256).
-
-    A format that fails does not keep the others from being written (a record too long for ISO 2709 still gets its
-    MARCXML, whatever the order of --to); the failures are raised together once every format was tried."""
-    outputs = {}
-    failures = []
-    for name in names:
-        exporter = get_exporter(name)
-        try:
-            data = exporter.export(record)
-        except Exception as exc:  # this format only: the record's other formats are still written
-            failures.append(f"{name}: {exc}")
-            continue
-        relative = exporter.filename(record)
-        write_atomic(os.path.join(root, relative), data, durable=False)
-        outputs[name] = (relative, hashlib.sha256(data).hexdigest())
-    if failures:
-        raise ExportError("; ".join(failures))
-    return outputs
-
-
-def _record_job(entry: Entry, names: Sequence[str], root: str, check_files: bool, dry_run: bool) -> RecordResult:
-    """Validate one record and, when valid, export it (invalid, checked, exported or crashed). Runs in a worker
-    process or in this one."""
-    try:
-        problems = check_entry(entry, check_files=check_files)
-        if problems:
-            return RecordResult(Status.INVALID, tuple(problems))
-        if dry_run:
-            return RecordResult(Status.CHECKED)
-        record = entry.data
-        assert record is not None  # a record that parsed has data
-        return RecordResult(Status.EXPORTED, digest=record_hash(record), outputs=_export_job(record, names, root))
-    except Exception as exc:  # one record that cannot be handled must not stop the batch
-        return RecordResult(Status.CRASHED, message=f"{type(exc).__name__}: {exc}")
-
-
 def _failure(entry: Entry, problems: Sequence[Problem]) -> dict[str, Any]:
     return {"id": entry.data.get("id") if isinstance(entry.data, dict) else None, "file": entry.file,
             "line": entry.line, "errors": [p.to_dict() for p in problems]}
@@ -184,9 +127,11 @@ class BatchInterrupted(KeyboardInterrupt):
 
 def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], options: BatchOptions, *,
               on_outcome: Callable[[ExportOutcome], None] | None = None,
-              on_warning: Callable[[str], None] | None = None, stdin: BinaryIO | None = None) -> Summary:
+              on_warning: Callable[[str], None] | None = None, stdin: BinaryIO | None = None,
+              on_notice: Callable[[str], None] | None = None) -> Summary:
     """Validate and export every record under ``paths`` into ``out``; ``on_outcome`` sees each record's result,
-    ``on_warning`` each warning (a damaged journal line) as it happens.
+    ``on_warning`` each warning (a damaged journal line) as it happens, ``on_notice`` news such as where the
+    cluster's dashboard is.
 
     Raises, before anything is written: SourceError for a missing path or an empty directory, PathConflict for an
     output path that is, contains or lies inside an input, OutputRefused for an output folder another run holds
@@ -206,11 +151,11 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[st
     try:
         with interrupts():
             if options.dry_run:
-                _run(sources, folder, options, report, on_outcome, warn, stdin)
+                _run(sources, folder, options, report, on_outcome, warn, stdin, on_notice)
             else:
                 with OutputFolder(folder, add=options.add, resume=options.resume, bag="bagit" in options.packages,
                                   journal=JOURNAL):
-                    _run(sources, folder, options, report, on_outcome, warn, stdin)
+                    _run(sources, folder, options, report, on_outcome, warn, stdin, on_notice)
     except KeyboardInterrupt as exc:
         discard_partials()  # whatever this process was still writing when the signal came
         raise BatchInterrupted(report, exc.signal if isinstance(exc, Stopped) else signal.SIGINT) from None
@@ -237,7 +182,7 @@ def _check_outputs(paths: list[str], out: Path, options: BatchOptions) -> None:
 
 def _run(paths: list[str], out: Path, options: BatchOptions, report: Summary,
          on_outcome: Callable[[ExportOutcome], None] | None, warn: Callable[[str], None],
-         stdin: BinaryIO | None) -> None:
+         stdin: BinaryIO | None, on_notice: Callable[[str], None] | None) -> None:
     """The batch itself, in a locked output folder (or none, for a dry run)."""
     bag = "bagit" in options.packages
     root = out / PAYLOAD if bag else out
@@ -250,10 +195,15 @@ def _run(paths: list[str], out: Path, options: BatchOptions, report: Summary,
             if not options.dry_run:
                 root.mkdir(parents=True, exist_ok=True)
                 _sweep(out, bag)
-                journal = Journal(out, resume=options.resume, warn=warn)
+                # a cluster run resumes from its partitions' journals and writes this one again, in order
+                journal = Journal(out, resume=options.resume and not options.cluster, warn=warn)
                 for name in options.packages:
                     packages.append(get_package(name)(out if name == "bagit" else root, options.settings))
-            pipeline = _pipeline(paths, root, options, journal, stdin)
+            if options.cluster:
+                work = None if options.dry_run else out / CLUSTER_WORK
+                pipeline = cluster_outcomes(paths, root, work, options, journal, on_notice or (lambda _: None))
+            else:
+                pipeline = _pipeline(paths, root, options, journal, stdin)
             for outcome in pipeline:
                 report.add(outcome)
                 if not outcome.ok and error_stream is not None:
@@ -273,7 +223,7 @@ def _run(paths: list[str], out: Path, options: BatchOptions, report: Summary,
                     on_outcome(outcome)
             if journal is not None:
                 journal.close()
-                if options.resume:
+                if options.resume and not options.cluster:
                     journal.compact()
             for package in packages:
                 report.packages += package.finish()
@@ -333,7 +283,7 @@ def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: Batc
                 future = None
         if future is None:  # the workers have enough to do: this process takes the chunk
             future = Future()
-            future.set_result([_record_job(entry, *args) for entry in chunk])
+            future.set_result([record_job(entry, *args) for entry in chunk])
         for slot in slots:
             slot.future = future
         chunk.clear()
@@ -358,7 +308,7 @@ def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: Batc
                     record = None
             if record is not None or entry.problems:
                 if pool is None:
-                    window.append((entry, _record_job(entry, *args)))
+                    window.append((entry, record_job(entry, *args)))
                 else:
                     slot = _Slot(len(chunk))
                     chunk.append(entry)
@@ -421,7 +371,7 @@ def _unpack(packed: Entry | tuple[str, int | None, bytes]) -> Entry:
 
 def _record_jobs(entries: list[Entry | tuple[str, int | None, bytes]], names: Sequence[str], root: str,
                  check_files: bool, dry_run: bool) -> list[RecordResult]:
-    return [_record_job(_unpack(entry), names, root, check_files, dry_run) for entry in entries]
+    return [record_job(_unpack(entry), names, root, check_files, dry_run) for entry in entries]
 
 
 def _settle(entry: Entry, result: RecordResult | _Slot, args: tuple[Any, ...],
@@ -433,7 +383,7 @@ def _settle(entry: Entry, result: RecordResult | _Slot, args: tuple[Any, ...],
         try:
             result = result.result()
         except Exception:  # the record could not reach a worker, or its worker died: this process does it
-            result = _record_job(entry, *args)
+            result = record_job(entry, *args)
     if result.status is Status.INVALID:
         return ExportOutcome(entry, result.problems, Status.INVALID)
     if result.status is Status.CHECKED:

@@ -58,6 +58,12 @@ class Journal:
     def outputs_if_current(self, record_id: str, digest: str, formats: list[str], root: Path) -> dict[str, Path] | None:
         """The outputs of a record that a previous run completed (same record hash, same formats) and that are
         unchanged on disk, else None."""
+        entry = self.entry_if_current(record_id, digest, formats, root)
+        return None if entry is None else {name: root / relative for name, (relative, _) in entry.items()}
+
+    def entry_if_current(self, record_id: str, digest: str, formats: list[str],
+                         root: Path) -> dict[str, tuple[str, str]] | None:
+        """As :meth:`outputs_if_current`, but each output as the journal has it: (relative path, SHA-256)."""
         line = self._previous.get(record_id)
         if line is None:
             return None
@@ -66,13 +72,12 @@ class Journal:
             return None
         outputs = {}
         for name, (relative, sha) in entry["outputs"].items():
-            path = root / relative
             try:
-                if sha256_file(path)[0] != sha:
+                if sha256_file(root / relative)[0] != sha:
                     return None
             except (OSError, ArchivistError):
                 return None
-            outputs[name] = path
+            outputs[name] = (relative, sha)
         return outputs
 
     def add(self, record_id: str, digest: str, outputs: Mapping[str, tuple[str, str]]) -> None:

@@ -22,7 +22,8 @@ except ImportError:  # Windows: no advisory locks; the folder is not locked ther
     fcntl = None  # type: ignore[assignment]
 
 LOCK = ".archivist-lock"
-_BAG_TOP = re.compile(r"data|bagit\.txt|bag-info\.txt|(?:tag)?manifest-[a-z0-9]+\.txt|\.archivist-journal\.jsonl")
+_BAG_TOP = re.compile(r"data|bagit\.txt|bag-info\.txt|(?:tag)?manifest-[a-z0-9]+\.txt|\.archivist-journal\.jsonl"
+                      r"|\.archivist-cluster")
 
 
 def _holder(fd: int) -> str:
