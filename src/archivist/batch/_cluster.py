@@ -3,8 +3,8 @@ input from the shared path and write the per-record files straight into the outp
 client) merges the results in input order, so the journal, the errors file, the summary and the packages are
 the same as a one-machine run's.
 
-Records with the same id in two partitions are both written by their workers; the merge keeps the first, as the
-one-machine engine does, by removing what the later one wrote and writing the first one's files again. A worker
+Duplicate ids are found before anything is written: each partition's ids are read first (a quick task) and
+taken here in input order, so the records that repeat an id are named to the task that exports. A worker
 that dies mid-task has its task run again by the scheduler (outputs are written atomically, so a task run twice
 writes the same files); a partition whose task fails on every try is reported, with its file and line range,
 as a failure of each of its records, and the batch goes on.
@@ -12,33 +12,34 @@ as a failure of each of its records, and the batch goes on.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
 import shutil
 import uuid
 from collections.abc import Callable, Generator, Iterable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .._errors import ArchivistError
-from ..records import DuplicateId, EmptyInput, Entry, ExportFailed, Problem, Status, jsonl_entry, read_records
+from ..records import EmptyInput, Entry, ExportFailed, Problem, Status
 from ._diskmap import DiskMap
 from ._journal import Journal
 from ._partition import (
     Item,
     Job,
     Partition,
+    PartitionIds,
     PartitionResult,
     count_lines,
     entries,
+    partition_ids,
     plan,
     renamed_problems,
     run_partition,
 )
-from ._work import ExportOutcome, record_job
+from ._work import ExportOutcome
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 CLUSTER_WORK = ".archivist-cluster"  # the partitions' journals, in the output folder while a cluster run is on
 TASK_RETRIES = 2  # a task that raises is tried this many more times
 ALLOWED_FAILURES = 2  # a task whose worker dies is tried again until this many workers died running it
+CLIENT_TRIES = 1  # a task that failed is sent again this many times on its own (it may have shared a dying worker)
 _LOCAL = re.compile(r"local:(\d+)")
 _WORKER_PARTIAL = re.compile(r"\..+\.\d+-\d+\.part")  # what write_atomic leaves when its process is killed
 
@@ -72,7 +74,8 @@ def connect(address: str, notice: Callable[[str], None]) -> Iterator[Client]:
             workers = int(local.group(1))
             if workers < 1:
                 raise ClusterError(f"--cluster {address}: a local cluster needs at least one worker (local:2)")
-            with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
+            with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
+                                  "distributed.scheduler.worker-saturation": 1.0}):  # none waits behind a poison
                 cluster = stack.enter_context(distributed.LocalCluster(
                     n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                     silence_logs=logging.ERROR))
@@ -90,7 +93,11 @@ def connect(address: str, notice: Callable[[str], None]) -> Iterator[Client]:
 def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, options: BatchOptions,
                      journal: Journal | None, notice: Callable[[str], None]) -> Generator[ExportOutcome, None, None]:
     """Outcomes in input order, the work done by the cluster ``options.cluster`` names. ``work`` holds the
-    partitions' journals (None for a dry run); it is removed once every partition is merged."""
+    partitions' journals (None for a dry run); it is removed once every partition is merged.
+
+    Each partition is two tasks: its record ids (quick), then, once the ids of every partition before it are
+    known here, its records with the duplicates named (so a duplicate is never written). Tasks are kept a few per
+    worker ahead of the merge, so memory here stays flat however long the input is."""
     assert options.cluster is not None
     if work is not None and not options.resume:
         shutil.rmtree(work, ignore_errors=True)  # a killed run's journals: not asked to resume from them
@@ -100,41 +107,66 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
     with connect(options.cluster, notice) as client, DiskMap() as ids:
         from distributed import as_completed
 
-        merger = _Merger(job, journal, ids, replay=bool(options.packages) and not options.dry_run)
+        merger = _Merger(job, journal, replay=bool(options.packages) and not options.dry_run)
+        finder = _Duplicates(ids)
         window = 4 * max(sum(client.nthreads().values()), 1)
         token = uuid.uuid4().hex  # task keys of this run only (a shared scheduler may have run others)
-        waiting: dict[int, Partition] = {}
-        finished: dict[int, PartitionResult | Exception] = {}
-        keys: dict[str, int] = {}
+        parts: dict[int, Partition] = {}  # planned and not merged yet
+        found: dict[int, PartitionIds | Exception] = {}
+        done: dict[int, PartitionResult | Exception] = {}
+        tries: dict[int, int] = {}
+        keys: dict[str, tuple[str, int]] = {}
         queue = as_completed()
 
-        def submit() -> bool:
-            part = next(planned, None)
-            if part is None:
-                return False
-            waiting[part.index] = part
-            future = client.submit(run_partition, part, job, key=f"archivist-{token}-{part.index}",
-                                   retries=TASK_RETRIES, pure=False)
-            keys[str(future.key)] = part.index
+        def send(kind: str, index: int, function: Callable[..., Any], *args: Any) -> None:
+            attempt = tries.get(index, 0)
+            future = client.submit(function, *args, key=f"archivist-{token}-{kind}-{attempt}-{index}",
+                                   retries=TASK_RETRIES, pure=False, priority=1 if kind == "ids" else 0)
+            keys[str(future.key)] = (kind, index)
             queue.add(future)
-            return True
+
+        def plan_more() -> None:
+            while len(parts) < window:
+                part = next(planned, None)
+                if part is None:
+                    return
+                parts[part.index] = part
+                send("ids", part.index, partition_ids, part)
 
         try:
-            while len(waiting) < window and submit():
-                pass
-            following = 0
+            plan_more()
+            following_ids = following = 0
+            duplicates: dict[int, dict[int, str]] = {}
             for future in queue:
-                index = keys.pop(str(future.key))
+                kind, index = keys.pop(str(future.key))
                 try:
-                    finished[index] = future.result()
-                except Exception as exc:  # the task failed on every try: its partition is reported
-                    finished[index] = exc
+                    value = future.result()
+                except Exception as exc:  # the task failed on every try (a worker died each time, or it raised)
+                    value = exc
                 future.release()
-                while following in finished:
-                    yield from merger.merge(waiting.pop(following), finished.pop(following))
+                if kind == "ids":
+                    found[index] = value
+                elif isinstance(value, Exception) and tries.get(index, 0) < CLIENT_TRIES:
+                    tries[index] = tries.get(index, 0) + 1  # once more on its own: it may have shared a dying worker
+                    send("work", index, run_partition, parts[index], job, duplicates[index])
+                    continue
+                else:
+                    done[index] = value
+                while following_ids in found:
+                    ids_found = found.pop(following_ids)
+                    if isinstance(ids_found, Exception):
+                        finder.skip(parts[following_ids])
+                        done[following_ids] = ids_found
+                    else:
+                        duplicates[following_ids] = finder.duplicates(parts[following_ids], ids_found)
+                        send("work", following_ids, run_partition, parts[following_ids], job,
+                             duplicates[following_ids])
+                    following_ids += 1
+                while following in done:
+                    duplicates.pop(following, None)
+                    yield from merger.merge(parts.pop(following), done.pop(following))
                     following += 1
-                while len(waiting) < window and submit():
-                    pass
+                plan_more()
         finally:
             queue.clear()  # cancels what is still queued or running
     if not options.dry_run:
@@ -152,13 +184,41 @@ def _sweep_worker_partials(root: Path) -> None:
                 Path(item.path).unlink(missing_ok=True)
 
 
+class _Duplicates:
+    """Takes the ids of partitions in input order and says which records repeat an id seen before, and where
+    (the file and line of the first), as the one-machine engine does."""
+
+    def __init__(self, ids: DiskMap) -> None:
+        self.ids = ids
+        self.base = 0  # lines of the current file before the next range
+
+    def duplicates(self, part: Partition, found: PartitionIds) -> dict[int, str]:
+        if part.first:
+            self.base = 0
+        repeated = {}
+        for position, line, file, record_id in found.ids:
+            if line is not None and not part.files:
+                line += self.base
+            first = self.ids.add(record_id, file + (f":{line}" if line else ""))
+            if first is not None:
+                repeated[position] = first
+        self.base += found.lines
+        return repeated
+
+    def skip(self, part: Partition) -> None:
+        """A partition whose ids could not be read: only its lines are counted."""
+        if part.first:
+            self.base = 0
+        with suppress(OSError):
+            self.base += count_lines(part)
+
+
 class _Merger:
     """Turns partition results, taken in input order, into the outcomes a one-machine run gives: absolute line
-    numbers, duplicate ids refused (and their files undone), the journal written, the records read again for
-    packages when there are any."""
+    numbers, the journal written, the records read again for packages when there are any."""
 
-    def __init__(self, job: Job, journal: Journal | None, ids: DiskMap, *, replay: bool) -> None:
-        self.job, self.journal, self.ids, self.replay = job, journal, ids, replay
+    def __init__(self, job: Job, journal: Journal | None, *, replay: bool) -> None:
+        self.job, self.journal, self.replay = job, journal, replay
         self.root = Path(job.root)
         self.base = 0  # lines of the current file before the next range
         self.count = 0  # records of the current file so far
@@ -186,18 +246,6 @@ class _Merger:
         entry = Entry(item.file, line, data)
         result = item.result
         record_id = item.raw_id if item.has_data and isinstance(item.raw_id, str) else None
-        if record_id is not None:
-            written = [relative for relative, _ in result.outputs.values()]
-            where = item.file + (f":{line}" if line else "")
-            first = self.ids.add(record_id, json.dumps({"where": where, "path": item.path, "offset": item.offset,
-                                                         "ranged": ranged, "written": written}))
-            if first is not None:
-                earlier = json.loads(first)
-                self._undo(written, earlier)
-                problem = DuplicateId(f"duplicate record id {record_id!r}: {earlier['where']} has it too; this one is "
-                                      "skipped so nothing is overwritten", pointer="/id", file=item.file, line=line,
-                                      record_id=record_id)
-                return _outcome(entry, (problem,), Status.INVALID)
         problems = renamed_problems(result.problems, item.file, item.file, base if ranged else 0)
         if result.status is Status.INVALID:
             return _outcome(entry, problems, Status.INVALID)
@@ -212,56 +260,29 @@ class _Merger:
         paths = tuple(self.root / result.outputs[name][0] for name in self.job.names)
         return _outcome(entry, (), result.status, paths)
 
-    def _undo(self, written: list[str], earlier: dict[str, Any]) -> None:
-        """A later record with an id already seen was written by its worker: remove its files, and write the
-        earlier record's files again where they shared a name."""
-        if not written:
-            return
-        kept = set(earlier["written"])
-        for relative in written:
-            if relative not in kept:
-                (self.root / relative).unlink(missing_ok=True)
-        if kept & set(written):
-            record_job(_read_again(earlier), self.job.names, self.job.root, self.job.check_files, dry_run=False)
-
     def _failed(self, part: Partition, error: Exception) -> Iterator[ExportOutcome]:
         """Every record of a partition whose task failed on every try, as failed with the partition named."""
         reason = " ".join(f"{type(error).__name__}: {error}".split())[:300]
         try:
             lines = count_lines(part)
-            found = [(entry, path) for _, entry, path in entries(part)]
+            found = [entry for _, entry, _ in entries(part)]
         except (OSError, ArchivistError) as exc:
             lines, found = 0, []
             reason += f"; reading it here failed too: {exc}"
         span = None if part.files else (self.base + 1, self.base + max(lines, 1))
         message = (f"not exported: the task for {part.describe(span)} failed on every try ({reason}); run the same "
                    "command with --resume to try it again")
+        where = part.file or part.files[0][0]
         if not found:
-            yield _outcome(Entry(part.file or part.files[0][0], span[0] if span else None, None),
-                           (ExportFailed(message, file=part.file or part.files[0][0]),), Status.CRASHED)
+            yield _outcome(Entry(where, span[0] if span else None, None), (ExportFailed(message, file=where),),
+                           Status.CRASHED)
         base = 0 if part.files else self.base
-        for entry, path in found:
+        for entry in found:
             line = entry.line + base if entry.line is not None and not part.files else entry.line
             self.count += 1
-            record_id = entry.record_id
-            if record_id is not None:
-                self.ids.add(record_id, json.dumps({"where": entry.file + (f":{line}" if line else ""), "path": path,
-                                                    "offset": 0, "ranged": False, "written": []}))
-            failed = ExportFailed(message, file=entry.file, line=line, record_id=record_id)
+            failed = ExportFailed(message, file=entry.file, line=line, record_id=entry.record_id)
             yield _outcome(Entry(entry.file, line, entry.data), (failed,), Status.CRASHED)
         self.base += lines
-
-
-def _read_again(earlier: dict[str, Any]) -> Entry:
-    """The record an id was first seen with, read again from its file (its line, for JSON Lines)."""
-    path = earlier["path"]
-    if earlier["ranged"]:
-        with open(path, "rb") as handle:
-            handle.seek(earlier["offset"])
-            entry = jsonl_entry(handle.readline(), path, 1)
-        assert entry is not None  # it was a record when its worker read it
-        return entry
-    return next(iter(read_records(path)))
 
 
 def _outcome(entry: Entry, problems: tuple[Problem, ...], status: Status,

@@ -13,13 +13,22 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .._errors import SourceError
-from ..records import Entry, Problem, Status, UnreadableSource, jsonl_entry, read_records, record_sources
+from ..records import (
+    DuplicateId,
+    Entry,
+    Problem,
+    Status,
+    UnreadableSource,
+    jsonl_entry,
+    read_records,
+    record_sources,
+)
 from ._journal import Journal, record_hash
 from ._work import RecordResult, record_job
 
@@ -78,6 +87,16 @@ class Item:
     raw_id: Any
     has_data: bool
     result: RecordResult
+
+
+@dataclass(frozen=True)
+class PartitionIds:
+    """The record ids of a partition, in order: (position in the partition, line from the start of a range, file
+    as given, id), with the number of lines its range held."""
+
+    index: int
+    lines: int
+    ids: tuple[tuple[int, int | None, str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -213,21 +232,40 @@ def renamed_problems(problems: Sequence[Problem], path: str, name: str,
     return tuple(fixed)
 
 
-def run_partition(part: Partition, job: Job) -> PartitionResult:
-    """The task a worker runs: every record of the partition through the per-record work, in order. Records its
-    partition's journal (read first when resuming) so a later ``resume`` skips what was finished."""
+def partition_ids(part: Partition) -> PartitionIds:
+    """The first task of a partition: the ids of its records (the client finds the duplicates, in input order,
+    before any record is written, so a later record with an id already seen is never written)."""
+    found = tuple((position, entry.line, entry.file, entry.record_id)
+                  for position, (_, entry, _) in enumerate(entries(part)) if entry.record_id is not None)
+    return PartitionIds(part.index, count_lines(part), found)
+
+
+def run_partition(part: Partition, job: Job, duplicates: Mapping[int, str]) -> PartitionResult:
+    """The second task of a partition: every record through the per-record work, in order, but for those at the
+    ``duplicates`` positions (their id was seen first where the value says). Records the partition's journal (read
+    first when resuming) so a later ``resume`` skips what was finished."""
     journal = Journal(Path(job.journals) / part.key, resume=job.resume) if job.journals and not job.dry_run else None
     items = []
     try:
-        for offset, entry, path in entries(part):
+        for position, (offset, entry, path) in enumerate(entries(part)):
             data = entry.data if isinstance(entry.data, dict) else None
-            result = _result(entry, path, job, journal)
+            if position in duplicates:
+                result = _duplicate(entry, duplicates[position])
+            else:
+                result = _result(entry, path, job, journal)
             items.append(Item(entry.line, offset, entry.file, path, data.get("id") if data is not None else None,
                               data is not None, result))
     finally:
         if journal is not None:
             journal.close()
     return PartitionResult(part.index, count_lines(part), tuple(items))
+
+
+def _duplicate(entry: Entry, where: str) -> RecordResult:
+    record_id = entry.record_id
+    problem = DuplicateId(f"duplicate record id {record_id!r}: {where} has it too; this one is skipped so nothing is "
+                          "overwritten", pointer="/id", file=entry.file, line=entry.line, record_id=record_id)
+    return RecordResult(Status.INVALID, (problem,))
 
 
 def _result(entry: Entry, path: str, job: Job, journal: Journal | None) -> RecordResult:
@@ -249,5 +287,5 @@ def _result(entry: Entry, path: str, job: Job, journal: Journal | None) -> Recor
     return result
 
 
-__all__ = ["PARTITION_BYTES", "Item", "Job", "Partition", "PartitionResult", "count_lines", "entries", "plan",
-           "renamed_problems", "run_partition"]
+__all__ = ["PARTITION_BYTES", "Item", "Job", "Partition", "PartitionIds", "PartitionResult", "count_lines",
+           "entries", "partition_ids", "plan", "renamed_problems", "run_partition"]
