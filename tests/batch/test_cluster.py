@@ -3,6 +3,7 @@ killed mid-run, the client killed and --resume, a partition that kills its worke
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -27,10 +28,17 @@ SMALL = 12_000  # bytes per partition: a few records each, so every input is man
 EVERYTHING = "all,oai-static,dspace-saf,marc21-collection,marcxml-collection"
 
 
+def strict_scheduler(*, allowed_failures: int) -> dict[str, Any]:
+    """Dask settings: a task is failed after that many workers died running it, and no task waits on a worker
+    behind another (so only the poison task dies with its worker), as archivist's own local clusters do."""
+    return {"distributed.scheduler.allowed-failures": allowed_failures,
+            "distributed.scheduler.worker-saturation": 1.0}
+
+
 @pytest.fixture(scope="module")
 def scheduler() -> Iterator[str]:
     """The address of a LocalCluster of 2 worker processes, shared by the tests of this module."""
-    with dask.config.set({"distributed.scheduler.allowed-failures": 2, "distributed.scheduler.worker-saturation": 1.0}), \
+    with dask.config.set(strict_scheduler(allowed_failures=2)), \
             distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                      silence_logs=50) as cluster:
         yield cluster.scheduler_address
@@ -142,10 +150,8 @@ def test_the_client_killed_then_resume_finishes_the_same_output(tmp_path: Path, 
         assert not (out / "oai-static.xml").exists()
         again = subprocess.run([*command[:-1], "--resume"], capture_output=True, text=True, timeout=300)
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(first.pid, signal.SIGKILL)  # what is left of the killed run's worker processes
-        except ProcessLookupError:
-            pass
     assert again.returncode == 0, again.stderr
     summary = " ".join(again.stderr.split())
     assert "600 records read:" in summary and "already current (resumed)" in summary
@@ -169,7 +175,7 @@ def test_a_partition_that_kills_its_worker_every_time_is_reported_not_retried_fo
     lines = [json.dumps(dict(seed, id=f"r{n:05d}", title=f"{seed['title']} {n:03d}")) + "\n" for n in range(40)]
     source.write_text("".join(lines), encoding="utf-8")
     size = 10 * len(lines[0].encode("utf-8"))  # lines of one length: four partitions of ten records
-    with dask.config.set({"distributed.scheduler.allowed-failures": 1, "distributed.scheduler.worker-saturation": 1.0}), \
+    with dask.config.set(strict_scheduler(allowed_failures=1)), \
             distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                                      silence_logs=50) as cluster, distributed.Client(cluster) as client:
         client.register_plugin(PoisonPartition(1))

@@ -32,7 +32,7 @@ from ..records import (
 from ._journal import Journal, record_hash
 from ._work import RecordResult, record_job
 
-PARTITION_BYTES = 4 << 20  # a few thousand typical records: a task of seconds, not milliseconds
+PARTITION_BYTES = 1 << 20  # about a hundred typical records: a task of a second or so, not milliseconds
 _FILES_PER_PARTITION = 1000
 
 
