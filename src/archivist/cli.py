@@ -156,7 +156,7 @@ def _exporters(to: str) -> list[registry.Exporter]:
     "archivist export records/ --out exports/      # every per-record format",
     "archivist export records/ --to oai_dc,bagit --out bag/ -q",
     "archivist export big.jsonl --jobs 0 --errors failures.jsonl --out out/",
-    "archivist export big.jsonl --to all,oai-static,bagit --cluster local:2 --out out/",
+    "archivist export big.jsonl --to all,bagit --cluster local:2 --out out/",
     "archivist export records/mrta-globalsecurity.json --to jsonld --out -",
     "archivist export records/ --to epub --collection 'MRTA sources' --out c/",
 ))
