@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import shutil
+import time
 import uuid
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
@@ -109,7 +110,7 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
 
         merger = _Merger(job, journal, replay=bool(options.packages) and not options.dry_run)
         finder = _Duplicates(ids)
-        window = 4 * max(sum(client.nthreads().values()), 1)
+        window = [0, 0.0]  # tasks kept ahead (4 per worker thread), and when the threads were last counted
         token = uuid.uuid4().hex  # task keys of this run only (a shared scheduler may have run others)
         parts: dict[int, Partition] = {}  # planned and not merged yet
         found: dict[int, PartitionIds | Exception] = {}
@@ -126,7 +127,9 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
             queue.add(future)
 
         def plan_more() -> None:
-            while len(parts) < window:
+            if time.monotonic() - window[1] > 5:  # workers may join or leave a cluster during the run
+                window[:] = [4 * max(sum(client.nthreads().values()), 1), time.monotonic()]
+            while len(parts) < window[0]:
                 part = next(planned, None)
                 if part is None:
                     return
