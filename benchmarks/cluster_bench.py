@@ -1,7 +1,7 @@
 """Throughput and peak memory of the batch export on one machine (--jobs 1, 2) and on a Dask LocalCluster
 (--cluster local:1, local:2), on the same records.
 
-    python benchmarks/cluster_bench.py --sizes 10000,100000
+    python benchmarks/cluster_bench.py --sizes 10000,100000 --workdir /dev/shm
 
 Builds N records from the seed record (as bench.py does), then runs each configuration in its own process, so
 that peak RSS is that run's alone: the client (this process for --jobs, the Dask client for --cluster) and the
@@ -64,6 +64,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--configs", default=",".join(CONFIGS))
+    parser.add_argument("--workdir", default=None, help="where records and outputs go (e.g. /dev/shm)")
     parser.add_argument("--child", nargs=3, metavar=("CONFIG", "SRC", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -71,7 +72,7 @@ def main() -> None:
         return
     print(f"{os.cpu_count()} cores; formats {','.join(FORMATS)}")
     print(f"{'records':>8} {'config':>8} {'seconds':>8} {'records/s':>10} {'client MB':>10} {'worker MB':>10}")
-    with tempfile.TemporaryDirectory(prefix="archivist-cluster-bench-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="archivist-cluster-bench-", dir=args.workdir) as tmp:
         work = Path(tmp)
         for size in (int(s) for s in args.sizes.split(",")):
             src = work / f"records-{size}.jsonl"

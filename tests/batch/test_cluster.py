@@ -39,7 +39,7 @@ def strict_scheduler(*, allowed_failures: int) -> dict[str, Any]:
 def scheduler() -> Iterator[str]:
     """The address of a LocalCluster of 2 worker processes, shared by the tests of this module."""
     with dask.config.set(strict_scheduler(allowed_failures=2)), \
-            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                      silence_logs=50) as cluster:
         yield cluster.scheduler_address
 
@@ -176,7 +176,7 @@ def test_a_partition_that_kills_its_worker_every_time_is_reported_not_retried_fo
     source.write_text("".join(lines), encoding="utf-8")
     size = 10 * len(lines[0].encode("utf-8"))  # lines of one length: four partitions of ten records
     with dask.config.set(strict_scheduler(allowed_failures=1)), \
-            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                      silence_logs=50) as cluster, distributed.Client(cluster) as client:
         client.register_plugin(PoisonPartition(1))
         report = run_batch([source], tmp_path / "out", BatchOptions(
