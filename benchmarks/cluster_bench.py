@@ -5,7 +5,9 @@
 
 Builds N records from the seed record (as bench.py does), then runs each configuration in its own process, so
 that peak RSS is that run's alone: the client (this process for --jobs, the Dask client for --cluster) and the
-largest worker process. The formats are bench.py's full pipeline (oai_dc, dcterms, jsonld, epub), written to disk.
+largest worker process, and the client's CPU time per record (for --cluster, what bounds the rate a
+cluster of any size can reach). The formats are bench.py's full pipeline (oai_dc, dcterms, jsonld, epub),
+written to disk.
 The cluster figures include starting the LocalCluster (a few seconds). Prints a table and the ratios issue #15
 targets: local:2 >= 1.7x local:1, and the cluster >= 85 % of the local engine with the same number of cores.
 Nothing here is a test: the figures vary by machine and by what else runs on it.
@@ -43,8 +45,9 @@ def child(config: str, src: Path, out: Path) -> None:
     report = run_batch([src], out, options)
     seconds = time.perf_counter() - start
     assert report.failed == 0, report
-    print(json.dumps({"records": report.exported, "seconds": seconds,
-                      "client_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"records": report.exported, "seconds": seconds, "client_mb": usage.ru_maxrss / 1024,
+                      "client_cpu_us": (usage.ru_utime + usage.ru_stime) / report.exported * 1e6,
                       "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 
 
@@ -71,7 +74,8 @@ def main() -> None:
         child(args.child[0], Path(args.child[1]), Path(args.child[2]))
         return
     print(f"{os.cpu_count()} cores; formats {','.join(FORMATS)}")
-    print(f"{'records':>8} {'config':>8} {'seconds':>8} {'records/s':>10} {'client MB':>10} {'worker MB':>10}")
+    print(f"{'records':>8} {'config':>8} {'seconds':>8} {'records/s':>10} {'client MB':>10} {'worker MB':>10} "
+          f"{'client CPU µs/record':>21}")
     with tempfile.TemporaryDirectory(prefix="archivist-cluster-bench-", dir=args.workdir) as tmp:
         work = Path(tmp)
         for size in (int(s) for s in args.sizes.split(",")):
@@ -82,7 +86,8 @@ def main() -> None:
                 figures = measure(config, src, work)
                 rates[config] = figures["records"] / figures["seconds"]
                 print(f"{size:>8} {config:>8} {figures['seconds']:>8.1f} {rates[config]:>10.0f} "
-                      f"{figures['client_mb']:>10.0f} {figures['worker_mb']:>10.0f}", flush=True)
+                      f"{figures['client_mb']:>10.0f} {figures['worker_mb']:>10.0f} {figures['client_cpu_us']:>21.0f}",
+                      flush=True)
             if {"local:1", "local:2"} <= rates.keys():
                 print(f"{size:>8} local:2 / local:1 = {rates['local:2'] / rates['local:1']:.2f} (target >= 1.7)")
             for cores in ("1", "2"):
