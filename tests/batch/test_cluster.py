@@ -133,29 +133,34 @@ def test_a_worker_killed_mid_run_changes_nothing(tmp_path: Path, seed: dict[str,
     assert tree(tmp_path / "many") == tree(tmp_path / "one")
 
 
-def test_the_client_killed_then_resume_finishes_the_same_output(tmp_path: Path, seed: dict[str, Any]) -> None:
+@pytest.mark.parametrize("resume_with", [["--cluster", "local:2"], ["--jobs", "1"]])
+def test_the_client_killed_then_resume_finishes_the_same_output(tmp_path: Path, seed: dict[str, Any],
+                                                                resume_with: list[str]) -> None:
     source = make_batch(tmp_path / "b.jsonl", seed, 600)
     one_machine([str(source)], tmp_path / "one", "oai_dc,epub,jsonld,oai-static")
     out = tmp_path / "many"
     command = [sys.executable, "-m", "archivist", "export", str(source), "--to", "oai_dc,epub,jsonld,oai-static",
-               "--cluster", "local:2", "--out", str(out), "-q"]
-    first = subprocess.Popen(command, start_new_session=True, stderr=subprocess.DEVNULL)
+               "--out", str(out)]
+    first = subprocess.Popen([*command, "--cluster", "local:2", "-q"], start_new_session=True,
+                             stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and len(list(out.glob("*.epub"))) < 150:
+        journal = out / ".archivist-journal.jsonl"
+        while time.monotonic() < deadline and not (len(list(out.glob("*.epub"))) >= 150 and journal.exists()
+                                                   and journal.stat().st_size > 0):
             time.sleep(0.2)
         assert first.poll() is None, "the run ended before it could be killed"
         os.kill(first.pid, signal.SIGKILL)  # the client only: its workers find out on their own
         first.wait()
         assert not (out / "oai-static.xml").exists()
-        again = subprocess.run([*command[:-1], "--resume"], capture_output=True, text=True, timeout=300)
+        again = subprocess.run([*command, *resume_with, "--resume"], capture_output=True, text=True, timeout=300)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(first.pid, signal.SIGKILL)  # what is left of the killed run's worker processes
     assert again.returncode == 0, again.stderr
     summary = " ".join(again.stderr.split())
     assert "600 records read:" in summary and "already current (resumed)" in summary
-    assert tree(out) == tree(tmp_path / "one")
+    assert tree(out) == tree(tmp_path / "one")  # the partitions' journals are gone too
 
 
 class PoisonPartition(distributed.WorkerPlugin):

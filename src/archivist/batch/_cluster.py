@@ -76,7 +76,8 @@ def connect(address: str, notice: Callable[[str], None]) -> Iterator[Client]:
             if workers < 1:
                 raise ClusterError(f"--cluster {address}: a local cluster needs at least one worker (local:2)")
             with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
-                                  "distributed.scheduler.worker-saturation": 1.0}):  # none waits behind a poison
+                                  "distributed.scheduler.worker-saturation": 1.0,  # none waits behind a poison
+                                  "distributed.worker.profile.enabled": False}):  # sampling costs the work GIL time
                 cluster = stack.enter_context(distributed.LocalCluster(
                     n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                     silence_logs=logging.ERROR))

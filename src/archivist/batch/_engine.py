@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Sequence
@@ -228,6 +229,8 @@ def _run(paths: list[str], out: Path, options: BatchOptions, report: Summary,
             for package in packages:
                 report.packages += package.finish()
             packages = []
+            if not options.dry_run:  # a killed cluster run's partition journals, finished by this run
+                shutil.rmtree(out / CLUSTER_WORK, ignore_errors=True)
             if bag:  # a finished bag holds nothing but the bag; a resumed run of it simply exports everything again
                 (out / JOURNAL).unlink(missing_ok=True)
     except BaseException:
