@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shlex
 import signal
 import sys
@@ -31,7 +32,10 @@ from ._paths import check_outputs
 from .batch import (
     BatchInterrupted,
     BatchOptions,
+    Capture,
     ExportOutcome,
+    IngestJob,
+    cluster_ingest,
     export_collection_file,
     progress_reporter,
     run_batch,
@@ -348,6 +352,9 @@ def ingest(
         help="The folder a manifest's files may be read from (default: the manifest's own folder).")] = None,
     max_record_size: Annotated[int, typer.Option("--max-record-size", metavar="BYTES", min=1,
         help="Largest WARC record content, once inflated, in bytes.")] = lib.DEFAULT_MAX_SIZE,
+    cluster: Annotated[str | None, typer.Option("--cluster", metavar="ADDRESS",
+        help="Ingest the captures on a Dask cluster, one task per file: a scheduler address (tcp://host:8786) or "
+             "local:N (needs archivist[dask]). Not with --manifest.")] = None,
     quiet: Quiet = False,
     verbose: Annotated[bool, verbose_option("a line for each record written")] = False,
     output: Annotated[str | None, typer.Option("--output", metavar="FILE", hidden=True, callback=out_file,
@@ -394,7 +401,12 @@ def ingest(
             say.warn("--output FILE is deprecated: use --out DIR, or --out - > FILE")
         _ingest_one_file(captures[0], facts, rules, keep_original, one_file, say)
     assert out is not None
-    if manifest is not None:
+    if cluster is not None:
+        if manifest is not None:
+            raise UsageMistake("--cluster ingests captures named on the command line, not a --manifest")
+        outcomes = cluster_ingest([Capture(os.fspath(c), facts, os.fspath(c)) for c in captures], out,
+                                  IngestJob(rules, keep_original, max_record_size), cluster, say.info)
+    elif manifest is not None:
         outcomes = lib.ingest_manifest(manifest, out, defaults=facts, rules=rules, keep_original=keep_original,
                                        base=manifest_base, max_size=max_record_size)
     else:

@@ -26,6 +26,7 @@ from .test_engine import make_batch  # noqa: E402 after the skip above
 
 SMALL = 12_000  # bytes per partition: a few records each, so every input is many tasks
 EVERYTHING = "all,oai-static,dspace-saf,marc21-collection,marcxml-collection"
+EPOCH = "1700000000"
 
 
 def strict_scheduler(*, allowed_failures: int) -> dict[str, Any]:
@@ -37,7 +38,20 @@ def strict_scheduler(*, allowed_failures: int) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def scheduler() -> Iterator[str]:
-    """The address of a LocalCluster of 2 worker processes, shared by the tests of this module."""
+    """The address of a LocalCluster of 2 worker processes, shared by the tests of this module. Its workers read
+    the clock as SOURCE_DATE_EPOCH says (a bag's date, an ingested record's provenance), as this process does."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        yield from _cluster()
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+def _cluster() -> Iterator[str]:
     with dask.config.set(strict_scheduler(allowed_failures=2)), \
             distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                      silence_logs=50) as cluster:
@@ -82,7 +96,7 @@ def one_machine(paths: list[str], out: Path, to: str, **options: Any) -> Any:
 @pytest.mark.parametrize("to", [EVERYTHING, "all,oai-static,bagit"])
 def test_the_cluster_writes_exactly_what_one_process_writes(tmp_path: Path, seed: dict[str, Any], scheduler: str,
                                                             to: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # the bag's date
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)  # the bag's date
     paths = messy_input(tmp_path, seed)
     local = one_machine(paths, tmp_path / "one", to, errors=tmp_path / "one.errors")
     notices: list[str] = []
@@ -209,3 +223,38 @@ def test_cluster_mistakes_are_one_line_errors(tmp_path: Path, seed: dict[str, An
     assert stdin.returncode != 0 and "Traceback" not in stdin.stderr
     assert "standard input cannot be shared with a cluster" in stdin.stderr
     assert not any((tmp_path / "p").glob("*.xml"))
+
+
+def test_warc_ingest_on_the_cluster_gives_the_records_one_machine_gives(tmp_path: Path, scheduler: str) -> None:
+    from archivist.batch import Capture, IngestJob, cluster_ingest
+    from archivist.ingest import Facts, builtin_rules, ingest_to_dir
+    from tests.ingest.warcs import html_page, write_warc
+
+    html = [("Content-Type", "text/html; charset=utf-8")]
+    text = [("Content-Type", "text/plain; charset=utf-8")]
+    captures = []
+    for n in range(4):
+        pages = [(f"https://example.org/{n}/{k}", "200 OK", html, html_page(f"Page {n}.{k}", "Head", f"Text {k}."))
+                 for k in range(3)]
+        pages.append(("https://example.org/logo.png", "200 OK", [("Content-Type", "image/png")], b"\x89PNG fake"))
+        pages.append(("https://example.org/shared", "200 OK", html, html_page("Shared", "Shared", f"Crawl {n}.")))
+        pages.append((f"https://example.org/{n}.txt", "200 OK", text, f"Plain text {n}\n\nIts body.\n".encode()))
+        captures.append(write_warc(tmp_path / f"crawl-{n}.warc{'.gz' if n % 2 else ''}", pages, gzip=bool(n % 2)))
+    page = tmp_path / "page.html"
+    page.write_bytes(html_page("A saved page", "Saved", "Saved text."))
+    captures.append(page)
+    (tmp_path / "broken.warc").write_bytes(b"WARC/1.0\r\nnot a warc at all")
+    captures.append(tmp_path / "broken.warc")
+    facts = Facts(language="en", retrieved="2026-11-24")
+    job = IngestJob(builtin_rules(), True, 10_000_000)
+
+    def summary(outcomes: Any) -> list[tuple[str, str | None, str | None, str | None]]:
+        return [(o.source, o.record_id, str(o.error) if o.error else None, o.skipped) for o in outcomes]
+
+    local = summary(ingest_to_dir(captures, facts, tmp_path / "one", rules=builtin_rules(), keep_original=True))
+    many = summary(cluster_ingest([Capture(str(c), facts, str(c)) for c in captures], str(tmp_path / "many"), job,
+                                  scheduler))
+    assert many == local
+    assert sum(1 for _, _, error, _ in local if error and "already written from" in error) == 3  # /shared again
+    assert any(error and "broken.warc" in error for _, _, error, _ in local)
+    assert tree(tmp_path / "many") == tree(tmp_path / "one") and len(tree(tmp_path / "one")) > 14

@@ -13,10 +13,12 @@ from ._batch import (
     MANIFEST_COLUMNS,
     IngestOutcome,
     ManifestRow,
+    ingest_capture,
     ingest_manifest,
     ingest_to_dir,
     read_capture,
     read_manifest,
+    write_record,
 )
 from ._build import Facts, build_record, decode, detect_media_type, parse_subject, slug
 from ._chrome import ChromeRule, builtin_rules, load_rules
@@ -40,6 +42,7 @@ def ingest_file(path: str | os.PathLike[str], facts: Facts | None = None, *,
 
 
 __all__ = ["DEFAULT_MAX_SIZE", "MANIFEST_COLUMNS", "ChromeRule", "Facts", "IngestOutcome", "ManifestRow", "WarcItem", "build_record",
-           "builtin_rules", "decode", "detect_media_type", "ingest_file", "ingest_manifest", "ingest_to_dir",
+           "builtin_rules", "decode", "detect_media_type", "ingest_capture", "ingest_file", "ingest_manifest",
+           "ingest_to_dir",
            "is_warc", "iter_warc", "load_rules", "parse_html", "parse_subject", "parse_text", "read_manifest",
-           "record_bytes", "slug"]
+           "record_bytes", "slug", "write_record"]
