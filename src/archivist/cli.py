@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shlex
 import signal
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -31,7 +32,10 @@ from ._paths import check_outputs
 from .batch import (
     BatchInterrupted,
     BatchOptions,
+    Capture,
     ExportOutcome,
+    IngestJob,
+    cluster_ingest,
     export_collection_file,
     progress_reporter,
     run_batch,
@@ -72,7 +76,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     return typer.Exit(code)
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     text = "text"
     json = "json"
 
@@ -156,6 +160,7 @@ def _exporters(to: str) -> list[registry.Exporter]:
     "archivist export records/ --out exports/      # every per-record format",
     "archivist export records/ --to oai_dc,bagit --out bag/ -q",
     "archivist export big.jsonl --jobs 0 --errors failures.jsonl --out out/",
+    "archivist export big.jsonl --to all,bagit --cluster local:2 --out out/",
     "archivist export records/mrta-globalsecurity.json --to jsonld --out -",
     "archivist export records/ --to epub --collection 'MRTA sources' --out c/",
 ))
@@ -174,6 +179,9 @@ def export(
     jobs: Annotated[int, typer.Option("--jobs", "-j", metavar="N", min=0,
         help="Processes that validate and export: this one plus N-1 workers (0 = one per core). Output is the "
              "same for any number.")] = 1,
+    cluster: Annotated[str | None, typer.Option("--cluster", metavar="ADDRESS",
+        help="Run on a Dask cluster: a scheduler address (tcp://host:8786) or local:N for N worker processes here "
+             "(needs archivist[dask]). Inputs and --out must be on a path every worker shares.")] = None,
     resume: Annotated[bool, typer.Option("--resume",
         help="Skip records whose outputs a previous run completed and that are unchanged.")] = False,
     add: Annotated[bool, typer.Option("--add",
@@ -224,7 +232,7 @@ def export(
                                source_organization=source_organization, external_identifier=external_identifier)
     options = BatchOptions(formats=formats, packages=packages, jobs=jobs, resume=resume, add=add, dry_run=dry_run,
                            check_files=check_files, errors=Path(errors) if errors else None,
-                           settings=settings)
+                           settings=settings, cluster=cluster)
     try:
         with progress_reporter(paths, enabled=not quiet, console=say.console) as display:
             def seen(outcome: ExportOutcome) -> None:
@@ -233,7 +241,7 @@ def export(
                 for path in outcome.written:
                     say.detail(f"wrote {path}")
 
-            report = run_batch(paths, out, options, on_outcome=seen, on_warning=say.warn)
+            report = run_batch(paths, out, options, on_outcome=seen, on_warning=say.warn, on_notice=say.info)
     except BatchInterrupted as stop:
         raise _stopped(stop) from None
     except KeyboardInterrupt:
@@ -344,6 +352,9 @@ def ingest(
         help="The folder a manifest's files may be read from (default: the manifest's own folder).")] = None,
     max_record_size: Annotated[int, typer.Option("--max-record-size", metavar="BYTES", min=1,
         help="Largest WARC record content, once inflated, in bytes.")] = lib.DEFAULT_MAX_SIZE,
+    cluster: Annotated[str | None, typer.Option("--cluster", metavar="ADDRESS",
+        help="Ingest the captures on a Dask cluster, one task per file: a scheduler address (tcp://host:8786) or "
+             "local:N (needs archivist[dask]). Not with --manifest.")] = None,
     quiet: Quiet = False,
     verbose: Annotated[bool, verbose_option("a line for each record written")] = False,
     output: Annotated[str | None, typer.Option("--output", metavar="FILE", hidden=True, callback=out_file,
@@ -390,7 +401,12 @@ def ingest(
             say.warn("--output FILE is deprecated: use --out DIR, or --out - > FILE")
         _ingest_one_file(captures[0], facts, rules, keep_original, one_file, say)
     assert out is not None
-    if manifest is not None:
+    if cluster is not None:
+        if manifest is not None:
+            raise UsageMistake("--cluster ingests captures named on the command line, not a --manifest")
+        outcomes = cluster_ingest([Capture(os.fspath(c), facts, os.fspath(c)) for c in captures], out,
+                                  IngestJob(rules, keep_original, max_record_size), cluster, say.info)
+    elif manifest is not None:
         outcomes = lib.ingest_manifest(manifest, out, defaults=facts, rules=rules, keep_original=keep_original,
                                        base=manifest_base, max_size=max_record_size)
     else:

@@ -31,7 +31,8 @@ runner = CliRunner()
 def make_batch(path: Path, seed: dict[str, Any], count: int) -> Path:
     with open(path, "w", encoding="utf-8") as handle:
         for n in range(count):
-            handle.write(json.dumps(dict(seed, id=f"r{n:05d}", title=f"{seed['title']} {n}"), ensure_ascii=False) + "\n")
+            record = dict(seed, id=f"r{n:05d}", title=f"{seed['title']} {n}")
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     return path
 
 
@@ -87,14 +88,14 @@ def test_with_jobs_this_process_exports_too_when_the_workers_are_busy(tmp_path: 
 
     here = os.getpid()
     inline = []
-    record_job = batch_module._record_job
+    record_job = batch_module.record_job
 
     def counted(*args: Any) -> Any:
         if os.getpid() == here:
             inline.append(1)
         return record_job(*args)
 
-    monkeypatch.setattr(batch_module, "_record_job", counted)
+    monkeypatch.setattr(batch_module, "record_job", counted)
     report = run_batch([make_batch(tmp_path / "b.jsonl", seed, 400)], tmp_path / "out",
                        BatchOptions(formats=["oai_dc", "epub"], jobs=2))
     assert report.exported == 400
@@ -248,7 +249,8 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path, seed: dic
 
 
 _json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(), inner, max_size=3), max_leaves=20)
 
 

@@ -4,11 +4,14 @@ The engine lives in private modules (engine, journal, disk map, output folder, w
 is their public face for the CLI and for library users.
 """
 
+from typing import Any
+
 from ._engine import (
     BatchInterrupted,
     BatchOptions,
     BatchReport,
     ExportOutcome,
+    RecordResult,
     export_collection_file,
     run_batch,
     split_formats,
@@ -16,14 +19,28 @@ from ._engine import (
 )
 from ._progress import progress_reporter
 
+_INGEST = ("Capture", "IngestJob", "cluster_ingest")
+
+
+def __getattr__(name: str) -> Any:
+    """The cluster ingest, imported on first use (it imports the ingest package, which export runs never need)."""
+    if name in _INGEST:
+        from . import _ingest
+
+        return getattr(_ingest, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "BatchInterrupted",
     "BatchOptions",
     "BatchReport",
     "ExportOutcome",
+    "RecordResult",
     "export_collection_file",
     "progress_reporter",
     "run_batch",
     "split_formats",
     "valid_records",
+    *_INGEST,
 ]

@@ -32,7 +32,8 @@ class DiskMap:
         self._db = sqlite3.connect(os.path.join(self._dir, "map.sqlite"), isolation_level=None)
         self._db.execute("PRAGMA journal_mode=OFF")
         self._db.execute("PRAGMA synchronous=OFF")
-        self._db.execute("CREATE TABLE map (key BLOB PRIMARY KEY, value BLOB NOT NULL, seq INTEGER NOT NULL) WITHOUT ROWID")
+        self._db.execute("CREATE TABLE map (key BLOB PRIMARY KEY, value BLOB NOT NULL, seq INTEGER NOT NULL) "
+                         "WITHOUT ROWID")
         self._db.execute("BEGIN")
         self._writes = 0
         self._seq = 0
@@ -69,7 +70,8 @@ class DiskMap:
         yield from (_s(row[0]) for row in self._db.execute("SELECT value FROM map ORDER BY seq"))
 
     def __len__(self) -> int:
-        return self._db.execute("SELECT count(*) FROM map").fetchone()[0]
+        count: int = self._db.execute("SELECT count(*) FROM map").fetchone()[0]
+        return count
 
     def close(self) -> None:
         try:

@@ -12,14 +12,15 @@ partial file is left, and the journal keeps what was done for ``resume``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import shutil
 import signal
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -27,7 +28,6 @@ from typing import Any, BinaryIO
 import orjson
 
 from .._atomic import atomic_writer, discard_partials, sweep_partials, write_atomic
-from .._errors import ExportError
 from .._paths import check_outputs, real
 from .._registry import choose
 from ..exporters import REGISTRY as EXPORTERS
@@ -42,58 +42,28 @@ from ..records import (
     ExportFailed,
     Outcome,
     Problem,
-    check_entry,
+    Status,
+    Summary,
     check_sources,
     fast_validator,
     read_records,
 )
+from ._cluster import CLUSTER_WORK, cluster_outcomes
 from ._diskmap import DiskMap
 from ._journal import JOURNAL, Journal, record_hash
 from ._outdir import LOCK, OutputFolder, OutputRefused
+from ._partition import PARTITION_BYTES
+from ._work import ExportOutcome, RecordResult, record_job
 from ._workers import Stopped, interrupts, stop_workers, worker_pool
 
-
-@dataclass(frozen=True)
-class ExportOutcome(Outcome):
-    """One record's result: its problems (then nothing was written) or the files written for it."""
-
-    written: tuple[Path, ...] = field(default=())
-    status: str = "exported"
-
-
-@dataclass
-class BatchReport:
-    """Counts for a batch: records read, exported, skipped as already current, failed; files per format."""
-
-    read: int = 0
-    exported: int = 0
-    checked: int = 0
-    current: int = 0
-    failed: int = 0
-    per_format: Counter[str] = field(default_factory=Counter)
-    packages: list[Path] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"read": self.read, "exported": self.exported, "checked": self.checked, "already_current": self.current,
-                "failed": self.failed, "per_format": dict(self.per_format),
-                "packages": [str(p) for p in self.packages], "warnings": list(self.warnings)}
-
-    def __str__(self) -> str:
-        text = f"{self.read} record{'s' if self.read != 1 else ''} read: "
-        text += f"{self.checked} valid (not exported)" if self.checked else f"{self.exported} exported"
-        if self.current:
-            text += f", {self.current} already current (resumed)"
-        text += f", {self.failed} failed"
-        if self.per_format:
-            text += " (" + ", ".join(f"{k} {v}" for k, v in self.per_format.items()) + ")"
-        return text
+BatchReport = Summary  # the counts of a batch: a Summary made with batch=True
 
 
 @dataclass(frozen=True)
 class BatchOptions:
     """What to export and how: per-record formats and packages by name, process count, resume, adding to a
-    non-empty output folder, dry run."""
+    non-empty output folder, dry run; ``cluster`` runs the work on a Dask cluster (``tcp://host:8786``, or
+    ``local:N`` for N worker processes here), in partitions of about ``partition_bytes`` of input."""
 
     formats: Sequence[str] = ()
     packages: Sequence[str] = ()
@@ -104,6 +74,8 @@ class BatchOptions:
     check_files: bool = False
     errors: str | os.PathLike[str] | None = None
     settings: PackageSettings = field(default_factory=PackageSettings)
+    cluster: str | None = None
+    partition_bytes: int = PARTITION_BYTES
 
 
 def split_formats(names: str | Iterable[str]) -> tuple[list[str], list[str]]:
@@ -111,44 +83,6 @@ def split_formats(names: str | Iterable[str]) -> tuple[list[str], list[str]]:
     UnknownFormat lists every valid name."""
     formats, packages = choose(names, [EXPORTERS, PACKAGES], EXPORTERS.builtin_names())
     return formats, packages
-
-
-def _export_job(record: dict[str, Any], names: Sequence[str], root: str) -> dict[str, tuple[str, str]]:
-    """Export one record to each format and write the files; returns name → (relative path, SHA-256).
-
-    A format that fails does not keep the others from being written (a record too long for ISO 2709 still gets its
-    MARCXML, whatever the order of --to); the failures are raised together once every format was tried."""
-    outputs = {}
-    failures = []
-    for name in names:
-        exporter = get_exporter(name)
-        try:
-            data = exporter.export(record)
-        except Exception as exc:  # this format only: the record's other formats are still written
-            failures.append(f"{name}: {exc}")
-            continue
-        relative = exporter.filename(record)
-        write_atomic(os.path.join(root, relative), data, durable=False)
-        outputs[name] = (relative, hashlib.sha256(data).hexdigest())
-    if failures:
-        raise ExportError("; ".join(failures))
-    return outputs
-
-
-def _record_job(entry: Entry, names: Sequence[str], root: str, check_files: bool, dry_run: bool) -> tuple[Any, ...]:
-    """Validate one record and, when valid, export it: ("invalid", problems), ("checked",),
-    ("exported", record hash, outputs) or ("crashed", message). Runs in a worker process or in this one."""
-    try:
-        problems = check_entry(entry, check_files=check_files)
-        if problems:
-            return ("invalid", tuple(problems))
-        if dry_run:
-            return ("checked",)
-        record = entry.data
-        assert record is not None  # a record that parsed has data
-        return ("exported", record_hash(record), _export_job(record, names, root))
-    except Exception as exc:  # one record that cannot be handled must not stop the batch
-        return ("crashed", f"{type(exc).__name__}: {exc}")
 
 
 def _failure(entry: Entry, problems: Sequence[Problem]) -> dict[str, Any]:
@@ -160,7 +94,7 @@ class BatchInterrupted(KeyboardInterrupt):
     """A batch stopped by Ctrl-C (SIGINT) or SIGTERM, cleanly: ``report`` counts what was done before it stopped,
     ``signal`` is the signal's number. The journal holds every completed record, so ``resume`` goes on from there."""
 
-    def __init__(self, report: BatchReport, signum: int) -> None:
+    def __init__(self, report: Summary, signum: int) -> None:
         super().__init__(f"stopped by {signal.Signals(signum).name} after {report.read} records")
         self.report = report
         self.signal = signum
@@ -168,9 +102,11 @@ class BatchInterrupted(KeyboardInterrupt):
 
 def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], options: BatchOptions, *,
               on_outcome: Callable[[ExportOutcome], None] | None = None,
-              on_warning: Callable[[str], None] | None = None, stdin: BinaryIO | None = None) -> BatchReport:
+              on_warning: Callable[[str], None] | None = None, stdin: BinaryIO | None = None,
+              on_notice: Callable[[str], None] | None = None) -> Summary:
     """Validate and export every record under ``paths`` into ``out``; ``on_outcome`` sees each record's result,
-    ``on_warning`` each warning (a damaged journal line) as it happens.
+    ``on_warning`` each warning (a damaged journal line) as it happens, ``on_notice`` news such as where the
+    cluster's dashboard is.
 
     Raises, before anything is written: SourceError for a missing path or an empty directory, PathConflict for an
     output path that is, contains or lies inside an input, OutputRefused for an output folder another run holds
@@ -180,7 +116,7 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[st
     check_sources(sources)
     folder = Path(out)
     _check_outputs(sources, folder, options)
-    report = BatchReport()
+    report = Summary(batch=True)
 
     def warn(message: str) -> None:
         report.warnings.append(message)
@@ -190,11 +126,11 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[st
     try:
         with interrupts():
             if options.dry_run:
-                _run(sources, folder, options, report, on_outcome, warn, stdin)
+                _run(sources, folder, options, report, on_outcome, warn, stdin, on_notice)
             else:
                 with OutputFolder(folder, add=options.add, resume=options.resume, journal=JOURNAL,
                                   bag=payload_folder(options.packages) is not None):
-                    _run(sources, folder, options, report, on_outcome, warn, stdin)
+                    _run(sources, folder, options, report, on_outcome, warn, stdin, on_notice)
     except KeyboardInterrupt as exc:
         discard_partials()  # whatever this process was still writing when the signal came
         raise BatchInterrupted(report, exc.signal if isinstance(exc, Stopped) else signal.SIGINT) from None
@@ -219,77 +155,70 @@ def _check_outputs(paths: list[str], out: Path, options: BatchOptions) -> None:
                             "a file no manifest covers: write it outside the bag")
 
 
-def _run(paths: list[str], out: Path, options: BatchOptions, report: BatchReport,
+def _run(paths: list[str], out: Path, options: BatchOptions, report: Summary,
          on_outcome: Callable[[ExportOutcome], None] | None, warn: Callable[[str], None],
-         stdin: BinaryIO | None) -> None:
+         stdin: BinaryIO | None, on_notice: Callable[[str], None] | None) -> None:
     """The batch itself, in a locked output folder (or none, for a dry run)."""
     payload = payload_folder(options.packages)
     bag = payload is not None
     root = out / payload if payload is not None else out
-    errors = atomic_writer(options.errors, durable=True) if options.errors else None
-    error_stream = errors.__enter__() if errors else None
     packages: list[Package] = []
     journal: Journal | None = None
     pipeline: Generator[ExportOutcome, None, None] | None = None
     try:
-        if not options.dry_run:
-            root.mkdir(parents=True, exist_ok=True)
-            _sweep(out, options.packages)
-            journal = Journal(out, resume=options.resume, warn=warn)
-            for name in options.packages:
-                wraps = get_package(name).payload is not None
-                packages.append(get_package(name)(out if wraps else root, options.settings))
-        pipeline = _pipeline(paths, root, options, journal, stdin)
-        for outcome in pipeline:
-            report.read += 1
-            if not outcome.ok:
-                report.failed += 1
-                if error_stream is not None:
+        with ExitStack() as stack:  # the errors file is kept on success, discarded as an exception leaves it
+            error_stream = stack.enter_context(atomic_writer(options.errors, durable=True)) if options.errors else None
+            if not options.dry_run:
+                root.mkdir(parents=True, exist_ok=True)
+                _sweep(out, options.packages)
+                # a cluster run resumes from its partitions' journals and writes this one again, in order
+                journal = Journal(out, resume=options.resume and not options.cluster, warn=warn)
+                for name in options.packages:
+                    wraps = get_package(name).payload is not None
+                    packages.append(get_package(name)(out if wraps else root, options.settings))
+            if options.cluster:
+                work = None if options.dry_run else out / CLUSTER_WORK
+                pipeline = cluster_outcomes(paths, root, work, options, journal, on_notice or (lambda _: None))
+            else:
+                pipeline = _pipeline(paths, root, options, journal, stdin)
+            for outcome in pipeline:
+                report.add(outcome)
+                if not outcome.ok and error_stream is not None:
                     error_stream.write((json.dumps(_failure(outcome.entry, outcome.problems), ensure_ascii=False)
                                         + "\n").encode("utf-8"))
-            elif outcome.status == "current":
-                report.current += 1
-            elif outcome.status == "checked":
-                report.checked += 1
-            else:
-                report.exported += 1
-            if outcome.ok and not options.dry_run:
-                exports = {name: path for name, path in zip(options.formats, outcome.written)}
-                for name in exports:
-                    report.per_format[name] += 1
-                if packages:
-                    record = outcome.entry.data
-                    assert record is not None
-                    base = Path(outcome.entry.file).parent if outcome.entry.file != "-" else None
-                    for package in packages:
-                        package.add(record, exports, base)
-            if on_outcome is not None:
-                on_outcome(outcome)
-        if journal is not None:
-            journal.close()
-            if options.resume:
-                journal.compact()
-        for package in packages:
-            report.packages += package.finish()
-        packages = []
-        if bag:  # a finished bag holds nothing but the bag; a resumed run of it simply exports everything again
-            (out / JOURNAL).unlink(missing_ok=True)
-    except BaseException as exc:
+                if outcome.ok and not options.dry_run:
+                    exports = {name: path for name, path in zip(options.formats, outcome.written, strict=True)}
+                    for name in exports:
+                        report.per_format[name] += 1
+                    if packages:
+                        record = outcome.entry.data
+                        assert record is not None
+                        base = Path(outcome.entry.file).parent if outcome.entry.file != "-" else None
+                        for package in packages:
+                            package.add(record, exports, base)
+                if on_outcome is not None:
+                    on_outcome(outcome)
+            if journal is not None:
+                journal.close()
+                if options.resume and not options.cluster:
+                    journal.compact()
+            for package in packages:
+                report.packages += package.finish()
+            packages = []
+            if not options.dry_run:  # a killed cluster run's partition journals, finished by this run
+                shutil.rmtree(out / CLUSTER_WORK, ignore_errors=True)
+            if bag:  # a finished bag holds nothing but the bag; a resumed run of it simply exports everything again
+                (out / JOURNAL).unlink(missing_ok=True)
+    except BaseException:
         if pipeline is not None:
             pipeline.close()  # stops the workers and waits for them
         for package in packages:
             package.abort()
         if journal is not None:
             journal.close()
-        if errors is not None:
-            errors.__exit__(type(exc), exc, exc.__traceback__)
-            errors = None
         if not options.dry_run:  # what a signal cut short anywhere (even a package being set up) goes too
             _sweep(out, options.packages)
         raise
-    finally:
-        if errors is not None:
-            errors.__exit__(None, None, None)
 
 
 def _sweep(out: Path, packages: Sequence[str]) -> None:
@@ -313,8 +242,8 @@ def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: Batc
     ids = DiskMap()
     jobs = options.jobs if options.jobs > 0 else (os.cpu_count() or 1)
     pool = worker_pool(jobs - 1) if jobs > 1 else None
-    sent: deque[Future[list[tuple[Any, ...]]]] = deque()
-    window: deque[tuple[Entry, Any]] = deque()
+    sent: deque[Future[list[RecordResult]]] = deque()
+    window: deque[tuple[Entry, RecordResult | _Slot]] = deque()
     chunk: list[Entry] = []
     slots: list[_Slot] = []
     limit = jobs * _CHUNK * 4
@@ -324,7 +253,7 @@ def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: Batc
         assert pool is not None
         while sent and sent[0].done():
             sent.popleft()
-        future: Future[list[tuple[Any, ...]]] | None = None
+        future: Future[list[RecordResult]] | None = None
         if len(sent) < 2 * (jobs - 1):
             try:
                 future = pool.submit(_record_jobs, [_pack(entry) for entry in chunk], *args)
@@ -333,7 +262,7 @@ def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: Batc
                 future = None
         if future is None:  # the workers have enough to do: this process takes the chunk
             future = Future()
-            future.set_result([_record_job(entry, *args) for entry in chunk])
+            future.set_result([record_job(entry, *args) for entry in chunk])
         for slot in slots:
             slot.future = future
         chunk.clear()
@@ -349,16 +278,16 @@ def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: Batc
                     problem = DuplicateId(f"duplicate record id {record_id!r}: {where} has it too; this one is "
                                           "skipped so nothing is overwritten", pointer="/id", file=entry.file,
                                           line=entry.line, record_id=record_id)
-                    window.append((entry, ("invalid", (problem,))))
+                    window.append((entry, RecordResult(Status.INVALID, (problem,))))
                     record = None
             if record is not None and journal is not None and options.resume and not entry.problems:
-                done = journal.current(record_id, record_hash(record), names, root) if record_id else None
+                done = journal.outputs_if_current(record_id, record_hash(record), names, root) if record_id else None
                 if done is not None:
-                    window.append((entry, ("current", done)))
+                    window.append((entry, RecordResult(Status.CURRENT, current=tuple(done[n] for n in names))))
                     record = None
             if record is not None or entry.problems:
                 if pool is None:
-                    window.append((entry, _record_job(entry, *args)))
+                    window.append((entry, record_job(entry, *args)))
                 else:
                     slot = _Slot(len(chunk))
                     chunk.append(entry)
@@ -394,12 +323,12 @@ class _Slot:
 
     def __init__(self, index: int) -> None:
         self.index = index
-        self.future: Future[list[tuple[Any, ...]]] | None = None
+        self.future: Future[list[RecordResult]] | None = None
 
     def ready(self) -> bool:
         return self.future is not None and self.future.done()
 
-    def result(self) -> tuple[Any, ...]:
+    def result(self) -> RecordResult:
         assert self.future is not None
         return self.future.result()[self.index]
 
@@ -420,36 +349,37 @@ def _unpack(packed: Entry | tuple[str, int | None, bytes]) -> Entry:
 
 
 def _record_jobs(entries: list[Entry | tuple[str, int | None, bytes]], names: Sequence[str], root: str,
-                 check_files: bool, dry_run: bool) -> list[tuple[Any, ...]]:
-    return [_record_job(_unpack(entry), names, root, check_files, dry_run) for entry in entries]
+                 check_files: bool, dry_run: bool) -> list[RecordResult]:
+    return [record_job(_unpack(entry), names, root, check_files, dry_run) for entry in entries]
 
 
-def _settle(entry: Entry, result: Any, args: tuple[Any, ...], journal: Journal | None) -> ExportOutcome:
+def _settle(entry: Entry, result: RecordResult | _Slot, args: tuple[Any, ...],
+            journal: Journal | None) -> ExportOutcome:
+    """The outcome of one record, in input order: its result (from a worker, or done here if the worker failed),
+    noted in the journal."""
     names, root = args[0], Path(args[1])
     if isinstance(result, _Slot):
         try:
             result = result.result()
         except Exception:  # the record could not reach a worker, or its worker died: this process does it
-            result = _record_job(entry, *args)
-    kind = result[0]
-    if kind == "invalid":
-        return ExportOutcome(entry, result[1], status="failed")
-    if kind == "checked":
-        return ExportOutcome(entry, (), status="checked")
-    if kind == "crashed":
-        problem = ExportFailed(f"export failed: {result[1]}", file=entry.file, line=entry.line,
+            result = record_job(entry, *args)
+    if result.status is Status.INVALID:
+        return ExportOutcome(entry, result.problems, Status.INVALID)
+    if result.status is Status.CHECKED:
+        return ExportOutcome(entry, (), Status.CHECKED)
+    if result.status is Status.CRASHED:
+        problem = ExportFailed(f"export failed: {result.message}", file=entry.file, line=entry.line,
                                record_id=entry.record_id)
-        return ExportOutcome(entry, (problem,), status="failed")
+        return ExportOutcome(entry, (problem,), Status.CRASHED)
     record_id = entry.record_id
     assert record_id is not None  # a current or exported record has a valid id
-    if kind == "current":
+    if result.status is Status.CURRENT:
         if journal is not None:
             journal.keep(record_id)
-        return ExportOutcome(entry, (), tuple(result[1][n] for n in names), status="current")
-    _, digest, outputs = result
+        return ExportOutcome(entry, (), Status.CURRENT, result.current)
     if journal is not None:
-        journal.add(record_id, digest, outputs)
-    return ExportOutcome(entry, (), tuple(root / outputs[n][0] for n in names))
+        journal.add(record_id, result.digest, result.outputs)
+    return ExportOutcome(entry, (), Status.EXPORTED, tuple(root / result.outputs[n][0] for n in names))
 
 
 def valid_records(outcomes: Iterable[Outcome]) -> list[dict[str, Any]]:
@@ -463,5 +393,5 @@ def export_collection_file(records: Sequence[dict[str, Any]], title: str, target
     return Path(target)
 
 
-__all__ = ["BatchInterrupted", "BatchOptions", "BatchReport", "ExportOutcome", "export_collection_file", "run_batch",
-           "split_formats", "valid_records"]
+__all__ = ["BatchInterrupted", "BatchOptions", "BatchReport", "ExportOutcome", "RecordResult", "export_collection_file",
+           "run_batch", "split_formats", "valid_records"]

@@ -44,18 +44,26 @@ class Journal:
         try:
             end = 0
             if resume:
-                for record_id, line, end in _entries(self.path, warn):
+                for record_id, line, after in _entries(self.path, warn):
                     self._previous.put(record_id, line)
+                    end = after
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = open(self.path, "r+b" if resume and self.path.exists() else "wb")
+            self._handle = open(self.path, "r+b" if resume and self.path.exists() else "wb")  # noqa: SIM115 closed by close()
             self._handle.truncate(end)  # a line cut short by a kill must not run into the next one
             self._handle.seek(end)
         except BaseException:
             self._previous.close()
             raise
 
-    def current(self, record_id: str, digest: str, formats: list[str], root: Path) -> dict[str, Path] | None:
-        """The outputs of a record that a previous run completed and that are unchanged on disk, else None."""
+    def outputs_if_current(self, record_id: str, digest: str, formats: list[str], root: Path) -> dict[str, Path] | None:
+        """The outputs of a record that a previous run completed (same record hash, same formats) and that are
+        unchanged on disk, else None."""
+        entry = self.entry_if_current(record_id, digest, formats, root)
+        return None if entry is None else {name: root / relative for name, (relative, _) in entry.items()}
+
+    def entry_if_current(self, record_id: str, digest: str, formats: list[str],
+                         root: Path) -> dict[str, tuple[str, str]] | None:
+        """As :meth:`outputs_if_current`, but each output as the journal has it: (relative path, SHA-256)."""
         line = self._previous.get(record_id)
         if line is None:
             return None
@@ -64,13 +72,12 @@ class Journal:
             return None
         outputs = {}
         for name, (relative, sha) in entry["outputs"].items():
-            path = root / relative
             try:
-                if sha256_file(path)[0] != sha:
+                if sha256_file(root / relative)[0] != sha:
                     return None
             except (OSError, ArchivistError):
                 return None
-            outputs[name] = path
+            outputs[name] = (relative, sha)
         return outputs
 
     def add(self, record_id: str, digest: str, outputs: Mapping[str, tuple[str, str]]) -> None:
@@ -102,7 +109,7 @@ class Journal:
 def _entries(path: Path, warn: Callable[[str], None]) -> Iterator[tuple[str, str, int]]:
     """(record id, line, offset after the line) for each sound line of a journal; a missing journal has none."""
     try:
-        handle = open(path, "rb")
+        handle = open(path, "rb")  # noqa: SIM115 a with block follows: only the open's own error is caught here
     except FileNotFoundError:
         return
     with handle:

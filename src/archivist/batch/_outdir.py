@@ -4,6 +4,7 @@ interrupted run)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -21,7 +22,8 @@ except ImportError:  # Windows: no advisory locks; the folder is not locked ther
     fcntl = None  # type: ignore[assignment]
 
 LOCK = ".archivist-lock"
-_BAG_TOP = re.compile(r"data|bagit\.txt|bag-info\.txt|(?:tag)?manifest-[a-z0-9]+\.txt|\.archivist-journal\.jsonl")
+_BAG_TOP = re.compile(r"data|bagit\.txt|bag-info\.txt|(?:tag)?manifest-[a-z0-9]+\.txt|\.archivist-journal\.jsonl"
+                      r"|\.archivist-cluster")
 
 
 def _holder(fd: int) -> str:
@@ -91,10 +93,8 @@ class OutputFolder:
         """Remove the lock file and unlock (in that order, so a waiting run never locks a file already gone)."""
         if self._fd is None:
             return
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(self.path / LOCK)
-        except FileNotFoundError:
-            pass
         os.close(self._fd)
         self._fd = None
 

@@ -17,10 +17,12 @@ from ._to_dir import (
     MANIFEST_COLUMNS,
     IngestOutcome,
     ManifestRow,
+    ingest_capture,
     ingest_manifest,
     ingest_to_dir,
     read_capture,
     read_manifest,
+    write_record,
 )
 from ._warc import DEFAULT_MAX_SIZE, WarcItem, is_warc, iter_warc
 
@@ -40,7 +42,7 @@ def ingest_file(path: str | os.PathLike[str], facts: Facts | None = None, *,
 
 
 __all__ = ["DEFAULT_MAX_SIZE", "MANIFEST_COLUMNS", "ChromeRule", "Facts", "IngestOutcome", "ManifestRow", "WarcItem",
-           "build_record",
-           "builtin_rules", "decode", "detect_media_type", "ingest_file", "ingest_manifest", "ingest_to_dir",
+           "build_record", "builtin_rules", "decode", "detect_media_type", "ingest_capture", "ingest_file",
+           "ingest_manifest", "ingest_to_dir",
            "is_warc", "iter_warc", "load_rules", "parse_html", "parse_subject", "parse_text", "read_manifest",
-           "record_bytes", "slug"]
+           "record_bytes", "slug", "write_record"]

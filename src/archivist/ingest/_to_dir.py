@@ -10,8 +10,9 @@ import csv
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,9 @@ class IngestOutcome:
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+Writer = Callable[[dict[str, Any], str, dict[str, bytes]], "IngestOutcome"]
 
 
 @dataclass(frozen=True)
@@ -174,9 +178,10 @@ def ingest_to_dir(captures: Iterable[str | os.PathLike[str]], facts: Facts | Non
     """Ingest text, HTML and WARC captures with the same facts, writing ``<id>.json`` files into ``out_dir``.
     ``max_size`` bounds a WARC record's (inflated) payload in bytes."""
     seen: dict[str, str] = {}
+    write = partial(write_record, out_dir=Path(out_dir), seen=seen)
     for capture in captures:
-        yield from _ingest_one(Path(capture), facts or Facts(), Path(out_dir), rules, keep_original, seen,
-                               os.fspath(capture), max_size)
+        yield from ingest_capture(Path(capture), facts or Facts(), os.fspath(capture), write, rules=rules,
+                                  keep_original=keep_original, max_size=max_size)
 
 
 def ingest_manifest(manifest: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, defaults: Facts | None = None,
@@ -186,19 +191,24 @@ def ingest_manifest(manifest: str | os.PathLike[str], out_dir: str | os.PathLike
     """Ingest every row of a CSV manifest into ``out_dir``; bad rows become failed outcomes naming the row. Files
     are read only from the manifest's folder, or from ``base`` when given."""
     seen: dict[str, str] = {}
+    write = partial(write_record, out_dir=Path(out_dir), seen=seen)
     for row in read_manifest(manifest, defaults, base=base):
         if isinstance(row, IngestError):
             yield IngestOutcome(row.path, error=row)
             continue
         label = f"{os.fspath(manifest)} row {row.row}"
-        for outcome in _ingest_one(row.capture, row.facts, Path(out_dir), rules, keep_original, seen, label, max_size):
+        for outcome in ingest_capture(row.capture, row.facts, label, write, rules=rules, keep_original=keep_original,
+                                      max_size=max_size):
             if outcome.error is not None and not outcome.error.path.startswith(label):
                 outcome = replace(outcome, error=IngestError(f"{label}: {outcome.error.path}", outcome.error.reason))
             yield outcome
 
 
-def _ingest_one(capture: Path, facts: Facts, out_dir: Path, rules: tuple[ChromeRule, ...] | None, keep: bool,
-                seen: dict[str, str], label: str, max_size: int) -> Iterator[IngestOutcome]:
+def ingest_capture(capture: Path, facts: Facts, label: str, write: Writer, *, rules: tuple[ChromeRule, ...] | None,
+                   keep_original: bool, max_size: int) -> Iterator[IngestOutcome]:
+    """One capture's outcomes (a WARC gives many), each record handed to ``write(record, source, originals)``:
+    :func:`write_record` here, a staging writer on a cluster's workers."""
+    keep = keep_original
     if is_warc(capture):
         try:
             check_regular_file(capture)
@@ -208,7 +218,7 @@ def _ingest_one(capture: Path, facts: Facts, out_dir: Path, rules: tuple[ChromeR
                     yield IngestOutcome(source, error=item.error, skipped=item.skipped)
                     continue
                 originals = {item.record["files"][0]["path"]: item.payload} if keep and item.payload is not None else {}
-                yield _write(item.record, out_dir, seen, source, originals)
+                yield write(item.record, source, originals)
         except IngestError as exc:
             yield IngestOutcome(label, error=exc)
         return
@@ -218,11 +228,13 @@ def _ingest_one(capture: Path, facts: Facts, out_dir: Path, rules: tuple[ChromeR
     except IngestError as exc:
         yield IngestOutcome(label, error=exc)
         return
-    yield _write(record, out_dir, seen, label, {original: raw} if original else {})
+    yield write(record, label, {original: raw} if original else {})
 
 
-def _write(record: dict[str, Any], out_dir: Path, seen: dict[str, str], source: str,
-           originals: dict[str, bytes]) -> IngestOutcome:
+def write_record(record: dict[str, Any], source: str, originals: dict[str, bytes], *, out_dir: Path,
+                 seen: dict[str, str]) -> IngestOutcome:
+    """Write a record (and its originals) into ``out_dir``, unless ``seen`` says an earlier source has its id or
+    the name of one of its originals."""
     record_id = record["id"]
     if record_id in seen:
         return IngestOutcome(source, record_id, error=IngestError(

@@ -1,9 +1,19 @@
 """Records: the JSON Schema, reading records from files and streams, and validation with every error reported."""
 
 from ._fast import fast_validator, surely_valid
-from ._load import Entry, check_sources, load_record, parse_record_text, read_records, record_bytes, record_files
+from ._load import (
+    Entry,
+    check_sources,
+    jsonl_entry,
+    load_record,
+    parse_record_text,
+    read_records,
+    record_bytes,
+    record_files,
+    record_sources,
+)
 from ._messages import json_pointer
-from ._outcomes import Outcome, Summary, validate_paths
+from ._outcomes import Outcome, Status, Summary, plural, validate_paths
 from ._problems import (
     DuplicateId,
     EmptyInput,
@@ -30,6 +40,7 @@ __all__ = [
     "Outcome",
     "Problem",
     "SchemaViolation",
+    "Status",
     "Summary",
     "UndecodableText",
     "UnreadableSource",
@@ -42,14 +53,17 @@ __all__ = [
     "iter_errors",
     "iter_file_problems",
     "json_pointer",
+    "jsonl_entry",
     "label_parts",
     "load_record",
     "main_heading",
     "parse_record_text",
+    "plural",
     "read_records",
     "record_bytes",
     "record_files",
     "record_schema",
+    "record_sources",
     "record_validator",
     "schema_text",
     "sha256_file",

@@ -186,18 +186,26 @@ def _read_json(stream: BinaryIO, file: str) -> Iterator[Entry]:
     yield parse_record_text(text, file)
 
 
+def jsonl_entry(raw: bytes, file: str, line: int) -> Entry | None:
+    """The entry for one line of a JSON Lines file (None for a blank line); the batch engine reads byte ranges of
+    a large file this way, one range per worker."""
+    if not raw.strip():
+        return None
+    text, problem = _decode(raw, file, line)
+    if problem is not None:
+        return Entry(file, line, None, (problem,))
+    assert text is not None
+    return parse_record_text(text, file, line)
+
+
 def _read_jsonl(stream: BinaryIO, file: str) -> Iterator[Entry]:
     empty = True
     for number, raw in enumerate(stream, start=1):
-        if not raw.strip():
+        entry = jsonl_entry(raw, file, number)
+        if entry is None:
             continue
         empty = False
-        text, problem = _decode(raw, file, number)
-        if problem is not None:
-            yield Entry(file, number, None, (problem,))
-            continue
-        assert text is not None
-        yield parse_record_text(text, file, number)
+        yield entry
     if empty:
         yield Entry(file, None, None, (EmptyInput(message="empty input: no record here", file=file),))
 
@@ -264,6 +272,12 @@ def _sources(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, str
             raise SourceError(name, "not a regular file or directory")
         else:
             raise SourceError(name, "no such file or directory")
+
+
+def record_sources(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[str, str | None]]:
+    """Every record source named by ``paths``, in order, with the reason it must not be read (None when it may);
+    SourceError as :func:`record_files`."""
+    return _sources(paths)
 
 
 def record_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str]:

@@ -1,0 +1,297 @@
+"""A batch on a Dask cluster: the per-record work runs as one task per partition on the workers, which read their
+input from the shared path and write the per-record files straight into the output folder; this process (the
+client) merges the results in input order, so the journal, the errors file, the summary and the packages are
+the same as a one-machine run's.
+
+Duplicate ids are found before anything is written: each partition's ids are read first (a quick task) and
+taken here in input order, so the records that repeat an id are named to the task that exports. A worker
+that dies mid-task has its task run again by the scheduler (outputs are written atomically, so a task run twice
+writes the same files); a partition whose task fails on every try is reported, with its file and line range,
+as a failure of each of its records, and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import time
+import uuid
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import ExitStack, contextmanager, suppress
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .._errors import ArchivistError
+from ..records import EmptyInput, Entry, ExportFailed, Problem, Status
+from ._diskmap import DiskMap
+from ._journal import Journal
+from ._partition import (
+    Item,
+    Job,
+    Partition,
+    PartitionIds,
+    PartitionResult,
+    count_lines,
+    entries,
+    partition_ids,
+    plan,
+    renamed_problems,
+    run_partition,
+)
+from ._work import ExportOutcome
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+    from ._engine import BatchOptions
+
+CLUSTER_WORK = ".archivist-cluster"  # the partitions' journals, in the output folder while a cluster run is on
+TASK_RETRIES = 2  # a task that raises is tried this many more times
+ALLOWED_FAILURES = 2  # a task whose worker dies is tried again until this many workers died running it
+CLIENT_TRIES = 1  # a task that failed is sent again this many times on its own (it may have shared a dying worker)
+_LOCAL = re.compile(r"local:(\d+)")
+_WORKER_PARTIAL = re.compile(r"\..+\.\d+-\d+\.part")  # what write_atomic leaves when its process is killed
+
+
+class ClusterError(ArchivistError):
+    """The cluster cannot be used: Dask is not installed, the address is wrong, or the scheduler cannot be reached."""
+
+
+@contextmanager
+def connect(address: str, notice: Callable[[str], None]) -> Iterator[Client]:
+    """A Dask client for ``address``: ``local:N`` starts a LocalCluster of N worker processes (stopped on exit),
+    anything else is a scheduler address such as ``tcp://host:8786``. Says where the dashboard is, when there
+    is one."""
+    try:
+        import dask
+        import distributed
+    except ImportError:
+        raise ClusterError("--cluster needs Dask: install it with pip install 'archivist[dask]'") from None
+    with ExitStack() as stack:
+        local = _LOCAL.fullmatch(address)
+        if local is not None:
+            workers = int(local.group(1))
+            if workers < 1:
+                raise ClusterError(f"--cluster {address}: a local cluster needs at least one worker (local:2)")
+            with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
+                                  "distributed.scheduler.worker-saturation": 1.0,  # none waits behind a poison
+                                  "distributed.worker.profile.enabled": False}):  # sampling costs the work GIL time
+                cluster = stack.enter_context(distributed.LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
+                    silence_logs=logging.ERROR))
+            client = stack.enter_context(distributed.Client(cluster))
+        else:
+            try:
+                client = stack.enter_context(distributed.Client(address, timeout="20s"))
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        if "dashboard" in client.scheduler_info().get("services", {}):
+            notice(f"Dask dashboard: {client.dashboard_link}")
+        yield client
+
+
+def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, options: BatchOptions,
+                     journal: Journal | None, notice: Callable[[str], None]) -> Generator[ExportOutcome, None, None]:
+    """Outcomes in input order, the work done by the cluster ``options.cluster`` names. ``work`` holds the
+    partitions' journals (None for a dry run); it is removed once every partition is merged.
+
+    Each partition is two tasks: its record ids (quick), then, once the ids of every partition before it are
+    known here, its records with the duplicates named (so a duplicate is never written). Tasks are kept a few per
+    worker ahead of the merge, so memory here stays flat however long the input is."""
+    assert options.cluster is not None
+    if work is not None and not options.resume:
+        shutil.rmtree(work, ignore_errors=True)  # a killed run's journals: not asked to resume from them
+    job = Job(tuple(options.formats), str(root.resolve()), options.check_files, options.dry_run, options.resume,
+              str(work.resolve()) if work is not None else None)
+    planned = plan(sources, job, options.partition_bytes)
+    with connect(options.cluster, notice) as client, DiskMap() as ids:
+        from distributed import as_completed
+
+        merger = _Merger(job, journal, replay=bool(options.packages) and not options.dry_run)
+        finder = _Duplicates(ids)
+        window = [0, 0.0]  # tasks kept ahead (4 per worker thread), and when the threads were last counted
+        token = uuid.uuid4().hex  # task keys of this run only (a shared scheduler may have run others)
+        parts: dict[int, Partition] = {}  # planned and not merged yet
+        found: dict[int, PartitionIds | Exception] = {}
+        done: dict[int, PartitionResult | Exception] = {}
+        tries: dict[int, int] = {}
+        keys: dict[str, tuple[str, int]] = {}
+        queue = as_completed()
+
+        def send(kind: str, index: int, function: Callable[..., Any], *args: Any) -> None:
+            attempt = tries.get(index, 0)
+            future = client.submit(function, *args, key=f"archivist-{token}-{kind}-{attempt}-{index}",
+                                   retries=TASK_RETRIES, pure=False, priority=1 if kind == "ids" else 0)
+            keys[str(future.key)] = (kind, index)
+            queue.add(future)
+
+        def plan_more() -> None:
+            if time.monotonic() - window[1] > 5:  # workers may join or leave a cluster during the run
+                window[:] = [4 * max(sum(client.nthreads().values()), 1), time.monotonic()]
+            while len(parts) < window[0]:
+                part = next(planned, None)
+                if part is None:
+                    return
+                parts[part.index] = part
+                send("ids", part.index, partition_ids, part)
+
+        try:
+            plan_more()
+            following_ids = following = 0
+            duplicates: dict[int, dict[int, str]] = {}
+            for future in queue:
+                kind, index = keys.pop(str(future.key))
+                try:
+                    value = future.result()
+                except Exception as exc:  # the task failed on every try (a worker died each time, or it raised)
+                    value = exc
+                future.release()
+                if kind == "ids":
+                    found[index] = value
+                elif isinstance(value, Exception) and tries.get(index, 0) < CLIENT_TRIES:
+                    tries[index] = tries.get(index, 0) + 1  # once more on its own: it may have shared a dying worker
+                    send("work", index, run_partition, parts[index], job, duplicates[index])
+                    continue
+                else:
+                    done[index] = value
+                while following_ids in found:
+                    ids_found = found.pop(following_ids)
+                    if isinstance(ids_found, Exception):
+                        finder.skip(parts[following_ids])
+                        done[following_ids] = ids_found
+                    else:
+                        duplicates[following_ids] = finder.duplicates(parts[following_ids], ids_found)
+                        send("work", following_ids, run_partition, parts[following_ids], job,
+                             duplicates[following_ids])
+                    following_ids += 1
+                while following in done:
+                    duplicates.pop(following, None)
+                    yield from merger.merge(parts.pop(following), done.pop(following))
+                    following += 1
+                plan_more()
+        finally:
+            queue.clear()  # cancels what is still queued or running
+    if not options.dry_run:
+        _sweep_worker_partials(root)
+    if work is not None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _sweep_worker_partials(root: Path) -> None:
+    """Remove the temporary files of workers killed while writing (every task is over; the client writes none
+    at this moment, and the packages' own temporary files have other names)."""
+    with os.scandir(root) as found:
+        for item in found:
+            if _WORKER_PARTIAL.fullmatch(item.name) and item.is_file(follow_symlinks=False):
+                Path(item.path).unlink(missing_ok=True)
+
+
+class _Duplicates:
+    """Takes the ids of partitions in input order and says which records repeat an id seen before, and where
+    (the file and line of the first), as the one-machine engine does."""
+
+    def __init__(self, ids: DiskMap) -> None:
+        self.ids = ids
+        self.base = 0  # lines of the current file before the next range
+
+    def duplicates(self, part: Partition, found: PartitionIds) -> dict[int, str]:
+        if part.first:
+            self.base = 0
+        repeated = {}
+        for position, line, file, record_id in found.ids:
+            if line is not None and not part.files:
+                line += self.base
+            first = self.ids.add(record_id, file + (f":{line}" if line else ""))
+            if first is not None:
+                repeated[position] = first
+        self.base += found.lines
+        return repeated
+
+    def skip(self, part: Partition) -> None:
+        """A partition whose ids could not be read: only its lines are counted."""
+        if part.first:
+            self.base = 0
+        with suppress(OSError):
+            self.base += count_lines(part)
+
+
+class _Merger:
+    """Turns partition results, taken in input order, into the outcomes a one-machine run gives: absolute line
+    numbers, the journal written, the records read again for packages when there are any."""
+
+    def __init__(self, job: Job, journal: Journal | None, *, replay: bool) -> None:
+        self.job, self.journal, self.replay = job, journal, replay
+        self.root = Path(job.root)
+        self.base = 0  # lines of the current file before the next range
+        self.count = 0  # records of the current file so far
+
+    def merge(self, part: Partition, result: PartitionResult | Exception) -> Iterator[ExportOutcome]:
+        if part.first:
+            self.base = self.count = 0
+        if isinstance(result, Exception):
+            yield from self._failed(part, result)
+        else:
+            base = 0 if part.files else self.base
+            full = (entry for _, entry, _ in entries(part)) if self.replay else None
+            for item in result.items:
+                record = next(full).data if full is not None else None
+                self.count += 1
+                yield self._outcome(item, base, record, ranged=not part.files)
+            self.base += result.lines
+        if not part.files and part.last and self.count == 0:
+            problem = EmptyInput(message="empty input: no record here", file=part.file)
+            yield _outcome(Entry(part.file, None, None), (problem,), Status.INVALID)
+
+    def _outcome(self, item: Item, base: int, record: dict[str, Any] | None, *, ranged: bool) -> ExportOutcome:
+        line = item.line + base if ranged and item.line is not None else item.line
+        data = record if record is not None else ({"id": item.raw_id} if item.has_data else None)
+        entry = Entry(item.file, line, data)
+        result = item.result
+        record_id = item.raw_id if item.has_data and isinstance(item.raw_id, str) else None
+        problems = renamed_problems(result.problems, item.file, item.file, base if ranged else 0)
+        if result.status is Status.INVALID:
+            return _outcome(entry, problems, Status.INVALID)
+        if result.status is Status.CHECKED:
+            return _outcome(entry, (), Status.CHECKED)
+        if result.status is Status.CRASHED:
+            failed = ExportFailed(f"export failed: {result.message}", file=item.file, line=line, record_id=record_id)
+            return _outcome(entry, (failed,), Status.CRASHED)
+        assert record_id is not None  # an exported or current record has a valid id
+        if self.journal is not None:
+            self.journal.add(record_id, result.digest, result.outputs)
+        paths = tuple(self.root / result.outputs[name][0] for name in self.job.names)
+        return _outcome(entry, (), result.status, paths)
+
+    def _failed(self, part: Partition, error: Exception) -> Iterator[ExportOutcome]:
+        """Every record of a partition whose task failed on every try, as failed with the partition named."""
+        reason = " ".join(f"{type(error).__name__}: {error}".split())[:300]
+        try:
+            lines = count_lines(part)
+            found = [entry for _, entry, _ in entries(part)]
+        except (OSError, ArchivistError) as exc:
+            lines, found = 0, []
+            reason += f"; reading it here failed too: {exc}"
+        span = None if part.files else (self.base + 1, self.base + max(lines, 1))
+        message = (f"not exported: the task for {part.describe(span)} failed on every try ({reason}); run the same "
+                   "command with --resume to try it again")
+        where = part.file or part.files[0][0]
+        if not found:
+            yield _outcome(Entry(where, span[0] if span else None, None), (ExportFailed(message, file=where),),
+                           Status.CRASHED)
+        base = 0 if part.files else self.base
+        for entry in found:
+            line = entry.line + base if entry.line is not None and not part.files else entry.line
+            self.count += 1
+            failed = ExportFailed(message, file=entry.file, line=line, record_id=entry.record_id)
+            yield _outcome(Entry(entry.file, line, entry.data), (failed,), Status.CRASHED)
+        self.base += lines
+
+
+def _outcome(entry: Entry, problems: tuple[Problem, ...], status: Status,
+             written: tuple[Path, ...] = ()) -> ExportOutcome:
+    return ExportOutcome(entry, problems, status, written)
+
+
+__all__ = ["CLUSTER_WORK", "ClusterError", "cluster_outcomes", "connect"]

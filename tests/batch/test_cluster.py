@@ -1,0 +1,260 @@
+"""The batch on a Dask cluster (a LocalCluster of 2 worker processes): the same output as a --jobs 1 run, a worker
+killed mid-run, the client killed and --resume, a partition that kills its worker every time."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+distributed = pytest.importorskip("distributed")
+dask = pytest.importorskip("dask")
+
+from archivist.batch import BatchOptions, run_batch, split_formats  # noqa: E402 after the skip above
+
+from .test_engine import make_batch  # noqa: E402 after the skip above
+
+SMALL = 12_000  # bytes per partition: a few records each, so every input is many tasks
+EVERYTHING = "all,oai-static,dspace-saf,marc21-collection,marcxml-collection"
+EPOCH = "1700000000"
+
+
+def strict_scheduler(*, allowed_failures: int) -> dict[str, Any]:
+    """Dask settings: a task is failed after that many workers died running it, and no task waits on a worker
+    behind another (so only the poison task dies with its worker), as archivist's own local clusters do."""
+    return {"distributed.scheduler.allowed-failures": allowed_failures,
+            "distributed.scheduler.worker-saturation": 1.0}
+
+
+@pytest.fixture(scope="module")
+def scheduler() -> Iterator[str]:
+    """The address of a LocalCluster of 2 worker processes, shared by the tests of this module. Its workers read
+    the clock as SOURCE_DATE_EPOCH says (a bag's date, an ingested record's provenance), as this process does."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        yield from _cluster()
+    finally:
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
+def _cluster() -> Iterator[str]:
+    with dask.config.set(strict_scheduler(allowed_failures=2)), \
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                     silence_logs=50) as cluster:
+        yield cluster.scheduler_address
+
+
+def tree(directory: Path) -> dict[str, str]:
+    """Every file under ``directory`` (hidden ones too: journals, temporary files) with its SHA-256."""
+    return {p.relative_to(directory).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def messy_input(tmp_path: Path, seed: dict[str, Any]) -> list[str]:
+    """A JSON Lines file with bad lines, blank lines and duplicate ids (in one partition and across partitions),
+    and a folder of JSON files with an invalid one, an empty JSON Lines file and a duplicate."""
+    lines = [json.dumps(dict(seed, id=f"r{n:04d}", title=f"{seed['title']} {n}"), ensure_ascii=False)
+             for n in range(60)]
+    lines[7] = "{not json"
+    lines[12] = json.dumps(dict(seed, id="bad-1", language=7, title=""))
+    lines[13] = json.dumps(dict(seed, id="r0012", title="the id of a bad record, again"))
+    lines[20] = ""
+    lines[31] = json.dumps(dict(seed, id="r0030", title="next to its twin"))
+    lines[55] = json.dumps(dict(seed, id="r0002", title="far from its twin"))
+    lines[40] = "\ufeff" + lines[40][:-1] + ', "id": "r0041"}'  # a BOM and a duplicated key
+    big = tmp_path / "big.jsonl"
+    big.write_text("\n".join(lines) + "\n\n", encoding="utf-8")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for n in range(5):
+        (folder / f"f{n}.json").write_text(json.dumps(dict(seed, id=f"f{n}")), encoding="utf-8")
+    (folder / "f3.json").write_text(json.dumps(dict(seed, id="f3", date="yesterday")), encoding="utf-8")
+    (folder / "g.json").write_text(json.dumps(dict(seed, id="r0005")), encoding="utf-8")
+    (folder / "h.jsonl").write_bytes(b"")
+    return [str(big), str(folder)]
+
+
+def one_machine(paths: list[str], out: Path, to: str, **options: Any) -> Any:
+    formats, packages = split_formats(to)
+    return run_batch(paths, out, BatchOptions(formats=formats, packages=packages, **options))
+
+
+@pytest.mark.parametrize("to", [EVERYTHING, "all,oai-static,bagit"])
+def test_the_cluster_writes_exactly_what_one_process_writes(tmp_path: Path, seed: dict[str, Any], scheduler: str,
+                                                            to: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)  # the bag's date
+    paths = messy_input(tmp_path, seed)
+    local = one_machine(paths, tmp_path / "one", to, errors=tmp_path / "one.errors")
+    notices: list[str] = []
+    cluster = run_batch(paths, tmp_path / "many", BatchOptions(
+        formats=split_formats(to)[0], packages=split_formats(to)[1], errors=tmp_path / "many.errors",
+        cluster=scheduler, partition_bytes=SMALL), on_notice=notices.append)
+    assert str(cluster) == str(local) and (local.exported, local.failed) == (57, 9)
+    assert tree(tmp_path / "many") == tree(tmp_path / "one")
+    assert (tmp_path / "many.errors").read_bytes() == (tmp_path / "one.errors").read_bytes()
+    failures = [json.loads(line) for line in (tmp_path / "many.errors").read_text(encoding="utf-8").splitlines()]
+    assert [(Path(f["file"]).name, f["line"], f["errors"][0]["kind"]) for f in failures] == [
+        ("big.jsonl", 8, "json"), ("big.jsonl", 13, "schema"), ("big.jsonl", 32, "duplicate-id"),
+        ("big.jsonl", 41, "schema"), ("big.jsonl", 42, "duplicate-id"), ("big.jsonl", 56, "duplicate-id"),
+        ("f3.json", None, "schema"), ("g.json", None, "duplicate-id"), ("h.jsonl", None, "empty")]
+
+
+def test_a_dry_run_on_the_cluster_reports_what_one_process_reports(tmp_path: Path, seed: dict[str, Any],
+                                                                   scheduler: str) -> None:
+    paths = messy_input(tmp_path, seed)
+    local = one_machine(paths, tmp_path / "one", "oai_dc", dry_run=True, errors=tmp_path / "one.errors")
+    cluster = one_machine(paths, tmp_path / "many", "oai_dc", dry_run=True, errors=tmp_path / "many.errors",
+                          cluster=scheduler, partition_bytes=SMALL)
+    assert (cluster.checked, cluster.failed) == (local.checked, local.failed) == (57, 9)
+    assert (tmp_path / "many.errors").read_bytes() == (tmp_path / "one.errors").read_bytes()
+    assert not (tmp_path / "many").exists()
+
+
+def test_a_worker_killed_mid_run_changes_nothing(tmp_path: Path, seed: dict[str, Any], scheduler: str) -> None:
+    source = make_batch(tmp_path / "b.jsonl", seed, 240)
+    one_machine([str(source)], tmp_path / "one", "oai_dc,epub,marcxml,oai-static")
+    killed: list[int] = []
+    with distributed.Client(scheduler) as client:
+        def kill_a_busy_worker(_: Any) -> None:
+            if killed:
+                return
+            busy = [address for address, keys in client.processing().items() if keys]
+            if busy:
+                pid = client.run(os.getpid, workers=busy[:1])[busy[0]]
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+
+        report = run_batch([source], tmp_path / "many", BatchOptions(
+            formats=["oai_dc", "epub", "marcxml"], packages=["oai-static"], cluster=scheduler,
+            partition_bytes=SMALL), on_outcome=kill_a_busy_worker)
+        assert killed, "no worker was busy: nothing was tested"
+        assert killed[0] not in client.run(os.getpid).values()  # it really died (the nanny started another)
+    assert (report.exported, report.failed) == (240, 0)
+    assert tree(tmp_path / "many") == tree(tmp_path / "one")
+
+
+@pytest.mark.parametrize("resume_with", [["--cluster", "local:2"], ["--jobs", "1"]])
+def test_the_client_killed_then_resume_finishes_the_same_output(tmp_path: Path, seed: dict[str, Any],
+                                                                resume_with: list[str]) -> None:
+    source = make_batch(tmp_path / "b.jsonl", seed, 600)
+    one_machine([str(source)], tmp_path / "one", "oai_dc,epub,jsonld,oai-static")
+    out = tmp_path / "many"
+    command = [sys.executable, "-m", "archivist", "export", str(source), "--to", "oai_dc,epub,jsonld,oai-static",
+               "--out", str(out)]
+    first = subprocess.Popen([*command, "--cluster", "local:2", "-q"], start_new_session=True,
+                             stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        journal = out / ".archivist-journal.jsonl"
+        while time.monotonic() < deadline and not (len(list(out.glob("*.epub"))) >= 150 and journal.exists()
+                                                   and journal.stat().st_size > 0):
+            time.sleep(0.2)
+        assert first.poll() is None, "the run ended before it could be killed"
+        os.kill(first.pid, signal.SIGKILL)  # the client only: its workers find out on their own
+        first.wait()
+        assert not (out / "oai-static.xml").exists()
+        again = subprocess.run([*command, *resume_with, "--resume"], capture_output=True, text=True, timeout=300)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(first.pid, signal.SIGKILL)  # what is left of the killed run's worker processes
+    assert again.returncode == 0, again.stderr
+    summary = " ".join(again.stderr.split())
+    assert "600 records read:" in summary and "already current (resumed)" in summary
+    assert tree(out) == tree(tmp_path / "one")  # the partitions' journals are gone too
+
+
+class PoisonPartition(distributed.WorkerPlugin):
+    """Kills the worker process that starts the task of partition ``index``, every time: a poison input."""
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+    def transition(self, key: Any, start: str, finish: str, **kwargs: Any) -> None:
+        if finish == "executing" and "-work-" in str(key) and str(key).endswith(f"-{self.index}"):
+            os._exit(70)
+
+
+def test_a_partition_that_kills_its_worker_every_time_is_reported_not_retried_forever(
+        tmp_path: Path, seed: dict[str, Any]) -> None:
+    source = tmp_path / "b.jsonl"
+    lines = [json.dumps(dict(seed, id=f"r{n:05d}", title=f"{seed['title']} {n:03d}")) + "\n" for n in range(40)]
+    source.write_text("".join(lines), encoding="utf-8")
+    size = 10 * len(lines[0].encode("utf-8"))  # lines of one length: four partitions of ten records
+    with dask.config.set(strict_scheduler(allowed_failures=1)), \
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                     silence_logs=50) as cluster, distributed.Client(cluster) as client:
+        client.register_plugin(PoisonPartition(1))
+        report = run_batch([source], tmp_path / "out", BatchOptions(
+            formats=["oai_dc"], cluster=cluster.scheduler_address, partition_bytes=size,
+            errors=tmp_path / "errors.jsonl"))
+    assert (report.read, report.exported, report.failed) == (40, 30, 10)
+    failures = [json.loads(line) for line in (tmp_path / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [f["line"] for f in failures] == list(range(11, 21))
+    assert [f["id"] for f in failures] == [f"r{n:05d}" for n in range(10, 20)]
+    message = failures[0]["errors"][0]["message"]
+    assert "lines 11–20 of" in message and "failed on every try" in message and "--resume" in message
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.xml")) == [
+        f"r{n:05d}.oai_dc.xml" for n in range(40) if not 10 <= n < 20]
+
+
+def test_cluster_mistakes_are_one_line_errors(tmp_path: Path, seed: dict[str, Any]) -> None:
+    source = make_batch(tmp_path / "b.jsonl", seed, 2)
+    zero = subprocess.run([sys.executable, "-m", "archivist", "export", str(source), "--cluster", "local:0",
+                           "--out", str(tmp_path / "o")], capture_output=True, text=True, timeout=120)
+    assert zero.returncode != 0 and "Traceback" not in zero.stderr
+    assert zero.stderr.strip().splitlines()[-1].endswith("a local cluster needs at least one worker (local:2)")
+    stdin = subprocess.run([sys.executable, "-m", "archivist", "export", "-", "--cluster", "local:1",
+                            "--out", str(tmp_path / "p")], input=source.read_text(encoding="utf-8"),
+                           capture_output=True, text=True, timeout=120)
+    assert stdin.returncode != 0 and "Traceback" not in stdin.stderr
+    assert "standard input cannot be shared with a cluster" in stdin.stderr
+    assert not any((tmp_path / "p").glob("*.xml"))
+
+
+def test_warc_ingest_on_the_cluster_gives_the_records_one_machine_gives(tmp_path: Path, scheduler: str) -> None:
+    from archivist.batch import Capture, IngestJob, cluster_ingest
+    from archivist.ingest import Facts, builtin_rules, ingest_to_dir
+    from tests.ingest.warcs import html_page, write_warc
+
+    html = [("Content-Type", "text/html; charset=utf-8")]
+    text = [("Content-Type", "text/plain; charset=utf-8")]
+    captures = []
+    for n in range(4):
+        pages = [(f"https://example.org/{n}/{k}", "200 OK", html, html_page(f"Page {n}.{k}", "Head", f"Text {k}."))
+                 for k in range(3)]
+        pages.append(("https://example.org/logo.png", "200 OK", [("Content-Type", "image/png")], b"\x89PNG fake"))
+        pages.append(("https://example.org/shared", "200 OK", html, html_page("Shared", "Shared", f"Crawl {n}.")))
+        pages.append((f"https://example.org/{n}.txt", "200 OK", text, f"Plain text {n}\n\nIts body.\n".encode()))
+        captures.append(write_warc(tmp_path / f"crawl-{n}.warc{'.gz' if n % 2 else ''}", pages, gzip=bool(n % 2)))
+    page = tmp_path / "page.html"
+    page.write_bytes(html_page("A saved page", "Saved", "Saved text."))
+    captures.append(page)
+    (tmp_path / "broken.warc").write_bytes(b"WARC/1.0\r\nnot a warc at all")
+    captures.append(tmp_path / "broken.warc")
+    facts = Facts(language="en", retrieved="2026-11-24")
+    job = IngestJob(builtin_rules(), True, 10_000_000)
+
+    def summary(outcomes: Any) -> list[tuple[str, str | None, str | None, str | None]]:
+        return [(o.source, o.record_id, str(o.error) if o.error else None, o.skipped) for o in outcomes]
+
+    local = summary(ingest_to_dir(captures, facts, tmp_path / "one", rules=builtin_rules(), keep_original=True))
+    many = summary(cluster_ingest([Capture(str(c), facts, str(c)) for c in captures], str(tmp_path / "many"), job,
+                                  scheduler))
+    assert many == local
+    assert sum(1 for _, _, error, _ in local if error and "already written from" in error) == 3  # /shared again
+    assert any(error and "broken.warc" in error for _, _, error, _ in local)
+    assert tree(tmp_path / "many") == tree(tmp_path / "one") and len(tree(tmp_path / "one")) > 14
