@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -134,6 +135,10 @@ def test_formats_and_schema_print_data_on_stdout_only() -> None:
     assert json.loads(_run("schema").stdout)["$schema"].startswith("https://json-schema.org/")
 
 
+_AS_FROM_A_TERMINAL = ("import runpy, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
+                       "runpy.run_module('archivist', run_name='__main__', alter_sys=True)")
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -143,18 +148,28 @@ def _free_port() -> int:
 @pytest.mark.parametrize("quiet", [False, True])
 def test_serve_says_where_it_listens_unless_quiet(tmp_path: Path, quiet: bool) -> None:
     port = _free_port()
-    argv = [sys.executable, "-m", "archivist", "serve", str(RECORDS), "--port", str(port),
+    # Started as from a terminal: Ctrl-C raises KeyboardInterrupt even when this test run was itself started with
+    # SIGINT ignored (`pytest &` from a script), which a plain `python -m archivist` would inherit.
+    argv = [sys.executable, "-c", _AS_FROM_A_TERMINAL, "serve", str(RECORDS), "--port", str(port),
             "--index", str(tmp_path / "index.sqlite"), *(["-q"] if quiet else [])]
     with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT) as server:
+        assert server.stderr is not None
+        lines: list[str] = []
+        reader = threading.Thread(target=lambda: lines.extend(server.stderr or ()), daemon=True)
+        reader.start()
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline:  # listening (and, unless quiet, said so: the line follows the bind)
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
+                if quiet or any("OAI-PMH at" in line for line in lines):
+                    break
             except OSError:
-                time.sleep(0.1)
+                pass
+            time.sleep(0.1)
         server.send_signal(signal.SIGINT)
-        stdout, stderr = server.communicate(timeout=30)
+        stdout = server.communicate(timeout=30)[0]
+        reader.join(timeout=30)
+    stderr = "".join(lines)
     assert stdout == ""
     if quiet:
         assert "OAI-PMH at" not in stderr
