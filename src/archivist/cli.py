@@ -29,6 +29,7 @@ from ._clihelp import EXIT_USAGE, HelpGroup, HelpTyper, UsageMistake, examples
 from ._cliout import Quiet, Say, verbose_option
 from ._errors import ArchivistError, SourceError, UnknownFormat
 from ._paths import check_outputs
+from ._words import counted
 from .batch import (
     BatchInterrupted,
     BatchOptions,
@@ -304,7 +305,7 @@ def _export_collection(paths: list[str], exporters: list[registry.Exporter], out
         return
     check_outputs(paths, {"the collection file": Path(out) / "collection.epub"})
     target = export_collection_file(records, title, Path(out) / "collection.epub")
-    say.info(f"wrote {target} ({len(records)} record{'s' if len(records) != 1 else ''})")
+    say.info(f"wrote {target} ({counted(len(records), 'record')})")
 
 
 @app.command(epilog=examples(
@@ -426,7 +427,7 @@ def ingest(
                 say.detail(f"wrote {outcome.written}")
     except (ArchivistError, OSError) as exc:
         raise _fail(str(exc)) from None
-    say.info(f"{written} record{'s' if written != 1 else ''} written, {failed} failed"
+    say.info(f"{counted(written, 'record')} written, {failed} failed"
              + (f", {skipped} WARC response(s) skipped (not a 2xx HTML or text payload)" if skipped else ""))
     raise typer.Exit(EXIT_INVALID if failed else EXIT_OK)
 

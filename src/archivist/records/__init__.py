@@ -13,7 +13,7 @@ from ._load import (
     record_sources,
 )
 from ._messages import json_pointer
-from ._outcomes import Outcome, Status, Summary, plural, validate_paths
+from ._outcomes import Outcome, Status, Summary, validate_paths
 from ._problems import (
     DuplicateId,
     EmptyInput,
@@ -58,7 +58,6 @@ __all__ = [
     "load_record",
     "main_heading",
     "parse_record_text",
-    "plural",
     "read_records",
     "record_bytes",
     "record_files",

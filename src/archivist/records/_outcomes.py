@@ -11,6 +11,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from .._words import counted
 from ._load import Entry, read_records
 from ._problems import Problem
 from ._validate import check_entry
@@ -39,11 +40,6 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-def plural(count: int, noun: str) -> str:
-    """``1 record``, ``2 records``."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 @dataclass
@@ -101,9 +97,9 @@ class Summary:
 
     def __str__(self) -> str:
         if not self.batch:
-            return (f"{plural(self.records, 'record')} in {plural(len(self.files), 'file')}: {self.valid} valid, "
-                    f"{self.invalid} invalid ({plural(self.problems, 'error')})")
-        text = f"{plural(self.records, 'record')} read: "
+            return (f"{counted(self.records, 'record')} in {counted(len(self.files), 'file')}: {self.valid} valid, "
+                    f"{self.invalid} invalid ({counted(self.problems, 'error')})")
+        text = f"{counted(self.records, 'record')} read: "
         text += f"{self.checked} valid (not exported)" if self.checked else f"{self.exported} exported"
         if self.current:
             text += f", {self.current} already current (resumed)"
