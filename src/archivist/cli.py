@@ -214,6 +214,11 @@ def export(
     Exit 0 when every record was exported, 1 when any failed, 2 for a command-line mistake or an I/O error.
     """
     say = Say(quiet, verbose)
+    if cluster is not None and (jobs != 1 or collection is not None or out == "-"):
+        given = "--jobs" if jobs != 1 else "--collection" if collection is not None else "--out -"
+        raise UsageMistake(f"--cluster and {given} contradict each other: a cluster's workers write per-record files "
+                           "and packages into --out DIR (for N processes on this machine, give --cluster local:N "
+                           "or --jobs N, not both)")
     if collection is not None or out == "-":
         exporters = _exporters(to)
         summary = Summary()
