@@ -177,6 +177,50 @@ def test_the_client_killed_then_resume_finishes_the_same_output(tmp_path: Path, 
     assert tree(out) == tree(tmp_path / "one")  # the partitions' journals are gone too
 
 
+def _worker_spawned(parent: int) -> bool:
+    """Whether ``parent`` has a child process that multiprocessing spawned (a Dask worker starting)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == parent and \
+                    b"spawn_main" in (stat.parent / "cmdline").read_bytes():
+                return True
+    return False
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # a test run started in the background ignores SIGINT; its child not
+
+
+@pytest.mark.parametrize("window", ["starting", "running"])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_while_the_cluster_starts_or_runs_says_one_line_and_leaves_no_partial_file(
+        tmp_path: Path, seed: dict[str, Any], window: str, signum: int) -> None:
+    source = make_batch(tmp_path / "b.jsonl", seed, 600)
+    out = tmp_path / "out"
+    run = subprocess.Popen([sys.executable, "-m", "archivist", "export", str(source), "--to", "oai_dc,epub",
+                            "--out", str(out), "--cluster", "local:1", "-q"], stderr=subprocess.PIPE, text=True,
+                           start_new_session=True, preexec_fn=_default_sigint)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not _worker_spawned(run.pid):
+            time.sleep(0.02)  # the worker process is starting: the cluster is not up yet (it takes a second or more)
+        if window == "running":
+            while time.monotonic() < deadline and len(list(out.glob("*.epub"))) < 20:
+                time.sleep(0.05)
+        assert run.poll() is None, "the run ended before the signal"
+        started = len(list(out.glob("*.epub")))
+        run.send_signal(signum)
+        _, stderr = run.communicate(timeout=120)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run.pid, signal.SIGKILL)
+    assert (started == 0) == (window == "starting")
+    assert run.returncode == 128 + signum, stderr
+    assert "Traceback" not in stderr and "Exception" not in stderr, stderr
+    assert stderr.startswith(f"stopped by {signal.Signals(signum).name} after "), stderr
+    assert not [p for p in out.rglob("*") if p.name.endswith(".part") or p.name == ".archivist-lock"]
+
+
 class PoisonPartition(distributed.WorkerPlugin):
     """Kills the worker process that starts the task of partition ``index``, every time: a poison input."""
 

@@ -16,11 +16,14 @@ import logging
 import os
 import re
 import shutil
+import signal
+import threading
 import time
 import uuid
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
+from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
 
 from .._errors import ArchivistError
@@ -51,6 +54,7 @@ CLUSTER_WORK = ".archivist-cluster"  # the partitions' journals, in the output f
 TASK_RETRIES = 2  # a task that raises is tried this many more times
 ALLOWED_FAILURES = 2  # a task whose worker dies is tried again until this many workers died running it
 CLIENT_TRIES = 1  # a task that failed is sent again this many times on its own (it may have shared a dying worker)
+_DASK_LOGGERS = ("distributed", "tornado", "asyncio")
 _LOCAL = re.compile(r"local:(\d+)")
 _WORKER_PARTIAL = re.compile(r"\..+\.\d+-\d+\.part")  # what write_atomic leaves when its process is killed
 
@@ -70,6 +74,9 @@ def connect(address: str, notice: Callable[[str], None]) -> Iterator[Client]:
     except ImportError:
         raise ClusterError("--cluster needs Dask: install it with pip install 'archivist[dask]'") from None
     with ExitStack() as stack:
+        levels = {name: logging.getLogger(name).level for name in _DASK_LOGGERS}
+        for name, level in levels.items():  # run last on the way out, once the cluster is closed
+            stack.callback(logging.getLogger(name).setLevel, level)
         local = _LOCAL.fullmatch(address)
         if local is not None:
             workers = int(local.group(1))
@@ -77,19 +84,53 @@ def connect(address: str, notice: Callable[[str], None]) -> Iterator[Client]:
                 raise ClusterError(f"--cluster {address}: a local cluster needs at least one worker (local:2)")
             with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
                                   "distributed.scheduler.worker-saturation": 1.0,  # none waits behind a poison
-                                  "distributed.worker.profile.enabled": False}):  # sampling costs the work GIL time
+                                  "distributed.worker.profile.enabled": False}), \
+                    _signals_held():  # a cluster half started cannot be closed: a signal waits until it is up
                 cluster = stack.enter_context(distributed.LocalCluster(
                     n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                     silence_logs=logging.ERROR))
-            client = stack.enter_context(distributed.Client(cluster))
+                client = stack.enter_context(distributed.Client(cluster))
         else:
             try:
                 client = stack.enter_context(distributed.Client(address, timeout="20s"))
             except (OSError, TimeoutError, ValueError) as exc:
                 raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        stack.push(_quiet_on_error)  # run first on the way out: a client or cluster closed by an error says nothing
         if "dashboard" in client.scheduler_info().get("services", {}):
             notice(f"Dask dashboard: {client.dashboard_link}")
         yield client
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM that come while the block runs (in the main thread) are delivered when it ends, to the
+    handler they would have met, so what the block starts is complete and can be stopped in an orderly way."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+
+    def hold(signum: int, frame: FrameType | None) -> None:
+        held.append(signum)
+
+    previous = {number: signal.signal(number, hold) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, action in previous.items():
+            signal.signal(number, action)
+        if held:
+            signal.raise_signal(held[0])
+
+
+def _quiet_on_error(kind: type[BaseException] | None, error: BaseException | None,
+                    trace: TracebackType | None) -> bool:
+    """When a cluster is closed because of an exception (a signal too), Dask's loggers say nothing more: the
+    command prints its own one line about it."""
+    if kind is not None:
+        for name in _DASK_LOGGERS:  # until the cluster is closed (connect sets them back then)
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+    return False
 
 
 def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, options: BatchOptions,
