@@ -221,6 +221,33 @@ def test_a_signal_while_the_cluster_starts_or_runs_says_one_line_and_leaves_no_p
     assert not [p for p in out.rglob("*") if p.name.endswith(".part") or p.name == ".archivist-lock"]
 
 
+class Refused(Exception):
+    """An error in the client, the moment a record's outcome is seen."""
+
+
+def test_an_error_in_the_client_stops_the_cluster_tasks_before_it_returns(tmp_path: Path, seed: dict[str, Any],
+                                                                          scheduler: str) -> None:
+    source = make_batch(tmp_path / "b.jsonl", seed, 1200)
+    size = 150 * len(source.read_bytes().split(b"\n", 1)[0])  # about 150 records a task: a task takes a while
+
+    def refuse(_: Any) -> None:
+        raise Refused
+
+    out = tmp_path / "out"
+    with pytest.raises(Refused):
+        run_batch([source], out, BatchOptions(formats=["oai_dc", "epub"], cluster=scheduler, partition_bytes=size),
+                  on_outcome=refuse)
+    written = tree(out)
+    with distributed.Client(scheduler) as client:
+        assert not any(client.run(lambda dask_worker: [task.key for task in dask_worker.state.all_running_tasks
+                                                       if str(task.key).startswith("archivist-")]).values())
+        assert not [key for key in client.run_on_scheduler(lambda dask_scheduler: list(dask_scheduler.tasks))
+                    if str(key).startswith("archivist-")]
+    time.sleep(2)
+    assert tree(out) == written, "the cluster went on writing after run_batch returned"
+    assert len(list(out.glob("*.epub"))) < 1200  # it did stop before the end
+
+
 class PoisonPartition(distributed.WorkerPlugin):
     """Kills the worker process that starts the task of partition ``index``, every time: a poison input."""
 

@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 CLUSTER_WORK = ".archivist-cluster"  # the partitions' journals, in the output folder while a cluster run is on
 TASK_RETRIES = 2  # a task that raises is tried this many more times
 ALLOWED_FAILURES = 2  # a task whose worker dies is tried again until this many workers died running it
+STOP_WAIT = 60.0  # seconds a stopped run waits for its tasks already executing on the workers
 CLIENT_TRIES = 1  # a task that failed is sent again this many times on its own (it may have shared a dying worker)
 _DASK_LOGGERS = ("distributed", "tornado", "asyncio")
 _LOCAL = re.compile(r"local:(\d+)")
@@ -159,6 +160,7 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
         done: dict[int, PartitionResult | Exception] = {}
         tries: dict[int, int] = {}
         keys: dict[str, tuple[str, int]] = {}
+        live: dict[str, Any] = {}  # futures not taken from the queue yet
         queue = as_completed()
 
         def send(kind: str, index: int, function: Callable[..., Any], *args: Any) -> None:
@@ -166,6 +168,7 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
             future = client.submit(function, *args, key=f"archivist-{token}-{kind}-{attempt}-{index}",
                                    retries=TASK_RETRIES, pure=False, priority=1 if kind == "ids" else 0)
             keys[str(future.key)] = (kind, index)
+            live[str(future.key)] = future
             queue.add(future)
 
         def plan_more() -> None:
@@ -184,6 +187,7 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
             duplicates: dict[int, dict[int, str]] = {}
             for future in queue:
                 kind, index = keys.pop(str(future.key))
+                live.pop(str(future.key))
                 try:
                     value = future.result()
                 except Exception as exc:  # the task failed on every try (a worker died each time, or it raised)
@@ -213,11 +217,32 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
                     following += 1
                 plan_more()
         finally:
-            queue.clear()  # cancels what is still queued or running
+            queue.clear()
+            stop_tasks(client, live.values(), f"archivist-{token}-")
     if not options.dry_run:
         _sweep_worker_partials(root)
     if work is not None:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def stop_tasks(client: Client, futures: Iterable[Any], prefix: str) -> None:
+    """Cancel the tasks of ``futures`` (a run stopped by a signal or an error), then wait, up to STOP_WAIT seconds,
+    until no worker is still executing a task whose key starts with ``prefix``: a task cannot be stopped midway,
+    but this way its writes end before the output folder is unlocked."""
+    pending = list(futures)
+    if not pending:
+        return
+    with suppress(Exception):  # a cluster going away as it is stopped: nothing more to wait for
+        client.cancel(pending)
+        deadline = time.monotonic() + STOP_WAIT
+        while time.monotonic() < deadline and any(client.run(running_tasks, prefix).values()):
+            time.sleep(0.1)
+
+
+def running_tasks(prefix: str, dask_worker: Any = None) -> int:
+    """On a worker (``Client.run`` passes ``dask_worker``): how many tasks whose key starts with ``prefix`` are
+    occupying a thread, cancelled ones included (they run to their end)."""
+    return sum(str(task.key).startswith(prefix) for task in dask_worker.state.all_running_tasks)
 
 
 def _sweep_worker_partials(root: Path) -> None:
@@ -335,4 +360,4 @@ def _outcome(entry: Entry, problems: tuple[Problem, ...], status: Status,
     return ExportOutcome(entry, problems, status, written)
 
 
-__all__ = ["CLUSTER_WORK", "ClusterError", "cluster_outcomes", "connect"]
+__all__ = ["CLUSTER_WORK", "ClusterError", "cluster_outcomes", "connect", "stop_tasks"]

@@ -19,7 +19,7 @@ from .._atomic import write_atomic
 from .._errors import IngestError
 from ..ingest import ChromeRule, Facts, IngestOutcome, ingest_capture, write_record
 from ..records import record_bytes
-from ._cluster import CLUSTER_WORK, TASK_RETRIES, connect
+from ._cluster import CLUSTER_WORK, TASK_RETRIES, connect, stop_tasks
 
 
 @dataclass(frozen=True)
@@ -140,6 +140,7 @@ def cluster_ingest(captures: Iterable[Capture], out_dir: str, job: IngestJob, cl
                         pass
             finally:
                 queue.clear()
+                stop_tasks(client, futures.values(), f"archivist-ingest-{stage.name}-")
     finally:
         shutil.rmtree(stage, ignore_errors=True)
         if out.joinpath(CLUSTER_WORK).is_dir() and not any(out.joinpath(CLUSTER_WORK).iterdir()):
