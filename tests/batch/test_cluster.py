@@ -329,3 +329,43 @@ def test_warc_ingest_on_the_cluster_gives_the_records_one_machine_gives(tmp_path
     assert sum(1 for _, _, error, _ in local if error and "already written from" in error) == 3  # /shared again
     assert any(error and "broken.warc" in error for _, _, error, _ in local)
     assert tree(tmp_path / "many") == tree(tmp_path / "one") and len(tree(tmp_path / "one")) > 14
+
+
+def test_manifest_ingest_on_the_cluster_gives_the_records_one_machine_gives(tmp_path: Path, scheduler: str) -> None:
+    from archivist.batch import IngestJob, cluster_ingest_manifest
+    from archivist.ingest import Facts, builtin_rules, ingest_manifest
+    from tests.ingest.warcs import html_page, write_warc
+
+    html = [("Content-Type", "text/html; charset=utf-8")]
+    pages = [(f"https://example.org/{k}", "200 OK", html, html_page(f"Page {k}", "Head", f"Text {k}."))
+             for k in range(3)]
+    pages.append(("https://example.org/logo.png", "200 OK", [("Content-Type", "image/png")], b"\x89PNG fake"))
+    write_warc(tmp_path / "crawl.warc.gz", pages, gzip=True)
+    (tmp_path / "a.html").write_bytes(html_page("A saved page", "Saved", "Saved text."))
+    (tmp_path / "b.txt").write_text("Plain text\n\nIts body.\n", encoding="utf-8")
+    (tmp_path / "broken.warc").write_bytes(b"WARC/1.0\r\nnot a warc at all")
+    (tmp_path / "manifest.csv").write_text(
+        "file,url,retrieved,language\n"
+        "a.html,https://example.org/a,2026-11-24,en\n"
+        "missing.txt,,2026-11-24,en\n"  # a row the manifest refuses: no task
+        "crawl.warc.gz,,,\n"
+        "b.txt,https://example.org/b,2026-11-24,de\n"
+        "a.html,https://example.org/a,2026-11-24,en\n"  # the same id again: refused, as on one machine
+        "broken.warc,,,\n"
+        "../outside.txt,,,\n"
+        "b.txt,https://example.org/b2,not a date,en\n", encoding="utf-8")
+    facts = Facts(language="en", retrieved="2026-11-25")
+
+    def summary(outcomes: Any) -> list[tuple[str, str | None, str | None, str | None]]:
+        return [(o.source, o.record_id, str(o.error) if o.error else None, o.skipped) for o in outcomes]
+
+    manifest = tmp_path / "manifest.csv"
+    local = summary(ingest_manifest(manifest, tmp_path / "one", defaults=facts, rules=builtin_rules(),
+                                    keep_original=True))
+    many = summary(cluster_ingest_manifest(manifest, str(tmp_path / "many"), IngestJob(builtin_rules(), True,
+                                                                                       10_000_000), scheduler,
+                                           defaults=facts))
+    assert many == local
+    assert sum(1 for _, record_id, error, _ in local if record_id and not error) >= 5
+    assert sum(1 for _, _, error, _ in local if error) >= 4
+    assert tree(tmp_path / "many") == tree(tmp_path / "one")
