@@ -369,3 +369,29 @@ def test_manifest_ingest_on_the_cluster_gives_the_records_one_machine_gives(tmp_
     assert sum(1 for _, record_id, error, _ in local if record_id and not error) >= 5
     assert sum(1 for _, _, error, _ in local if error) >= 4
     assert tree(tmp_path / "many") == tree(tmp_path / "one")
+
+
+def test_an_error_in_the_client_stops_the_ingest_tasks_before_it_returns(tmp_path: Path, scheduler: str) -> None:
+    from archivist.batch import Capture, IngestJob, cluster_ingest
+    from archivist.ingest import Facts, builtin_rules
+    from tests.ingest.warcs import html_page, write_warc
+
+    html = [("Content-Type", "text/html; charset=utf-8")]
+    facts = Facts(language="en", retrieved="2026-11-24")
+    warcs = [write_warc(tmp_path / f"crawl-{n}.warc", [
+        (f"https://example.org/{n}/{k}", "200 OK", html, html_page(f"Page {k}", "Head", f"Text {k}."))
+        for k in range(300)]) for n in range(2)]  # a task that takes a while
+
+    def captures() -> Iterator[Capture]:
+        yield from (Capture(str(warc), facts, str(warc)) for warc in warcs)
+        time.sleep(0.5)  # the tasks have started
+        raise Refused
+
+    out = tmp_path / "out"
+    with pytest.raises(Refused):
+        list(cluster_ingest(captures(), str(out), IngestJob(builtin_rules(), False, 10_000_000), scheduler))
+    with distributed.Client(scheduler) as client:
+        assert not any(client.run(lambda dask_worker: [task.key for task in dask_worker.state.all_running_tasks
+                                                       if str(task.key).startswith("archivist-")]).values())
+    time.sleep(1)
+    assert not (out / ".archivist-cluster").exists(), "a task went on staging records after the ingest ended"
