@@ -7,7 +7,8 @@ Duplicate ids are found before anything is written: each partition's ids are rea
 taken here in input order, so the records that repeat an id are named to the task that exports. A worker
 that dies mid-task has its task run again by the scheduler (outputs are written atomically, so a task run twice
 writes the same files); a partition whose task fails on every try is reported, with its file and line range,
-as a failure of each of its records, and the batch goes on.
+as a failure of each of its records, and the batch goes on. A run stopped by a signal or an error cancels its
+tasks and waits for those still executing, so no worker writes into the output folder once it is unlocked.
 """
 
 from __future__ import annotations
