@@ -37,6 +37,7 @@ from .batch import (
     ExportOutcome,
     IngestJob,
     cluster_ingest,
+    cluster_ingest_manifest,
     export_collection_file,
     progress_reporter,
     run_batch,
@@ -359,8 +360,8 @@ def ingest(
     max_record_size: Annotated[int, typer.Option("--max-record-size", metavar="BYTES", min=1,
         help="Largest WARC record content, once inflated, in bytes.")] = lib.DEFAULT_MAX_SIZE,
     cluster: Annotated[str | None, typer.Option("--cluster", metavar="ADDRESS",
-        help="Ingest the captures on a Dask cluster, one task per file: a scheduler address (tcp://host:8786) or "
-             "local:N (needs archivist[dask]). Not with --manifest.")] = None,
+        help="Ingest on a Dask cluster, one task per capture file or --manifest row: a scheduler address "
+             "(tcp://host:8786) or local:N (needs archivist[dask]).")] = None,
     quiet: Quiet = False,
     verbose: Annotated[bool, verbose_option("a line for each record written")] = False,
     output: Annotated[str | None, typer.Option("--output", metavar="FILE", hidden=True, callback=out_file,
@@ -407,9 +408,10 @@ def ingest(
             say.warn("--output FILE is deprecated: use --out DIR, or --out - > FILE")
         _ingest_one_file(captures[0], facts, rules, keep_original, one_file, say)
     assert out is not None
-    if cluster is not None:
-        if manifest is not None:
-            raise UsageMistake("--cluster ingests captures named on the command line, not a --manifest")
+    if cluster is not None and manifest is not None:
+        outcomes = cluster_ingest_manifest(manifest, out, IngestJob(rules, keep_original, max_record_size), cluster,
+                                           defaults=facts, base=manifest_base, notice=say.info)
+    elif cluster is not None:
         outcomes = cluster_ingest([Capture(os.fspath(c), facts, os.fspath(c)) for c in captures], out,
                                   IngestJob(rules, keep_original, max_record_size), cluster, say.info)
     elif manifest is not None:

@@ -177,6 +177,77 @@ def test_the_client_killed_then_resume_finishes_the_same_output(tmp_path: Path, 
     assert tree(out) == tree(tmp_path / "one")  # the partitions' journals are gone too
 
 
+def _worker_spawned(parent: int) -> bool:
+    """Whether ``parent`` has a child process that multiprocessing spawned (a Dask worker starting)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == parent and \
+                    b"spawn_main" in (stat.parent / "cmdline").read_bytes():
+                return True
+    return False
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # a test run started in the background ignores SIGINT; its child not
+
+
+@pytest.mark.parametrize("window", ["starting", "running"])
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_while_the_cluster_starts_or_runs_says_one_line_and_leaves_no_partial_file(
+        tmp_path: Path, seed: dict[str, Any], window: str, signum: int) -> None:
+    source = make_batch(tmp_path / "b.jsonl", seed, 600)
+    out = tmp_path / "out"
+    run = subprocess.Popen([sys.executable, "-m", "archivist", "export", str(source), "--to", "oai_dc,epub",
+                            "--out", str(out), "--cluster", "local:1", "-q"], stderr=subprocess.PIPE, text=True,
+                           start_new_session=True, preexec_fn=_default_sigint)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not _worker_spawned(run.pid):
+            time.sleep(0.02)  # the worker process is starting: the cluster is not up yet (it takes a second or more)
+        if window == "running":
+            while time.monotonic() < deadline and len(list(out.glob("*.epub"))) < 20:
+                time.sleep(0.05)
+        assert run.poll() is None, "the run ended before the signal"
+        started = len(list(out.glob("*.epub")))
+        run.send_signal(signum)
+        _, stderr = run.communicate(timeout=120)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(run.pid, signal.SIGKILL)
+    assert (started == 0) == (window == "starting")
+    assert run.returncode == 128 + signum, stderr
+    assert "Traceback" not in stderr and "Exception" not in stderr, stderr
+    assert stderr.startswith(f"stopped by {signal.Signals(signum).name} after "), stderr
+    assert not [p for p in out.rglob("*") if p.name.endswith(".part") or p.name == ".archivist-lock"]
+
+
+class Refused(Exception):
+    """An error in the client, the moment a record's outcome is seen."""
+
+
+def test_an_error_in_the_client_stops_the_cluster_tasks_before_it_returns(tmp_path: Path, seed: dict[str, Any],
+                                                                          scheduler: str) -> None:
+    source = make_batch(tmp_path / "b.jsonl", seed, 1200)
+    size = 150 * len(source.read_bytes().split(b"\n", 1)[0])  # about 150 records a task: a task takes a while
+
+    def refuse(_: Any) -> None:
+        raise Refused
+
+    out = tmp_path / "out"
+    with pytest.raises(Refused):
+        run_batch([source], out, BatchOptions(formats=["oai_dc", "epub"], cluster=scheduler, partition_bytes=size),
+                  on_outcome=refuse)
+    written = tree(out)
+    with distributed.Client(scheduler) as client:
+        assert not any(client.run(lambda dask_worker: [task.key for task in dask_worker.state.all_running_tasks
+                                                       if str(task.key).startswith("archivist-")]).values())
+        assert not [key for key in client.run_on_scheduler(lambda dask_scheduler: list(dask_scheduler.tasks))
+                    if str(key).startswith("archivist-")]
+    time.sleep(2)
+    assert tree(out) == written, "the cluster went on writing after run_batch returned"
+    assert len(list(out.glob("*.epub"))) < 1200  # it did stop before the end
+
+
 class PoisonPartition(distributed.WorkerPlugin):
     """Kills the worker process that starts the task of partition ``index``, every time: a poison input."""
 
@@ -258,3 +329,69 @@ def test_warc_ingest_on_the_cluster_gives_the_records_one_machine_gives(tmp_path
     assert sum(1 for _, _, error, _ in local if error and "already written from" in error) == 3  # /shared again
     assert any(error and "broken.warc" in error for _, _, error, _ in local)
     assert tree(tmp_path / "many") == tree(tmp_path / "one") and len(tree(tmp_path / "one")) > 14
+
+
+def test_manifest_ingest_on_the_cluster_gives_the_records_one_machine_gives(tmp_path: Path, scheduler: str) -> None:
+    from archivist.batch import IngestJob, cluster_ingest_manifest
+    from archivist.ingest import Facts, builtin_rules, ingest_manifest
+    from tests.ingest.warcs import html_page, write_warc
+
+    html = [("Content-Type", "text/html; charset=utf-8")]
+    pages = [(f"https://example.org/{k}", "200 OK", html, html_page(f"Page {k}", "Head", f"Text {k}."))
+             for k in range(3)]
+    pages.append(("https://example.org/logo.png", "200 OK", [("Content-Type", "image/png")], b"\x89PNG fake"))
+    write_warc(tmp_path / "crawl.warc.gz", pages, gzip=True)
+    (tmp_path / "a.html").write_bytes(html_page("A saved page", "Saved", "Saved text."))
+    (tmp_path / "b.txt").write_text("Plain text\n\nIts body.\n", encoding="utf-8")
+    (tmp_path / "broken.warc").write_bytes(b"WARC/1.0\r\nnot a warc at all")
+    (tmp_path / "manifest.csv").write_text(
+        "file,url,retrieved,language\n"
+        "a.html,https://example.org/a,2026-11-24,en\n"
+        "missing.txt,,2026-11-24,en\n"  # a row the manifest refuses: no task
+        "crawl.warc.gz,,,\n"
+        "b.txt,https://example.org/b,2026-11-24,de\n"
+        "a.html,https://example.org/a,2026-11-24,en\n"  # the same id again: refused, as on one machine
+        "broken.warc,,,\n"
+        "../outside.txt,,,\n"
+        "b.txt,https://example.org/b2,not a date,en\n", encoding="utf-8")
+    facts = Facts(language="en", retrieved="2026-11-25")
+
+    def summary(outcomes: Any) -> list[tuple[str, str | None, str | None, str | None]]:
+        return [(o.source, o.record_id, str(o.error) if o.error else None, o.skipped) for o in outcomes]
+
+    manifest = tmp_path / "manifest.csv"
+    local = summary(ingest_manifest(manifest, tmp_path / "one", defaults=facts, rules=builtin_rules(),
+                                    keep_original=True))
+    many = summary(cluster_ingest_manifest(manifest, str(tmp_path / "many"), IngestJob(builtin_rules(), True,
+                                                                                       10_000_000), scheduler,
+                                           defaults=facts))
+    assert many == local
+    assert sum(1 for _, record_id, error, _ in local if record_id and not error) >= 5
+    assert sum(1 for _, _, error, _ in local if error) >= 4
+    assert tree(tmp_path / "many") == tree(tmp_path / "one")
+
+
+def test_an_error_in_the_client_stops_the_ingest_tasks_before_it_returns(tmp_path: Path, scheduler: str) -> None:
+    from archivist.batch import Capture, IngestJob, cluster_ingest
+    from archivist.ingest import Facts, builtin_rules
+    from tests.ingest.warcs import html_page, write_warc
+
+    html = [("Content-Type", "text/html; charset=utf-8")]
+    facts = Facts(language="en", retrieved="2026-11-24")
+    warcs = [write_warc(tmp_path / f"crawl-{n}.warc", [
+        (f"https://example.org/{n}/{k}", "200 OK", html, html_page(f"Page {k}", "Head", f"Text {k}."))
+        for k in range(300)]) for n in range(2)]  # a task that takes a while
+
+    def captures() -> Iterator[Capture]:
+        yield from (Capture(str(warc), facts, str(warc)) for warc in warcs)
+        time.sleep(0.5)  # the tasks have started
+        raise Refused
+
+    out = tmp_path / "out"
+    with pytest.raises(Refused):
+        list(cluster_ingest(captures(), str(out), IngestJob(builtin_rules(), False, 10_000_000), scheduler))
+    with distributed.Client(scheduler) as client:
+        assert not any(client.run(lambda dask_worker: [task.key for task in dask_worker.state.all_running_tasks
+                                                       if str(task.key).startswith("archivist-")]).values())
+    time.sleep(1)
+    assert not (out / ".archivist-cluster").exists(), "a task went on staging records after the ingest ended"

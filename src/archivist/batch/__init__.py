@@ -19,7 +19,7 @@ from ._engine import (
 )
 from ._progress import progress_reporter
 
-_INGEST = ("Capture", "IngestJob", "cluster_ingest")
+_INGEST = ("Capture", "IngestJob", "cluster_ingest", "cluster_ingest_manifest")
 
 
 def __getattr__(name: str) -> Any:

@@ -7,7 +7,8 @@ Duplicate ids are found before anything is written: each partition's ids are rea
 taken here in input order, so the records that repeat an id are named to the task that exports. A worker
 that dies mid-task has its task run again by the scheduler (outputs are written atomically, so a task run twice
 writes the same files); a partition whose task fails on every try is reported, with its file and line range,
-as a failure of each of its records, and the batch goes on.
+as a failure of each of its records, and the batch goes on. A run stopped by a signal or an error cancels its
+tasks and waits for those still executing, so no worker writes into the output folder once it is unlocked.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ import logging
 import os
 import re
 import shutil
+import signal
+import threading
 import time
 import uuid
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
+from types import FrameType, TracebackType
 from typing import TYPE_CHECKING, Any
 
 from .._errors import ArchivistError
@@ -50,7 +54,9 @@ if TYPE_CHECKING:
 CLUSTER_WORK = ".archivist-cluster"  # the partitions' journals, in the output folder while a cluster run is on
 TASK_RETRIES = 2  # a task that raises is tried this many more times
 ALLOWED_FAILURES = 2  # a task whose worker dies is tried again until this many workers died running it
+STOP_WAIT = 60.0  # seconds a stopped run waits for its tasks already executing on the workers
 CLIENT_TRIES = 1  # a task that failed is sent again this many times on its own (it may have shared a dying worker)
+_DASK_LOGGERS = ("distributed", "tornado", "asyncio")
 _LOCAL = re.compile(r"local:(\d+)")
 _WORKER_PARTIAL = re.compile(r"\..+\.\d+-\d+\.part")  # what write_atomic leaves when its process is killed
 
@@ -70,6 +76,9 @@ def connect(address: str, notice: Callable[[str], None]) -> Iterator[Client]:
     except ImportError:
         raise ClusterError("--cluster needs Dask: install it with pip install 'archivist[dask]'") from None
     with ExitStack() as stack:
+        levels = {name: logging.getLogger(name).level for name in _DASK_LOGGERS}
+        for name, level in levels.items():  # run last on the way out, once the cluster is closed
+            stack.callback(logging.getLogger(name).setLevel, level)
         local = _LOCAL.fullmatch(address)
         if local is not None:
             workers = int(local.group(1))
@@ -77,19 +86,53 @@ def connect(address: str, notice: Callable[[str], None]) -> Iterator[Client]:
                 raise ClusterError(f"--cluster {address}: a local cluster needs at least one worker (local:2)")
             with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
                                   "distributed.scheduler.worker-saturation": 1.0,  # none waits behind a poison
-                                  "distributed.worker.profile.enabled": False}):  # sampling costs the work GIL time
+                                  "distributed.worker.profile.enabled": False}), \
+                    _signals_held():  # a cluster half started cannot be closed: a signal waits until it is up
                 cluster = stack.enter_context(distributed.LocalCluster(
                     n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                     silence_logs=logging.ERROR))
-            client = stack.enter_context(distributed.Client(cluster))
+                client = stack.enter_context(distributed.Client(cluster))
         else:
             try:
                 client = stack.enter_context(distributed.Client(address, timeout="20s"))
             except (OSError, TimeoutError, ValueError) as exc:
                 raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+        stack.push(_quiet_on_error)  # run first on the way out: a client or cluster closed by an error says nothing
         if "dashboard" in client.scheduler_info().get("services", {}):
             notice(f"Dask dashboard: {client.dashboard_link}")
         yield client
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM that come while the block runs (in the main thread) are delivered when it ends, to the
+    handler they would have met, so what the block starts is complete and can be stopped in an orderly way."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+
+    def hold(signum: int, frame: FrameType | None) -> None:
+        held.append(signum)
+
+    previous = {number: signal.signal(number, hold) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, action in previous.items():
+            signal.signal(number, action)
+        if held:
+            signal.raise_signal(held[0])
+
+
+def _quiet_on_error(kind: type[BaseException] | None, error: BaseException | None,
+                    trace: TracebackType | None) -> bool:
+    """When a cluster is closed because of an exception (a signal too), Dask's loggers say nothing more: the
+    command prints its own one line about it."""
+    if kind is not None:
+        for name in _DASK_LOGGERS:  # until the cluster is closed (connect sets them back then)
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+    return False
 
 
 def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, options: BatchOptions,
@@ -118,6 +161,7 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
         done: dict[int, PartitionResult | Exception] = {}
         tries: dict[int, int] = {}
         keys: dict[str, tuple[str, int]] = {}
+        live: dict[str, Any] = {}  # futures not taken from the queue yet
         queue = as_completed()
 
         def send(kind: str, index: int, function: Callable[..., Any], *args: Any) -> None:
@@ -125,6 +169,7 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
             future = client.submit(function, *args, key=f"archivist-{token}-{kind}-{attempt}-{index}",
                                    retries=TASK_RETRIES, pure=False, priority=1 if kind == "ids" else 0)
             keys[str(future.key)] = (kind, index)
+            live[str(future.key)] = future
             queue.add(future)
 
         def plan_more() -> None:
@@ -143,6 +188,7 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
             duplicates: dict[int, dict[int, str]] = {}
             for future in queue:
                 kind, index = keys.pop(str(future.key))
+                live.pop(str(future.key))
                 try:
                     value = future.result()
                 except Exception as exc:  # the task failed on every try (a worker died each time, or it raised)
@@ -172,11 +218,32 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
                     following += 1
                 plan_more()
         finally:
-            queue.clear()  # cancels what is still queued or running
+            queue.clear()
+            stop_tasks(client, live.values(), f"archivist-{token}-")
     if not options.dry_run:
         _sweep_worker_partials(root)
     if work is not None:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def stop_tasks(client: Client, futures: Iterable[Any], prefix: str) -> None:
+    """Cancel the tasks of ``futures`` (a run stopped by a signal or an error), then wait, up to STOP_WAIT seconds,
+    until no worker is still executing a task whose key starts with ``prefix``: a task cannot be stopped midway,
+    but this way its writes end before the output folder is unlocked."""
+    pending = list(futures)
+    if not pending:
+        return
+    with suppress(Exception):  # a cluster going away as it is stopped: nothing more to wait for
+        client.cancel(pending)
+        deadline = time.monotonic() + STOP_WAIT
+        while time.monotonic() < deadline and any(client.run(running_tasks, prefix).values()):
+            time.sleep(0.1)
+
+
+def running_tasks(prefix: str, dask_worker: Any = None) -> int:
+    """On a worker (``Client.run`` passes ``dask_worker``): how many tasks whose key starts with ``prefix`` are
+    occupying a thread, cancelled ones included (they run to their end)."""
+    return sum(str(task.key).startswith(prefix) for task in dask_worker.state.all_running_tasks)
 
 
 def _sweep_worker_partials(root: Path) -> None:
@@ -294,4 +361,4 @@ def _outcome(entry: Entry, problems: tuple[Problem, ...], status: Status,
     return ExportOutcome(entry, problems, status, written)
 
 
-__all__ = ["CLUSTER_WORK", "ClusterError", "cluster_outcomes", "connect"]
+__all__ = ["CLUSTER_WORK", "ClusterError", "cluster_outcomes", "connect", "stop_tasks"]

@@ -6,6 +6,7 @@ written by an earlier source is refused), so the records and the errors are the 
 
 from __future__ import annotations
 
+import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -17,19 +18,21 @@ import orjson
 
 from .._atomic import write_atomic
 from .._errors import IngestError
-from ..ingest import ChromeRule, Facts, IngestOutcome, ingest_capture, write_record
+from ..ingest import ChromeRule, Facts, IngestOutcome, ingest_capture, read_manifest, write_record
 from ..records import record_bytes
-from ._cluster import CLUSTER_WORK, TASK_RETRIES, connect
+from ._cluster import CLUSTER_WORK, TASK_RETRIES, connect, stop_tasks
 
 
 @dataclass(frozen=True)
 class Capture:
     """One capture to ingest: its path as given (a worker opens it from its own working folder: give absolute
-    paths to a cluster of other machines), its facts and the name its outcomes give it."""
+    paths to a cluster of other machines), its facts and the name its outcomes give it; ``prefixed`` (a manifest
+    row): its errors name the label first, as a one-machine manifest ingest does."""
 
     path: str
     facts: Facts
     label: str
+    prefixed: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,14 +88,33 @@ def stage_capture(capture: Capture, job: IngestJob, stage: str) -> list[Unstaged
                                   keep_original=job.keep_original, max_size=job.max_size):
         if outcome.error is not None or outcome.skipped is not None:
             error = (outcome.error.path, outcome.error.reason) if outcome.error is not None else None
+            if error is not None and capture.prefixed and not error[0].startswith(capture.label):
+                error = (f"{capture.label}: {error[0]}", error[1])
             staged.append(Unstaged(outcome.source, outcome.record_id, error, outcome.skipped))
     return staged
 
 
-def cluster_ingest(captures: Iterable[Capture], out_dir: str, job: IngestJob, cluster: str,
+def cluster_ingest_manifest(manifest: str | os.PathLike[str], out_dir: str, job: IngestJob, cluster: str, *,
+                            defaults: Facts | None = None, base: str | os.PathLike[str] | None = None,
+                            notice: Callable[[str], None] = lambda _: None) -> Iterator[IngestOutcome]:
+    """Outcomes in row order, as :func:`archivist.ingest.ingest_manifest` gives them, each row's capture ingested
+    by the cluster (one task a row); rows the manifest refuses are reported here, with no task."""
+
+    def rows() -> Iterator[Capture | IngestOutcome]:
+        for row in read_manifest(manifest, defaults, base=base):
+            if isinstance(row, IngestError):
+                yield IngestOutcome(row.path, error=row)
+            else:
+                yield Capture(os.fspath(row.capture), row.facts, f"{os.fspath(manifest)} row {row.row}", prefixed=True)
+
+    return cluster_ingest(rows(), out_dir, job, cluster, notice)
+
+
+def cluster_ingest(captures: Iterable[Capture | IngestOutcome], out_dir: str, job: IngestJob, cluster: str,
                    notice: Callable[[str], None] = lambda _: None) -> Iterator[IngestOutcome]:
     """Outcomes in input order, as :func:`archivist.ingest.ingest_to_dir` gives them, the captures ingested by the
-    cluster ``cluster`` names (``tcp://host:8786`` or ``local:N``)."""
+    cluster ``cluster`` names (``tcp://host:8786`` or ``local:N``); an outcome given among them is passed on in
+    its place."""
     out = Path(out_dir)
     stage = out / CLUSTER_WORK / f"ingest-{uuid.uuid4().hex}"
     seen: dict[str, str] = {}
@@ -104,15 +126,23 @@ def cluster_ingest(captures: Iterable[Capture], out_dir: str, job: IngestJob, cl
             pending = iter(enumerate(captures))
             futures: dict[int, Any] = {}
             labels: dict[int, str] = {}
-            done: dict[int, list[Unstaged | Staged] | Exception] = {}
+            done: dict[int, list[Unstaged | Staged | IngestOutcome] | Exception] = {}
             keys: dict[str, int] = {}
             queue = as_completed()
+
+            def _place(index: int) -> Iterator[IngestOutcome]:
+                if index in futures:
+                    futures.pop(index).release()
+                yield from _placed(done.pop(index), out, seen, labels.pop(index, ""))
 
             def submit() -> bool:
                 item = next(pending, None)
                 if item is None:
                     return False
                 index, capture = item
+                if isinstance(capture, IngestOutcome):
+                    done[index] = [capture]
+                    return True
                 future = client.submit(stage_capture, capture, job, str((stage / str(index)).resolve()),
                                        key=f"archivist-ingest-{stage.name}-{index}", retries=TASK_RETRIES,
                                        pure=False)
@@ -133,20 +163,23 @@ def cluster_ingest(captures: Iterable[Capture], out_dir: str, job: IngestJob, cl
                     except Exception as exc:  # failed on every try: the capture is reported
                         done[index] = exc
                     while following in done:
-                        futures.pop(following).release()
-                        yield from _place(done.pop(following), out, seen, labels.pop(following))
+                        yield from _place(following)
                         following += 1
                     while len(futures) < window and submit():
                         pass
+                while following in done:  # outcomes given after the last task
+                    yield from _place(following)
+                    following += 1
             finally:
                 queue.clear()
+                stop_tasks(client, futures.values(), f"archivist-ingest-{stage.name}-")
     finally:
         shutil.rmtree(stage, ignore_errors=True)
         if out.joinpath(CLUSTER_WORK).is_dir() and not any(out.joinpath(CLUSTER_WORK).iterdir()):
             out.joinpath(CLUSTER_WORK).rmdir()
 
 
-def _place(result: list[Unstaged | Staged] | Exception, out: Path, seen: dict[str, str],
+def _placed(result: list[Unstaged | Staged | IngestOutcome] | Exception, out: Path, seen: dict[str, str],
            label: str) -> Iterator[IngestOutcome]:
     """A capture's outcomes: its staged records put in place (or refused) in order, or its task's failure."""
     if isinstance(result, Exception):
@@ -154,6 +187,9 @@ def _place(result: list[Unstaged | Staged] | Exception, out: Path, seen: dict[st
         yield IngestOutcome(label, error=IngestError(label, f"not ingested: its task failed on every try ({reason})"))
         return
     for item in result:
+        if isinstance(item, IngestOutcome):
+            yield item
+            continue
         if isinstance(item, Unstaged):
             yield item.outcome()
             continue
@@ -162,4 +198,4 @@ def _place(result: list[Unstaged | Staged] | Exception, out: Path, seen: dict[st
         yield write_record(record, item.source, originals, out_dir=out, seen=seen)
 
 
-__all__ = ["Capture", "IngestJob", "cluster_ingest", "stage_capture"]
+__all__ = ["Capture", "IngestJob", "cluster_ingest", "cluster_ingest_manifest", "stage_capture"]
