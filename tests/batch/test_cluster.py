@@ -288,12 +288,17 @@ def test_cluster_mistakes_are_one_line_errors(tmp_path: Path, seed: dict[str, An
                            "--out", str(tmp_path / "o")], capture_output=True, text=True, timeout=120)
     assert zero.returncode != 0 and "Traceback" not in zero.stderr
     assert zero.stderr.strip().splitlines()[-1].endswith("a local cluster needs at least one worker (local:2)")
+    assert not (tmp_path / "o").exists()  # refused before the output folder was made
+    unknown = subprocess.run([sys.executable, "-m", "archivist", "export", str(source), "--cluster", "no-port",
+                              "--out", str(tmp_path / "q")], capture_output=True, text=True, timeout=120)
+    assert unknown.returncode == 2 and "cannot reach the Dask scheduler at no-port" in unknown.stderr
+    assert not (tmp_path / "q").exists()
     stdin = subprocess.run([sys.executable, "-m", "archivist", "export", "-", "--cluster", "local:1",
                             "--out", str(tmp_path / "p")], input=source.read_text(encoding="utf-8"),
                            capture_output=True, text=True, timeout=120)
     assert stdin.returncode != 0 and "Traceback" not in stdin.stderr
     assert "standard input cannot be shared with a cluster" in stdin.stderr
-    assert not any((tmp_path / "p").glob("*.xml"))
+    assert not (tmp_path / "p").exists()
 
 
 def test_warc_ingest_on_the_cluster_gives_the_records_one_machine_gives(tmp_path: Path, scheduler: str) -> None:

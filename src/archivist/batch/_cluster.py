@@ -136,9 +136,9 @@ def _quiet_on_error(kind: type[BaseException] | None, error: BaseException | Non
 
 
 def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, options: BatchOptions,
-                     journal: Journal | None, notice: Callable[[str], None]) -> Generator[ExportOutcome, None, None]:
-    """Outcomes in input order, the work done by the cluster ``options.cluster`` names. ``work`` holds the
-    partitions' journals (None for a dry run); it is removed once every partition is merged.
+                     journal: Journal | None, client: Client) -> Generator[ExportOutcome, None, None]:
+    """Outcomes in input order, the work done by the cluster ``client`` is connected to (see :func:`connect`).
+    ``work`` holds the partitions' journals (None for a dry run); it is removed once every partition is merged.
 
     Each partition is two tasks: its record ids (quick), then, once the ids of every partition before it are
     known here, its records with the duplicates named (so a duplicate is never written). Tasks are kept a few per
@@ -149,7 +149,7 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
     job = Job(tuple(options.formats), str(root.resolve()), options.check_files, options.dry_run, options.resume,
               str(work.resolve()) if work is not None else None)
     planned = plan(sources, job, options.partition_bytes)
-    with connect(options.cluster, notice) as client, DiskMap() as ids:
+    with DiskMap() as ids:
         from distributed import as_completed
 
         merger = _Merger(job, journal, replay=bool(options.packages) and not options.dry_run)

@@ -23,11 +23,12 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import orjson
 
 from .._atomic import atomic_writer, discard_partials, sweep_partials, write_atomic
+from .._errors import SourceError
 from .._paths import check_outputs, real
 from .._registry import choose
 from ..exporters import REGISTRY as EXPORTERS
@@ -48,12 +49,15 @@ from ..records import (
     fast_validator,
     read_records,
 )
-from ._cluster import CLUSTER_WORK, cluster_outcomes
+from ._cluster import CLUSTER_WORK, cluster_outcomes, connect
 from ._diskmap import DiskMap
 from ._journal import JOURNAL, Journal, record_hash
 from ._outdir import LOCK, OutputFolder, OutputRefused
-from ._partition import PARTITION_BYTES
+from ._partition import PARTITION_BYTES, STDIN_REFUSED
 from ._work import ExportOutcome, RecordResult, record_job
+
+if TYPE_CHECKING:
+    from distributed import Client
 from ._workers import Stopped, interrupts, stop_workers, worker_pool
 
 BatchReport = Summary  # the counts of a batch: a Summary made with batch=True
@@ -114,6 +118,8 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[st
     problem is in the report and the errors file. Ctrl-C or SIGTERM raises BatchInterrupted."""
     sources = [os.fspath(p) for p in paths]
     check_sources(sources)
+    if options.cluster is not None and "-" in sources:
+        raise SourceError("-", STDIN_REFUSED)
     folder = Path(out)
     _check_outputs(sources, folder, options)
     report = Summary(batch=True)
@@ -124,13 +130,14 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[st
             on_warning(message)
 
     try:
-        with interrupts():
-            if options.dry_run:
-                _run(sources, folder, options, report, on_outcome, warn, stdin, on_notice)
-            else:
-                with OutputFolder(folder, add=options.add, resume=options.resume, journal=JOURNAL,
-                                  bag=payload_folder(options.packages) is not None):
-                    _run(sources, folder, options, report, on_outcome, warn, stdin, on_notice)
+        with interrupts(), ExitStack() as stack:
+            # The cluster first: an address that is wrong or unreachable is an error before anything is written.
+            client = None if options.cluster is None else \
+                stack.enter_context(connect(options.cluster, on_notice or (lambda _: None)))
+            if not options.dry_run:
+                stack.enter_context(OutputFolder(folder, add=options.add, resume=options.resume, journal=JOURNAL,
+                                                 bag=payload_folder(options.packages) is not None))
+            _run(sources, folder, options, report, on_outcome, warn, stdin, client)
     except KeyboardInterrupt as exc:
         discard_partials()  # whatever this process was still writing when the signal came
         raise BatchInterrupted(report, exc.signal if isinstance(exc, Stopped) else signal.SIGINT) from None
@@ -157,7 +164,7 @@ def _check_outputs(paths: list[str], out: Path, options: BatchOptions) -> None:
 
 def _run(paths: list[str], out: Path, options: BatchOptions, report: Summary,
          on_outcome: Callable[[ExportOutcome], None] | None, warn: Callable[[str], None],
-         stdin: BinaryIO | None, on_notice: Callable[[str], None] | None) -> None:
+         stdin: BinaryIO | None, client: Client | None) -> None:
     """The batch itself, in a locked output folder (or none, for a dry run)."""
     payload = payload_folder(options.packages)
     bag = payload is not None
@@ -176,9 +183,9 @@ def _run(paths: list[str], out: Path, options: BatchOptions, report: Summary,
                 for name in options.packages:
                     wraps = get_package(name).payload is not None
                     packages.append(get_package(name)(out if wraps else root, options.settings))
-            if options.cluster:
+            if client is not None:
                 work = None if options.dry_run else out / CLUSTER_WORK
-                pipeline = cluster_outcomes(paths, root, work, options, journal, on_notice or (lambda _: None))
+                pipeline = cluster_outcomes(paths, root, work, options, journal, client)
             else:
                 pipeline = _pipeline(paths, root, options, journal, stdin)
             for outcome in pipeline:

@@ -33,6 +33,9 @@ from ._journal import Journal, record_hash
 from ._work import RecordResult, record_job
 
 PARTITION_BYTES = 1 << 20  # about a hundred typical records: a task of a second or so, not milliseconds
+
+#: Why a cluster cannot read standard input (each worker reads its own partitions from a path).
+STDIN_REFUSED = "standard input cannot be shared with a cluster: give files on a shared path"
 _FILES_PER_PARTITION = 1000
 
 
@@ -128,7 +131,7 @@ def plan(sources: Iterable[str], job: Job, size: int = PARTITION_BYTES) -> Itera
 
     for name, refusal in record_sources(sources):
         if name == "-":
-            raise SourceError(name, "standard input cannot be shared with a cluster: give files on a shared path")
+            raise SourceError(name, STDIN_REFUSED)
         path = os.path.abspath(name)
         if refusal is not None or not name.endswith(".jsonl"):
             batch.append((name, path, refusal))
@@ -287,5 +290,5 @@ def _result(entry: Entry, path: str, job: Job, journal: Journal | None) -> Recor
     return result
 
 
-__all__ = ["PARTITION_BYTES", "Item", "Job", "Partition", "PartitionIds", "PartitionResult", "count_lines",
-           "entries", "partition_ids", "plan", "renamed_problems", "run_partition"]
+__all__ = ["PARTITION_BYTES", "STDIN_REFUSED", "Item", "Job", "Partition", "PartitionIds", "PartitionResult",
+           "count_lines", "entries", "partition_ids", "plan", "renamed_problems", "run_partition"]
