@@ -28,6 +28,20 @@ from tests import warm
 runner = CliRunner()
 
 
+def _drawn(primary: int) -> bytes:
+    """Everything written to a pseudo-terminal until the process on its other side has ended."""
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the terminal closed when the process ended
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    return drawn
+
+
 def make_batch(path: Path, seed: dict[str, Any], count: int) -> Path:
     with open(path, "w", encoding="utf-8") as handle:
         for n in range(count):
@@ -220,15 +234,7 @@ def test_progress_bar_is_drawn_on_a_terminal_only(tmp_path: Path, seed: dict[str
     process = warm.shared().popen(args + (["--quiet"] if quiet else []), stdout=subprocess.PIPE, stderr=secondary,
                                   env=env)
     os.close(secondary)
-    drawn = b""
-    while True:
-        try:
-            chunk = os.read(primary, 65536)
-        except OSError:  # the terminal closed when the process ended
-            break
-        if not chunk:
-            break
-        drawn += chunk
+    drawn = _drawn(primary)
     stdout, _ = process.communicate(timeout=120)
     os.close(primary)
     assert process.returncode == 0
@@ -313,15 +319,7 @@ def test_problems_are_printed_above_the_live_bar_which_is_cleared_at_the_end(tmp
     process = warm.shared().popen(["export", str(batch), "--to", "epub,oai_dc", "--jobs", "2", "--out",
                                    str(tmp_path / "out")], stdout=subprocess.PIPE, stderr=secondary, env=env)
     os.close(secondary)
-    drawn = b""
-    while True:
-        try:
-            chunk = os.read(primary, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        drawn += chunk
+    drawn = _drawn(primary)
     stdout, _ = process.communicate(timeout=120)
     os.close(primary)
     assert process.returncode == 1

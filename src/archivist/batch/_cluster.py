@@ -17,14 +17,12 @@ import logging
 import os
 import re
 import shutil
-import signal
-import threading
 import time
 import uuid
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
-from types import FrameType, TracebackType
+from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from .._errors import ArchivistError
@@ -45,6 +43,7 @@ from ._partition import (
     run_partition,
 )
 from ._work import ExportOutcome
+from ._workers import signals_held
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -87,7 +86,7 @@ def connect(address: str, notice: Callable[[str], None]) -> Iterator[Client]:
             with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
                                   "distributed.scheduler.worker-saturation": 1.0,  # none waits behind a poison
                                   "distributed.worker.profile.enabled": False}), \
-                    _signals_held():  # a cluster half started cannot be closed: a signal waits until it is up
+                    signals_held():  # a cluster half started cannot be closed: a signal waits until it is up
                 cluster = stack.enter_context(distributed.LocalCluster(
                     n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                     silence_logs=logging.ERROR))
@@ -101,28 +100,6 @@ def connect(address: str, notice: Callable[[str], None]) -> Iterator[Client]:
         if "dashboard" in client.scheduler_info().get("services", {}):
             notice(f"Dask dashboard: {client.dashboard_link}")
         yield client
-
-
-@contextmanager
-def _signals_held() -> Iterator[None]:
-    """SIGINT and SIGTERM that come while the block runs (in the main thread) are delivered when it ends, to the
-    handler they would have met, so what the block starts is complete and can be stopped in an orderly way."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    held: list[int] = []
-
-    def hold(signum: int, frame: FrameType | None) -> None:
-        held.append(signum)
-
-    previous = {number: signal.signal(number, hold) for number in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for number, action in previous.items():
-            signal.signal(number, action)
-        if held:
-            signal.raise_signal(held[0])
 
 
 def _quiet_on_error(kind: type[BaseException] | None, error: BaseException | None,

@@ -13,7 +13,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from types import FrameType
@@ -70,12 +70,24 @@ class Stopped(KeyboardInterrupt):
 
 
 @contextmanager
+def _handled(handler: Callable[[int, FrameType | None], None]) -> Iterator[bool]:
+    """``handler`` takes SIGINT and SIGTERM while the block runs, then the previous handlers are back; yields False
+    (and changes nothing) outside the main thread, where Python cannot set signal handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield False
+        return
+    previous = {number: signal.signal(number, handler) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield True
+    finally:
+        for number, action in previous.items():
+            signal.signal(number, action)
+
+
+@contextmanager
 def interrupts() -> Iterator[None]:
     """While the block runs in the main thread, SIGINT and SIGTERM raise :class:`Stopped` once; a second signal
     while the first is being handled (files removed, journal flushed) is ignored so the clean-up completes."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
     stopping: list[int] = []
 
     def handler(signum: int, frame: FrameType | None) -> None:
@@ -84,9 +96,18 @@ def interrupts() -> Iterator[None]:
         stopping.append(signum)
         raise Stopped(signum)
 
-    previous = {number: signal.signal(number, handler) for number in (signal.SIGINT, signal.SIGTERM)}
-    try:
+    with _handled(handler):
         yield
+
+
+@contextmanager
+def signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM that come while the block runs (in the main thread) are delivered when it ends, to the
+    handler they would have met, so what the block starts is complete and can be stopped in an orderly way."""
+    held: list[int] = []
+    try:
+        with _handled(lambda signum, frame: held.append(signum)):
+            yield
     finally:
-        for number, action in previous.items():
-            signal.signal(number, action)
+        if held:
+            signal.raise_signal(held[0])
