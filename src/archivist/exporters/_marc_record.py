@@ -191,8 +191,9 @@ def to_marc(record: dict[str, Any]) -> MarcRecord:
     for relation in record.get("relations", []):
         fields.append(_f("787", "08", ("i", relation["type"]), ("t", relation["target"]), ("o", relation.get("uri"))))
     fields.append(_f("856", "40", ("u", record["source"]["url"]), ("q", record["retrieval"]["media_type"])))
-    for field in fields:
-        marc.add_ordered_field(field)
+    # In tag order, as pymarc's add_ordered_field puts them (a stable sort: same-tag fields keep their order), but
+    # sorted once: adding them one by one re-scans the list each time (a third of the MARCXML export's time).
+    marc.fields.extend(sorted(fields, key=lambda field: field.tag))
     return marc
 
 
