@@ -18,6 +18,7 @@ import orjson
 
 from .._atomic import write_atomic
 from .._errors import IngestError
+from .._lock import FolderLock
 from ..ingest import ChromeRule, Facts, IngestOutcome, ingest_capture, read_manifest, write_record
 from ..records import record_bytes
 from ._cluster import CLUSTER_WORK, TASK_RETRIES, connect, stop_tasks
@@ -118,8 +119,8 @@ def cluster_ingest(captures: Iterable[Capture | IngestOutcome], out_dir: str, jo
     out = Path(out_dir)
     stage = out / CLUSTER_WORK / f"ingest-{uuid.uuid4().hex}"
     seen: dict[str, str] = {}
-    try:
-        with connect(cluster, notice) as client:
+    with connect(cluster, notice) as client, FolderLock(out):  # connected first: a wrong address makes no folder
+        try:
             from distributed import as_completed
 
             window = 4 * max(sum(client.nthreads().values()), 1)
@@ -173,10 +174,10 @@ def cluster_ingest(captures: Iterable[Capture | IngestOutcome], out_dir: str, jo
             finally:
                 queue.clear()
                 stop_tasks(client, futures.values(), f"archivist-ingest-{stage.name}-")
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
-        if out.joinpath(CLUSTER_WORK).is_dir() and not any(out.joinpath(CLUSTER_WORK).iterdir()):
-            out.joinpath(CLUSTER_WORK).rmdir()
+        finally:  # before the folder is unlocked
+            shutil.rmtree(stage, ignore_errors=True)
+            if out.joinpath(CLUSTER_WORK).is_dir() and not any(out.joinpath(CLUSTER_WORK).iterdir()):
+                out.joinpath(CLUSTER_WORK).rmdir()
 
 
 def _placed(result: list[Unstaged | Staged | IngestOutcome] | Exception, out: Path, seen: dict[str, str],

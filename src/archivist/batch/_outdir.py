@@ -4,40 +4,16 @@ interrupted run)."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import socket
-import sys
-import time
 from pathlib import Path
 from types import TracebackType
 
 from .._atomic import is_partial
-from .._errors import ArchivistError
+from .._lock import LOCK, FolderLock, OutputRefused
 
-try:
-    import fcntl
-except ImportError:  # Windows: no advisory locks; the folder is not locked there
-    fcntl = None  # type: ignore[assignment]
-
-LOCK = ".archivist-lock"
 _BAG_TOP = re.compile(r"data|bagit\.txt|bag-info\.txt|(?:tag)?manifest-[a-z0-9]+\.txt|\.archivist-journal\.jsonl"
                       r"|\.archivist-cluster")
-
-
-def _holder(fd: int) -> str:
-    """Who holds a lock, as its holder wrote it (it writes just after locking: wait a moment for that)."""
-    for _ in range(50):
-        text = os.pread(fd, 4096, 0).decode("utf-8", "replace").strip()
-        if text:
-            return text
-        time.sleep(0.02)
-    return "another archivist run"
-
-
-class OutputRefused(ArchivistError):
-    """The output folder cannot be used: another run holds it, or it holds files the user did not ask to add to."""
 
 
 class OutputFolder:
@@ -47,13 +23,10 @@ class OutputFolder:
                  journal: str = ".archivist-journal.jsonl") -> None:
         self.path = Path(path)
         self.add, self.resume, self.bag, self.journal = add, resume, bag, journal
-        self._fd: int | None = None
+        self._lock = FolderLock(self.path)
 
     def __enter__(self) -> OutputFolder:
-        if self.path.exists() and not self.path.is_dir():
-            raise OutputRefused(f"{self.path} is a file: the output must be a folder")
-        self.path.mkdir(parents=True, exist_ok=True)
-        self._lock()
+        self._lock.acquire()
         try:
             self._check_contents()
         except BaseException:
@@ -64,39 +37,9 @@ class OutputFolder:
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.release()
 
-    def _lock(self) -> None:
-        if fcntl is None:
-            return
-        target = self.path / LOCK
-        while True:
-            fd = os.open(target, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                holder = _holder(fd)
-                os.close(fd)
-                raise OutputRefused(f"{self.path} is in use by {holder}; wait for it to finish or choose another "
-                                    "output folder") from None
-            try:
-                same = os.fstat(fd).st_ino == os.stat(target).st_ino
-            except FileNotFoundError:  # the holder removed it as it finished: lock the new one
-                same = False
-            if same:
-                break
-            os.close(fd)
-        os.ftruncate(fd, 0)
-        command = " ".join(["archivist", *sys.argv[1:]])[:300]
-        os.write(fd, f"process {os.getpid()} on {socket.gethostname()} ({command})\n".encode("utf-8", "replace"))
-        self._fd = fd
-
     def release(self) -> None:
-        """Remove the lock file and unlock (in that order, so a waiting run never locks a file already gone)."""
-        if self._fd is None:
-            return
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(self.path / LOCK)
-        os.close(self._fd)
-        self._fd = None
+        """Remove the lock file and unlock."""
+        self._lock.release()
 
     def _check_contents(self) -> None:
         with os.scandir(self.path) as entries:
@@ -121,3 +64,6 @@ class OutputFolder:
         if not (self.add or self.resume):
             raise OutputRefused(f"{self.path} is not empty ({shown}): use an empty or new folder, --resume to "
                                 "finish an interrupted export, or --add to add to what is there")
+
+
+__all__ = ["LOCK", "OutputFolder", "OutputRefused"]  # the lock and its error live in _lock, shared with ingest

@@ -1,7 +1,9 @@
 """Many captures to a directory of records: files, WARCs and CSV manifests, one outcome per record or failure.
 
 A bad capture, WARC record or manifest row is reported and the others are still ingested. Two sources that
-would give the same record id are an error for the second, never a silent overwrite.
+would give the same record id are an error for the second, never a silent overwrite; nor is a record (or an
+original) whose file the folder held before the run, a record perhaps edited since. The folder is locked while a
+run writes into it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from .._atomic import write_atomic
 from .._errors import IngestError, SourceError
+from .._lock import FolderLock
 from ..records import record_bytes
 from ._build import Facts, build_record
 from ._chrome import ChromeRule
@@ -179,9 +182,10 @@ def ingest_to_dir(captures: Iterable[str | os.PathLike[str]], facts: Facts | Non
     ``max_size`` bounds a WARC record's (inflated) payload in bytes."""
     seen: dict[str, str] = {}
     write = partial(write_record, out_dir=Path(out_dir), seen=seen)
-    for capture in captures:
-        yield from ingest_capture(Path(capture), facts or Facts(), os.fspath(capture), write, rules=rules,
-                                  keep_original=keep_original, max_size=max_size)
+    with FolderLock(out_dir):
+        for capture in captures:
+            yield from ingest_capture(Path(capture), facts or Facts(), os.fspath(capture), write, rules=rules,
+                                      keep_original=keep_original, max_size=max_size)
 
 
 def ingest_manifest(manifest: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, defaults: Facts | None = None,
@@ -192,16 +196,18 @@ def ingest_manifest(manifest: str | os.PathLike[str], out_dir: str | os.PathLike
     are read only from the manifest's folder, or from ``base`` when given."""
     seen: dict[str, str] = {}
     write = partial(write_record, out_dir=Path(out_dir), seen=seen)
-    for row in read_manifest(manifest, defaults, base=base):
-        if isinstance(row, IngestError):
-            yield IngestOutcome(row.path, error=row)
-            continue
-        label = f"{os.fspath(manifest)} row {row.row}"
-        for outcome in ingest_capture(row.capture, row.facts, label, write, rules=rules, keep_original=keep_original,
-                                      max_size=max_size):
-            if outcome.error is not None and not outcome.error.path.startswith(label):
-                outcome = replace(outcome, error=IngestError(f"{label}: {outcome.error.path}", outcome.error.reason))
-            yield outcome
+    with FolderLock(out_dir):
+        for row in read_manifest(manifest, defaults, base=base):
+            if isinstance(row, IngestError):
+                yield IngestOutcome(row.path, error=row)
+                continue
+            label = f"{os.fspath(manifest)} row {row.row}"
+            for outcome in ingest_capture(row.capture, row.facts, label, write, rules=rules,
+                                          keep_original=keep_original, max_size=max_size):
+                if outcome.error is not None and not outcome.error.path.startswith(label):
+                    outcome = replace(outcome, error=IngestError(f"{label}: {outcome.error.path}",
+                                                                 outcome.error.reason))
+                yield outcome
 
 
 def ingest_capture(capture: Path, facts: Facts, label: str, write: Writer, *, rules: tuple[ChromeRule, ...] | None,
@@ -234,19 +240,27 @@ def ingest_capture(capture: Path, facts: Facts, label: str, write: Writer, *, ru
 def write_record(record: dict[str, Any], source: str, originals: dict[str, bytes], *, out_dir: Path,
                  seen: dict[str, str]) -> IngestOutcome:
     """Write a record (and its originals) into ``out_dir``, unless ``seen`` says an earlier source has its id or
-    the name of one of its originals."""
+    the name of one of its originals, or the folder held that record's (or original's) file before the run."""
     record_id = record["id"]
     if record_id in seen:
         return IngestOutcome(source, record_id, error=IngestError(
             source, f"record id {record_id!r} was already written from {seen[record_id]}: give this one its own id"))
+    target = out_dir / f"{record_id}.json"
+    if os.path.lexists(target):
+        return IngestOutcome(source, record_id, error=IngestError(
+            source, f"{target} is already there (from before this run) and was left as it is: give this capture "
+                    "its own id, or move the old record away"))
     for relative in originals:
         if relative in seen and seen[relative] != source:
             return IngestOutcome(source, record_id, error=IngestError(
                 source, f"its original would overwrite {relative}, kept for {seen[relative]}: rename the capture"))
+        if relative not in seen and os.path.lexists(out_dir / relative):
+            return IngestOutcome(source, record_id, error=IngestError(
+                source, f"its original would overwrite {out_dir / relative}, there from before this run: rename the "
+                        "capture or move the old file away"))
     seen[record_id] = source
     for relative, data in originals.items():
         seen[relative] = source
         write_atomic(out_dir / relative, data)
-    target = out_dir / f"{record_id}.json"
     write_atomic(target, record_bytes(record))
     return IngestOutcome(source, record_id, target)

@@ -1,0 +1,113 @@
+"""Ingest into a folder: what the folder held before the run is never overwritten, one run at a time holds it,
+and a run that writes nothing leaves no folder behind."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from pathlib import Path
+
+import pytest
+
+from archivist._lock import LOCK, FolderLock, OutputRefused
+from archivist.ingest import Facts, ingest_manifest, ingest_to_dir
+from tests.ingest.test_manifest import write_manifest
+from tests.ingest.warcs import html_page
+
+FACTS = Facts(url="https://example.org/lima", retrieved="2026-11-23T08:00:00Z")
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> Path:
+    path = tmp_path / "lima.html"
+    path.write_bytes(html_page("Lima", "Lima", "Capital of Peru, on the coast.", lang="es"))
+    return path
+
+
+def test_a_record_from_before_the_run_is_left_as_it_is(tmp_path: Path, page: Path) -> None:
+    out = tmp_path / "records"
+    first = list(ingest_to_dir([page], FACTS, out))
+    assert [o.record_id for o in first if o.written] == ["lima"]
+    edited = b'{"edited": "by a cataloger after the first ingest"}\n'
+    (out / "lima.json").write_bytes(edited)
+
+    again = list(ingest_to_dir([page], FACTS, out))
+
+    assert len(again) == 1 and again[0].written is None
+    assert "already there (from before this run) and was left as it is" in str(again[0].error)
+    assert str(out / "lima.json") in str(again[0].error)
+    assert (out / "lima.json").read_bytes() == edited
+
+
+def test_an_original_from_before_the_run_is_left_as_it_is(tmp_path: Path, page: Path) -> None:
+    out = tmp_path / "records"
+    (out / "originals").mkdir(parents=True)
+    (out / "originals" / "lima.html").write_bytes(b"an older capture")
+
+    outcomes = list(ingest_to_dir([page], FACTS, out, keep_original=True))
+
+    assert "its original would overwrite" in str(outcomes[0].error)
+    assert (out / "originals" / "lima.html").read_bytes() == b"an older capture"
+    assert not (out / "lima.json").exists()
+
+
+def test_a_new_record_is_added_beside_the_old_ones(tmp_path: Path, page: Path) -> None:
+    out = tmp_path / "records"
+    out.mkdir()
+    (out / "older.json").write_bytes(b"{}")
+    outcomes = list(ingest_to_dir([page], FACTS, out))
+    assert [o.record_id for o in outcomes if o.written] == ["lima"]
+    assert (out / "older.json").read_bytes() == b"{}"
+
+
+def test_a_manifest_row_whose_record_exists_is_reported_by_row(tmp_path: Path, page: Path) -> None:
+    out = tmp_path / "records"
+    out.mkdir()
+    (out / "lima.json").write_bytes(b"{}")
+    manifest = write_manifest(tmp_path / "m.csv", [{"file": "lima.html", "url": "https://example.org/lima",
+                                                    "retrieved": "2026-11-23"}])
+    outcomes = list(ingest_manifest(manifest, out))
+    assert str(outcomes[0].error).startswith(f"{manifest} row 2")
+    assert "already there" in str(outcomes[0].error)
+    assert (out / "lima.json").read_bytes() == b"{}"
+
+
+def test_a_folder_another_run_holds_is_refused_naming_it(tmp_path: Path, page: Path) -> None:
+    out = tmp_path / "records"
+    with FolderLock(out):
+        assert (out / LOCK).read_text().startswith(f"process {os.getpid()}")
+        with pytest.raises(OutputRefused, match=f"in use by process {os.getpid()}"):
+            list(ingest_to_dir([page], FACTS, out))
+    assert not (out / "lima.json").exists()
+    assert [o.record_id for o in ingest_to_dir([page], FACTS, out) if o.written] == ["lima"]
+    assert not (out / LOCK).exists()
+
+
+def test_the_folder_is_locked_while_records_are_written(tmp_path: Path, page: Path) -> None:
+    out = tmp_path / "records"
+    outcomes = ingest_to_dir([page, page], FACTS, out)
+    next(outcomes)
+    fd = os.open(out / LOCK, os.O_RDWR)
+    try:
+        with pytest.raises(BlockingIOError):
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    finally:
+        os.close(fd)
+    list(outcomes)
+    assert not (out / LOCK).exists()
+
+
+def test_a_run_that_writes_nothing_leaves_no_folder(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.html"
+    out = tmp_path / "new" / "records"
+    outcomes = list(ingest_to_dir([missing], FACTS, out))
+    assert outcomes[0].error is not None
+    assert not out.exists()
+
+
+def test_a_file_given_as_the_folder_is_refused(tmp_path: Path, page: Path) -> None:
+    out = tmp_path / "records"
+    out.write_bytes(b"not a folder")
+    with pytest.raises(OutputRefused, match="is a file: the output must be a folder"):
+        list(ingest_to_dir([page], FACTS, out))
+    assert out.read_bytes() == b"not a folder"
