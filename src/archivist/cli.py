@@ -420,7 +420,7 @@ def ingest(
     else:
         outcomes = lib.ingest_to_dir(captures, facts, out, rules=rules, keep_original=keep_original,
                                      max_size=max_record_size)
-    written = failed = skipped = 0
+    written = failed = skipped = kept = 0
     try:
         for outcome in outcomes:
             if outcome.error is not None:
@@ -429,12 +429,16 @@ def ingest(
             elif outcome.skipped is not None:
                 skipped += 1
                 say.detail(f"skipped {outcome.source}: {outcome.skipped}")
+            elif outcome.existing is not None:
+                kept += 1
+                say.detail(f"kept {outcome.existing}: written from {outcome.source} before")
             else:
                 written += 1
                 say.detail(f"wrote {outcome.written}")
     except (ArchivistError, OSError) as exc:
         raise _fail(str(exc)) from None
     say.info(f"{counted(written, 'record')} written, {failed} failed"
+             + (f", {kept} already there from an earlier run (left as they are)" if kept else "")
              + (f", {skipped} WARC response(s) skipped (not a 2xx HTML or text payload)" if skipped else ""))
     raise typer.Exit(EXIT_INVALID if failed else EXIT_OK)
 

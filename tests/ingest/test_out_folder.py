@@ -4,16 +4,20 @@ and a run that writes nothing leaves no folder behind."""
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from archivist._lock import LOCK, FolderLock, OutputRefused
+from archivist.cli import app
 from archivist.ingest import Facts, ingest_manifest, ingest_to_dir
 from tests.ingest.test_manifest import write_manifest
 from tests.ingest.warcs import html_page
 
+runner = CliRunner()
 FACTS = Facts(url="https://example.org/lima", retrieved="2026-11-23T08:00:00Z")
 
 
@@ -34,7 +38,7 @@ def test_a_record_from_before_the_run_is_left_as_it_is(tmp_path: Path, page: Pat
     again = list(ingest_to_dir([page], FACTS, out))
 
     assert len(again) == 1 and again[0].written is None
-    assert "already there (from before this run) and was left as it is" in str(again[0].error)
+    assert "the record of another capture, and was left as it is" in str(again[0].error)
     assert str(out / "lima.json") in str(again[0].error)
     assert (out / "lima.json").read_bytes() == edited
 
@@ -111,3 +115,39 @@ def test_a_file_given_as_the_folder_is_refused(tmp_path: Path, page: Path) -> No
     with pytest.raises(OutputRefused, match="is a file: the output must be a folder"):
         list(ingest_to_dir([page], FACTS, out))
     assert out.read_bytes() == b"not a folder"
+
+
+def test_the_same_capture_ingested_again_is_kept_not_rewritten(tmp_path: Path, page: Path) -> None:
+    """Running an interrupted ingest again finishes it: what the first run wrote is kept, even if edited since."""
+    out = tmp_path / "records"
+    list(ingest_to_dir([page], FACTS, out))
+    record = json.loads((out / "lima.json").read_bytes())
+    record["title"] = "Lima (edited by a cataloger)"
+    (out / "lima.json").write_text(json.dumps(record))
+    edited = (out / "lima.json").read_bytes()
+
+    again = list(ingest_to_dir([page], FACTS, out))
+
+    assert [(o.existing, o.written, o.error) for o in again] == [(out / "lima.json", None, None)]
+    assert (out / "lima.json").read_bytes() == edited
+
+
+def test_another_capture_with_the_same_id_is_refused(tmp_path: Path, page: Path) -> None:
+    out = tmp_path / "records"
+    list(ingest_to_dir([page], FACTS, out))
+    before = (out / "lima.json").read_bytes()
+    page.write_bytes(html_page("Lima", "Lima", "A later version of the page.", lang="es"))
+
+    again = list(ingest_to_dir([page], FACTS, out))
+
+    assert "the record of another capture" in str(again[0].error)
+    assert (out / "lima.json").read_bytes() == before
+
+
+def test_cli_says_what_an_earlier_run_wrote_and_exits_zero(tmp_path: Path, page: Path) -> None:
+    out = tmp_path / "records"
+    args = ["ingest", str(page), "--url", "https://example.org/lima", "--retrieved", "2026-11-23", "--out", str(out)]
+    assert runner.invoke(app, args).exit_code == 0
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0
+    assert "0 records written, 0 failed, 1 already there from an earlier run (left as they are)" in result.stderr

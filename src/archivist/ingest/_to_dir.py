@@ -18,9 +18,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from .._atomic import write_atomic
 from .._errors import IngestError, SourceError
 from .._lock import FolderLock
+from .._paths import UnsafePath, read_regular
 from ..records import record_bytes
 from ._build import Facts, build_record
 from ._chrome import ChromeRule
@@ -36,13 +39,15 @@ MANIFEST_COLUMNS = {"file": "file", "url": "url", "retrieved": "retrieved", "tit
 
 @dataclass(frozen=True)
 class IngestOutcome:
-    """One capture (or WARC record, or manifest row): the record written, an error, or why it was skipped."""
+    """One capture (or WARC record, or manifest row): the record written, an error, why it was skipped, or the
+    record of the same capture that an earlier run wrote (``existing``, left as it is)."""
 
     source: str
     record_id: str | None = None
     written: Path | None = None
     error: IngestError | None = None
     skipped: str | None = None
+    existing: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -237,6 +242,18 @@ def ingest_capture(capture: Path, facts: Facts, label: str, write: Writer, *, ru
     yield write(record, label, {original: raw} if original else {})
 
 
+def _same_capture(path: Path, record: dict[str, Any]) -> bool:
+    """Whether the record file at ``path`` describes the capture ``record`` comes from: the same URL and the same
+    SHA-256 of the captured bytes (its other fields may have been edited since; it is never overwritten)."""
+    try:
+        old = orjson.loads(read_regular(path))
+    except (OSError, ValueError, UnsafePath):  # unreadable, not JSON, not a regular file: not the same
+        return False
+    return (isinstance(old, dict) and isinstance(old.get("retrieval"), dict) and isinstance(old.get("source"), dict)
+            and old["retrieval"].get("sha256") == record["retrieval"]["sha256"]
+            and old["source"].get("url") == record["source"]["url"])
+
+
 def write_record(record: dict[str, Any], source: str, originals: dict[str, bytes], *, out_dir: Path,
                  seen: dict[str, str]) -> IngestOutcome:
     """Write a record (and its originals) into ``out_dir``, unless ``seen`` says an earlier source has its id or
@@ -247,9 +264,12 @@ def write_record(record: dict[str, Any], source: str, originals: dict[str, bytes
             source, f"record id {record_id!r} was already written from {seen[record_id]}: give this one its own id"))
     target = out_dir / f"{record_id}.json"
     if os.path.lexists(target):
+        if _same_capture(target, record):  # an earlier (perhaps interrupted) run of the same ingest
+            seen[record_id] = source
+            return IngestOutcome(source, record_id, existing=target)
         return IngestOutcome(source, record_id, error=IngestError(
-            source, f"{target} is already there (from before this run) and was left as it is: give this capture "
-                    "its own id, or move the old record away"))
+            source, f"{target} is already there, the record of another capture, and was left as it is: give this "
+                    "capture its own id, or move the old record away"))
     for relative in originals:
         if relative in seen and seen[relative] != source:
             return IngestOutcome(source, record_id, error=IngestError(
