@@ -75,7 +75,7 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     # A plain bool, not bool | None: typer then takes the flag as given instead of building a pydantic adapter for
-    # it, which would import pydantic (about 0.1 s) before every command, even `archivist COMMAND --help`.
+    # it, which would import pydantic (about 0.1 s) even for `archivist COMMAND --help`.
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
 ) -> None:
