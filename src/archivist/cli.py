@@ -203,8 +203,6 @@ def export(
     With bagit, the output folder becomes a bag and everything else goes under its data/ folder.
     Exit 0 when every record was exported, 1 when any failed, 2 for a command-line mistake or an I/O error.
     """
-    from .batch import BatchInterrupted, BatchOptions, progress_reporter, run_batch, split_formats
-    from .packages import PackageSettings
     from .records import Summary
 
     say = Say(quiet, verbose)
@@ -224,6 +222,9 @@ def export(
         except (ArchivistError, OSError) as exc:
             raise _fail(str(exc)) from None
         raise typer.Exit(EXIT_INVALID if summary.invalid else EXIT_OK)
+    from .batch import BatchInterrupted, BatchOptions, progress_reporter, run_batch, split_formats
+    from .packages import PackageSettings
+
     try:
         formats, packages = split_formats(to)
     except UnknownFormat as exc:
