@@ -28,6 +28,7 @@ import langcodes  # noqa: F401 - imported by the first record a run reads
 import typer._adapters  # noqa: F401 - imported (with pydantic) when Typer first parses a command line
 
 import archivist.cli  # noqa: F401 - the point of the server: imported once, inherited by every run
+from archivist import batch, ingest, oaipmh, packages  # noqa: F401 - what the commands import when they run
 from archivist.records import fast_validator, record_validator
 
 fast_validator(), record_validator()  # compiled once (each is cached), as every run that reads a record does

@@ -17,7 +17,6 @@ import typer
 
 from ._clihelp import UsageMistake
 from ._errors import ArchivistError
-from .records import json_pointer, record_validator
 
 #: Suffixes of the files archivist reads and writes: a folder named like this is almost surely a mistaken file name.
 FILE_SUFFIXES = (".json", ".jsonl", ".jsonld", ".xml", ".epub", ".zip", ".csv", ".txt", ".html", ".htm", ".sqlite")
@@ -95,11 +94,13 @@ def readable_file(option: str | None, value: str | os.PathLike[str]) -> None:
 def record_field(*path: str) -> Callable[[typer.CallbackParam, str | None], str | None]:
     """A callback checking a value against the record schema at ``path`` (e.g. retrieval, retrieved_at).
 
-    The validator is built on the first value to check, so that merely starting the program costs nothing."""
+    The records package and its validator are loaded on the first value to check: starting the program costs nothing."""
 
     def check(param: typer.CallbackParam, value: str | None) -> str | None:
         if value is None:
             return value
+        from .records import json_pointer, record_validator
+
         validator = record_validator()
         schema: Any = validator.schema
         for key in path:

@@ -73,8 +73,20 @@ def _default(param: TyperOption) -> str | None:
     return str(default) if str(default) != "" else None
 
 
+def _off_when_absent(option: Any) -> Any:
+    """The ``--help`` option, False rather than None when not given: typer takes a bool flag as it is but coerces a
+    None through a pydantic adapter, which would import pydantic (about 0.1 s) for every ``COMMAND --help``."""
+    if option is not None and option.default is None:
+        option.default = False
+    return option
+
+
 class HelpCommand(TyperCommand):
     """A command whose ``--help`` is plain Unix-style text with an Examples section."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        """Click's ``--help``, False when not given (see ``_off_when_absent``)."""
+        return _off_when_absent(super().get_help_option(ctx))
 
     def collect_usage_pieces(self, ctx: Any) -> list[str]:
         """``[OPTIONS] RECORDS...``: arguments by metavar, optional ones in brackets (no ``{}`` or type names)."""
@@ -101,6 +113,10 @@ class HelpCommand(TyperCommand):
 
 class HelpGroup(TyperGroup):
     """The top-level command: plain help listing the commands, and one-line usage errors for every command."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        """Click's ``--help``, False when not given (see ``_off_when_absent``)."""
+        return _off_when_absent(super().get_help_option(ctx))
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         """Usage, the help text, Options, the commands with their summaries and the Examples epilog."""

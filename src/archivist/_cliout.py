@@ -1,19 +1,22 @@
 """What a command prints, and where: the one output policy every ``archivist`` command follows.
 
 Data (a report, a record, a schema) goes to stdout; messages go to stderr. ``-q`` keeps only errors, the default
-adds warnings and a summary, ``-v`` adds a line per file written or record checked.
+adds warnings and a summary, ``-v`` adds a line per file written or record checked. rich is imported when a
+command first prints, not when the program starts (``--help`` does without it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
 from ._clihelp import UsageMistake
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
 
 QUIET_HELP = "Print nothing but errors (check the exit code)."
 
@@ -27,6 +30,8 @@ class Say:
     def __init__(self, quiet: bool = False, verbose: bool = False) -> None:
         if quiet and verbose:
             raise UsageMistake("-q/--quiet and -v/--verbose contradict each other: give one of them")
+        from rich.console import Console
+
         self.quiet, self.verbose = quiet, verbose
         self._out = Console(highlight=False, soft_wrap=True)
         self._err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -42,12 +47,12 @@ class Say:
 
     def error(self, message: str) -> None:
         """An error, on stderr, whatever the verbosity."""
-        self._err.print(Text.assemble(("error:", "bold red"), " ", message))
+        self._err.print(_labelled("error:", "bold red", message))
 
     def warn(self, message: str) -> None:
         """Something the user should know but that did not fail, on stderr unless quiet."""
         if not self.quiet:
-            self._err.print(Text.assemble(("warning:", "yellow"), " ", message))
+            self._err.print(_labelled("warning:", "yellow", message))
 
     def info(self, message: str | Text) -> None:
         """A summary line, on stderr unless quiet."""
@@ -61,6 +66,8 @@ class Say:
 
     def problems(self, problems: Iterable[object], *, as_data: bool = False) -> None:
         """Record problems (``path[:line]: /pointer: message``), always shown: on stdout when they are the report."""
+        from rich.text import Text
+
         console = self._out if as_data else self._err
         for problem in problems:
             text = str(problem)
@@ -69,6 +76,20 @@ class Say:
                 console.print(Text.assemble((where + ":", "red"), text[len(where) + 1:]))
             else:
                 console.print(Text(text))
+
+
+def styled(text: str, style: str) -> Text:
+    """``text`` shown in ``style`` (``green``, ``bold red``) by ``Say``: a summary line coloured by the outcome."""
+    from rich.text import Text
+
+    return Text(text, style=style)
+
+
+def _labelled(label: str, style: str, message: str) -> Text:
+    """``label message`` with only the label styled (``error:`` in bold red)."""
+    from rich.text import Text
+
+    return Text.assemble((label, style), " ", message)
 
 
 def verbose_option(more: str) -> object:

@@ -2,55 +2,38 @@
 
 Every command follows one output policy (``_cliout.Say``): data on stdout, messages on stderr, ``-q`` errors only,
 ``-v`` a line per file or record. ``--out DIR`` always names a folder; a mistake is one ``error:`` line, exit 2.
+
+Start-up is kept short (``archivist --help`` in a shell loop or a test): this module imports only typer and small
+modules; each command imports the library it calls when it runs, and option defaults come from ``_defaults``.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import os
 import shlex
 import signal
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
 from . import __version__
-from . import exporters as registry
-from . import ingest as lib
-from ._atomic import write_atomic
+from . import _defaults as defaults
 from ._cliargs import encoding_name, in_file, in_files, out_file, out_folder, record_field, subjects
 from ._clihelp import EXIT_USAGE, HelpGroup, HelpTyper, UsageMistake, examples
-from ._cliout import Quiet, Say, verbose_option
+from ._cliout import Quiet, Say, styled, verbose_option
 from ._errors import ArchivistError, SourceError, UnknownFormat
 from ._paths import check_outputs
 from ._words import counted
-from .batch import (
-    BatchInterrupted,
-    BatchOptions,
-    Capture,
-    ExportOutcome,
-    IngestJob,
-    cluster_ingest,
-    cluster_ingest_manifest,
-    export_collection_file,
-    progress_reporter,
-    run_batch,
-    split_formats,
-    valid_records,
-)
-from .exporters.epub import export_collection
-from .ingest import ChromeRule, Facts
-from .oaipmh import Repository, open_server
-from .oaipmh.server import TIMEOUT_SECONDS
-from .packages import PackageSettings
-from .packages import available as available_packages
-from .records import Summary, schema_text, validate_paths
+
+if TYPE_CHECKING:
+    from .batch import BatchInterrupted, ExportOutcome
+    from .exporters import Exporter
+    from .ingest import ChromeRule, Facts
+    from .records import Summary
 
 EXIT_OK, EXIT_INVALID = 0, 1
 RECORDS_HELP = "Record files (*.json, *.jsonl), folders of them, or - for stdin."
@@ -74,7 +57,7 @@ app = HelpTyper(
 
 def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
     """Print ``error: message`` on stderr and return the Exit to raise."""
-    Console(stderr=True, highlight=False, soft_wrap=True).print(Text.assemble(("error:", "bold red"), " ", message))
+    Say().error(message)
     return typer.Exit(code)
 
 
@@ -91,8 +74,10 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[bool | None, typer.Option("--version", callback=_version, is_eager=True,
-                                                    help="Show the version and exit.")] = None,
+    # A plain bool, not bool | None: typer then takes the flag as given instead of building a pydantic adapter for
+    # it, which would import pydantic (about 0.1 s) even for `archivist COMMAND --help`.
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
 ) -> None:
     """Validate archival records, ingest captured documents, and export records to archive formats.
 
@@ -121,6 +106,8 @@ def validate(
     The report is the data, on stdout: one line per problem and a summary (-q: problems only). Exit 0 when all
     records are valid, 1 when any is invalid, 2 for a command-line mistake or an unreadable path.
     """
+    from .records import Summary, validate_paths
+
     say = Say(quiet, verbose)
     summary = Summary()
     as_json = output is OutputFormat.json
@@ -146,14 +133,16 @@ def validate(
     if as_json:
         sys.stdout.write('\n], "summary": ' + json.dumps(summary.to_dict()) + "}\n")
     elif not quiet:
-        say.data(Text(str(summary), style="green" if not summary.invalid else "red"))
+        say.data(styled(str(summary), "green" if not summary.invalid else "red"))
     raise typer.Exit(EXIT_INVALID if summary.invalid else EXIT_OK)
 
 
-def _exporters(to: str) -> list[registry.Exporter]:
+def _exporters(to: str) -> list[Exporter]:
     """The per-record exporters ``--to`` names; an unknown name is a usage mistake."""
+    from .exporters import resolve
+
     try:
-        return registry.resolve(to)
+        return resolve(to)
     except UnknownFormat as exc:
         raise UsageMistake(f"--to: {exc}") from None
 
@@ -196,10 +185,10 @@ def export(
         help="Print nothing but errors: no progress bar, no summary.")] = False,
     verbose: Annotated[bool, verbose_option("a line for each file written")] = False,
     base_url: Annotated[str, typer.Option("--base-url", metavar="URL",
-        help="OAI-PMH base URL named in oai-static.")] = PackageSettings.base_url,
+        help="OAI-PMH base URL named in oai-static.")] = defaults.PACKAGE_BASE_URL,
     repository_id: Annotated[str, typer.Option("--repository-id", metavar="DOMAIN",
         help="OAI repository identifier (a domain name) for oai:DOMAIN:ID identifiers."
-    )] = PackageSettings.repository_id,
+    )] = defaults.PLACEHOLDER_REPOSITORY_ID,
     dspace_collection: Annotated[str | None, typer.Option("--dspace-collection", metavar="HANDLE",
         help="Collection handle written to each DSpace item's collections file.")] = None,
     source_organization: Annotated[str | None, typer.Option("--source-organization", metavar="NAME",
@@ -214,6 +203,8 @@ def export(
     With bagit, the output folder becomes a bag and everything else goes under its data/ folder.
     Exit 0 when every record was exported, 1 when any failed, 2 for a command-line mistake or an I/O error.
     """
+    from .records import Summary
+
     say = Say(quiet, verbose)
     if cluster is not None and (jobs != 1 or collection is not None or out == "-"):
         given = "--jobs" if jobs != 1 else "--collection" if collection is not None else "--out -"
@@ -231,6 +222,9 @@ def export(
         except (ArchivistError, OSError) as exc:
             raise _fail(str(exc)) from None
         raise typer.Exit(EXIT_INVALID if summary.invalid else EXIT_OK)
+    from .batch import BatchInterrupted, BatchOptions, progress_reporter, run_batch, split_formats
+    from .packages import PackageSettings
+
     try:
         formats, packages = split_formats(to)
     except UnknownFormat as exc:
@@ -256,7 +250,7 @@ def export(
     except (ArchivistError, OSError) as exc:
         raise _fail(str(exc)) from None
     where = "checked (dry run, nothing written)" if dry_run else f"in {out}"
-    say.info(Text(f"{report} {where}", style="green" if not report.failed else "red"))
+    say.info(styled(f"{report} {where}", "green" if not report.failed else "red"))
     for path in report.packages:
         say.info(f"wrote {path}")
     if errors is not None and report.failed:
@@ -269,15 +263,16 @@ def _stopped(stop: BatchInterrupted) -> typer.Exit:
     report = stop.report
     done = f"{report.exported} exported, {report.current} already current, {report.failed} failed"
     again = shlex.join(["archivist", *[a for a in sys.argv[1:] if a != "--resume"], "--resume"])
-    Console(stderr=True, highlight=False, soft_wrap=True).print(
-        f"stopped by {signal.Signals(stop.signal).name} after {report.read} records ({done}); no partial file was "
-        f"left and the journal keeps every finished record.\nTo finish, run: {again}", markup=False)
+    Say().info(f"stopped by {signal.Signals(stop.signal).name} after {report.read} records ({done}); no partial "
+               f"file was left and the journal keeps every finished record.\nTo finish, run: {again}")
     return typer.Exit(128 + stop.signal)
 
 
-def _export_stdout(paths: list[str], exporters: list[registry.Exporter], check_files: bool, summary: Summary,
+def _export_stdout(paths: list[str], exporters: list[Exporter], check_files: bool, summary: Summary,
                    say: Say) -> None:
     """``--out -``: the one record of the input, in the one format of ``--to``, on stdout."""
+    from .records import validate_paths
+
     if len(exporters) != 1:
         raise UsageMistake("--out - writes a single format: name exactly one with --to")
     outcomes = list(validate_paths(paths, check_files=check_files))
@@ -293,9 +288,13 @@ def _export_stdout(paths: list[str], exporters: list[registry.Exporter], check_f
     sys.stdout.flush()
 
 
-def _export_collection(paths: list[str], exporters: list[registry.Exporter], out: str, title: str,
+def _export_collection(paths: list[str], exporters: list[Exporter], out: str, title: str,
                        check_files: bool, summary: Summary, say: Say) -> None:
     """``--collection``: every valid record in one EPUB, as DIR/collection.epub or on stdout."""
+    from .batch import export_collection_file, valid_records
+    from .exporters.epub import export_collection
+    from .records import validate_paths
+
     if [e.name for e in exporters] != ["epub"]:
         raise UsageMistake("--collection makes one EPUB: use it with --to epub")
     outcomes = list(validate_paths(paths, check_files=check_files))
@@ -312,6 +311,13 @@ def _export_collection(paths: list[str], exporters: list[registry.Exporter], out
     check_outputs(paths, {"the collection file": Path(out) / "collection.epub"})
     target = export_collection_file(records, title, Path(out) / "collection.epub")
     say.info(f"wrote {target} ({counted(len(records), 'record')})")
+
+
+def _parse_subject(text: str) -> object:
+    """The library's ``--subject`` parser, imported when a value is checked (the ingest package is large)."""
+    from .ingest import parse_subject
+
+    return parse_subject(text)
 
 
 @app.command(epilog=examples(
@@ -336,7 +342,7 @@ def ingest(
         "--retrieved", metavar="WHEN", callback=record_field("retrieval", "retrieved_at"),
         help="When it was retrieved: a UTC date-time (2026-11-24T10:00:00Z) or a day (2026-11-24).")] = None,
     subject: Annotated[list[str] | None, typer.Option(
-        "--subject", metavar="SCHEME:TERM[=URI]", callback=subjects(lib.parse_subject),
+        "--subject", metavar="SCHEME:TERM[=URI]", callback=subjects(_parse_subject),
         help="A subject, SCHEME one of lcsh, fast, wikidata, aat, local, keyword; a heading kind and typed "
              "subdivisions as in lcsh/topical:Terrorism--geographic:Peru; repeat for more.")] = None,
     title: Annotated[str | None, typer.Option("--title", metavar="TEXT",
@@ -358,7 +364,7 @@ def ingest(
     manifest_base: Annotated[Path | None, typer.Option("--manifest-base", metavar="DIR",
         help="The folder a manifest's files may be read from (default: the manifest's own folder).")] = None,
     max_record_size: Annotated[int, typer.Option("--max-record-size", metavar="BYTES", min=1,
-        help="Largest WARC record content, once inflated, in bytes.")] = lib.DEFAULT_MAX_SIZE,
+        help="Largest WARC record content, once inflated, in bytes.")] = defaults.MAX_WARC_RECORD_SIZE,
     cluster: Annotated[str | None, typer.Option("--cluster", metavar="ADDRESS",
         help="Ingest on a Dask cluster, one task per capture file or --manifest row: a scheduler address "
              "(tcp://host:8786) or local:N (needs archivist[dask]).")] = None,
@@ -375,6 +381,8 @@ def ingest(
     WARC record or row is reported and the rest are still ingested. Exit 0 when all succeeded, 1 when any
     failed, 2 for a command-line mistake.
     """
+    from . import ingest as lib
+
     say = Say(quiet, verbose)
     captures = captures or []
     if not captures and manifest is None:
@@ -409,9 +417,13 @@ def ingest(
         _ingest_one_file(captures[0], facts, rules, keep_original, one_file, say)
     assert out is not None
     if cluster is not None and manifest is not None:
+        from .batch import IngestJob, cluster_ingest_manifest
+
         outcomes = cluster_ingest_manifest(manifest, out, IngestJob(rules, keep_original, max_record_size), cluster,
                                            defaults=facts, base=manifest_base, notice=say.info)
     elif cluster is not None:
+        from .batch import Capture, IngestJob, cluster_ingest
+
         outcomes = cluster_ingest([Capture(os.fspath(c), facts, os.fspath(c)) for c in captures], out,
                                   IngestJob(rules, keep_original, max_record_size), cluster, say.info)
     elif manifest is not None:
@@ -446,6 +458,9 @@ def ingest(
 def _ingest_one_file(capture: Path, facts: Facts, rules: tuple[ChromeRule, ...], keep: bool, output: Path,
                      say: Say) -> None:
     """One capture's record on stdout (``--out -``) or in a file (the deprecated ``--output FILE``); then exit."""
+    from . import ingest as lib
+    from ._atomic import write_atomic
+
     to_stdout = str(output) == "-"
     try:
         keep_in = None if to_stdout or not keep else output.parent
@@ -478,17 +493,18 @@ def serve(
     host: Annotated[str, typer.Option("--host", metavar="ADDRESS", help="Interface to listen on.")] = "127.0.0.1",
     base_url: Annotated[str | None, typer.Option("--base-url", metavar="URL",
         help="Public base URL (default http://HOST:PORT/oai).")] = None,
-    name: Annotated[str, typer.Option("--name", metavar="TEXT", help="repositoryName in Identify.")] = Repository.name,
+    name: Annotated[str, typer.Option("--name", metavar="TEXT",
+        help="repositoryName in Identify.")] = defaults.REPOSITORY_NAME,
     admin_email: Annotated[str, typer.Option("--admin-email", metavar="EMAIL",
-        help="adminEmail in Identify (set it: the default is a placeholder).")] = Repository.admin_email,
+        help="adminEmail in Identify (set it: the default is a placeholder).")] = defaults.ADMIN_EMAIL,
     repository_id: Annotated[str, typer.Option("--repository-id", metavar="DOMAIN",
-        help="Repository identifier (a domain name) in oai:DOMAIN:ID.")] = Repository.repository_id,
+        help="Repository identifier (a domain name) in oai:DOMAIN:ID.")] = defaults.PLACEHOLDER_REPOSITORY_ID,
     page_size: Annotated[int, typer.Option("--page-size", metavar="N", min=1,
-        help="Records per response before a resumptionToken.")] = Repository.page_size,
+        help="Records per response before a resumptionToken.")] = defaults.PAGE_SIZE,
     index: Annotated[str | None, typer.Option("--index", metavar="FILE", callback=out_file,
         help="SQLite index file (default: .archivist-oai.sqlite beside the records).")] = None,
     timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", min=1,
-        help="Seconds an idle or stalled connection is kept open.")] = TIMEOUT_SECONDS,
+        help="Seconds an idle or stalled connection is kept open.")] = defaults.TIMEOUT_SECONDS,
     quiet: Quiet = False,
 ) -> None:
     """Serve records as an OAI-PMH 2.0 data provider (oai_dc, dcterms, marcxml; sets from subjects).
@@ -497,6 +513,10 @@ def serve(
     change. Invalid records are reported and left out. One line per request goes to stderr (none with -q).
     Ctrl-C stops the server.
     """
+    import logging
+
+    from .oaipmh import Repository, open_server
+
     say = Say(quiet)
     repository = Repository(name=name, base_url=base_url or "", admin_email=admin_email,
                             repository_id=repository_id, page_size=page_size)
@@ -529,8 +549,11 @@ def serve(
 ))
 def formats() -> None:
     """List the per-record export formats (extension, media type) and the catalog packages, on stdout."""
+    from . import exporters as registry
+    from . import packages as package_registry
+
     say = Say()
-    exporters, packages = registry.available(), available_packages()
+    exporters, packages = registry.available(), package_registry.available()
     width = max(map(len, [*exporters, *packages]))
     for name, exporter in exporters.items():
         say.data(f"{name:<{width}} {exporter.extension:<14} {exporter.media_type:<24} {exporter.description}")
@@ -544,6 +567,8 @@ def formats() -> None:
 ))
 def schema() -> None:
     """Print the record JSON Schema (Draft 2020-12) that records are validated against, on stdout."""
+    from .records import schema_text
+
     sys.stdout.write(schema_text())
 
 

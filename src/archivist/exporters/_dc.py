@@ -1,19 +1,21 @@
 """The record → Dublin Core crosswalk shared by the oai_dc and dcterms exporters.
 
-``MAPPING`` is the table printed in the README; ``statements()`` applies it to a record.
+``MAPPING`` is the table printed in the README; ``statements()`` applies it to a record. lxml is imported only by
+the functions that build a tree, so that ``import archivist.exporters`` (the registry) does without it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any, NamedTuple
-
-from lxml import etree
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .._constants import DC, DCTERMS, XML_DECLARATION, XML_HEAD, XSI
 from ._identifiers import RECORD_URN_PREFIX, uri_form
 from ._markup import Markup, attr
+
+if TYPE_CHECKING:
+    from lxml import etree
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -198,6 +200,8 @@ def _all_statements(record: dict[str, Any], qualified: bool) -> Iterator[Stateme
 
 def append_statements(parent: etree._Element, items: Iterator[Statement]) -> None:
     """Append one element per statement to ``parent``."""
+    from lxml import etree
+
     for item in items:
         element = etree.SubElement(parent, f"{{{item.ns}}}{item.name}")
         element.text = item.value
@@ -210,6 +214,8 @@ def append_statements(parent: etree._Element, items: Iterator[Statement]) -> Non
 def container(tag: str, nsmap: dict[str | None, str], schema_location: str, record: dict[str, Any],
               qualified: bool) -> etree._Element:
     """A root element carrying xsi:schemaLocation and one child per DC statement of the record."""
+    from lxml import etree
+
     root = etree.Element(tag, nsmap=nsmap)  # type: ignore[arg-type]  # lxml-stubs types nsmap keys as str; lxml takes None for the default namespace
     root.set(f"{{{XSI}}}schemaLocation", schema_location)
     append_statements(root, statements(record, qualified=qualified))
@@ -218,6 +224,8 @@ def container(tag: str, nsmap: dict[str | None, str], schema_location: str, reco
 
 def serialize(root: etree._Element) -> bytes:
     """UTF-8 XML with a declaration, indented, ending in a newline: byte-identical for equal trees."""
+    from lxml import etree
+
     etree.indent(root, space="  ")
     return XML_HEAD + etree.tostring(root, encoding="UTF-8", pretty_print=True)
 

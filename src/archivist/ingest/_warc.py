@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from warcio.archiveiterator import ArchiveIterator
 from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
 
+from .._defaults import MAX_WARC_RECORD_SIZE
 from .._errors import IngestError
 from ._build import Facts, build_record, slug
 from ._chrome import ChromeRule
@@ -21,8 +22,8 @@ from ._chrome import ChromeRule
 _TEXT_TYPES = {"text/html": "text/html", "application/xhtml+xml": "text/html", "text/plain": "text/plain"}
 _CHARSET = re.compile(r";\s*charset\s*=\s*\"?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
 _CHUNK = 1 << 16
-#: The largest WARC record payload (after undoing gzip or a content coding) read into memory, in bytes.
-DEFAULT_MAX_SIZE = 100 * 1024 * 1024
+#: The largest WARC record payload read into memory, in bytes (set in archivist._defaults, the CLI's default too).
+DEFAULT_MAX_SIZE = MAX_WARC_RECORD_SIZE
 
 
 class TooLarge(ValueError):

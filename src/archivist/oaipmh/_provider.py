@@ -20,6 +20,7 @@ from lxml import etree
 
 from .._clock import wall_clock
 from .._constants import XSI
+from .._defaults import ADMIN_EMAIL, PAGE_SIZE, PLACEHOLDER_REPOSITORY_ID, REPOSITORY_BASE_URL, REPOSITORY_NAME
 from .._errors import ArchivistError
 from ..exporters import dcterms, marcxml, oai_dc
 from ..oai import OAI, OAI_SCHEMA_LOCATION, REPOSITORY_ID, header_xml, oai_identifier, payload, record_xml
@@ -87,11 +88,11 @@ class OAIError(Exception):
 class Repository:
     """What Identify says: the name, base URL, admin email and the prefix of OAI identifiers."""
 
-    name: str = "archivist repository"
-    base_url: str = "http://localhost:8080/oai"
-    admin_email: str = "admin@example.invalid"
-    repository_id: str = "archivist.invalid"
-    page_size: int = 100
+    name: str = REPOSITORY_NAME
+    base_url: str = REPOSITORY_BASE_URL
+    admin_email: str = ADMIN_EMAIL
+    repository_id: str = PLACEHOLDER_REPOSITORY_ID
+    page_size: int = PAGE_SIZE
 
     def check(self) -> None:
         """Raise ArchivistError naming the first value OAI-PMH and its schemas do not allow."""

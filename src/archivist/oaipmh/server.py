@@ -16,6 +16,7 @@ from typing import Any, cast
 from waitress.server import create_server
 from waitress.wasyncore import loop
 
+from .._defaults import TIMEOUT_SECONDS
 from .._errors import ArchivistError
 from .._words import counted
 from ..oai import placeholders
@@ -27,7 +28,6 @@ from ._wsgi import MAX_BODY, OAIApplication
 log = logging.getLogger("archivist.oaipmh")
 
 REFRESH_SECONDS = 2.0
-TIMEOUT_SECONDS = 30.0
 THREADS = 8
 MAX_CONNECTIONS = 500
 _LATE = b"the request was not complete in time\n"

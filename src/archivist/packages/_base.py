@@ -9,6 +9,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, ClassVar
 
+from .._defaults import PACKAGE_BASE_URL, PLACEHOLDER_REPOSITORY_ID
 from .._paths import UnsafePath, inside
 
 Record = dict[str, Any]
@@ -18,8 +19,8 @@ Record = dict[str, Any]
 class PackageSettings:
     """What a package needs to know that records do not say; None means unknown (then it is left out)."""
 
-    base_url: str = "http://archivist.invalid/oai"  # a placeholder no one can reach (RFC 2606)
-    repository_id: str = "archivist.invalid"
+    base_url: str = PACKAGE_BASE_URL  # a placeholder no one can reach (RFC 2606)
+    repository_id: str = PLACEHOLDER_REPOSITORY_ID
     dspace_collection: str | None = None
     source_organization: str | None = None
     external_identifier: str | None = None

@@ -12,8 +12,6 @@ import re
 from functools import cache, partial
 from typing import Any
 
-from jsonschema import Draft202012Validator
-
 from ._schema import record_schema
 
 # Rust strings cannot hold lone surrogates, so the compiled validator can't take a class that names them. An
@@ -41,6 +39,8 @@ def fast_validator() -> Any:
         import jsonschema_rs
     except ImportError:
         return None
+    from jsonschema import Draft202012Validator
+
     formats: set[str] = set()
     schema = _for_rust(record_schema(), formats)
     checker = Draft202012Validator.FORMAT_CHECKER

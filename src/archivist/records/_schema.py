@@ -1,4 +1,8 @@
-"""The record JSON Schema shipped with the package, and a validator that reads it as ECMA-262 would."""
+"""The record JSON Schema shipped with the package, and a validator that reads it as ECMA-262 would.
+
+jsonschema (with its format checkers, about 0.2 s to import) is loaded when the first validator is built, so that
+reading records or printing the schema does without it.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,12 @@ import re
 from collections.abc import Iterator
 from functools import cache
 from importlib.resources import files
-from typing import Any
-
-from jsonschema import Draft202012Validator, validators
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from ._ecma import ecma_compile
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_RESOURCE = "record.schema.json"
 
@@ -34,11 +38,9 @@ SCHEMA_VERSION: str = "1.1"
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
     if validator.is_type(instance, "string") and not ecma_compile(pattern).search(instance):
+        from jsonschema.exceptions import ValidationError
+
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
-
-
-# types-jsonschema leaves validators.extend unannotated
-_RecordValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})  # type: ignore[no-untyped-call]
 
 
 def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
@@ -78,9 +80,13 @@ def _inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
 @cache
 def record_validator() -> Any:
     """A Draft 2020-12 validator for the record schema that really checks formats."""
+    from jsonschema import Draft202012Validator, validators
+
     schema = record_schema()
     Draft202012Validator.check_schema(schema)
-    return _RecordValidator(_inline_refs(schema), format_checker=Draft202012Validator.FORMAT_CHECKER)
+    # types-jsonschema leaves validators.extend unannotated
+    checker = validators.extend(Draft202012Validator, {"pattern": _pattern})  # type: ignore[no-untyped-call]
+    return checker(_inline_refs(schema), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def compiled_pattern(pattern: str) -> re.Pattern[str]:

@@ -1,0 +1,23 @@
+"""Default values the command line shows in its help and the library uses: one place, free of heavy imports.
+
+The command line reads its option defaults from here so that ``archivist --help`` need not import the modules
+that use them (the OAI-PMH server, the WARC reader, the package writers); those modules import them from here too.
+"""
+
+from __future__ import annotations
+
+#: Where nobody can be reached (RFC 2606): the placeholder repository of packages and of the OAI-PMH server.
+PLACEHOLDER_REPOSITORY_ID = "archivist.invalid"
+#: The OAI-PMH base URL a package names when none is given (a placeholder, like the repository id).
+PACKAGE_BASE_URL = f"http://{PLACEHOLDER_REPOSITORY_ID}/oai"
+
+#: The OAI-PMH server's Identify answers and paging when none is given.
+REPOSITORY_NAME = "archivist repository"
+REPOSITORY_BASE_URL = "http://localhost:8080/oai"
+ADMIN_EMAIL = "admin@example.invalid"
+PAGE_SIZE = 100
+#: Seconds the OAI-PMH server keeps an idle or stalled connection open.
+TIMEOUT_SECONDS = 30.0
+
+#: The largest WARC record payload (after undoing gzip or a content coding) read into memory, in bytes.
+MAX_WARC_RECORD_SIZE = 100 * 1024 * 1024
