@@ -21,6 +21,7 @@ distributed = pytest.importorskip("distributed")
 dask = pytest.importorskip("dask")
 
 from archivist.batch import BatchOptions, run_batch, split_formats  # noqa: E402 after the skip above
+from archivist.records import Status  # noqa: E402 after the skip above
 
 from .test_engine import make_batch  # noqa: E402 after the skip above
 
@@ -175,6 +176,51 @@ def test_the_client_killed_then_resume_finishes_the_same_output(tmp_path: Path, 
     summary = " ".join(again.stderr.split())
     assert "600 records read:" in summary and "already current (resumed)" in summary
     assert tree(out) == tree(tmp_path / "one")  # the partitions' journals are gone too
+
+
+def stamps(directory: Path) -> dict[str, tuple[int, int]]:
+    """Inode and time of change of every per-record output: a file written again (atomically: a new inode) shows."""
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in directory.iterdir()
+            if p.is_file() and not p.name.startswith(".archivist") and not p.name.startswith("oai-static")}
+
+
+@pytest.mark.parametrize(("first", "then"), [("cluster", "cluster"), ("cluster", "one"), ("one", "cluster")])
+def test_resume_after_a_completed_run_skips_what_is_current_whatever_the_engine(
+        tmp_path: Path, seed: dict[str, Any], scheduler: str, first: str, then: str) -> None:
+    source = make_batch(tmp_path / "b.jsonl", seed, 60)
+    out = tmp_path / "out"
+    to = "oai_dc,epub,oai-static"
+
+    def run(engine: str, **options: Any) -> tuple[Any, list[Any]]:
+        seen: list[Any] = []
+        cluster = {"cluster": scheduler, "partition_bytes": SMALL} if engine == "cluster" else {}
+        formats, packages = split_formats(to)
+        report = run_batch([source], out, BatchOptions(formats=formats, packages=packages, **cluster, **options),
+                           on_outcome=seen.append)
+        return report, seen
+
+    run(first)
+    assert not (out / ".archivist-cluster").exists()  # a completed cluster run leaves only the main journal
+    written, before = tree(out), stamps(out)
+    report, seen = run(then, resume=True)
+    assert (report.read, report.current, report.exported) == (60, 60, 0)
+    assert {outcome.status for outcome in seen} == {Status.CURRENT}
+    assert stamps(out) == before  # nothing written again
+    assert tree(out) == written  # journal and package too
+
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[5] = json.dumps(dict(seed, id="r00005", title="changed between the runs")) + "\n"
+    source.write_text("".join(lines), encoding="utf-8")
+    (out / "r00040.epub").unlink()
+    report, seen = run(then, resume=True)
+    assert (report.read, report.current, report.exported) == (60, 58, 2)
+    assert [outcome.entry.data["id"] for outcome in seen if outcome.status is not Status.CURRENT] == [
+        "r00005", "r00040"]
+    after = stamps(out)
+    assert {name for name in after if after[name] != before.get(name)} == {
+        "r00005.oai_dc.xml", "r00005.epub", "r00040.oai_dc.xml", "r00040.epub"}  # a record is exported whole
+    one_machine([str(source)], tmp_path / "fresh", to)
+    assert tree(out) == tree(tmp_path / "fresh")
 
 
 def _worker_spawned(parent: int) -> bool:

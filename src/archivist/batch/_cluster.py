@@ -9,6 +9,8 @@ that dies mid-task has its task run again by the scheduler (outputs are written 
 writes the same files); a partition whose task fails on every try is reported, with its file and line range,
 as a failure of each of its records, and the batch goes on. A run stopped by a signal or an error cancels its
 tasks and waits for those still executing, so no worker writes into the output folder once it is unlocked.
+``resume`` skips the records the previous run's main journal lists with the same hash and unchanged files (looked
+up here by id and hash, checked on disk by the workers), and those the partitions' journals of a killed run list.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
@@ -35,6 +37,7 @@ from ._partition import (
     Partition,
     PartitionIds,
     PartitionResult,
+    Recorded,
     count_lines,
     entries,
     partition_ids,
@@ -126,6 +129,7 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
     job = Job(tuple(options.formats), str(root.resolve()), options.check_files, options.dry_run, options.resume,
               str(work.resolve()) if work is not None else None)
     planned = plan(sources, job, options.partition_bytes)
+    resuming = options.resume and journal is not None  # the previous run's main journal says what is current
     with DiskMap() as ids:
         from distributed import as_completed
 
@@ -157,12 +161,13 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
                 if part is None:
                     return
                 parts[part.index] = part
-                send("ids", part.index, partition_ids, part)
+                send("ids", part.index, partition_ids, part, resuming)
 
         try:
             plan_more()
             following_ids = following = 0
             duplicates: dict[int, dict[int, str]] = {}
+            known: dict[int, dict[int, Recorded]] = {}
             for future in queue:
                 kind, index = keys.pop(str(future.key))
                 live.pop(str(future.key))
@@ -175,7 +180,7 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
                     found[index] = value
                 elif isinstance(value, Exception) and tries.get(index, 0) < CLIENT_TRIES:
                     tries[index] = tries.get(index, 0) + 1  # once more on its own: it may have shared a dying worker
-                    send("work", index, run_partition, parts[index], job, duplicates[index])
+                    send("work", index, run_partition, parts[index], job, duplicates[index], known[index])
                     continue
                 else:
                     done[index] = value
@@ -186,11 +191,14 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
                         done[following_ids] = ids_found
                     else:
                         duplicates[following_ids] = finder.duplicates(parts[following_ids], ids_found)
+                        known[following_ids] = recorded_outputs(journal, ids_found, duplicates[following_ids],
+                                                                job.names) if resuming else {}
                         send("work", following_ids, run_partition, parts[following_ids], job,
-                             duplicates[following_ids])
+                             duplicates[following_ids], known[following_ids])
                     following_ids += 1
                 while following in done:
                     duplicates.pop(following, None)
+                    known.pop(following, None)
                     yield from merger.merge(parts.pop(following), done.pop(following))
                     following += 1
                 plan_more()
@@ -230,6 +238,24 @@ def _sweep_worker_partials(root: Path) -> None:
         for item in found:
             if _WORKER_PARTIAL.fullmatch(item.name) and item.is_file(follow_symlinks=False):
                 Path(item.path).unlink(missing_ok=True)
+
+
+def recorded_outputs(journal: Journal | None, found: PartitionIds, duplicates: Mapping[int, str],
+                     names: Sequence[str]) -> dict[int, Recorded]:
+    """By position, the records of a partition that the previous run's main journal lists with the same hash and
+    formats (duplicates aside): the worker checks their files on disk and skips them if unchanged. One lookup
+    per record in the journal's DiskMap, so memory stays flat however long the journal is."""
+    if journal is None or not found.digests:
+        return {}
+    ids = {position: record_id for position, _, _, record_id in found.ids}
+    known: dict[int, Recorded] = {}
+    for position, digest in found.digests:
+        if position in duplicates:
+            continue
+        outputs = journal.recorded(ids[position], digest, names)
+        if outputs is not None:
+            known[position] = (ids[position], digest, outputs)
+    return known
 
 
 class _Duplicates:

@@ -178,8 +178,8 @@ def _run(paths: list[str], out: Path, options: BatchOptions, report: Summary,
             if not options.dry_run:
                 root.mkdir(parents=True, exist_ok=True)
                 _sweep(out, options.packages)
-                # a cluster run resumes from its partitions' journals and writes this one again, in order
-                journal = Journal(out, resume=options.resume and not options.cluster, warn=warn)
+                # a cluster run also resumes from its partitions' journals (a killed client's unmerged work)
+                journal = Journal(out, resume=options.resume, warn=warn)
                 for name in options.packages:
                     wraps = get_package(name).payload is not None
                     packages.append(get_package(name)(out if wraps else root, options.settings))
@@ -207,7 +207,7 @@ def _run(paths: list[str], out: Path, options: BatchOptions, report: Summary,
                     on_outcome(outcome)
             if journal is not None:
                 journal.close()
-                if options.resume and not options.cluster:
+                if options.resume:
                     journal.compact()
             for package in packages:
                 report.packages += package.finish()
