@@ -6,9 +6,11 @@ the same as a one-machine run's.
 Duplicate ids are found before anything is written: each partition's ids are read first (a quick task) and
 taken here in input order, so the records that repeat an id are named to the task that exports. A worker
 that dies mid-task has its task run again by the scheduler (outputs are written atomically, so a task run twice
-writes the same files); a partition whose task fails on every try is reported, with its file and line range,
-as a failure of each of its records, and the batch goes on. A run stopped by a signal or an error cancels its
-tasks and waits for those still executing, so no worker writes into the output folder once it is unlocked.
+writes the same files); a partition whose task kills its worker on every try is cut in halves, down to single
+records, so only the records that do it are reported failed (see ``_bisect``); one whose task raises on every
+try is reported, with its file and line range, as a failure of each of its records. The batch goes on. A run
+stopped by a signal or an error cancels its tasks and waits for those still executing, so no worker writes into
+the output folder once it is unlocked.
 ``resume`` skips the records the previous run's main journal lists with the same hash and unchanged files (looked
 up here by id and hash, checked on disk by the workers), and those the partitions' journals of a killed run list.
 """
@@ -29,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._errors import ArchivistError
 from ..records import EmptyInput, Entry, ExportFailed, Problem, Status
+from ._bisect import Bisection, Piece
 from ._diskmap import DiskMap
 from ._journal import Journal
 from ._partition import (
@@ -58,6 +61,10 @@ TASK_RETRIES = 2  # a task that raises is tried this many more times
 ALLOWED_FAILURES = 2  # a task whose worker dies is tried again until this many workers died running it
 STOP_WAIT = 60.0  # seconds a stopped run waits for its tasks already executing on the workers
 CLIENT_TRIES = 1  # a task that failed is sent again this many times on its own (it may have shared a dying worker)
+#: A local cluster closes a worker's nanny (for good) when the worker has not come back this long after it died;
+#: Dask's 15 s is shorter than a restart under load after poison input killed it again and again (all workers
+#: were lost and the run waited forever).
+LOST_WORKER, LOST_WORKER_WAIT = "distributed.deploy.lost-worker-timeout", "1h"
 _DASK_LOGGERS = ("distributed", "tornado", "asyncio")
 _LOCAL = re.compile(r"local:(\d+)")
 _WORKER_PARTIAL = re.compile(r"\..+\.\d+-\d+\.part")  # what write_atomic leaves when its process is killed
@@ -86,6 +93,8 @@ def connect(address: str, notice: Callable[[str], None]) -> Iterator[Client]:
             workers = int(local.group(1))
             if workers < 1:
                 raise ClusterError(f"--cluster {address}: a local cluster needs at least one worker (local:2)")
+            # kept while the cluster runs: Dask reads the lost-worker timeout each time a worker dies
+            stack.enter_context(dask.config.set({LOST_WORKER: LOST_WORKER_WAIT}))
             with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
                                   "distributed.scheduler.worker-saturation": 1.0,  # none waits behind a poison
                                   "distributed.worker.profile.enabled": False}), \
@@ -131,7 +140,7 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
     planned = plan(sources, job, options.partition_bytes)
     resuming = options.resume and journal is not None  # the previous run's main journal says what is current
     with DiskMap() as ids:
-        from distributed import as_completed
+        from distributed import KilledWorker, as_completed
 
         merger = _Merger(job, journal, replay=bool(options.packages) and not options.dry_run)
         finder = _Duplicates(ids)
@@ -145,13 +154,33 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
         live: dict[str, Any] = {}  # futures not taken from the queue yet
         queue = as_completed()
 
-        def send(kind: str, index: int, function: Callable[..., Any], *args: Any) -> None:
+        halves: dict[int, Bisection] = {}  # partitions whose task killed its worker, being cut down
+        pieces: dict[str, Piece] = {}  # their pieces' tasks, by key
+
+        def send(kind: str, index: int, function: Callable[..., Any], *args: Any) -> str:
             attempt = tries.get(index, 0)
             future = client.submit(function, *args, key=f"archivist-{token}-{kind}-{attempt}-{index}",
                                    retries=TASK_RETRIES, pure=False, priority=1 if kind == "ids" else 0)
             keys[str(future.key)] = (kind, index)
             live[str(future.key)] = future
             queue.add(future)
+            return str(future.key)
+
+        def halve(index: int, key: str, value: PartitionResult | Exception) -> PartitionResult | Exception | None:
+            """A partition whose task killed its worker, cut down to the records at fault (see _bisect): None while
+            its pieces run, then its result."""
+            if index not in halves:
+                assert isinstance(value, Exception)
+                try:
+                    halves[index] = Bisection(parts[index], duplicates[index], known[index])
+                except OSError:  # it cannot be read here: reported whole
+                    return value
+                new = halves[index].start(value)
+            else:
+                new = halves[index].settle(pieces.pop(key), value)
+            for piece in new:
+                pieces[send(piece.name, index, run_partition, *halves[index].task(piece, job))] = piece
+            return halves.pop(index).result() if halves[index].finished else None
 
         def plan_more() -> None:
             if time.monotonic() - window[1] > 5:  # workers may join or leave a cluster during the run
@@ -178,6 +207,11 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
                 future.release()
                 if kind == "ids":
                     found[index] = value
+                elif index in halves or isinstance(value, KilledWorker):
+                    settled = halve(index, str(future.key), value)
+                    if settled is None:
+                        continue
+                    done[index] = settled
                 elif isinstance(value, Exception) and tries.get(index, 0) < CLIENT_TRIES:
                     tries[index] = tries.get(index, 0) + 1  # once more on its own: it may have shared a dying worker
                     send("work", index, run_partition, parts[index], job, duplicates[index], known[index])
