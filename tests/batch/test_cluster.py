@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -264,8 +265,38 @@ def test_a_signal_while_the_cluster_starts_or_runs_says_one_line_and_leaves_no_p
     assert (started == 0) == (window == "starting")
     assert run.returncode == 128 + signum, stderr
     assert "Traceback" not in stderr and "Exception" not in stderr, stderr
-    assert stderr.startswith(f"stopped by {signal.Signals(signum).name} after "), stderr
+    if window == "starting" and signum == signal.SIGINT:  # Ctrl-C before the run began: nothing to resume
+        assert stderr == "error: interrupted before the export started; nothing was written\n", stderr
+    else:
+        assert stderr.startswith(f"stopped by {signal.Signals(signum).name} after "), stderr
     assert not [p for p in out.rglob("*") if p.name.endswith(".part") or p.name == ".archivist-lock"]
+
+
+def test_ctrl_c_while_connecting_to_a_scheduler_that_does_not_answer_says_one_line(
+        tmp_path: Path, seed: dict[str, Any]) -> None:
+    source = make_batch(tmp_path / "b.jsonl", seed, 2)
+    silent = socket.socket()  # takes connections and never speaks: a scheduler that hangs
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    silent.settimeout(120)
+    out = tmp_path / "out"
+    with silent:
+        run = subprocess.Popen([sys.executable, "-m", "archivist", "export", str(source), "--out", str(out),
+                                "--cluster", f"tcp://127.0.0.1:{silent.getsockname()[1]}"], stderr=subprocess.PIPE,
+                               text=True, start_new_session=True, preexec_fn=_default_sigint)
+        try:
+            connection, _ = silent.accept()  # the client is connecting (it waits up to 20 s for an answer)
+            with connection:
+                time.sleep(0.5)
+                assert run.poll() is None, "the run ended before the signal"
+                run.send_signal(signal.SIGINT)
+                _, stderr = run.communicate(timeout=60)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(run.pid, signal.SIGKILL)
+    assert run.returncode == 130, stderr
+    assert stderr == "error: interrupted before the export started; nothing was written\n", stderr
+    assert not out.exists()
 
 
 class Refused(Exception):
