@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -21,6 +22,7 @@ distributed = pytest.importorskip("distributed")
 dask = pytest.importorskip("dask")
 
 from archivist.batch import BatchOptions, run_batch, split_formats  # noqa: E402 after the skip above
+from archivist.records import Status  # noqa: E402 after the skip above
 
 from .test_engine import make_batch  # noqa: E402 after the skip above
 
@@ -31,9 +33,10 @@ EPOCH = "1700000000"
 
 def strict_scheduler(*, allowed_failures: int) -> dict[str, Any]:
     """Dask settings: a task is failed after that many workers died running it, and no task waits on a worker
-    behind another (so only the poison task dies with its worker), as archivist's own local clusters do."""
+    behind another (so only the poison task dies with its worker), and a worker's nanny is not closed when its
+    worker is slow to come back after a death, as archivist's own local clusters do."""
     return {"distributed.scheduler.allowed-failures": allowed_failures,
-            "distributed.scheduler.worker-saturation": 1.0}
+            "distributed.scheduler.worker-saturation": 1.0, "distributed.deploy.lost-worker-timeout": "1h"}
 
 
 @pytest.fixture(scope="module")
@@ -177,6 +180,51 @@ def test_the_client_killed_then_resume_finishes_the_same_output(tmp_path: Path, 
     assert tree(out) == tree(tmp_path / "one")  # the partitions' journals are gone too
 
 
+def stamps(directory: Path) -> dict[str, tuple[int, int]]:
+    """Inode and time of change of every per-record output: a file written again (atomically: a new inode) shows."""
+    return {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in directory.iterdir()
+            if p.is_file() and not p.name.startswith(".archivist") and not p.name.startswith("oai-static")}
+
+
+@pytest.mark.parametrize(("first", "then"), [("cluster", "cluster"), ("cluster", "one"), ("one", "cluster")])
+def test_resume_after_a_completed_run_skips_what_is_current_whatever_the_engine(
+        tmp_path: Path, seed: dict[str, Any], scheduler: str, first: str, then: str) -> None:
+    source = make_batch(tmp_path / "b.jsonl", seed, 60)
+    out = tmp_path / "out"
+    to = "oai_dc,epub,oai-static"
+
+    def run(engine: str, **options: Any) -> tuple[Any, list[Any]]:
+        seen: list[Any] = []
+        cluster = {"cluster": scheduler, "partition_bytes": SMALL} if engine == "cluster" else {}
+        formats, packages = split_formats(to)
+        report = run_batch([source], out, BatchOptions(formats=formats, packages=packages, **cluster, **options),
+                           on_outcome=seen.append)
+        return report, seen
+
+    run(first)
+    assert not (out / ".archivist-cluster").exists()  # a completed cluster run leaves only the main journal
+    written, before = tree(out), stamps(out)
+    report, seen = run(then, resume=True)
+    assert (report.read, report.current, report.exported) == (60, 60, 0)
+    assert {outcome.status for outcome in seen} == {Status.CURRENT}
+    assert stamps(out) == before  # nothing written again
+    assert tree(out) == written  # journal and package too
+
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[5] = json.dumps(dict(seed, id="r00005", title="changed between the runs")) + "\n"
+    source.write_text("".join(lines), encoding="utf-8")
+    (out / "r00040.epub").unlink()
+    report, seen = run(then, resume=True)
+    assert (report.read, report.current, report.exported) == (60, 58, 2)
+    assert [outcome.entry.data["id"] for outcome in seen if outcome.status is not Status.CURRENT] == [
+        "r00005", "r00040"]
+    after = stamps(out)
+    assert {name for name in after if after[name] != before.get(name)} == {
+        "r00005.oai_dc.xml", "r00005.epub", "r00040.oai_dc.xml", "r00040.epub"}  # a record is exported whole
+    one_machine([str(source)], tmp_path / "fresh", to)
+    assert tree(out) == tree(tmp_path / "fresh")
+
+
 def _worker_spawned(parent: int) -> bool:
     """Whether ``parent`` has a child process that multiprocessing spawned (a Dask worker starting)."""
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -217,8 +265,38 @@ def test_a_signal_while_the_cluster_starts_or_runs_says_one_line_and_leaves_no_p
     assert (started == 0) == (window == "starting")
     assert run.returncode == 128 + signum, stderr
     assert "Traceback" not in stderr and "Exception" not in stderr, stderr
-    assert stderr.startswith(f"stopped by {signal.Signals(signum).name} after "), stderr
+    if window == "starting" and signum == signal.SIGINT:  # Ctrl-C before the run began: nothing to resume
+        assert stderr == "error: interrupted before the export started; nothing was written\n", stderr
+    else:
+        assert stderr.startswith(f"stopped by {signal.Signals(signum).name} after "), stderr
     assert not [p for p in out.rglob("*") if p.name.endswith(".part") or p.name == ".archivist-lock"]
+
+
+def test_ctrl_c_while_connecting_to_a_scheduler_that_does_not_answer_says_one_line(
+        tmp_path: Path, seed: dict[str, Any]) -> None:
+    source = make_batch(tmp_path / "b.jsonl", seed, 2)
+    silent = socket.socket()  # takes connections and never speaks: a scheduler that hangs
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    silent.settimeout(120)
+    out = tmp_path / "out"
+    with silent:
+        run = subprocess.Popen([sys.executable, "-m", "archivist", "export", str(source), "--out", str(out),
+                                "--cluster", f"tcp://127.0.0.1:{silent.getsockname()[1]}"], stderr=subprocess.PIPE,
+                               text=True, start_new_session=True, preexec_fn=_default_sigint)
+        try:
+            connection, _ = silent.accept()  # the client is connecting (it waits up to 20 s for an answer)
+            with connection:
+                time.sleep(0.5)
+                assert run.poll() is None, "the run ended before the signal"
+                run.send_signal(signal.SIGINT)
+                _, stderr = run.communicate(timeout=60)
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(run.pid, signal.SIGKILL)
+    assert run.returncode == 130, stderr
+    assert stderr == "error: interrupted before the export started; nothing was written\n", stderr
+    assert not out.exists()
 
 
 class Refused(Exception):
@@ -248,38 +326,62 @@ def test_an_error_in_the_client_stops_the_cluster_tasks_before_it_returns(tmp_pa
     assert len(list(out.glob("*.epub"))) < 1200  # it did stop before the end
 
 
-class PoisonPartition(distributed.WorkerPlugin):
-    """Kills the worker process that starts the task of partition ``index``, every time: a poison input."""
+class PoisonRecord(distributed.WorkerPlugin):
+    """On every worker (restarted ones too), exporting a record whose id is in ``poison`` kills the worker process:
+    a poison input that no exception handler catches."""
 
-    def __init__(self, index: int) -> None:
-        self.index = index
+    def __init__(self, poison: set[str]) -> None:
+        self.poison = poison
 
-    def transition(self, key: Any, start: str, finish: str, **kwargs: Any) -> None:
-        if finish == "executing" and "-work-" in str(key) and str(key).endswith(f"-{self.index}"):
-            os._exit(70)
+    def setup(self, worker: Any) -> None:
+        import archivist.batch._work as work
+
+        export, poison = work.export_files, self.poison
+
+        def deadly(record: dict[str, Any], names: Any, root: str) -> Any:
+            if record.get("id") in poison:
+                os._exit(70)
+            return export(record, names, root)
+
+        work.export_files = deadly
 
 
-def test_a_partition_that_kills_its_worker_every_time_is_reported_not_retried_forever(
+def test_a_record_that_kills_its_worker_every_time_is_found_and_only_it_is_reported(
         tmp_path: Path, seed: dict[str, Any]) -> None:
+    """The partition is cut in halves down to the record (the cap on the search: tests/batch/test_bisect.py)."""
     source = tmp_path / "b.jsonl"
     lines = [json.dumps(dict(seed, id=f"r{n:05d}", title=f"{seed['title']} {n:03d}")) + "\n" for n in range(40)]
+    size = 10 * len(lines[0].encode("utf-8"))  # lines of about one length: partitions of about ten records
+    lines[15] = "\n"  # in the poison's partition: a blank line, an invalid record, a duplicate id, a bad line
+    lines[17] = json.dumps(dict(seed, id="r00017", language=7)) + "\n"
+    lines[18] = json.dumps(dict(seed, id="r00003", title="the id of an earlier record")) + "\n"
+    lines[19] = "{not json\n"
     source.write_text("".join(lines), encoding="utf-8")
-    size = 10 * len(lines[0].encode("utf-8"))  # lines of one length: four partitions of ten records
-    with dask.config.set(strict_scheduler(allowed_failures=1)), \
+    one_machine([str(source)], tmp_path / "one", "oai_dc", errors=tmp_path / "one.errors")
+    with dask.config.set(strict_scheduler(allowed_failures=0)), \
             distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                      silence_logs=50) as cluster, distributed.Client(cluster) as client:
-        client.register_plugin(PoisonPartition(1))
+        client.register_plugin(PoisonRecord({"r00013"}))
         report = run_batch([source], tmp_path / "out", BatchOptions(
             formats=["oai_dc"], cluster=cluster.scheduler_address, partition_bytes=size,
             errors=tmp_path / "errors.jsonl"))
-    assert (report.read, report.exported, report.failed) == (40, 30, 10)
+    killed = ["r00013"]
+    assert (report.read, report.exported, report.failed) == (39, 35, 4)
     failures = [json.loads(line) for line in (tmp_path / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert [f["line"] for f in failures] == list(range(11, 21))
-    assert [f["id"] for f in failures] == [f"r{n:05d}" for n in range(10, 20)]
-    message = failures[0]["errors"][0]["message"]
-    assert "lines 11–20 of" in message and "failed on every try" in message and "--resume" in message
-    assert sorted(p.name for p in (tmp_path / "out").glob("*.xml")) == [
-        f"r{n:05d}.oai_dc.xml" for n in range(40) if not 10 <= n < 20]
+    crashed = [f for f in failures if f["errors"][0]["kind"] == "export"]
+    assert [(f["id"], f["line"], Path(f["file"]).name) for f in crashed] == [("r00013", 14, "b.jsonl")]
+    message = crashed[0]["errors"][0]["message"]
+    assert "with this record alone" in message and "--resume" in message and "127.0.0.1" not in message
+    assert [line for line in (tmp_path / "errors.jsonl").read_text(encoding="utf-8").splitlines()
+            if json.loads(line)["id"] not in killed] == (tmp_path / "one.errors").read_text(
+                encoding="utf-8").splitlines()  # the others of its partition where --jobs 1 reports them
+    one, many = tree(tmp_path / "one"), tree(tmp_path / "out")
+    assert many == {name: sha for name, sha in one.items()
+                    if name.split(".")[0] not in killed and name != ".archivist-journal.jsonl"} | {
+        ".archivist-journal.jsonl": many[".archivist-journal.jsonl"]}
+    journal = (tmp_path / "one" / ".archivist-journal.jsonl").read_text(encoding="utf-8").splitlines()
+    assert (tmp_path / "out" / ".archivist-journal.jsonl").read_text(encoding="utf-8").splitlines() == [
+        line for line in journal if json.loads(line)["id"] not in killed]
 
 
 def test_cluster_mistakes_are_one_line_errors(tmp_path: Path, seed: dict[str, Any]) -> None:

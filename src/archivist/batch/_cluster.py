@@ -6,9 +6,13 @@ the same as a one-machine run's.
 Duplicate ids are found before anything is written: each partition's ids are read first (a quick task) and
 taken here in input order, so the records that repeat an id are named to the task that exports. A worker
 that dies mid-task has its task run again by the scheduler (outputs are written atomically, so a task run twice
-writes the same files); a partition whose task fails on every try is reported, with its file and line range,
-as a failure of each of its records, and the batch goes on. A run stopped by a signal or an error cancels its
-tasks and waits for those still executing, so no worker writes into the output folder once it is unlocked.
+writes the same files); a partition whose task kills its worker on every try is cut in halves, down to single
+records, so only the records that do it are reported failed (see ``_bisect``); one whose task raises on every
+try is reported, with its file and line range, as a failure of each of its records. The batch goes on. A run
+stopped by a signal or an error cancels its tasks and waits for those still executing, so no worker writes into
+the output folder once it is unlocked.
+``resume`` skips the records the previous run's main journal lists with the same hash and unchanged files (looked
+up here by id and hash, checked on disk by the workers), and those the partitions' journals of a killed run list.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from types import TracebackType
@@ -27,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._errors import ArchivistError
 from ..records import EmptyInput, Entry, ExportFailed, Problem, Status
+from ._bisect import Bisection, Piece
 from ._diskmap import DiskMap
 from ._journal import Journal
 from ._partition import (
@@ -35,6 +40,7 @@ from ._partition import (
     Partition,
     PartitionIds,
     PartitionResult,
+    Recorded,
     count_lines,
     entries,
     partition_ids,
@@ -55,6 +61,10 @@ TASK_RETRIES = 2  # a task that raises is tried this many more times
 ALLOWED_FAILURES = 2  # a task whose worker dies is tried again until this many workers died running it
 STOP_WAIT = 60.0  # seconds a stopped run waits for its tasks already executing on the workers
 CLIENT_TRIES = 1  # a task that failed is sent again this many times on its own (it may have shared a dying worker)
+#: A local cluster closes a worker's nanny (for good) when the worker has not come back this long after it died;
+#: Dask's 15 s is shorter than a restart under load after poison input killed it again and again (all workers
+#: were lost and the run waited forever).
+LOST_WORKER, LOST_WORKER_WAIT = "distributed.deploy.lost-worker-timeout", "1h"
 _DASK_LOGGERS = ("distributed", "tornado", "asyncio")
 _LOCAL = re.compile(r"local:(\d+)")
 _WORKER_PARTIAL = re.compile(r"\..+\.\d+-\d+\.part")  # what write_atomic leaves when its process is killed
@@ -83,6 +93,8 @@ def connect(address: str, notice: Callable[[str], None]) -> Iterator[Client]:
             workers = int(local.group(1))
             if workers < 1:
                 raise ClusterError(f"--cluster {address}: a local cluster needs at least one worker (local:2)")
+            # kept while the cluster runs: Dask reads the lost-worker timeout each time a worker dies
+            stack.enter_context(dask.config.set({LOST_WORKER: LOST_WORKER_WAIT}))
             with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES,
                                   "distributed.scheduler.worker-saturation": 1.0,  # none waits behind a poison
                                   "distributed.worker.profile.enabled": False}), \
@@ -126,8 +138,9 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
     job = Job(tuple(options.formats), str(root.resolve()), options.check_files, options.dry_run, options.resume,
               str(work.resolve()) if work is not None else None)
     planned = plan(sources, job, options.partition_bytes)
+    resuming = options.resume and journal is not None  # the previous run's main journal says what is current
     with DiskMap() as ids:
-        from distributed import as_completed
+        from distributed import KilledWorker, as_completed
 
         merger = _Merger(job, journal, replay=bool(options.packages) and not options.dry_run)
         finder = _Duplicates(ids)
@@ -141,13 +154,33 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
         live: dict[str, Any] = {}  # futures not taken from the queue yet
         queue = as_completed()
 
-        def send(kind: str, index: int, function: Callable[..., Any], *args: Any) -> None:
+        halves: dict[int, Bisection] = {}  # partitions whose task killed its worker, being cut down
+        pieces: dict[str, Piece] = {}  # their pieces' tasks, by key
+
+        def send(kind: str, index: int, function: Callable[..., Any], *args: Any) -> str:
             attempt = tries.get(index, 0)
             future = client.submit(function, *args, key=f"archivist-{token}-{kind}-{attempt}-{index}",
                                    retries=TASK_RETRIES, pure=False, priority=1 if kind == "ids" else 0)
             keys[str(future.key)] = (kind, index)
             live[str(future.key)] = future
             queue.add(future)
+            return str(future.key)
+
+        def halve(index: int, key: str, value: PartitionResult | Exception) -> PartitionResult | Exception | None:
+            """A partition whose task killed its worker, cut down to the records at fault (see _bisect): None while
+            its pieces run, then its result."""
+            if index not in halves:
+                assert isinstance(value, Exception)
+                try:
+                    halves[index] = Bisection(parts[index], duplicates[index], known[index])
+                except OSError:  # it cannot be read here: reported whole
+                    return value
+                new = halves[index].start(value)
+            else:
+                new = halves[index].settle(pieces.pop(key), value)
+            for piece in new:
+                pieces[send(piece.name, index, run_partition, *halves[index].task(piece, job))] = piece
+            return halves.pop(index).result() if halves[index].finished else None
 
         def plan_more() -> None:
             if time.monotonic() - window[1] > 5:  # workers may join or leave a cluster during the run
@@ -157,12 +190,13 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
                 if part is None:
                     return
                 parts[part.index] = part
-                send("ids", part.index, partition_ids, part)
+                send("ids", part.index, partition_ids, part, resuming)
 
         try:
             plan_more()
             following_ids = following = 0
             duplicates: dict[int, dict[int, str]] = {}
+            known: dict[int, dict[int, Recorded]] = {}
             for future in queue:
                 kind, index = keys.pop(str(future.key))
                 live.pop(str(future.key))
@@ -173,9 +207,14 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
                 future.release()
                 if kind == "ids":
                     found[index] = value
+                elif index in halves or isinstance(value, KilledWorker):
+                    settled = halve(index, str(future.key), value)
+                    if settled is None:
+                        continue
+                    done[index] = settled
                 elif isinstance(value, Exception) and tries.get(index, 0) < CLIENT_TRIES:
                     tries[index] = tries.get(index, 0) + 1  # once more on its own: it may have shared a dying worker
-                    send("work", index, run_partition, parts[index], job, duplicates[index])
+                    send("work", index, run_partition, parts[index], job, duplicates[index], known[index])
                     continue
                 else:
                     done[index] = value
@@ -186,11 +225,14 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
                         done[following_ids] = ids_found
                     else:
                         duplicates[following_ids] = finder.duplicates(parts[following_ids], ids_found)
+                        known[following_ids] = recorded_outputs(journal, ids_found, duplicates[following_ids],
+                                                                job.names) if resuming else {}
                         send("work", following_ids, run_partition, parts[following_ids], job,
-                             duplicates[following_ids])
+                             duplicates[following_ids], known[following_ids])
                     following_ids += 1
                 while following in done:
                     duplicates.pop(following, None)
+                    known.pop(following, None)
                     yield from merger.merge(parts.pop(following), done.pop(following))
                     following += 1
                 plan_more()
@@ -230,6 +272,24 @@ def _sweep_worker_partials(root: Path) -> None:
         for item in found:
             if _WORKER_PARTIAL.fullmatch(item.name) and item.is_file(follow_symlinks=False):
                 Path(item.path).unlink(missing_ok=True)
+
+
+def recorded_outputs(journal: Journal | None, found: PartitionIds, duplicates: Mapping[int, str],
+                     names: Sequence[str]) -> dict[int, Recorded]:
+    """By position, the records of a partition that the previous run's main journal lists with the same hash and
+    formats (duplicates aside): the worker checks their files on disk and skips them if unchanged. One lookup
+    per record in the journal's DiskMap, so memory stays flat however long the journal is."""
+    if journal is None or not found.digests:
+        return {}
+    ids = {position: record_id for position, _, _, record_id in found.ids}
+    known: dict[int, Recorded] = {}
+    for position, digest in found.digests:
+        if position in duplicates:
+            continue
+        outputs = journal.recorded(ids[position], digest, names)
+        if outputs is not None:
+            known[position] = (ids[position], digest, outputs)
+    return known
 
 
 class _Duplicates:

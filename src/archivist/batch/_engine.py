@@ -115,7 +115,9 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[st
     Raises, before anything is written: SourceError for a missing path or an empty directory, PathConflict for an
     output path that is, contains or lies inside an input, OutputRefused for an output folder another run holds
     or that is not empty (unless ``add`` or ``resume``; a bag only into a new or empty folder). Every per-record
-    problem is in the report and the errors file. Ctrl-C or SIGTERM raises BatchInterrupted."""
+    problem is in the report and the errors file. Ctrl-C or SIGTERM raises BatchInterrupted; Ctrl-C while the cluster
+    is being connected to (a remote scheduler that does not answer, a local cluster starting), before anything
+    started, raises a plain KeyboardInterrupt."""
     sources = [os.fspath(p) for p in paths]
     check_sources(sources)
     if options.cluster is not None and "-" in sources:
@@ -129,18 +131,23 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[st
         if on_warning is not None:
             on_warning(message)
 
+    begun = False  # whether the run got past connecting to its cluster
     try:
         with interrupts(), ExitStack() as stack:
             # The cluster first: an address that is wrong or unreachable is an error before anything is written.
             client = None if options.cluster is None else \
                 stack.enter_context(connect(options.cluster, on_notice or (lambda _: None)))
+            begun = True
             if not options.dry_run:
                 stack.enter_context(OutputFolder(folder, add=options.add, resume=options.resume, journal=JOURNAL,
                                                  bag=payload_folder(options.packages) is not None))
             _run(sources, folder, options, report, on_outcome, warn, stdin, client)
     except KeyboardInterrupt as exc:
+        signum = exc.signal if isinstance(exc, Stopped) else signal.SIGINT
+        if not begun and signum == signal.SIGINT:  # Ctrl-C while connecting: nothing started, nothing to resume
+            raise KeyboardInterrupt from None
         discard_partials()  # whatever this process was still writing when the signal came
-        raise BatchInterrupted(report, exc.signal if isinstance(exc, Stopped) else signal.SIGINT) from None
+        raise BatchInterrupted(report, signum) from None
     return report
 
 
@@ -178,8 +185,8 @@ def _run(paths: list[str], out: Path, options: BatchOptions, report: Summary,
             if not options.dry_run:
                 root.mkdir(parents=True, exist_ok=True)
                 _sweep(out, options.packages)
-                # a cluster run resumes from its partitions' journals and writes this one again, in order
-                journal = Journal(out, resume=options.resume and not options.cluster, warn=warn)
+                # a cluster run also resumes from its partitions' journals (a killed client's unmerged work)
+                journal = Journal(out, resume=options.resume, warn=warn)
                 for name in options.packages:
                     wraps = get_package(name).payload is not None
                     packages.append(get_package(name)(out if wraps else root, options.settings))
@@ -207,7 +214,7 @@ def _run(paths: list[str], out: Path, options: BatchOptions, report: Summary,
                     on_outcome(outcome)
             if journal is not None:
                 journal.close()
-                if options.resume and not options.cluster:
+                if options.resume:
                     journal.compact()
             for package in packages:
                 report.packages += package.finish()

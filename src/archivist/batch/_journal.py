@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -64,21 +64,19 @@ class Journal:
     def entry_if_current(self, record_id: str, digest: str, formats: list[str],
                          root: Path) -> dict[str, tuple[str, str]] | None:
         """As :meth:`outputs_if_current`, but each output as the journal has it: (relative path, SHA-256)."""
+        outputs = self.recorded(record_id, digest, formats)
+        return outputs if outputs is not None and unchanged(outputs, root) else None
+
+    def recorded(self, record_id: str, digest: str, formats: Sequence[str]) -> dict[str, tuple[str, str]] | None:
+        """The outputs (relative path, SHA-256) the previous run recorded for this record with the same hash and
+        formats, not yet checked on disk (a cluster's client looks them up, its workers check the files)."""
         line = self._previous.get(record_id)
         if line is None:
             return None
         entry = orjson.loads(line)
         if entry["record"] != digest or set(entry["outputs"]) != set(formats):
             return None
-        outputs = {}
-        for name, (relative, sha) in entry["outputs"].items():
-            try:
-                if sha256_file(root / relative)[0] != sha:
-                    return None
-            except (OSError, ArchivistError):
-                return None
-            outputs[name] = (relative, sha)
-        return outputs
+        return {name: (relative, sha) for name, (relative, sha) in entry["outputs"].items()}
 
     def add(self, record_id: str, digest: str, outputs: Mapping[str, tuple[str, str]]) -> None:
         self._handle.write(orjson.dumps({"id": record_id, "record": digest, "outputs": outputs}) + b"\n")
@@ -104,6 +102,17 @@ class Journal:
             with atomic_writer(self.path) as out:
                 for line in latest.values():
                     out.write(line.encode("utf-8"))
+
+
+def unchanged(outputs: Mapping[str, tuple[str, str]], root: Path) -> bool:
+    """Whether every output a journal recorded is still under ``root`` with the SHA-256 it had."""
+    for relative, sha in outputs.values():
+        try:
+            if sha256_file(root / relative)[0] != sha:
+                return False
+        except (OSError, ArchivistError):
+            return False
+    return True
 
 
 def _entries(path: Path, warn: Callable[[str], None]) -> Iterator[tuple[str, str, int]]:
@@ -157,4 +166,4 @@ def _reason(exc: Exception) -> str:
     return str(exc)
 
 
-__all__ = ["JOURNAL", "Journal", "record_hash"]
+__all__ = ["JOURNAL", "Journal", "record_hash", "unchanged"]

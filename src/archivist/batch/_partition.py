@@ -5,7 +5,9 @@ list of record files. The client plans partitions from file sizes alone (it read
 worker reads its own partition from the shared path, does the per-record work (the same as every engine) and
 returns small results: line numbers are counted from the start of the range and made absolute by the client,
 which knows how many lines the ranges before it held. Each partition keeps its own journal, so a run started
-again with ``resume`` skips the records a killed run had finished.
+again with ``resume`` skips the records a killed run had finished; when resuming, the id task also returns each
+record's hash, and the client names to the work task the records the main journal lists as done (a completed
+run's), whose files the worker checks on disk before skipping them.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from ..records import (
     read_records,
     record_sources,
 )
-from ._journal import Journal, record_hash
+from ._journal import Journal, record_hash, unchanged
 from ._work import RecordResult, record_job
 
 PARTITION_BYTES = 1 << 20  # about a hundred typical records: a task of a second or so, not milliseconds
@@ -37,6 +39,10 @@ PARTITION_BYTES = 1 << 20  # about a hundred typical records: a task of a second
 #: Why a cluster cannot read standard input (each worker reads its own partitions from a path).
 STDIN_REFUSED = "standard input cannot be shared with a cluster: give files on a shared path"
 _FILES_PER_PARTITION = 1000
+
+#: What the previous run's journal says of a record found current by its hash: id, hash, outputs (relative path,
+#: SHA-256 by format), for the worker to check on disk.
+Recorded = tuple[str, str, Mapping[str, tuple[str, str]]]
 
 
 @dataclass(frozen=True)
@@ -95,11 +101,13 @@ class Item:
 @dataclass(frozen=True)
 class PartitionIds:
     """The record ids of a partition, in order: (position in the partition, line from the start of a range, file
-    as given, id), with the number of lines its range held."""
+    as given, id), with the number of lines its range held; when resuming, the hash of each well-formed record
+    that has an id, by position (the client looks them up in the previous run's journal)."""
 
     index: int
     lines: int
     ids: tuple[tuple[int, int | None, str, str], ...]
+    digests: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -235,18 +243,27 @@ def renamed_problems(problems: Sequence[Problem], path: str, name: str,
     return tuple(fixed)
 
 
-def partition_ids(part: Partition) -> PartitionIds:
+def partition_ids(part: Partition, digests: bool = False) -> PartitionIds:
     """The first task of a partition: the ids of its records (the client finds the duplicates, in input order,
-    before any record is written, so a later record with an id already seen is never written)."""
-    found = tuple((position, entry.line, entry.file, entry.record_id)
-                  for position, (_, entry, _) in enumerate(entries(part)) if entry.record_id is not None)
-    return PartitionIds(part.index, count_lines(part), found)
+    before any record is written, so a later record with an id already seen is never written), and with
+    ``digests`` (resuming) their hashes."""
+    found = []
+    hashes = []
+    for position, (_, entry, _) in enumerate(entries(part)):
+        if entry.record_id is None:
+            continue
+        found.append((position, entry.line, entry.file, entry.record_id))
+        if digests and isinstance(entry.data, dict) and not entry.problems:
+            hashes.append((position, record_hash(entry.data)))
+    return PartitionIds(part.index, count_lines(part), tuple(found), tuple(hashes))
 
 
-def run_partition(part: Partition, job: Job, duplicates: Mapping[int, str]) -> PartitionResult:
+def run_partition(part: Partition, job: Job, duplicates: Mapping[int, str],
+                  known: Mapping[int, Recorded] | None = None) -> PartitionResult:
     """The second task of a partition: every record through the per-record work, in order, but for those at the
-    ``duplicates`` positions (their id was seen first where the value says). Records the partition's journal (read
-    first when resuming) so a later ``resume`` skips what was finished."""
+    ``duplicates`` positions (their id was seen first where the value says) and those at the ``known`` positions
+    whose recorded outputs (by the previous run's main journal) are unchanged on disk. Records the partition's
+    journal (read first when resuming) so a later ``resume`` skips what was finished."""
     journal = Journal(Path(job.journals) / part.key, resume=job.resume) if job.journals and not job.dry_run else None
     items = []
     try:
@@ -254,6 +271,8 @@ def run_partition(part: Partition, job: Job, duplicates: Mapping[int, str]) -> P
             data = entry.data if isinstance(entry.data, dict) else None
             if position in duplicates:
                 result = _duplicate(entry, duplicates[position])
+            elif known and position in known and (current := _known(known[position], job, journal)) is not None:
+                result = current
             else:
                 result = _result(entry, path, job, journal)
             items.append(Item(entry.line, offset, entry.file, path, data.get("id") if data is not None else None,
@@ -269,6 +288,17 @@ def _duplicate(entry: Entry, where: str) -> RecordResult:
     problem = DuplicateId(f"duplicate record id {record_id!r}: {where} has it too; this one is skipped so nothing is "
                           "overwritten", pointer="/id", file=entry.file, line=entry.line, record_id=record_id)
     return RecordResult(Status.INVALID, (problem,))
+
+
+def _known(recorded: Recorded, job: Job, journal: Journal | None) -> RecordResult | None:
+    """A record the previous run's journal lists with this hash and these formats: current if its files are
+    unchanged on disk (the same check as the one-machine journal's), else None (it is exported again)."""
+    record_id, digest, outputs = recorded
+    if not unchanged(outputs, Path(job.root)):
+        return None
+    if journal is not None:
+        journal.add(record_id, digest, outputs)
+    return RecordResult(Status.CURRENT, digest=digest, outputs=outputs)
 
 
 def _result(entry: Entry, path: str, job: Job, journal: Journal | None) -> RecordResult:
@@ -291,4 +321,4 @@ def _result(entry: Entry, path: str, job: Job, journal: Journal | None) -> Recor
 
 
 __all__ = ["PARTITION_BYTES", "STDIN_REFUSED", "Item", "Job", "Partition", "PartitionIds", "PartitionResult",
-           "count_lines", "entries", "partition_ids", "plan", "renamed_problems", "run_partition"]
+           "Recorded", "count_lines", "entries", "partition_ids", "plan", "renamed_problems", "run_partition"]
