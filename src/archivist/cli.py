@@ -432,23 +432,32 @@ def ingest(
     else:
         outcomes = lib.ingest_to_dir(captures, facts, out, rules=rules, keep_original=keep_original,
                                      max_size=max_record_size)
+    from .batch import Stopped, interrupts
+
     written = failed = skipped = kept = 0
     try:
-        for outcome in outcomes:
-            if outcome.error is not None:
-                failed += 1
-                say.error(str(outcome.error))
-            elif outcome.skipped is not None:
-                skipped += 1
-                say.detail(f"skipped {outcome.source}: {outcome.skipped}")
-            elif outcome.existing is not None:
-                kept += 1
-                say.detail(f"kept {outcome.existing}: written from {outcome.source} before")
-            else:
-                written += 1
-                say.detail(f"wrote {outcome.written}")
+        with interrupts():
+            for outcome in outcomes:
+                if outcome.error is not None:
+                    failed += 1
+                    say.error(str(outcome.error))
+                elif outcome.skipped is not None:
+                    skipped += 1
+                    say.detail(f"skipped {outcome.source}: {outcome.skipped}")
+                elif outcome.existing is not None:
+                    kept += 1
+                    say.detail(f"kept {outcome.existing}: written from {outcome.source} before")
+                else:
+                    written += 1
+                    say.detail(f"wrote {outcome.written}")
     except (ArchivistError, OSError) as exc:
         raise _fail(str(exc)) from None
+    except Stopped as stop:
+        outcomes.close()  # a signal between two outcomes: the ingest lets go of its folder (and cluster) now
+        say.info(f"stopped by {signal.Signals(stop.signal).name} after {counted(written, 'record')} written "
+                 f"({kept} already there, {failed} failed); every record written is whole.\nTo finish, run the same "
+                 "command again: the records already written are kept")
+        raise typer.Exit(128 + stop.signal) from None
     say.info(f"{counted(written, 'record')} written, {failed} failed"
              + (f", {kept} already there from an earlier run (left as they are)" if kept else "")
              + (f", {skipped} WARC response(s) skipped (not a 2xx HTML or text payload)" if skipped else ""))

@@ -6,6 +6,9 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import signal
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,7 @@ from archivist.cli import app
 from archivist.ingest import Facts, ingest_manifest, ingest_to_dir
 from tests.ingest.test_manifest import write_manifest
 from tests.ingest.warcs import html_page
+from tests.warm import Warm
 
 runner = CliRunner()
 FACTS = Facts(url="https://example.org/lima", retrieved="2026-11-23T08:00:00Z")
@@ -151,3 +155,39 @@ def test_cli_says_what_an_earlier_run_wrote_and_exits_zero(tmp_path: Path, page:
     result = runner.invoke(app, args)
     assert result.exit_code == 0
     assert "0 records written, 0 failed, 1 already there from an earlier run (left as they are)" in result.stderr
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_ingest_says_so_and_the_same_command_finishes_it(tmp_path: Path, archivist: Warm,
+                                                                         signum: int) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for number in range(400):
+        page = html_page(f"Page {number}", f"Page {number}", f"Text of page {number}, long enough to be kept.")
+        canonical = f'<link rel="canonical" href="https://example.org/p{number}">'.encode()
+        (pages / f"p{number:03d}.html").write_bytes(page.replace(b"</head>", canonical + b"</head>"))
+    out = tmp_path / "records"
+    args = ["ingest", *sorted(str(p) for p in pages.iterdir()), "--retrieved", "2026-11-23", "--out", str(out)]
+    run = archivist.popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(list(out.glob("*.json"))) < 20 and run.poll() is None:
+        time.sleep(0.01)
+    run.send_signal(signum)
+    _, stderr = run.communicate(timeout=60)
+
+    assert run.returncode == 128 + signum, stderr
+    lines = stderr.strip().splitlines()
+    assert lines[-2].startswith(f"stopped by {signal.Signals(signum).name} after ")
+    assert lines[-1] == "To finish, run the same command again: the records already written are kept"
+    assert "Traceback" not in stderr
+    left = sorted(p.name for p in out.iterdir())
+    assert left and all(name.endswith(".json") for name in left), left  # no lock, no partial file
+    written = len(left)
+    assert 0 < written < 400
+    for path in out.iterdir():
+        json.loads(path.read_bytes())  # every record written is whole
+
+    again = archivist.run(args)
+    assert again.returncode == 0, again.stderr
+    assert f"{400 - written} records written, 0 failed, {written} already there" in again.stderr
+    assert len(list(out.glob("*.json"))) == 400

@@ -18,6 +18,7 @@ from ._engine import (
     valid_records,
 )
 from ._progress import progress_reporter
+from ._workers import Stopped, interrupts
 
 _INGEST = ("Capture", "IngestJob", "cluster_ingest", "cluster_ingest_manifest")
 
@@ -32,12 +33,14 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "Stopped",
     "BatchInterrupted",
     "BatchOptions",
     "BatchReport",
     "ExportOutcome",
     "RecordResult",
     "export_collection_file",
+    "interrupts",
     "progress_reporter",
     "run_batch",
     "split_formats",
