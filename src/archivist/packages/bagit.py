@@ -3,7 +3,8 @@
 Everything the run writes goes under ``data/``; each record's JSON and its listed original files are copied to
 ``data/records/<id>/``, where the record's relative ``files`` paths still resolve (so ``archivist validate
 --check-files data/records`` works inside the bag). Nothing is moved: inputs stay where they are. The tag files are
-written last, so an interrupted run leaves no ``bagit.txt`` and is plainly not a finished bag.
+written last, so an interrupted run leaves no ``bagit.txt`` and is plainly not a finished bag. On a cluster the
+copies are made by the workers; the manifests are still computed here when the bag is finished.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ import hashlib
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
 from .._atomic import write_atomic
 from .._clock import utc_now
 from .._paths import read_regular
 from ..records import record_bytes
-from ._base import Package, PackageSettings, Record, original_files
+from ._base import Package, PackagePart, PackageSettings, Record, original_files
 
 ALGORITHMS = ("sha256", "sha512")
 PAYLOAD = "data"
@@ -81,11 +83,30 @@ def write_tag_files(root: Path, settings: PackageSettings) -> list[Path]:
     return written
 
 
+def _copy_record(root: Path, record: Record, base: Path | None) -> None:
+    """Copy the record's JSON and its listed original files to ``data/records/<id>/`` of the bag at ``root``."""
+    folder = root / PAYLOAD / "records" / record["id"]
+    for entry, path in original_files(record, base):
+        write_atomic(folder / entry["path"], read_regular(path))
+    write_atomic(folder / f"{record['id']}.json", record_bytes(record))
+
+
+class _Part(PackagePart):
+    """The copies of some records, made straight into the bag (each file written atomically): nothing to join."""
+
+    def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
+        _copy_record(self.root, record, base)
+
+    def close(self) -> None:
+        return None
+
+
 class Bagit(Package):
     name = "bagit"
     description = "make the output directory a BagIt 1.0 bag (sha256 and sha512 manifests)"
     payload = PAYLOAD
     order = 1
+    splits = True
 
     @classmethod
     def swept(cls, out: Path) -> list[tuple[Path, bool]]:
@@ -96,12 +117,14 @@ class Bagit(Package):
         (self.root / "bagit.txt").unlink(missing_ok=True)
 
     def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
-        payload = self.root / PAYLOAD
-        data = record_bytes(record)
-        folder = payload / "records" / record["id"]
-        for entry, path in original_files(record, base):
-            write_atomic(folder / entry["path"], read_regular(path))
-        write_atomic(folder / f"{record['id']}.json", data)
+        _copy_record(self.root, record, base)
+
+    @classmethod
+    def part(cls, folder: Path, root: Path, settings: PackageSettings) -> PackagePart:
+        return _Part(folder, root, settings)
+
+    def join(self, folder: Path, summary: Any) -> None:
+        """The copies are in place already."""
 
     def finish(self) -> list[Path]:
         write_atomic(self.root / "bagit.txt", b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")
