@@ -183,9 +183,11 @@ def _run(paths: list[str], out: Path, options: BatchOptions, report: Summary,
                 for name in options.packages:
                     wraps = get_package(name).payload is not None
                     packages.append(get_package(name)(out if wraps else root, options.settings))
+            # on a cluster, packages that can be split are joined from parts the workers write
+            direct = [package for package in packages if client is None or not package.splits]
             if client is not None:
                 work = None if options.dry_run else out / CLUSTER_WORK
-                pipeline = cluster_outcomes(paths, root, work, options, journal, client)
+                pipeline = cluster_outcomes(paths, root, work, options, journal, client, packages)
             else:
                 pipeline = _pipeline(paths, root, options, journal, stdin)
             for outcome in pipeline:
@@ -197,11 +199,11 @@ def _run(paths: list[str], out: Path, options: BatchOptions, report: Summary,
                     exports = {name: path for name, path in zip(options.formats, outcome.written, strict=True)}
                     for name in exports:
                         report.per_format[name] += 1
-                    if packages:
+                    if direct:
                         record = outcome.entry.data
                         assert record is not None
                         base = Path(outcome.entry.file).parent if outcome.entry.file != "-" else None
-                        for package in packages:
+                        for package in direct:
                             package.add(record, exports, base)
                 if on_outcome is not None:
                     on_outcome(outcome)
