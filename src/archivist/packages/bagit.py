@@ -4,13 +4,15 @@ Everything the run writes goes under ``data/``; each record's JSON and its liste
 ``data/records/<id>/``, where the record's relative ``files`` paths still resolve (so ``archivist validate
 --check-files data/records`` works inside the bag). Nothing is moved: inputs stay where they are. The tag files are
 written last, so an interrupted run leaves no ``bagit.txt`` and is plainly not a finished bag. On a cluster the
-copies are made by the workers; the manifests are still computed here when the bag is finished.
+copies are made by the workers, in their parts, and moved into the bag as the parts are joined; the manifests are
+computed here when the bag is finished.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -92,13 +94,18 @@ def _copy_record(root: Path, record: Record, base: Path | None) -> None:
 
 
 class _Part(PackagePart):
-    """The copies of some records, made straight into the bag (each file written atomically): nothing to join."""
+    """The copies of some records, in ``data/records/`` of the part's folder; close() gives their ids in order."""
+
+    def __init__(self, folder: Path, root: Path, settings: PackageSettings) -> None:
+        super().__init__(folder, root, settings)
+        self._ids: list[str] = []
 
     def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
-        _copy_record(self.root, record, base)
+        _copy_record(self.folder, record, base)
+        self._ids.append(record["id"])
 
-    def close(self) -> None:
-        return None
+    def close(self) -> list[str]:
+        return self._ids
 
 
 class Bagit(Package):
@@ -124,7 +131,13 @@ class Bagit(Package):
         return _Part(folder, root, settings)
 
     def join(self, folder: Path, summary: Any) -> None:
-        """The copies are in place already."""
+        records = self.root / PAYLOAD / "records"
+        records.mkdir(parents=True, exist_ok=True)
+        for record_id in summary:
+            target = records / record_id
+            if target.exists():  # copied by an interrupted run of this bag: the same files
+                shutil.rmtree(target)
+            (folder / PAYLOAD / "records" / record_id).rename(target)
 
     def finish(self) -> list[Path]:
         write_atomic(self.root / "bagit.txt", b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")
