@@ -21,6 +21,7 @@ distributed = pytest.importorskip("distributed")
 dask = pytest.importorskip("dask")
 
 import archivist.batch._cluster as cluster_module  # noqa: E402 after the skip above
+import archivist.packages.bagit as bagit_module  # noqa: E402 after the skip above
 from archivist.batch import BatchOptions, run_batch, split_formats  # noqa: E402 after the skip above
 from archivist.batch._partition import entries as partition_entries  # noqa: E402 after the skip above
 from archivist.packages import Package, PackageSettings  # noqa: E402 after the skip above
@@ -151,7 +152,7 @@ def id_list() -> Iterator[None]:
 
 
 @pytest.mark.parametrize(("to", "read_again"), [(f"{EVERYTHING},bagit", False), ("oai_dc,oai-static,id-list", True)])
-def test_the_client_reads_the_input_again_only_for_a_package_that_cannot_be_split(
+def test_the_client_reads_the_input_again_only_for_a_package_that_cannot_be_split_nor_hashes_the_bag(
         tmp_path: Path, seed: dict[str, Any], scheduler: str, monkeypatch: pytest.MonkeyPatch, id_list: None,
         to: str, read_again: bool) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)  # the bag's date
@@ -165,10 +166,20 @@ def test_the_client_reads_the_input_again_only_for_a_package_that_cannot_be_spli
     monkeypatch.setattr(cluster_module, "entries", counted)  # the client's reader; the workers have their own
     paths = messy_input(tmp_path, seed)
     local = one_machine(paths, tmp_path / "one", to)
+    hashed: list[Path] = []
+    digests = bagit_module._digests
+
+    def counted_digests(path: Path) -> Any:
+        hashed.append(path)
+        return digests(path)
+
+    monkeypatch.setattr(bagit_module, "_digests", counted_digests)  # the client's hashing; the workers have theirs
     cluster = one_machine(paths, tmp_path / "many", to, cluster=scheduler, partition_bytes=SMALL)
     assert str(cluster) == str(local)
     assert tree(tmp_path / "many") == tree(tmp_path / "one")
     assert bool(read) == read_again, read
+    assert not [path for path in hashed if "data" in path.relative_to(tmp_path / "many").parts]  # the bag's payload
+    assert bool(hashed) == ("bagit" in to)  # its tag files are hashed here
 
 
 def test_a_dry_run_on_the_cluster_reports_what_one_process_reports(tmp_path: Path, seed: dict[str, Any],

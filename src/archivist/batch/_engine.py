@@ -54,6 +54,7 @@ from ._diskmap import DiskMap
 from ._journal import JOURNAL, Journal, record_hash
 from ._outdir import LOCK, OutputFolder, OutputRefused
 from ._partition import PARTITION_BYTES, STDIN_REFUSED
+from ._parts import spread_on
 from ._work import ExportOutcome, RecordResult, record_job
 
 if TYPE_CHECKING:
@@ -212,6 +213,8 @@ def _run(paths: list[str], out: Path, options: BatchOptions, report: Summary,
                 if options.resume and not options.cluster:
                     journal.compact()
             for package in packages:
+                if client is not None:
+                    package.spread = spread_on(client)  # a bag's files are hashed on the cluster
                 report.packages += package.finish()
             packages = []
             if not options.dry_run:  # a killed cluster run's partition journals, finished by this run

@@ -11,18 +11,23 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+import uuid
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..packages import Package, PackagePart, PackageSettings
+from ..packages import Package, PackagePart, PackageSettings, Spread
 from ..packages import get as get_package
 from ..records import Status
 from ._work import RecordResult
 
+if TYPE_CHECKING:
+    from distributed import Client
+
 PARTS = "parts"  # in the run's work folder: one folder per partition, one folder per package in it
+TASK_RETRIES = 2  # a task that raises is tried this many more times (as the partition tasks)
 
 
 @dataclass(frozen=True)
@@ -98,6 +103,24 @@ class PartWriters:
             self._temp = None
 
 
+def spread_on(client: Client) -> Spread:
+    """A parallel map on the cluster ``client`` is connected to, for the packages' work at the end of a run (a
+    bag's hashing): one task per item, the results in order."""
+
+    def spread(function: Callable[[Any], Any], items: Sequence[Any]) -> Sequence[Any]:
+        token = uuid.uuid4().hex
+        futures = client.map(function, items, key=[f"archivist-{token}-spread-{n}" for n in range(len(items))],
+                             pure=False, retries=TASK_RETRIES)
+        try:
+            return list(client.gather(futures))
+        except BaseException:
+            with suppress(Exception):  # the cluster going away: nothing more to cancel
+                client.cancel(futures)
+            raise
+
+    return spread
+
+
 class PartJoiner:
     """On the client: joins each partition's parts, in input order, to the packages that were split."""
 
@@ -115,4 +138,4 @@ class PartJoiner:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-__all__ = ["PARTS", "PartJoiner", "PartWriters", "PartsJob", "parts_job"]
+__all__ = ["PARTS", "PartJoiner", "PartWriters", "PartsJob", "parts_job", "spread_on"]

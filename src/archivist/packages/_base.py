@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -12,6 +12,9 @@ from typing import Any, ClassVar
 from .._paths import UnsafePath, inside
 
 Record = dict[str, Any]
+Spread = Callable[[Callable[[Any], Any], Sequence[Any]], Sequence[Any]]
+"""A parallel map: ``spread(function, items)`` runs a module-level ``function`` on each item, maybe on other
+machines, and gives the results in order."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,8 @@ class Package(ABC):
         self.root = Path(root)
         self.settings = settings
 
+    spread: Spread | None = None
+    """A parallel map the engine gives when it has one (a cluster), for work in :meth:`finish` (bagit's hashing)."""
     splits: ClassVar[bool] = False
     """Whether the package can be built from parts (:meth:`part`, :meth:`join`); one that cannot is given every
     record by :meth:`add`, wherever the records were exported."""

@@ -22,7 +22,7 @@ from .._atomic import write_atomic
 from .._clock import utc_now
 from .._paths import read_regular
 from ..records import record_bytes
-from ._base import Package, PackagePart, PackageSettings, Record, original_files
+from ._base import Package, PackagePart, PackageSettings, Record, Spread, original_files
 
 ALGORITHMS = ("sha256", "sha512")
 PAYLOAD = "data"
@@ -48,21 +48,29 @@ def _digests(path: Path) -> tuple[dict[str, str], int]:
     return {name: h.hexdigest() for name, h in hashes.items()}, size
 
 
-def write_tag_files(root: Path, settings: PackageSettings) -> list[Path]:
+def _digests_of(paths: list[str]) -> list[tuple[dict[str, str], int]]:
+    """The digests and size of each file (one task when the hashing is spread over a cluster)."""
+    return [_digests(Path(path)) for path in paths]
+
+
+_SPREAD_FILES = 500  # files hashed by one task when the hashing is spread
+
+
+def write_tag_files(root: Path, settings: PackageSettings, spread: Spread | None = None) -> list[Path]:
     """Write the manifests, bag-info.txt and tag manifests for the payload under ``root/data`` (bagit.txt must
-    exist already: the tag manifests list it)."""
-    entries: list[tuple[str, dict[str, str]]] = []
-    total = count = 0
-    payload = root / PAYLOAD
-    for directory, dirs, files in os.walk(payload):
+    exist already: the tag manifests list it); the files are hashed by ``spread`` when given (a cluster)."""
+    paths: list[Path] = []
+    for directory, dirs, files in os.walk(root / PAYLOAD):
         dirs.sort()
-        for name in sorted(files):
-            path = Path(directory) / name
-            digests, size = _digests(path)
-            entries.append((path.relative_to(root).as_posix(), digests))
-            total += size
-            count += 1
-    entries.sort()
+        paths += (Path(directory) / name for name in sorted(files))
+    if spread is None:
+        found = [_digests(path) for path in paths]
+    else:
+        chunks = [[str(path) for path in paths[at:at + _SPREAD_FILES]] for at in range(0, len(paths), _SPREAD_FILES)]
+        found = [result for chunk in spread(_digests_of, chunks) for result in chunk]
+    entries = sorted((path.relative_to(root).as_posix(), digests) for path, (digests, _) in zip(paths, found,
+                                                                                                strict=True))
+    total, count = sum(size for _, size in found), len(found)
     written = []
     for algorithm in ALGORITHMS:
         lines = "".join(f"{d[algorithm]}  {_encode(p)}\n" for p, d in entries)
@@ -141,7 +149,7 @@ class Bagit(Package):
 
     def finish(self) -> list[Path]:
         write_atomic(self.root / "bagit.txt", b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")
-        return [*write_tag_files(self.root, self.settings), self.root / "bagit.txt"]
+        return [*write_tag_files(self.root, self.settings, self.spread), self.root / "bagit.txt"]
 
     def abort(self) -> None:
         """The payload stays (a re-run with --resume reuses it); without bagit.txt it is not taken for a bag."""
