@@ -2,12 +2,13 @@
 (--cluster local:1, local:2), on the same records.
 
     python benchmarks/cluster_bench.py --sizes 10000,100000 --workdir /dev/shm
+    python benchmarks/cluster_bench.py --sizes 10000 --configs jobs:2,local:2 --to all,oai-static,dspace-saf,bagit
 
 Builds N records from the seed record (as bench.py does), then runs each configuration in its own process, so
 that peak RSS is that run's alone: the client (this process for --jobs, the Dask client for --cluster) and the
 largest worker process, and the client's CPU time per record (for --cluster, what bounds the rate a
 cluster of any size can reach). The formats are bench.py's full pipeline (oai_dc, dcterms, jsonld, epub),
-written to disk.
+written to disk, unless ``--to`` names others (packages too: then the client's share of the work grows).
 The cluster figures include starting the LocalCluster (a few seconds). Prints a table and the ratios issue #15
 targets: local:2 >= 1.7x local:1, and the cluster >= 85 % of the local engine with the same number of cores.
 Nothing here is a test: the figures vary by machine and by what else runs on it.
@@ -34,13 +35,14 @@ FORMATS = ["oai_dc", "dcterms", "jsonld", "epub"]
 CONFIGS = ["jobs:1", "jobs:2", "local:1", "local:2"]
 
 
-def child(config: str, src: Path, out: Path) -> None:
+def child(config: str, src: Path, out: Path, to: str) -> None:
     """Run one configuration and print its figures as JSON (in a process of its own)."""
-    from archivist.batch import BatchOptions, run_batch
+    from archivist.batch import BatchOptions, run_batch, split_formats
 
     kind, count = config.split(":")
-    options = BatchOptions(formats=FORMATS, jobs=int(count)) if kind == "jobs" else \
-        BatchOptions(formats=FORMATS, cluster=config)
+    formats, packages = split_formats(to)
+    options = BatchOptions(formats=formats, packages=packages, jobs=int(count)) if kind == "jobs" else \
+        BatchOptions(formats=formats, packages=packages, cluster=config)
     start = time.perf_counter()
     report = run_batch([src], out, options)
     seconds = time.perf_counter() - start
@@ -51,11 +53,11 @@ def child(config: str, src: Path, out: Path) -> None:
                       "worker_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
 
 
-def measure(config: str, src: Path, work: Path) -> dict[str, float]:
+def measure(config: str, src: Path, work: Path, to: str) -> dict[str, float]:
     out = work / f"out-{config.replace(':', '')}"
     shutil.rmtree(out, ignore_errors=True)
-    result = subprocess.run([sys.executable, __file__, "--child", config, str(src), str(out)], capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run([sys.executable, __file__, "--child", config, str(src), str(out), to],
+                            capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SystemExit(f"{config} failed:\n{result.stderr[-2000:]}")
     shutil.rmtree(out, ignore_errors=True)
@@ -68,12 +70,13 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--configs", default=",".join(CONFIGS))
     parser.add_argument("--workdir", default=None, help="where records and outputs go (e.g. /dev/shm)")
-    parser.add_argument("--child", nargs=3, metavar=("CONFIG", "SRC", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--to", default=",".join(FORMATS), help="formats and packages, as archivist export --to")
+    parser.add_argument("--child", nargs=4, metavar=("CONFIG", "SRC", "OUT", "TO"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.child[0], Path(args.child[1]), Path(args.child[2]))
+        child(args.child[0], Path(args.child[1]), Path(args.child[2]), args.child[3])
         return
-    print(f"{os.cpu_count()} cores; formats {','.join(FORMATS)}")
+    print(f"{os.cpu_count()} cores; --to {args.to}")
     print(f"{'records':>8} {'config':>8} {'seconds':>8} {'records/s':>10} {'client MB':>10} {'worker MB':>10} "
           f"{'client CPU µs/record':>21}")
     with tempfile.TemporaryDirectory(prefix="archivist-cluster-bench-", dir=args.workdir) as tmp:
@@ -83,7 +86,7 @@ def main() -> None:
             build(src, size)
             rates = {}
             for config in args.configs.split(","):
-                figures = measure(config, src, work)
+                figures = measure(config, src, work, args.to)
                 rates[config] = figures["records"] / figures["seconds"]
                 print(f"{size:>8} {config:>8} {figures['seconds']:>8.1f} {rates[config]:>10.0f} "
                       f"{figures['client_mb']:>10.0f} {figures['worker_mb']:>10.0f} {figures['client_cpu_us']:>21.0f}",

@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,13 @@ import pytest
 distributed = pytest.importorskip("distributed")
 dask = pytest.importorskip("dask")
 
+import archivist.batch._cluster as cluster_module  # noqa: E402 after the skip above
+import archivist.packages.bagit as bagit_module  # noqa: E402 after the skip above
 from archivist.batch import BatchOptions, run_batch, split_formats  # noqa: E402 after the skip above
+from archivist.batch._partition import entries as partition_entries  # noqa: E402 after the skip above
+from archivist.packages import Package, PackageSettings  # noqa: E402 after the skip above
+from archivist.packages import register as register_package  # noqa: E402 after the skip above
+from archivist.packages import unregister as unregister_package  # noqa: E402 after the skip above
 from archivist.records import Status  # noqa: E402 after the skip above
 
 from .test_engine import make_batch  # noqa: E402 after the skip above
@@ -116,6 +122,69 @@ def test_the_cluster_writes_exactly_what_one_process_writes(tmp_path: Path, seed
         ("f3.json", None, "schema"), ("g.json", None, "duplicate-id"), ("h.jsonl", None, "empty")]
 
 
+class IdList(Package):
+    """A package from outside archivist, which cannot be split: the ids of the records, one a line."""
+
+    name = "id-list"
+    description = "the record ids"
+
+    def __init__(self, root: Path, settings: PackageSettings) -> None:
+        super().__init__(root, settings)
+        self.ids: list[str] = []
+
+    def add(self, record: dict[str, Any], exports: Mapping[str, Path], base: Path | None) -> None:
+        self.ids.append(record["id"])
+
+    def finish(self) -> list[Path]:
+        target = self.root / "ids.txt"
+        target.write_text("".join(f"{record_id}\n" for record_id in self.ids), encoding="utf-8")
+        return [target]
+
+    def abort(self) -> None:
+        """Nothing was written yet."""
+
+
+@pytest.fixture
+def id_list() -> Iterator[None]:
+    """The package id-list registered for the test (here, in the client: the workers never see it)."""
+    register_package(IdList)
+    try:
+        yield
+    finally:
+        unregister_package("id-list")
+
+
+@pytest.mark.parametrize(("to", "read_again"), [(f"{EVERYTHING},bagit", False), ("oai_dc,oai-static,id-list", True)])
+def test_the_client_reads_the_input_again_only_for_a_package_that_cannot_be_split_nor_hashes_the_bag(
+        tmp_path: Path, seed: dict[str, Any], scheduler: str, monkeypatch: pytest.MonkeyPatch, id_list: None,
+        to: str, read_again: bool) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)  # the bag's date
+    read: list[int] = []
+    reader = partition_entries
+
+    def counted(part: Any) -> Any:
+        read.append(part.index)
+        return reader(part)
+
+    monkeypatch.setattr(cluster_module, "entries", counted)  # the client's reader; the workers have their own
+    paths = messy_input(tmp_path, seed)
+    local = one_machine(paths, tmp_path / "one", to)
+    hashed: list[Path] = []
+    digests = bagit_module._digests
+
+    def counted_digests(path: Path) -> Any:
+        hashed.append(path)
+        return digests(path)
+
+    monkeypatch.setattr(bagit_module, "_digests", counted_digests)  # the client's hashing; the workers have theirs
+    cluster = one_machine(paths, tmp_path / "many", to, cluster=scheduler, partition_bytes=SMALL)
+    assert str(cluster) == str(local)
+    assert tree(tmp_path / "many") == tree(tmp_path / "one")
+    assert bool(read) == read_again, read
+    assert not [path for path in hashed if "data" in path.relative_to(tmp_path / "many").parts]  # the bag's payload
+    assert bool(hashed) == ("bagit" in to)  # its tag files are hashed here
+
+
 def test_a_dry_run_on_the_cluster_reports_what_one_process_reports(tmp_path: Path, seed: dict[str, Any],
                                                                    scheduler: str) -> None:
     paths = messy_input(tmp_path, seed)
@@ -129,7 +198,8 @@ def test_a_dry_run_on_the_cluster_reports_what_one_process_reports(tmp_path: Pat
 
 def test_a_worker_killed_mid_run_changes_nothing(tmp_path: Path, seed: dict[str, Any], scheduler: str) -> None:
     source = make_batch(tmp_path / "b.jsonl", seed, 240)
-    one_machine([str(source)], tmp_path / "one", "oai_dc,epub,marcxml,oai-static")
+    to = "oai_dc,epub,marcxml,oai-static,dspace-saf,marcxml-collection"
+    one_machine([str(source)], tmp_path / "one", to)
     killed: list[int] = []
     with distributed.Client(scheduler) as client:
         def kill_a_busy_worker(_: Any) -> None:
@@ -142,7 +212,7 @@ def test_a_worker_killed_mid_run_changes_nothing(tmp_path: Path, seed: dict[str,
                 killed.append(pid)
 
         report = run_batch([source], tmp_path / "many", BatchOptions(
-            formats=["oai_dc", "epub", "marcxml"], packages=["oai-static"], cluster=scheduler,
+            formats=split_formats(to)[0], packages=split_formats(to)[1], cluster=scheduler,
             partition_bytes=SMALL), on_outcome=kill_a_busy_worker)
         assert killed, "no worker was busy: nothing was tested"
         assert killed[0] not in client.run(os.getpid).values()  # it really died (the nanny started another)
@@ -154,10 +224,10 @@ def test_a_worker_killed_mid_run_changes_nothing(tmp_path: Path, seed: dict[str,
 def test_the_client_killed_then_resume_finishes_the_same_output(tmp_path: Path, seed: dict[str, Any],
                                                                 resume_with: list[str]) -> None:
     source = make_batch(tmp_path / "b.jsonl", seed, 600)
-    one_machine([str(source)], tmp_path / "one", "oai_dc,epub,jsonld,oai-static")
+    to = "oai_dc,epub,jsonld,oai-static,dspace-saf"  # the records found current go into the packages too
+    one_machine([str(source)], tmp_path / "one", to)
     out = tmp_path / "many"
-    command = [sys.executable, "-m", "archivist", "export", str(source), "--to", "oai_dc,epub,jsonld,oai-static",
-               "--out", str(out)]
+    command = [sys.executable, "-m", "archivist", "export", str(source), "--to", to, "--out", str(out)]
     first = subprocess.Popen([*command, "--cluster", "local:2", "-q"], start_new_session=True,
                              stderr=subprocess.DEVNULL)
     try:
@@ -169,7 +239,7 @@ def test_the_client_killed_then_resume_finishes_the_same_output(tmp_path: Path, 
         assert first.poll() is None, "the run ended before it could be killed"
         os.kill(first.pid, signal.SIGKILL)  # the client only: its workers find out on their own
         first.wait()
-        assert not (out / "oai-static.xml").exists()
+        assert not (out / "oai-static.xml").exists() and not (out / "dspace-saf.zip").exists()
         again = subprocess.run([*command, *resume_with, "--resume"], capture_output=True, text=True, timeout=300)
     finally:
         with contextlib.suppress(ProcessLookupError):

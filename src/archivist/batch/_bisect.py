@@ -109,12 +109,15 @@ class Bisection:
     def result(self) -> PartitionResult:
         """The partition's result: every piece's records in order, their lines counted from the partition's start."""
         items: list[Item] = []
+        parts: list[tuple[str, Mapping[str, Any]]] = []
         for first in sorted(self.results):
             piece, result = self.results[first]
             found = result if isinstance(result, list) else list(result.items)
             shift = 0 if self.part.files else piece.first  # a range's units are its lines
             items.extend(_shifted(item, shift) for item in found)
-        return PartitionResult(self.part.index, 0 if self.part.files else self.units, tuple(items))
+            if not isinstance(result, list):
+                parts.extend(result.parts)  # the package parts of the pieces, joined in their order
+        return PartitionResult(self.part.index, 0 if self.part.files else self.units, tuple(items), tuple(parts))
 
     def _span(self, piece: Piece) -> tuple[int, int]:
         """How many records of the partition come before the piece, and how many it holds."""

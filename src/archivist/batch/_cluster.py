@@ -48,12 +48,14 @@ from ._partition import (
     renamed_problems,
     run_partition,
 )
+from ._parts import PartJoiner, parts_job
 from ._work import ExportOutcome
 from ._workers import signals_held
 
 if TYPE_CHECKING:
     from distributed import Client
 
+    from ..packages import Package
     from ._engine import BatchOptions
 
 CLUSTER_WORK = ".archivist-cluster"  # the partitions' journals, in the output folder while a cluster run is on
@@ -125,24 +127,28 @@ def _quiet_on_error(kind: type[BaseException] | None, error: BaseException | Non
 
 
 def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, options: BatchOptions,
-                     journal: Journal | None, client: Client) -> Generator[ExportOutcome, None, None]:
+                     journal: Journal | None, client: Client,
+                     packages: Sequence[Package] = ()) -> Generator[ExportOutcome, None, None]:
     """Outcomes in input order, the work done by the cluster ``client`` is connected to (see :func:`connect`).
     ``work`` holds the partitions' journals (None for a dry run); it is removed once every partition is merged.
 
     Each partition is two tasks: its record ids (quick), then, once the ids of every partition before it are
     known here, its records with the duplicates named (so a duplicate is never written). Tasks are kept a few per
-    worker ahead of the merge, so memory here stays flat however long the input is."""
+    worker ahead of the merge, so memory here stays flat however long the input is. The ``packages`` that can be
+    split are built from parts the tasks write; for the others the records are read again here."""
     assert options.cluster is not None
     if work is not None and not options.resume:
         shutil.rmtree(work, ignore_errors=True)  # a killed run's journals: not asked to resume from them
+    package_parts = parts_job(packages, work) if work is not None else None
     job = Job(tuple(options.formats), str(root.resolve()), options.check_files, options.dry_run, options.resume,
-              str(work.resolve()) if work is not None else None)
+              str(work.resolve()) if work is not None else None, parts=package_parts)
     planned = plan(sources, job, options.partition_bytes)
     resuming = options.resume and journal is not None  # the previous run's main journal says what is current
     with DiskMap() as ids:
         from distributed import KilledWorker, as_completed
 
-        merger = _Merger(job, journal, replay=bool(options.packages) and not options.dry_run)
+        merger = _Merger(job, journal, replay=any(not package.splits for package in packages),
+                         joiner=PartJoiner(packages, package_parts))
         finder = _Duplicates(ids)
         window = [0, 0.0]  # tasks kept ahead (4 per worker thread), and when the threads were last counted
         token = uuid.uuid4().hex  # task keys of this run only (a shared scheduler may have run others)
@@ -323,10 +329,10 @@ class _Duplicates:
 
 class _Merger:
     """Turns partition results, taken in input order, into the outcomes a one-machine run gives: absolute line
-    numbers, the journal written, the records read again for packages when there are any."""
+    numbers, the journal written, package parts joined, the records read again for packages that cannot be split."""
 
-    def __init__(self, job: Job, journal: Journal | None, *, replay: bool) -> None:
-        self.job, self.journal, self.replay = job, journal, replay
+    def __init__(self, job: Job, journal: Journal | None, *, replay: bool, joiner: PartJoiner) -> None:
+        self.job, self.journal, self.replay, self.joiner = job, journal, replay, joiner
         self.root = Path(job.root)
         self.base = 0  # lines of the current file before the next range
         self.count = 0  # records of the current file so far
@@ -344,6 +350,8 @@ class _Merger:
                 self.count += 1
                 yield self._outcome(item, base, record, ranged=not part.files)
             self.base += result.lines
+            for key, summaries in result.parts:  # one part, or one per piece of a partition cut in pieces
+                self.joiner.join(key, summaries)
         if not part.files and part.last and self.count == 0:
             problem = EmptyInput(message="empty input: no record here", file=part.file)
             yield _outcome(Entry(part.file, None, None), (problem,), Status.INVALID)

@@ -54,6 +54,7 @@ from ._diskmap import DiskMap
 from ._journal import JOURNAL, Journal, record_hash
 from ._outdir import LOCK, OutputFolder, OutputRefused
 from ._partition import PARTITION_BYTES, STDIN_REFUSED
+from ._parts import spread_on
 from ._work import ExportOutcome, RecordResult, record_job
 
 if TYPE_CHECKING:
@@ -190,9 +191,11 @@ def _run(paths: list[str], out: Path, options: BatchOptions, report: Summary,
                 for name in options.packages:
                     wraps = get_package(name).payload is not None
                     packages.append(get_package(name)(out if wraps else root, options.settings))
+            # on a cluster, packages that can be split are joined from parts the workers write
+            direct = [package for package in packages if client is None or not package.splits]
             if client is not None:
                 work = None if options.dry_run else out / CLUSTER_WORK
-                pipeline = cluster_outcomes(paths, root, work, options, journal, client)
+                pipeline = cluster_outcomes(paths, root, work, options, journal, client, packages)
             else:
                 pipeline = _pipeline(paths, root, options, journal, stdin)
             for outcome in pipeline:
@@ -204,11 +207,11 @@ def _run(paths: list[str], out: Path, options: BatchOptions, report: Summary,
                     exports = {name: path for name, path in zip(options.formats, outcome.written, strict=True)}
                     for name in exports:
                         report.per_format[name] += 1
-                    if packages:
+                    if direct:
                         record = outcome.entry.data
                         assert record is not None
                         base = Path(outcome.entry.file).parent if outcome.entry.file != "-" else None
-                        for package in packages:
+                        for package in direct:
                             package.add(record, exports, base)
                 if on_outcome is not None:
                     on_outcome(outcome)
@@ -217,6 +220,8 @@ def _run(paths: list[str], out: Path, options: BatchOptions, report: Summary,
                 if options.resume:
                     journal.compact()
             for package in packages:
+                if client is not None:
+                    package.spread = spread_on(client)  # a bag's files are hashed on the cluster
                 report.packages += package.finish()
             packages = []
             if not options.dry_run:  # a killed cluster run's partition journals, finished by this run

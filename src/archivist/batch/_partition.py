@@ -32,6 +32,7 @@ from ..records import (
     record_sources,
 )
 from ._journal import Journal, record_hash, unchanged
+from ._parts import PartsJob, PartWriters
 from ._work import RecordResult, record_job
 
 PARTITION_BYTES = 1 << 20  # about a hundred typical records: a task of a second or so, not milliseconds
@@ -73,7 +74,8 @@ class Partition:
 
 @dataclass(frozen=True)
 class Job:
-    """What every task of a batch does: formats, the output root, the journal folder (None for a dry run)."""
+    """What every task of a batch does: formats, the output root, the journal folder (None for a dry run), the
+    package parts to write (None when none)."""
 
     names: tuple[str, ...]
     root: str
@@ -81,6 +83,7 @@ class Job:
     dry_run: bool
     resume: bool
     journals: str | None
+    parts: PartsJob | None = None
 
 
 @dataclass(frozen=True)
@@ -112,11 +115,14 @@ class PartitionIds:
 
 @dataclass(frozen=True)
 class PartitionResult:
-    """A partition's records in order, with the number of lines its range held."""
+    """A partition's records in order, with the number of lines its range held, and its package parts in order:
+    the key each was written under and what it tells the join (by package name). A partition cut in pieces (see
+    ``_bisect``) has one part per piece that succeeded."""
 
     index: int
     lines: int
     items: tuple[Item, ...]
+    parts: tuple[tuple[str, Mapping[str, Any]], ...] = ()
 
 
 def plan(sources: Iterable[str], job: Job, size: int = PARTITION_BYTES) -> Iterator[Partition]:
@@ -263,8 +269,10 @@ def run_partition(part: Partition, job: Job, duplicates: Mapping[int, str],
     """The second task of a partition: every record through the per-record work, in order, but for those at the
     ``duplicates`` positions (their id was seen first where the value says) and those at the ``known`` positions
     whose recorded outputs (by the previous run's main journal) are unchanged on disk. Records the partition's
-    journal (read first when resuming) so a later ``resume`` skips what was finished."""
+    journal (read first when resuming) so a later ``resume`` skips what was finished, and writes its records'
+    package parts."""
     journal = Journal(Path(job.journals) / part.key, resume=job.resume) if job.journals and not job.dry_run else None
+    writers = PartWriters(job.parts, part.key)
     items = []
     try:
         for position, (offset, entry, path) in enumerate(entries(part)):
@@ -275,12 +283,15 @@ def run_partition(part: Partition, job: Job, duplicates: Mapping[int, str],
                 result = current
             else:
                 result = _result(entry, path, job, journal)
+            writers.add(entry.data, result, job.names, job.root, path)
             items.append(Item(entry.line, offset, entry.file, path, data.get("id") if data is not None else None,
                               data is not None, result))
+        summaries = writers.close()
     finally:
+        writers.abort()  # when closed: nothing left to do
         if journal is not None:
             journal.close()
-    return PartitionResult(part.index, count_lines(part), tuple(items))
+    return PartitionResult(part.index, count_lines(part), tuple(items), ((part.key, summaries),))
 
 
 def _duplicate(entry: Entry, where: str) -> RecordResult:

@@ -14,11 +14,11 @@ from functools import cache
 from typing import Any
 
 from .._constants import DC, XML_DECLARATION, XML_HEAD, ZIP_TIME
+from .._zip import stored_zip
 from ._base import Exporter, Record
 from ._dc import is_w3cdtf
 from ._identifiers import RECORD_URN_PREFIX, epub_form
 from ._markup import Markup, attr, text
-from ._zipstore import stored_zip
 
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"

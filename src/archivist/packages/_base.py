@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -13,6 +13,9 @@ from .._defaults import PACKAGE_BASE_URL, PLACEHOLDER_REPOSITORY_ID
 from .._paths import UnsafePath, inside
 
 Record = dict[str, Any]
+Spread = Callable[[Callable[[Any], Any], Sequence[Any]], Sequence[Any]]
+"""A parallel map: ``spread(function, items)`` runs a module-level ``function`` on each item, maybe on other
+machines, and gives the results in order."""
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,24 @@ class PackageSettings:
     dspace_collection: str | None = None
     source_organization: str | None = None
     external_identifier: str | None = None
+
+
+class PackagePart(ABC):
+    """A package's share of some consecutive records, written elsewhere (on a cluster worker) into a folder of its
+    own, then joined to the package in input order by :meth:`Package.join`. It runs the package's own per-record
+    code, so a package joined from parts has the bytes of one built record by record."""
+
+    def __init__(self, folder: Path, root: Path, settings: PackageSettings) -> None:
+        self.folder, self.root, self.settings = folder, root, settings
+
+    @abstractmethod
+    def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
+        """Add a valid record, as :meth:`Package.add` does."""
+
+    @abstractmethod
+    def close(self) -> Any:
+        """Finish the files in the folder; returns what the join needs besides them (small: it travels back to
+        the client), e.g. a count. Called also when the part is given up (its folder is then removed)."""
 
 
 class Package(ABC):
@@ -40,6 +61,22 @@ class Package(ABC):
     def __init__(self, root: Path, settings: PackageSettings) -> None:
         self.root = Path(root)
         self.settings = settings
+
+    spread: Spread | None = None
+    """A parallel map the engine gives when it has one (a cluster), for work in :meth:`finish` (bagit's hashing)."""
+    splits: ClassVar[bool] = False
+    """Whether the package can be built from parts (:meth:`part`, :meth:`join`); one that cannot is given every
+    record by :meth:`add`, wherever the records were exported."""
+
+    @classmethod
+    def part(cls, folder: Path, root: Path, settings: PackageSettings) -> PackagePart:
+        """A writer of this package's share of some records into the new, empty ``folder``; ``root`` is where
+        the package itself is written."""
+        raise NotImplementedError(f"{cls.name} cannot be built from parts")
+
+    def join(self, folder: Path, summary: Any) -> None:
+        """Append a part (its ``folder`` and what its :meth:`PackagePart.close` returned), parts in input order."""
+        raise NotImplementedError(f"{self.name} cannot be built from parts")
 
     @classmethod
     def swept(cls, out: Path) -> list[tuple[Path, bool]]:

@@ -3,22 +3,26 @@
 Everything the run writes goes under ``data/``; each record's JSON and its listed original files are copied to
 ``data/records/<id>/``, where the record's relative ``files`` paths still resolve (so ``archivist validate
 --check-files data/records`` works inside the bag). Nothing is moved: inputs stay where they are. The tag files are
-written last, so an interrupted run leaves no ``bagit.txt`` and is plainly not a finished bag.
+written last, so an interrupted run leaves no ``bagit.txt`` and is plainly not a finished bag. On a cluster the
+copies are made by the workers, in their parts, and moved into the bag as the parts are joined; the manifests are
+computed here when the bag is finished.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
 from .._atomic import write_atomic
 from .._clock import utc_now
 from .._paths import read_regular
 from ..records import record_bytes
-from ._base import Package, PackageSettings, Record, original_files
+from ._base import Package, PackagePart, PackageSettings, Record, Spread, original_files
 
 ALGORITHMS = ("sha256", "sha512")
 PAYLOAD = "data"
@@ -44,21 +48,29 @@ def _digests(path: Path) -> tuple[dict[str, str], int]:
     return {name: h.hexdigest() for name, h in hashes.items()}, size
 
 
-def write_tag_files(root: Path, settings: PackageSettings) -> list[Path]:
+def _digests_of(paths: list[str]) -> list[tuple[dict[str, str], int]]:
+    """The digests and size of each file (one task when the hashing is spread over a cluster)."""
+    return [_digests(Path(path)) for path in paths]
+
+
+_SPREAD_FILES = 500  # files hashed by one task when the hashing is spread
+
+
+def write_tag_files(root: Path, settings: PackageSettings, spread: Spread | None = None) -> list[Path]:
     """Write the manifests, bag-info.txt and tag manifests for the payload under ``root/data`` (bagit.txt must
-    exist already: the tag manifests list it)."""
-    entries: list[tuple[str, dict[str, str]]] = []
-    total = count = 0
-    payload = root / PAYLOAD
-    for directory, dirs, files in os.walk(payload):
+    exist already: the tag manifests list it); the files are hashed by ``spread`` when given (a cluster)."""
+    paths: list[Path] = []
+    for directory, dirs, files in os.walk(root / PAYLOAD):
         dirs.sort()
-        for name in sorted(files):
-            path = Path(directory) / name
-            digests, size = _digests(path)
-            entries.append((path.relative_to(root).as_posix(), digests))
-            total += size
-            count += 1
-    entries.sort()
+        paths += (Path(directory) / name for name in sorted(files))
+    if spread is None:
+        found = [_digests(path) for path in paths]
+    else:
+        chunks = [[str(path) for path in paths[at:at + _SPREAD_FILES]] for at in range(0, len(paths), _SPREAD_FILES)]
+        found = [result for chunk in spread(_digests_of, chunks) for result in chunk]
+    entries = sorted((path.relative_to(root).as_posix(), digests) for path, (digests, _) in zip(paths, found,
+                                                                                                strict=True))
+    total, count = sum(size for _, size in found), len(found)
     written = []
     for algorithm in ALGORITHMS:
         lines = "".join(f"{d[algorithm]}  {_encode(p)}\n" for p, d in entries)
@@ -81,11 +93,35 @@ def write_tag_files(root: Path, settings: PackageSettings) -> list[Path]:
     return written
 
 
+def _copy_record(root: Path, record: Record, base: Path | None) -> None:
+    """Copy the record's JSON and its listed original files to ``data/records/<id>/`` of the bag at ``root``."""
+    folder = root / PAYLOAD / "records" / record["id"]
+    for entry, path in original_files(record, base):
+        write_atomic(folder / entry["path"], read_regular(path))
+    write_atomic(folder / f"{record['id']}.json", record_bytes(record))
+
+
+class _Part(PackagePart):
+    """The copies of some records, in ``data/records/`` of the part's folder; close() gives their ids in order."""
+
+    def __init__(self, folder: Path, root: Path, settings: PackageSettings) -> None:
+        super().__init__(folder, root, settings)
+        self._ids: list[str] = []
+
+    def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
+        _copy_record(self.folder, record, base)
+        self._ids.append(record["id"])
+
+    def close(self) -> list[str]:
+        return self._ids
+
+
 class Bagit(Package):
     name = "bagit"
     description = "make the output directory a BagIt 1.0 bag (sha256 and sha512 manifests)"
     payload = PAYLOAD
     order = 1
+    splits = True
 
     @classmethod
     def swept(cls, out: Path) -> list[tuple[Path, bool]]:
@@ -96,16 +132,24 @@ class Bagit(Package):
         (self.root / "bagit.txt").unlink(missing_ok=True)
 
     def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
-        payload = self.root / PAYLOAD
-        data = record_bytes(record)
-        folder = payload / "records" / record["id"]
-        for entry, path in original_files(record, base):
-            write_atomic(folder / entry["path"], read_regular(path))
-        write_atomic(folder / f"{record['id']}.json", data)
+        _copy_record(self.root, record, base)
+
+    @classmethod
+    def part(cls, folder: Path, root: Path, settings: PackageSettings) -> PackagePart:
+        return _Part(folder, root, settings)
+
+    def join(self, folder: Path, summary: Any) -> None:
+        records = self.root / PAYLOAD / "records"
+        records.mkdir(parents=True, exist_ok=True)
+        for record_id in summary:
+            target = records / record_id
+            if target.exists():  # copied by an interrupted run of this bag: the same files
+                shutil.rmtree(target)
+            (folder / PAYLOAD / "records" / record_id).rename(target)
 
     def finish(self) -> list[Path]:
         write_atomic(self.root / "bagit.txt", b"BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n")
-        return [*write_tag_files(self.root, self.settings), self.root / "bagit.txt"]
+        return [*write_tag_files(self.root, self.settings, self.spread), self.root / "bagit.txt"]
 
     def abort(self) -> None:
         """The payload stays (a re-run with --resume reuses it); without bagit.txt it is not taken for a bag."""

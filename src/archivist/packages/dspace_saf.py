@@ -4,22 +4,26 @@ One item directory per record (named by the record id) with ``dublin_core.xml`` 
 default ``dc`` registry), ``metadata_dcterms.xml`` (qualified terms with no ``dc`` field there: subject URIs,
 provenance, other dates, rights holder…), the EPUB and the original captures as bitstreams listed in
 ``contents``, and ``collections`` when a collection handle is given.
+
+The zip's entries are deflated once: on a cluster each partition's item folders and zip entries are written by a
+worker, and here the folders are moved into place and the entries copied, in input order, without recompressing.
 """
 
 from __future__ import annotations
 
 import shutil
-import zipfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from lxml import etree
 
 from .._constants import XML_HEAD, ZIP_TIME
 from .._paths import read_regular
+from .._zip import ZipWriter
 from ..exporters import Statement, statements
 from ..exporters import get as get_exporter
-from ._base import Package, PackageSettings, Record, original_files
+from ._base import Package, PackagePart, PackageSettings, Record, original_files
 
 _DC_FIELDS = {
     "title": ("title", None), "alternative": ("title", "alternative"), "creator": ("contributor", "author"),
@@ -89,9 +93,58 @@ def item_files(record: Record, exports: Mapping[str, Path], base: Path | None) -
     return files
 
 
+_ATTRIBUTES = 0o644 << 16  # rw-r--r--, as the archive has always had
+_ENTRIES, _INDEX = "dspace-saf.zip.entries", "dspace-saf.zip.index"
+
+
+def _write_item(folder: Path, archive: ZipWriter, record: Record, exports: Mapping[str, Path], base: Path | None,
+                settings: PackageSettings) -> None:
+    """Write one record's item folder under ``folder`` and its files into ``archive``."""
+    files = item_files(record, exports, base)
+    if settings.dspace_collection:
+        files["collections"] = settings.dspace_collection.encode("utf-8")
+    item = folder / record["id"]
+    item.mkdir()
+    for name in sorted(files):
+        (item / name).write_bytes(files[name])
+        archive.add(f"{record['id']}/{name}", files[name], attributes=_ATTRIBUTES)
+
+
+def _open(entries: Path, index: Path) -> tuple[BinaryIO, BinaryIO]:
+    """The files a ZipWriter writes its entries and its index to (the index is read back by finish())."""
+    first = open(entries, "wb")  # noqa: SIM115 closed with the writer
+    try:
+        return first, open(index, "w+b")
+    except BaseException:
+        first.close()
+        raise
+
+
+class _Part(PackagePart):
+    """Some records' item folders under ``items/`` and their zip entries (``dspace-saf.zip.entries`` and its
+    index); close() gives the item names in order."""
+
+    def __init__(self, folder: Path, root: Path, settings: PackageSettings) -> None:
+        super().__init__(folder, root, settings)
+        (folder / "items").mkdir()
+        self._files = _open(folder / _ENTRIES, folder / _INDEX)
+        self._zip = ZipWriter(*self._files, ZIP_TIME)
+        self._items: list[str] = []
+
+    def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
+        _write_item(self.folder / "items", self._zip, record, exports, base, self.settings)
+        self._items.append(record["id"])
+
+    def close(self) -> list[str]:
+        for stream in self._files:
+            stream.close()
+        return self._items
+
+
 class DspaceSaf(Package):
     name = "dspace-saf"
     description = "DSpace Simple Archive Format: one item directory per record, plus a zip of the archive"
+    splits = True
 
     def __init__(self, root: Path, settings: PackageSettings) -> None:
         super().__init__(root, settings)
@@ -99,34 +152,42 @@ class DspaceSaf(Package):
         self.work = self.root / ".dspace-saf.part"
         self.zip_final = self.root / "dspace-saf.zip"
         self.zip_work = self.root / ".dspace-saf.zip.part"
+        self.zip_index = self.root / ".dspace-saf.zip.index.part"  # the central directory, until finish()
         shutil.rmtree(self.work, ignore_errors=True)
         self.work.mkdir(parents=True)
-        self._zip = zipfile.ZipFile(self.zip_work, "w", compression=zipfile.ZIP_DEFLATED)
+        self._files = _open(self.zip_work, self.zip_index)
+        self._zip = ZipWriter(*self._files, ZIP_TIME)
 
     def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
-        files = item_files(record, exports, base)
-        if self.settings.dspace_collection:
-            files["collections"] = self.settings.dspace_collection.encode("utf-8")
-        item = self.work / record["id"]
-        item.mkdir()
-        for name in sorted(files):
-            (item / name).write_bytes(files[name])
-            info = zipfile.ZipInfo(f"{record['id']}/{name}", ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            self._zip.writestr(info, files[name])
+        _write_item(self.work, self._zip, record, exports, base, self.settings)
+
+    @classmethod
+    def part(cls, folder: Path, root: Path, settings: PackageSettings) -> PackagePart:
+        return _Part(folder, root, settings)
+
+    def join(self, folder: Path, summary: Any) -> None:
+        for name in summary:
+            (folder / "items" / name).rename(self.work / name)
+        with open(folder / _ENTRIES, "rb") as entries, open(folder / _INDEX, "rb") as index:
+            self._zip.append(entries, index)
 
     def finish(self) -> list[Path]:
-        self._zip.close()
+        self._zip.finish()
+        self._close()
         shutil.rmtree(self.final, ignore_errors=True)
         self.work.rename(self.final)
         self.zip_work.replace(self.zip_final)
         return [self.final, self.zip_final]
 
     def abort(self) -> None:
-        self._zip.close()
+        self._close()
         shutil.rmtree(self.work, ignore_errors=True)
         self.zip_work.unlink(missing_ok=True)
+
+    def _close(self) -> None:
+        for stream in self._files:
+            stream.close()
+        self.zip_index.unlink(missing_ok=True)
 
 
 __all__ = ["DspaceSaf", "item_files"]

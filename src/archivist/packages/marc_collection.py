@@ -4,17 +4,19 @@
 
 A record too long for ISO 2709 (see :mod:`archivist.exporters.marc21`) is left out of the ``.mrc`` file with a
 warning naming it and its size; the MARCXML collection has no such limit. Each file is written to a temporary
-name and renamed when the batch completes, so a failed run leaves no half-written collection.
+name and renamed when the batch completes, so a failed run leaves no half-written collection. On a cluster, each
+partition's entries are written by a worker and copied here in input order (the warnings come with them).
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import warnings
 from collections.abc import Mapping
 from pathlib import Path
-from typing import BinaryIO, ClassVar
+from typing import Any, BinaryIO, ClassVar
 
 from lxml import etree
 
@@ -22,7 +24,7 @@ from .._constants import XML_HEAD
 from .._errors import ExportError
 from ..exporters import marc21
 from ..exporters.marcxml import MARC, record_element
-from ._base import Package, PackageSettings, Record
+from ._base import Package, PackagePart, PackageSettings, Record
 
 
 class _Collection(Package):
@@ -31,6 +33,7 @@ class _Collection(Package):
     filename: ClassVar[str]
     head: ClassVar[bytes] = b""
     tail: ClassVar[bytes] = b""
+    splits = True
 
     def __init__(self, root: Path, settings: PackageSettings) -> None:
         super().__init__(root, settings)
@@ -41,12 +44,23 @@ class _Collection(Package):
         self._stream: BinaryIO = os.fdopen(fd, "wb")
         self._stream.write(self.head)
 
-    def entry(self, record: Record, exports: Mapping[str, Path]) -> bytes:
+    @classmethod
+    def entry(cls, record: Record, exports: Mapping[str, Path]) -> bytes:
         """The bytes one record adds to the file."""
         raise NotImplementedError
 
     def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
         self._stream.write(self.entry(record, exports))
+
+    @classmethod
+    def part(cls, folder: Path, root: Path, settings: PackageSettings) -> PackagePart:
+        return _CollectionPart(cls, folder, root, settings)
+
+    def join(self, folder: Path, summary: Any) -> None:
+        with open(folder / self.filename, "rb") as entries:
+            shutil.copyfileobj(entries, self._stream, 1 << 20)
+        for message in summary:  # what the part's records were warned about, said here in order
+            warnings.warn(message, stacklevel=2)
 
     def finish(self) -> list[Path]:
         self._stream.write(self.tail)
@@ -60,18 +74,40 @@ class _Collection(Package):
             os.unlink(self._part)
 
 
+class _CollectionPart(PackagePart):
+    """Some records' entries of a collection, one after another in a file named as the collection; close() gives
+    the warnings their entries raised."""
+
+    def __init__(self, collection: type[_Collection], folder: Path, root: Path, settings: PackageSettings) -> None:
+        super().__init__(folder, root, settings)
+        self.collection = collection
+        self._stream = open(folder / collection.filename, "wb")  # noqa: SIM115 closed by close()
+        self._warnings: list[str] = []
+
+    def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            self._stream.write(self.collection.entry(record, exports))
+        self._warnings += [str(warning.message) for warning in caught]
+
+    def close(self) -> list[str]:
+        self._stream.close()
+        return self._warnings
+
+
 class Marc21Collection(_Collection):
     name = "marc21-collection"
     description = "every record as binary MARC 21 (ISO 2709) in one .mrc file"
     filename = "marc21-collection.mrc"
 
-    def entry(self, record: Record, exports: Mapping[str, Path]) -> bytes:
+    @classmethod
+    def entry(cls, record: Record, exports: Mapping[str, Path]) -> bytes:
         if "marc21" in exports:
             return exports["marc21"].read_bytes()
         try:
             return marc21.export(record)
         except ExportError as exc:
-            warnings.warn(f"{self.name}: {exc}; left out of {self.filename}", stacklevel=2)
+            warnings.warn(f"{cls.name}: {exc}; left out of {cls.filename}", stacklevel=2)
             return b""
 
 
@@ -82,7 +118,8 @@ class MarcxmlCollection(_Collection):
     head = XML_HEAD + f'<marc:collection xmlns:marc="{MARC}">\n'.encode()
     tail = b"</marc:collection>\n"
 
-    def entry(self, record: Record, exports: Mapping[str, Path]) -> bytes:
+    @classmethod
+    def entry(cls, record: Record, exports: Mapping[str, Path]) -> bytes:
         # Not pymarc's XMLWriter, for the reason marcxml.collection_writer gives (other bytes, same speed).
         return etree.tostring(record_element(record), encoding="UTF-8") + b"\n"
 

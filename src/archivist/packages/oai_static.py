@@ -3,6 +3,7 @@
 The file is valid against the official OAI-PMH.xsd and oai_dc.xsd. Its responseDate is the latest record
 datestamp, not the clock, so the same records give the same bytes. When the repository id or base URL is a
 placeholder (the defaults are under ``.invalid``), a warning goes to stderr and a comment in the file says so.
+On a cluster, each partition's records are written by a worker and copied here in input order.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -21,14 +23,43 @@ from .._constants import XML_HEAD, XSI
 from .._errors import ArchivistError
 from ..exporters.oai_dc import export as export_oai_dc
 from ..oai import OAI, OAI_SCHEMA_LOCATION, REPOSITORY_ID, datestamp, payload, placeholders, record_xml, subject_sets
-from ._base import Package, PackageSettings, Record
+from ._base import Package, PackagePart, PackageSettings, Record
 
 log = logging.getLogger("archivist.packages")
+
+
+def _record(record: Record, settings: PackageSettings) -> tuple[bytes, str]:
+    """One record as the response lists it, and its datestamp."""
+    stamp = datestamp(record)
+    specs = [spec for spec, _ in subject_sets(record)]
+    return record_xml(record, stamp, settings.repository_id, specs, payload(export_oai_dc(record))) + b"\n", stamp
+
+
+class _Part(PackagePart):
+    """Some records of the response, one after another in ``oai-static.body``; close() gives their latest
+    datestamp and their count."""
+
+    def __init__(self, folder: Path, root: Path, settings: PackageSettings) -> None:
+        super().__init__(folder, root, settings)
+        self._body = open(folder / "oai-static.body", "wb")  # noqa: SIM115 closed by close()
+        self._latest = ""
+        self._count = 0
+
+    def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
+        data, stamp = _record(record, self.settings)
+        self._body.write(data)
+        self._latest = max(self._latest, stamp)
+        self._count += 1
+
+    def close(self) -> tuple[str, int]:
+        self._body.close()
+        return self._latest, self._count
 
 
 class OaiStatic(Package):
     name = "oai-static"
     description = "one OAI-PMH ListRecords response (oai_dc) holding every record"
+    splits = True
 
     def __init__(self, root: Path, settings: PackageSettings) -> None:
         super().__init__(root, settings)
@@ -46,12 +77,21 @@ class OaiStatic(Package):
         self._count = 0
 
     def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
-        stamp = datestamp(record)
-        specs = [spec for spec, _ in subject_sets(record)]
-        self._body.write(record_xml(record, stamp, self.settings.repository_id, specs, payload(export_oai_dc(record)))
-                         + b"\n")
+        data, stamp = _record(record, self.settings)
+        self._body.write(data)
         self._latest = max(self._latest, stamp)
         self._count += 1
+
+    @classmethod
+    def part(cls, folder: Path, root: Path, settings: PackageSettings) -> PackagePart:
+        return _Part(folder, root, settings)
+
+    def join(self, folder: Path, summary: Any) -> None:
+        latest, count = summary
+        with open(folder / "oai-static.body", "rb") as body:
+            shutil.copyfileobj(body, self._body, 1 << 20)
+        self._latest = max(self._latest, latest)
+        self._count += count
 
     def finish(self) -> list[Path]:
         self._body.close()
