@@ -21,6 +21,7 @@ distributed = pytest.importorskip("distributed")
 dask = pytest.importorskip("dask")
 
 from archivist.batch import BatchOptions, run_batch, split_formats  # noqa: E402 after the skip above
+from tests.conftest import SEED  # noqa: E402 after the skip above
 
 from .test_engine import make_batch  # noqa: E402 after the skip above
 
@@ -147,11 +148,20 @@ def test_a_worker_killed_mid_run_changes_nothing(tmp_path: Path, seed: dict[str,
     assert tree(tmp_path / "many") == tree(tmp_path / "one")
 
 
+@pytest.fixture(scope="module")
+def six_hundred(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """600 records and the tree one process writes for them (oai_dc,epub,jsonld,oai-static), made once for the
+    runs below that are killed and resumed (each writes its own output folder; the input is only read)."""
+    folder = tmp_path_factory.mktemp("six-hundred")
+    source = make_batch(folder / "b.jsonl", json.loads(SEED.read_text(encoding="utf-8")), 600)
+    one_machine([str(source)], folder / "one", "oai_dc,epub,jsonld,oai-static")
+    return source, tree(folder / "one")
+
+
 @pytest.mark.parametrize("resume_with", [["--cluster", "local:2"], ["--jobs", "1"]])
-def test_the_client_killed_then_resume_finishes_the_same_output(tmp_path: Path, seed: dict[str, Any],
-                                                                resume_with: list[str]) -> None:
-    source = make_batch(tmp_path / "b.jsonl", seed, 600)
-    one_machine([str(source)], tmp_path / "one", "oai_dc,epub,jsonld,oai-static")
+def test_the_client_killed_then_resume_finishes_the_same_output(
+        tmp_path: Path, six_hundred: tuple[Path, dict[str, str]], resume_with: list[str]) -> None:
+    source, one = six_hundred
     out = tmp_path / "many"
     command = [sys.executable, "-m", "archivist", "export", str(source), "--to", "oai_dc,epub,jsonld,oai-static",
                "--out", str(out)]
@@ -174,7 +184,7 @@ def test_the_client_killed_then_resume_finishes_the_same_output(tmp_path: Path, 
     assert again.returncode == 0, again.stderr
     summary = " ".join(again.stderr.split())
     assert "600 records read:" in summary and "already current (resumed)" in summary
-    assert tree(out) == tree(tmp_path / "one")  # the partitions' journals are gone too
+    assert tree(out) == one  # the partitions' journals are gone too
 
 
 def _worker_spawned(parent: int) -> bool:
@@ -219,6 +229,19 @@ def test_a_signal_while_the_cluster_starts_or_runs_says_one_line_and_leaves_no_p
     assert "Traceback" not in stderr and "Exception" not in stderr, stderr
     assert stderr.startswith(f"stopped by {signal.Signals(signum).name} after "), stderr
     assert not [p for p in out.rglob("*") if p.name.endswith(".part") or p.name == ".archivist-lock"]
+
+
+def _executing(scheduler: str, prefix: str, seconds: float = 60) -> bool:
+    """Wait until a worker of ``scheduler`` is executing a task whose key starts with ``prefix``; False if none
+    did within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    with distributed.Client(scheduler, set_as_default=False) as client:
+        while time.monotonic() < deadline:
+            if any(client.run(lambda dask_worker: any(str(task.key).startswith(prefix)
+                                                      for task in dask_worker.state.all_running_tasks)).values()):
+                return True
+            time.sleep(0.02)
+    return False
 
 
 class Refused(Exception):
@@ -385,11 +408,11 @@ def test_an_error_in_the_client_stops_the_ingest_tasks_before_it_returns(tmp_pat
     facts = Facts(language="en", retrieved="2026-11-24")
     warcs = [write_warc(tmp_path / f"crawl-{n}.warc", [
         (f"https://example.org/{n}/{k}", "200 OK", html, html_page(f"Page {k}", "Head", f"Text {k}."))
-        for k in range(300)]) for n in range(2)]  # a task that takes a while
+        for k in range(60)]) for n in range(2)]  # a task of a second or more
 
     def captures() -> Iterator[Capture]:
         yield from (Capture(str(warc), facts, str(warc)) for warc in warcs)
-        time.sleep(0.5)  # the tasks have started
+        assert _executing(scheduler, "archivist-"), "no task was executing when the client failed: nothing was tested"
         raise Refused
 
     out = tmp_path / "out"
