@@ -22,6 +22,7 @@ dask = pytest.importorskip("dask")
 
 from archivist.batch import BatchOptions, run_batch, split_formats  # noqa: E402 after the skip above
 from tests.conftest import SEED  # noqa: E402 after the skip above
+from tests.warm import Warm  # noqa: E402 after the skip above
 
 from .test_engine import make_batch  # noqa: E402 after the skip above
 
@@ -305,20 +306,17 @@ def test_a_partition_that_kills_its_worker_every_time_is_reported_not_retried_fo
         f"r{n:05d}.oai_dc.xml" for n in range(40) if not 10 <= n < 20]
 
 
-def test_cluster_mistakes_are_one_line_errors(tmp_path: Path, seed: dict[str, Any]) -> None:
+def test_cluster_mistakes_are_one_line_errors(tmp_path: Path, seed: dict[str, Any], archivist: Warm) -> None:
     source = make_batch(tmp_path / "b.jsonl", seed, 2)
-    zero = subprocess.run([sys.executable, "-m", "archivist", "export", str(source), "--cluster", "local:0",
-                           "--out", str(tmp_path / "o")], capture_output=True, text=True, timeout=120)
+    zero = archivist.run(["export", str(source), "--cluster", "local:0", "--out", str(tmp_path / "o")], timeout=120)
     assert zero.returncode != 0 and "Traceback" not in zero.stderr
     assert zero.stderr.strip().splitlines()[-1].endswith("a local cluster needs at least one worker (local:2)")
     assert not (tmp_path / "o").exists()  # refused before the output folder was made
-    unknown = subprocess.run([sys.executable, "-m", "archivist", "export", str(source), "--cluster", "no-port",
-                              "--out", str(tmp_path / "q")], capture_output=True, text=True, timeout=120)
+    unknown = archivist.run(["export", str(source), "--cluster", "no-port", "--out", str(tmp_path / "q")], timeout=120)
     assert unknown.returncode == 2 and "cannot reach the Dask scheduler at no-port" in unknown.stderr
     assert not (tmp_path / "q").exists()
-    stdin = subprocess.run([sys.executable, "-m", "archivist", "export", "-", "--cluster", "local:1",
-                            "--out", str(tmp_path / "p")], input=source.read_text(encoding="utf-8"),
-                           capture_output=True, text=True, timeout=120)
+    stdin = archivist.run(["export", "-", "--cluster", "local:1", "--out", str(tmp_path / "p")],
+                          input=source.read_text(encoding="utf-8"), timeout=120)
     assert stdin.returncode != 0 and "Traceback" not in stdin.stderr
     assert "standard input cannot be shared with a cluster" in stdin.stderr
     assert not (tmp_path / "p").exists()
