@@ -49,22 +49,33 @@ FORKED_WORKERS = {"distributed.worker.multiprocessing-method": "forkserver"}
 def scheduler() -> Iterator[str]:
     """The address of a LocalCluster of 2 worker processes, shared by the tests of this module. Its workers read
     the clock as SOURCE_DATE_EPOCH says (a bag's date, an ingested record's provenance), as this process does."""
-    before = os.environ.get("SOURCE_DATE_EPOCH")
+    before = dict(os.environ)
     os.environ["SOURCE_DATE_EPOCH"] = EPOCH
     try:
-        yield from _cluster()
+        with dask.config.set({**strict_scheduler(allowed_failures=2), **FORKED_WORKERS}), \
+                distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                         silence_logs=50) as cluster:
+            _restore(before, SOURCE_DATE_EPOCH=EPOCH)
+            yield cluster.scheduler_address
     finally:
-        if before is None:
-            del os.environ["SOURCE_DATE_EPOCH"]
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = before
+        _restore(before)
 
 
-def _cluster() -> Iterator[str]:
-    with dask.config.set({**strict_scheduler(allowed_failures=2), **FORKED_WORKERS}), \
-            distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                                     silence_logs=50) as cluster:
-        yield cluster.scheduler_address
+def _restore(environment: dict[str, str], **also: str) -> None:
+    """Make this process's environment ``environment`` (plus ``also``) again. Dask's nanny writes PYTHONHASHSEED,
+    MALLOC_TRIM_THRESHOLD_ and *_NUM_THREADS into it each time it starts a worker; left there, every later run
+    of the test process would get them (a fixed hash seed; and tests/warm.py starts each run whose PYTHON*
+    variables changed as a fresh interpreter: 1-2 s of CPU each instead of 0.1-0.2)."""
+    os.environ.clear()
+    os.environ.update(environment, **also)
+
+
+@pytest.fixture(autouse=True)
+def _environment_kept() -> Iterator[None]:
+    """What a nanny writes into the environment during a test (a worker restarted) is gone after it."""
+    before = dict(os.environ)
+    yield
+    _restore(before)
 
 
 def tree(directory: Path) -> dict[str, str]:
