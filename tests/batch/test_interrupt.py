@@ -166,39 +166,83 @@ def test_sigkill_of_the_main_process_takes_the_workers_and_their_temporaries(tmp
     _finish(archivist, out, errors, reference)
 
 
+#: The moments the slow test kills a run at, one cycle each: while it starts (before any record is written), while
+#: it writes records (twice), the moment the packages are finished, while the bag is written, after the bag is
+#: complete (the run ending), and twice during a --resume over a finished bag.
+MOMENTS = ("start", "records", "records", "packages", "bag", "ending", "resume", "resume")
+
+
+def _phases(out: Path) -> dict[str, bool]:
+    """Which phases a run writing ``out`` has reached, from the files it has written so far."""
+    data = out / "data"
+    names = os.listdir(data) if data.is_dir() else []
+    top = os.listdir(out) if out.is_dir() else []
+    return {"records": any(name.endswith(".epub") for name in names),
+            "packages": any(name.startswith((".oai-static.xml.", "oai-static.xml")) for name in names),
+            "bag": any(name.startswith((".bagit.txt.", "bagit.txt")) for name in top),
+            "ending": "tagmanifest-sha512.txt" in top}
+
+
+def _watch(process: Any, out: Path, until: str | None = None, seconds: float = 120) -> dict[str, float]:
+    """The seconds after which the run ``process`` (writing ``out``) reached each phase, watched every few
+    milliseconds until it ends or reaches phase ``until``."""
+    began, reached = time.monotonic(), {}
+    for look in range(int(seconds / 0.002)):
+        if look % 20 == 0 and process.poll() is not None:  # asking is dearer than looking: every 20th look
+            break
+        for phase, there in _phases(out).items():
+            if there:
+                reached.setdefault(phase, time.monotonic() - began)
+        if until in reached:
+            break
+        time.sleep(0.002)
+    return reached
+
+
 @pytest.mark.slow
 def test_kill_9_at_random_moments_then_resume_gives_the_clean_tree(tmp_path: Path, archivist: Warm) -> None:
     """The 'resume is exact' check: SIGKILL at random moments (the seed is printed), then --resume, compared with
-    a clean run every cycle. The moments are spread over the whole run: cycle k of n is killed at a random moment
-    of the k-th n-th of a timed uninterrupted run (plus a tenth), so start, export, packages and bag are all hit;
-    every third cycle kills a --resume over a finished bag. ARCHIVIST_KILL_CYCLES sets the number of cycles
-    (default 12), ARCHIVIST_KILL_SEED the seed."""
+    a clean run every cycle. Each cycle kills at one of MOMENTS, found by watching the output folder (a random
+    delay into that phase, as long as the phase took in a timed uninterrupted run), so start, records, packages,
+    bag and the ending are all hit, and --resume over a finished bag too. ARCHIVIST_KILL_CYCLES sets the number of
+    cycles (default: one per moment; more go round MOMENTS again), ARCHIVIST_KILL_SEED the seed."""
     records, _, _ = reference = clean_run(build(tmp_path / "in", json.loads(SEED.read_text(encoding="utf-8")), 40),
                                           tmp_path)
     out, errors = tmp_path / "out", tmp_path / "errors.jsonl"
     started = time.monotonic()
-    _finish(archivist, out, errors, (records, *reference[1:]))  # a warm uninterrupted run: same tree, and its time
+    timed = archivist.popen(command(records, out, errors), env=ENV, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    reached = _watch(timed, out)
+    assert timed.wait() == 1
     took = time.monotonic() - started
-    cycles = int(os.environ.get("ARCHIVIST_KILL_CYCLES", "12"))
+    assert list(reached) == ["records", "packages", "bag", "ending"], reached  # the phases, in this order
+    assert tree(out) == reference[1] and errors.read_bytes() == reference[2]  # a warm uninterrupted run: the same
+    lasted = {"start": reached["records"], "records": reached["packages"] - reached["records"],
+              "packages": 0.01, "bag": reached["ending"] - reached["bag"], "ending": took - reached["ending"],
+              "resume": took}
+    cycles = int(os.environ.get("ARCHIVIST_KILL_CYCLES", str(len(MOMENTS))))
     seed = int(os.environ.get("ARCHIVIST_KILL_SEED", str(random.SystemRandom().randrange(10**6))))
-    print(f"kill/resume: {cycles} cycles, seed {seed}, uninterrupted run {took:.2f}s")
+    print(f"kill/resume: {cycles} cycles, seed {seed}, uninterrupted run {took:.2f}s, phases {reached}")
     chance = random.Random(seed)
-    moments = [took * 1.1 * (k + chance.random()) / cycles for k in range(cycles)]
+    moments = [(MOMENTS[k % len(MOMENTS)], chance.random()) for k in range(cycles)]
     chance.shuffle(moments)
-    for cycle, moment in enumerate(moments):
-        again = cycle % 3 == 2  # every third cycle kills a --resume run over a finished bag
+    for cycle, (moment, fraction) in enumerate(moments):
+        again = moment == "resume"
         if not again:
             shutil.rmtree(out, ignore_errors=True)
         process = archivist.popen(command(records, out, errors, *(["--resume"] if again else [])), env=ENV,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        time.sleep(moment)
+        if moment not in ("start", "resume"):
+            _watch(process, out, until=moment)
+        time.sleep(fraction * lasted[moment])
         process.send_signal(signal.SIGKILL)
         process.wait()
-        assert wait_gone(process.pid) == [], f"cycle {cycle} (seed {seed}): workers outlived the batch"
+        where = f"cycle {cycle}, killed {fraction * lasted[moment]:.3f}s into {moment} (seed {seed})"
+        assert wait_gone(process.pid) == [], f"{where}: workers outlived the batch"
         try:
             _finish(archivist, out, errors, reference)
         except AssertionError as exc:
-            raise AssertionError(f"cycle {cycle}, killed at {moment:.2f}s (seed {seed}): {exc}") from None
+            raise AssertionError(f"{where}: {exc}") from None
 
 
 def test_a_damaged_journal_line_means_that_record_is_exported_again(tmp_path: Path, seed: dict[str, Any]) -> None:

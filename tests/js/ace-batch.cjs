@@ -4,8 +4,17 @@
 //   NODE_PATH=.ci/node_modules node tests/js/ace-batch.cjs OUT1 a.epub OUT2 b.epub ...
 // Writes OUTn/report.json for each EPUB; prints one JSON object: EPUB -> {"ok": true} or {"error": message}.
 const ace = require("@daisy/ace-core");
+const puppeteer = require("puppeteer");
 const runner = require("@daisy/ace-axe-runner-puppeteer");
 const logger = require("@daisy/ace-logger");
+
+// Chromium's site isolation gives documents of different origins renderer processes of their own; every document
+// here is a local file, checked alone in its own page, so one renderer serves them all. Same pages, same axe, same
+// report (compared: identical assertions), about a fifth less CPU (#17). The runner's own arguments are kept.
+const ONE_RENDERER = ["--renderer-process-limit=1", "--disable-site-isolation-trials",
+                      "--disable-features=site-per-process,IsolateOrigins"];
+const launch = puppeteer.launch.bind(puppeteer);
+puppeteer.launch = (options) => launch({...options, args: [...((options && options.args) || []), ...ONE_RENDERER]});
 
 // The runner ace-core is given: the real one, whose browser this script launches and closes itself.
 const shared = Object.assign(Object.create(runner), {launch: async () => {}, close: async () => {}});
