@@ -26,7 +26,6 @@ import uuid
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from .._errors import ArchivistError
@@ -110,20 +109,18 @@ def connect(address: str, notice: Callable[[str], None]) -> Iterator[Client]:
                 client = stack.enter_context(distributed.Client(address, timeout="20s"))
             except (OSError, TimeoutError, ValueError) as exc:
                 raise ClusterError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
-        stack.push(_quiet_on_error)  # run first on the way out: a client or cluster closed by an error says nothing
+        stack.callback(_quiet)  # run first on the way out: a client or cluster being closed says nothing
         if "dashboard" in client.scheduler_info().get("services", {}):
             notice(f"Dask dashboard: {client.dashboard_link}")
         yield client
 
 
-def _quiet_on_error(kind: type[BaseException] | None, error: BaseException | None,
-                    trace: TracebackType | None) -> bool:
-    """When a cluster is closed because of an exception (a signal too), Dask's loggers say nothing more: the
-    command prints its own one line about it."""
-    if kind is not None:
-        for name in _DASK_LOGGERS:  # until the cluster is closed (connect sets them back then)
-            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
-    return False
+def _quiet() -> None:
+    """While the cluster is closed, Dask's loggers say nothing more: the command has printed its own lines (a
+    signal or an error is one line), and a busy machine can make the closing scheduler and workers complain of
+    missed heartbeats, a traceback with nothing for the user to do."""
+    for name in _DASK_LOGGERS:  # until the cluster is closed (connect sets them back then)
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
 
 
 def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, options: BatchOptions,
