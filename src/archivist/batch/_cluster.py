@@ -100,9 +100,11 @@ def connect(address: str, notice: Callable[[str], None]) -> Iterator[Client]:
                                   "distributed.scheduler.worker-saturation": 1.0,  # none waits behind a poison
                                   "distributed.worker.profile.enabled": False}), \
                     signals_held():  # a cluster half started cannot be closed: a signal waits until it is up
+                # The workers' own log lines (a task's exception, a heartbeat missed as the cluster closes) would
+                # only repeat, as tracebacks, what the run reports record by record: they stay silent.
                 cluster = stack.enter_context(distributed.LocalCluster(
                     n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                    silence_logs=logging.ERROR))
+                    silence_logs=logging.CRITICAL))
                 client = stack.enter_context(distributed.Client(cluster))
         else:
             try:
