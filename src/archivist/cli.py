@@ -245,8 +245,10 @@ def export(
             report = run_batch(paths, out, options, on_outcome=seen, on_warning=say.warn, on_notice=say.info)
     except BatchInterrupted as stop:
         raise _stopped(stop) from None
-    except KeyboardInterrupt:
-        raise _fail("interrupted before the export started; nothing was written", 130) from None
+    except KeyboardInterrupt as stop:  # before the run began (connecting to its cluster): nothing to resume
+        signum = getattr(stop, "signal", signal.SIGINT)
+        said = "interrupted" if signum == signal.SIGINT else f"stopped by {signal.Signals(signum).name}"
+        raise _fail(f"{said} before the export started; nothing was written", 128 + signum) from None
     except (ArchivistError, OSError) as exc:
         raise _fail(str(exc)) from None
     where = "checked (dry run, nothing written)" if dry_run else f"in {out}"

@@ -116,9 +116,9 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[st
     Raises, before anything is written: SourceError for a missing path or an empty directory, PathConflict for an
     output path that is, contains or lies inside an input, OutputRefused for an output folder another run holds
     or that is not empty (unless ``add`` or ``resume``; a bag only into a new or empty folder). Every per-record
-    problem is in the report and the errors file. Ctrl-C or SIGTERM raises BatchInterrupted; Ctrl-C while the cluster
+    problem is in the report and the errors file. Ctrl-C or SIGTERM raises BatchInterrupted; either while the cluster
     is being connected to (a remote scheduler that does not answer, a local cluster starting), before anything
-    started, raises a plain KeyboardInterrupt."""
+    started, raises ``Stopped`` (a KeyboardInterrupt naming its signal) instead."""
     sources = [os.fspath(p) for p in paths]
     check_sources(sources)
     if options.cluster is not None and "-" in sources:
@@ -145,8 +145,8 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[st
             _run(sources, folder, options, report, on_outcome, warn, stdin, client)
     except KeyboardInterrupt as exc:
         signum = exc.signal if isinstance(exc, Stopped) else signal.SIGINT
-        if not begun and signum == signal.SIGINT:  # Ctrl-C while connecting: nothing started, nothing to resume
-            raise KeyboardInterrupt from None
+        if not begun:  # a signal while connecting: nothing started, nothing to resume
+            raise Stopped(signum) from None
         discard_partials()  # whatever this process was still writing when the signal came
         raise BatchInterrupted(report, signum) from None
     return report
