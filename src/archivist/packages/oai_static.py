@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from lxml import etree
 
@@ -35,25 +35,34 @@ def _record(record: Record, settings: PackageSettings) -> tuple[bytes, str]:
     return record_xml(record, stamp, settings.repository_id, specs, payload(export_oai_dc(record))) + b"\n", stamp
 
 
+class _Body:
+    """The records of the response, one after another in ``stream``, with their latest datestamp and their count."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+        self.latest = ""
+        self.count = 0
+
+    def add(self, record: Record, settings: PackageSettings) -> None:
+        data, stamp = _record(record, settings)
+        self.stream.write(data)
+        self.latest = max(self.latest, stamp)
+        self.count += 1
+
+
 class _Part(PackagePart):
-    """Some records of the response, one after another in ``oai-static.body``; close() gives their latest
-    datestamp and their count."""
+    """Some records of the response in ``oai-static.body``; close() gives their latest datestamp and count."""
 
     def __init__(self, folder: Path, root: Path, settings: PackageSettings) -> None:
         super().__init__(folder, root, settings)
-        self._body = open(folder / "oai-static.body", "wb")  # noqa: SIM115 closed by close()
-        self._latest = ""
-        self._count = 0
+        self._body = _Body(open(folder / "oai-static.body", "wb"))  # noqa: SIM115 closed by close()
 
     def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
-        data, stamp = _record(record, self.settings)
-        self._body.write(data)
-        self._latest = max(self._latest, stamp)
-        self._count += 1
+        self._body.add(record, self.settings)
 
     def close(self) -> tuple[str, int]:
-        self._body.close()
-        return self._latest, self._count
+        self._body.stream.close()
+        return self._body.latest, self._body.count
 
 
 class OaiStatic(Package):
@@ -72,15 +81,10 @@ class OaiStatic(Package):
         self.target = self.root / "oai-static.xml"
         self.root.mkdir(parents=True, exist_ok=True)
         fd, self._body_path = tempfile.mkstemp(prefix=".oai-static.", suffix=".body.part", dir=self.root)
-        self._body = os.fdopen(fd, "wb")
-        self._latest = ""
-        self._count = 0
+        self._body = _Body(os.fdopen(fd, "wb"))
 
     def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
-        data, stamp = _record(record, self.settings)
-        self._body.write(data)
-        self._latest = max(self._latest, stamp)
-        self._count += 1
+        self._body.add(record, self.settings)
 
     @classmethod
     def part(cls, folder: Path, root: Path, settings: PackageSettings) -> PackagePart:
@@ -89,12 +93,12 @@ class OaiStatic(Package):
     def join(self, folder: Path, summary: Any) -> None:
         latest, count = summary
         with open(folder / "oai-static.body", "rb") as body:
-            shutil.copyfileobj(body, self._body, 1 << 20)
-        self._latest = max(self._latest, latest)
-        self._count += count
+            shutil.copyfileobj(body, self._body.stream, 1 << 20)
+        self._body.latest = max(self._body.latest, latest)
+        self._body.count += count
 
     def finish(self) -> list[Path]:
-        self._body.close()
+        self._body.stream.close()
         try:
             with atomic_writer(self.target) as out:
                 out.write(XML_HEAD)
@@ -104,13 +108,13 @@ class OaiStatic(Package):
                               "base-url options. -->\n".encode())
                 out.write(f'<OAI-PMH xmlns="{OAI}" xmlns:xsi="{XSI}" xsi:schemaLocation="{OAI_SCHEMA_LOCATION}">\n'
                           .encode())
-                out.write(f"  <responseDate>{self._latest or '1970-01-01T00:00:00Z'}</responseDate>\n".encode())
+                out.write(f"  <responseDate>{self._body.latest or '1970-01-01T00:00:00Z'}</responseDate>\n".encode())
                 # lxml-stubs types nsmap keys as str; lxml takes None for the default namespace
                 request = etree.Element(f"{{{OAI}}}request", nsmap={None: OAI}, verb="ListRecords",  # type: ignore[dict-item]
                                         metadataPrefix="oai_dc")
                 request.text = self.settings.base_url
                 out.write(b"  " + etree.tostring(request, encoding="UTF-8") + b"\n")
-                if self._count:
+                if self._body.count:
                     out.write(b"  <ListRecords>\n")
                     with open(self._body_path, "rb") as body:
                         shutil.copyfileobj(body, out)
@@ -123,6 +127,6 @@ class OaiStatic(Package):
         return [self.target]
 
     def abort(self) -> None:
-        self._body.close()
+        self._body.stream.close()
         if os.path.exists(self._body_path):
             os.unlink(self._body_path)
