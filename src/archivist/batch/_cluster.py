@@ -28,10 +28,10 @@ from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._diskmap import DiskMap
 from .._errors import ArchivistError
 from ..records import EmptyInput, Entry, ExportFailed, Problem, Status
 from ._bisect import Bisection, Piece
-from ._diskmap import DiskMap
 from ._journal import Journal
 from ._partition import (
     Item,

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 import orjson
 
 from .._atomic import atomic_writer, discard_partials, sweep_partials, write_atomic
+from .._diskmap import DiskMap
 from .._errors import SourceError
 from .._paths import check_outputs, real
 from .._registry import choose
@@ -50,7 +51,6 @@ from ..records import (
     read_records,
 )
 from ._cluster import CLUSTER_WORK, cluster_outcomes, connect
-from ._diskmap import DiskMap
 from ._journal import JOURNAL, Journal, record_hash
 from ._outdir import LOCK, OutputFolder, OutputRefused
 from ._partition import PARTITION_BYTES, STDIN_REFUSED

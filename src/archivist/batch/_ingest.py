@@ -17,6 +17,7 @@ from typing import Any
 import orjson
 
 from .._atomic import write_atomic
+from .._diskmap import DiskMap
 from .._errors import IngestError
 from .._lock import FolderLock
 from ..ingest import ChromeRule, Facts, IngestOutcome, ingest_capture, read_manifest, write_record
@@ -118,8 +119,8 @@ def cluster_ingest(captures: Iterable[Capture | IngestOutcome], out_dir: str, jo
     its place."""
     out = Path(out_dir)
     stage = out / CLUSTER_WORK / f"ingest-{uuid.uuid4().hex}"
-    seen: dict[str, str] = {}
-    with connect(cluster, notice) as client, FolderLock(out):  # connected first: a wrong address makes no folder
+    # connected first: a wrong address makes no folder; every id and original written kept on disk
+    with connect(cluster, notice) as client, FolderLock(out), DiskMap() as seen:
         try:
             from distributed import as_completed
 
@@ -180,7 +181,7 @@ def cluster_ingest(captures: Iterable[Capture | IngestOutcome], out_dir: str, jo
                 out.joinpath(CLUSTER_WORK).rmdir()
 
 
-def _placed(result: list[Unstaged | Staged | IngestOutcome] | Exception, out: Path, seen: dict[str, str],
+def _placed(result: list[Unstaged | Staged | IngestOutcome] | Exception, out: Path, seen: DiskMap,
            label: str) -> Iterator[IngestOutcome]:
     """A capture's outcomes: its staged records put in place (or refused) in order, or its task's failure."""
     if isinstance(result, Exception):

@@ -19,10 +19,10 @@ from typing import Any
 import orjson
 
 from .._atomic import atomic_writer
+from .._diskmap import DiskMap
 from .._errors import ArchivistError
 from .._jsonout import canonical
 from ..records import sha256_file
-from ._diskmap import DiskMap
 
 JOURNAL = ".archivist-journal.jsonl"
 _SHA256 = re.compile(r"[0-9a-f]{64}")

@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 
 from .._atomic import write_atomic
+from .._diskmap import DiskMap
 from .._errors import IngestError, SourceError
 from .._lock import FolderLock
 from .._paths import UnsafePath, read_regular
@@ -185,9 +186,8 @@ def ingest_to_dir(captures: Iterable[str | os.PathLike[str]], facts: Facts | Non
                   max_size: int = DEFAULT_MAX_SIZE) -> Iterator[IngestOutcome]:
     """Ingest text, HTML and WARC captures with the same facts, writing ``<id>.json`` files into ``out_dir``.
     ``max_size`` bounds a WARC record's (inflated) payload in bytes."""
-    seen: dict[str, str] = {}
-    write = partial(write_record, out_dir=Path(out_dir), seen=seen)
-    with FolderLock(out_dir):
+    with FolderLock(out_dir), DiskMap() as seen:  # every id and original written: on disk, for crawls of millions
+        write = partial(write_record, out_dir=Path(out_dir), seen=seen)
         for capture in captures:
             yield from ingest_capture(Path(capture), facts or Facts(), os.fspath(capture), write, rules=rules,
                                       keep_original=keep_original, max_size=max_size)
@@ -199,9 +199,8 @@ def ingest_manifest(manifest: str | os.PathLike[str], out_dir: str | os.PathLike
                     max_size: int = DEFAULT_MAX_SIZE) -> Iterator[IngestOutcome]:
     """Ingest every row of a CSV manifest into ``out_dir``; bad rows become failed outcomes naming the row. Files
     are read only from the manifest's folder, or from ``base`` when given."""
-    seen: dict[str, str] = {}
-    write = partial(write_record, out_dir=Path(out_dir), seen=seen)
-    with FolderLock(out_dir):
+    with FolderLock(out_dir), DiskMap() as seen:
+        write = partial(write_record, out_dir=Path(out_dir), seen=seen)
         for row in read_manifest(manifest, defaults, base=base):
             if isinstance(row, IngestError):
                 yield IngestOutcome(row.path, error=row)
@@ -255,7 +254,7 @@ def _same_capture(path: Path, record: dict[str, Any]) -> bool:
 
 
 def write_record(record: dict[str, Any], source: str, originals: dict[str, bytes], *, out_dir: Path,
-                 seen: dict[str, str]) -> IngestOutcome:
+                 seen: dict[str, str] | DiskMap) -> IngestOutcome:
     """Write a record (and its originals) into ``out_dir``, unless ``seen`` says an earlier source has its id or
     the name of one of its originals, or the folder held that record's (or original's) file before the run."""
     record_id = record["id"]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 
-from archivist.batch._diskmap import DiskMap
+import pytest
+
+from archivist._diskmap import DiskMap
 
 
 def test_add_keeps_the_first_value_and_put_replaces_in_first_position():
@@ -34,3 +36,16 @@ def test_close_removes_its_file():
     assert os.path.isdir(folder)
     store.close()
     assert not os.path.exists(folder)
+
+
+def test_it_answers_in_as_get_and_set_as_a_dict_does() -> None:
+    """The subset of a dict ingest uses for the ids and originals it wrote (``in``, ``[key]``, ``[key] = value``)."""
+    with DiskMap() as seen:
+        assert "r1" not in seen
+        with pytest.raises(KeyError):
+            seen["r1"]
+        seen["r1"] = "a.html"
+        seen["originals/a.html"] = "a.html"
+        seen["r1"] = "b.html"
+        assert "r1" in seen and seen["r1"] == "b.html" and seen["originals/a.html"] == "a.html"
+        assert len(seen) == 2

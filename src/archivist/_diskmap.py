@@ -1,7 +1,8 @@
 """A string-to-string map kept in a temporary SQLite file, so a batch's memory stays flat at any size.
 
 A batch must remember every record id it has seen (to refuse duplicates) and, when resuming, every entry of the
-previous run's journal; in a dict both grow with the batch, by hundreds of megabytes at a million records.
+previous run's journal; an ingest every record id and original it wrote. In a dict these grow with the run, by
+hundreds of megabytes at a million records.
 """
 
 from __future__ import annotations
@@ -64,6 +65,18 @@ class DiskMap:
         self._db.execute(f"INSERT INTO map VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET {update}",
                          (_b(key), _b(value), self._seq))
         self._wrote()
+
+    def __contains__(self, key: str) -> bool:
+        return self.get(key) is not None
+
+    def __getitem__(self, key: str) -> str:
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __setitem__(self, key: str, value: str) -> None:
+        self.put(key, value)
 
     def values(self) -> Iterator[str]:
         """Every value, in the order of its key's position."""
