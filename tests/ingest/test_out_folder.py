@@ -191,3 +191,19 @@ def test_an_interrupted_ingest_says_so_and_the_same_command_finishes_it(tmp_path
     assert again.returncode == 0, again.stderr
     assert f"{150 - written} records written, 0 failed, {written} already there" in again.stderr
     assert len(list(out.glob("*.json"))) == 150
+
+
+def test_a_link_where_the_record_would_go_is_refused_and_not_followed(tmp_path: Path, page: Path) -> None:
+    """A link in the folder may point outside it: it is not read, even to compare, and not replaced."""
+    first = tmp_path / "first"
+    list(ingest_to_dir([page], FACTS, first))
+    outside = tmp_path / "outside.json"
+    outside.write_bytes((first / "lima.json").read_bytes())  # the same capture's record, outside the folder
+    out = tmp_path / "records"
+    out.mkdir()
+    (out / "lima.json").symlink_to(outside)
+
+    outcomes = list(ingest_to_dir([page], FACTS, out))
+
+    assert "the record of another capture, and was left as it is" in str(outcomes[0].error)
+    assert (out / "lima.json").is_symlink() and outside.read_bytes() == (first / "lima.json").read_bytes()

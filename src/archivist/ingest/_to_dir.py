@@ -30,6 +30,7 @@ from ._build import Facts, build_record
 from ._chrome import ChromeRule
 from ._warc import DEFAULT_MAX_SIZE, is_warc, iter_warc
 
+_RECORD_READ_LIMIT = 256 << 20  # a record file already in the folder larger than this is not read to compare
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 #: Manifest columns and the Facts field each fills; "file" names the capture (relative to the manifest).
@@ -243,8 +244,11 @@ def ingest_capture(capture: Path, facts: Facts, label: str, write: Writer, *, ru
 
 def _same_capture(path: Path, record: dict[str, Any]) -> bool:
     """Whether the record file at ``path`` describes the capture ``record`` comes from: the same URL and the same
-    SHA-256 of the captured bytes (its other fields may have been edited since; it is never overwritten)."""
+    SHA-256 of the captured bytes (its other fields may have been edited since; it is never overwritten). A link
+    is never followed (it may point outside the folder), nor a file too large to be a record read."""
     try:
+        if path.is_symlink() or path.stat().st_size > _RECORD_READ_LIMIT:
+            return False
         old = orjson.loads(read_regular(path))
     except (OSError, ValueError, UnsafePath):  # unreadable, not JSON, not a regular file: not the same
         return False
