@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.tools import TOOLS, need
 from tests.warm import Warm, shared
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,3 +94,15 @@ MINIMAL: dict[str, Any] = {
 def write_json(path: Path, value: Any) -> Path:
     path.write_text(json.dumps(value, ensure_ascii=False, indent=2), encoding="utf-8")
     return path
+
+
+def _tool_fixture(name: str) -> Any:
+    @pytest.fixture(name=f"tool_{name.replace('.', '_').replace('-', '_')}")
+    def fixture() -> str:
+        return need(name)
+    return fixture
+
+
+# One fixture per external tool (tests/tools.py), for ``pytestmark = needs("yaz")`` or a test's own argument.
+for _name in TOOLS:
+    globals()[f"tool_{_name.replace('.', '_').replace('-', '_')}"] = _tool_fixture(_name)
