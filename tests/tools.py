@@ -58,7 +58,8 @@ def _chromium() -> str | None:
 
 #: Every external tool a test may ask for. Add a line here (and to scripts/install-tools) for a new one.
 TOOLS: dict[str, Tool] = {
-    "java": Tool("a Java runtime (EPUBCheck)", _program("java"), f"{INSTALL}  (apt-get install openjdk-17-jdk-headless)"),
+    "java": Tool("a Java runtime (EPUBCheck)", _program("java"),
+                 f"{INSTALL}  (apt-get install openjdk-17-jdk-headless)"),
     "javac": Tool("the Java compiler (EPUBCheck's batch runner)", _program("javac"),
                   f"{INSTALL}  (apt-get install openjdk-17-jdk-headless)"),
     "chromium": Tool("Chromium (Ace by DAISY, Playwright)", _chromium, f"{INSTALL}  (apt-get install chromium)"),

@@ -7,6 +7,8 @@ command first prints, not when the program starts (``--help`` does without it).
 
 from __future__ import annotations
 
+import logging
+import warnings
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Annotated
 
@@ -35,6 +37,16 @@ class Say:
         self.quiet, self.verbose = quiet, verbose
         self._out = Console(highlight=False, soft_wrap=True)
         self._err = Console(stderr=True, highlight=False, soft_wrap=True)
+        self._take_library_warnings()
+
+    def _take_library_warnings(self) -> None:
+        """Make this the run's one warning channel: a Python warning or a library's log record (WARNING or more)
+        is printed as one ``warning:`` line, and not at all with ``-q``; never as a source line or a traceback."""
+        warnings.showwarning = lambda message, *_, **__: self.warn(str(message))
+        root = logging.getLogger()
+        for handler in [h for h in root.handlers if isinstance(h, _Warned)]:
+            root.removeHandler(handler)
+        root.addHandler(_Warned(self))
 
     @property
     def console(self) -> Console:
@@ -95,3 +107,15 @@ def _labelled(label: str, style: str, message: str) -> Text:
 def verbose_option(more: str) -> object:
     """The ``-v/--verbose`` option, its help saying what this command adds."""
     return typer.Option("--verbose", "-v", help=f"Also print {more}.")
+
+
+
+class _Warned(logging.Handler):
+    """Libraries' log records of level WARNING or more, said through :meth:`Say.warn`."""
+
+    def __init__(self, say: Say) -> None:
+        super().__init__(logging.WARNING)
+        self.say = say
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.say.warn(record.getMessage())

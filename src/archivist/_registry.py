@@ -8,7 +8,6 @@ warning); an unknown name is answered with the valid ones (UnknownFormat).
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import import_module
 from typing import Any, Generic, TypeGuard, TypeVar
@@ -31,6 +30,8 @@ class Registry(Generic[T]):
         self._order = order
         self._plugins: dict[str, T] = {}
         self._scanned = False
+        self.ignored: list[str] = []
+        """Why installed plugins were skipped, for whoever reports to the user (the command line warns)."""
 
     def builtin_names(self) -> tuple[str, ...]:
         """The names archivist ships, in the order ``all`` lists them."""
@@ -88,8 +89,8 @@ class Registry(Generic[T]):
             plugin = self._checked(entry.load(), entry.name)
             taken = next((n for n in (entry.name, self._name_of(plugin)) if n in self._builtins), None)
             if taken is not None:
-                warnings.warn(f"entry point {entry.value!r} in {self.group} is ignored: {taken!r} is a built-in "
-                              f"{self.kind}", stacklevel=3)
+                self.ignored.append(f"entry point {entry.value!r} in {self.group} is ignored: {taken!r} is a "
+                                    f"built-in {self.kind}")
                 continue
             self.register(plugin)
 

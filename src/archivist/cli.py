@@ -137,6 +137,14 @@ def validate(
     raise typer.Exit(EXIT_INVALID if summary.invalid else EXIT_OK)
 
 
+def _warn_ignored_plugins(say: Say) -> None:
+    """Say which installed plugins were skipped (they take a built-in name); the registries only note it."""
+    from . import exporters, packages
+
+    for message in (*exporters.REGISTRY.ignored, *packages.REGISTRY.ignored):
+        say.warn(message)
+
+
 def _exporters(to: str) -> list[Exporter]:
     """The per-record exporters ``--to`` names; an unknown name is a usage mistake."""
     from .exporters import resolve
@@ -213,6 +221,7 @@ def export(
                            "or --jobs N, not both)")
     if collection is not None or out == "-":
         exporters = _exporters(to)
+        _warn_ignored_plugins(say)
         summary = Summary()
         try:
             if collection is not None:
@@ -229,6 +238,7 @@ def export(
         formats, packages = split_formats(to)
     except UnknownFormat as exc:
         raise UsageMistake(f"--to: {exc}") from None
+    _warn_ignored_plugins(say)
     settings = PackageSettings(base_url=base_url, repository_id=repository_id, dspace_collection=dspace_collection,
                                source_organization=source_organization, external_identifier=external_identifier)
     options = BatchOptions(formats=formats, packages=packages, jobs=jobs, resume=resume, add=add, dry_run=dry_run,
@@ -535,6 +545,7 @@ def serve(
     handler.setFormatter(logging.Formatter("%(message)s"))
     logger = logging.getLogger("archivist.oaipmh")
     logger.addHandler(handler)
+    logger.propagate = False  # the request log has its own handler, not the run's warning channel
     logger.setLevel(logging.WARNING if quiet else logging.INFO)  # -q: no line per request, problems still
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # queued requests are normal under load
     try:
@@ -565,6 +576,7 @@ def formats() -> None:
 
     say = Say()
     exporters, packages = registry.available(), package_registry.available()
+    _warn_ignored_plugins(say)
     width = max(map(len, [*exporters, *packages]))
     for name, exporter in exporters.items():
         say.data(f"{name:<{width}} {exporter.extension:<14} {exporter.media_type:<24} {exporter.description}")

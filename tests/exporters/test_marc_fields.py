@@ -233,8 +233,10 @@ def test_collection_packages(cases: dict[str, dict[str, Any]], tmp_path: Path) -
         write_json(records / f"{key}.json", cases[key])
     write_json(records / "too-long.json", _too_long())
     options = BatchOptions(formats=["marcxml"], packages=["marc21-collection", "marcxml-collection"])
-    with pytest.warns(UserWarning, match="too-long.*left out of marc21-collection.mrc"):
-        run_batch([records], tmp_path / "out", options)
+    said: list[str] = []
+    report = run_batch([records], tmp_path / "out", options, on_warning=said.append)
+    assert len(said) == 1 and "'too-long'" in said[0] and said[0].endswith("left out of marc21-collection.mrc")
+    assert report.warnings == said
     with open(tmp_path / "out" / "marc21-collection.mrc", "rb") as stream:
         binary = [r["001"].data for r in MARCReader(stream, to_unicode=True, force_utf8=True)]
     xml = [r["001"].data for r in parse_xml_to_array(str(tmp_path / "out" / "marcxml-collection.xml"), strict=True)]

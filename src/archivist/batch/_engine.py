@@ -21,7 +21,7 @@ from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -110,8 +110,8 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[st
               on_warning: Callable[[str], None] | None = None, stdin: BinaryIO | None = None,
               on_notice: Callable[[str], None] | None = None) -> Summary:
     """Validate and export every record under ``paths`` into ``out``; ``on_outcome`` sees each record's result,
-    ``on_warning`` each warning (a damaged journal line) as it happens, ``on_notice`` news such as where the
-    cluster's dashboard is.
+    ``on_warning`` each warning (a damaged journal line, a record a package left out) as it happens,
+    ``on_notice`` news such as where the cluster's dashboard is.
 
     Raises, before anything is written: SourceError for a missing path or an empty directory, PathConflict for an
     output path that is, contains or lies inside an input, OutputRefused for an output folder another run holds
@@ -188,9 +188,10 @@ def _run(paths: list[str], out: Path, options: BatchOptions, report: Summary,
                 _sweep(out, options.packages)
                 # a cluster run also resumes from its partitions' journals (a killed client's unmerged work)
                 journal = Journal(out, resume=options.resume, warn=warn)
+                settings = replace(options.settings, warn=warn)  # the packages warn through the run's one channel
                 for name in options.packages:
                     wraps = get_package(name).payload is not None
-                    packages.append(get_package(name)(out if wraps else root, options.settings))
+                    packages.append(get_package(name)(out if wraps else root, settings))
             # on a cluster, packages that can be split are joined from parts the workers write
             direct = [package for package in packages if client is None or not package.splits]
             if client is not None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TypeGuard
 
 from .._registry import Registry
-from ._base import Package, PackagePart, PackageSettings, Spread, original_files
+from ._base import Package, PackagePart, PackageSettings, Spread, Warn, original_files
 
 ENTRY_POINT_GROUP = "archivist.packages"
 
@@ -40,5 +40,5 @@ def payload_folder(names: Iterable[str]) -> str | None:
     return next((folder for name in names if (folder := get(name).payload) is not None), None)
 
 
-__all__ = ["ENTRY_POINT_GROUP", "REGISTRY", "Package", "PackagePart", "PackageSettings", "Spread", "available",
+__all__ = ["ENTRY_POINT_GROUP", "REGISTRY", "Package", "PackagePart", "PackageSettings", "Spread", "Warn", "available",
            "builtin_names", "get", "original_files", "payload_folder", "register", "unregister"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, ClassVar
@@ -13,6 +13,9 @@ from .._defaults import PACKAGE_BASE_URL, PLACEHOLDER_REPOSITORY_ID
 from .._paths import UnsafePath, inside
 
 Record = dict[str, Any]
+Warn = Callable[[str], None]
+"""Where a package's warnings go: the run's one warning channel (the engine's ``warn``), never Python's warnings
+module or logging, so ``-q`` silences them with everything else."""
 Spread = Callable[[Callable[[Any], Any], Sequence[Any]], Sequence[Any]]
 """A parallel map: ``spread(function, items)`` runs a module-level ``function`` on each item, maybe on other
 machines, and gives the results in order."""
@@ -27,6 +30,15 @@ class PackageSettings:
     dspace_collection: str | None = None
     source_organization: str | None = None
     external_identifier: str | None = None
+    warn: Warn | None = field(default=None, compare=False, repr=False)
+    """The run's warning channel (set by the engine; dropped when the settings travel to a cluster worker, whose
+    package parts hand their warnings back to the client in :meth:`PackagePart.close`'s summary)."""
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "warn": None}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
 
 
 class PackagePart(ABC):
@@ -61,6 +73,11 @@ class Package(ABC):
     def __init__(self, root: Path, settings: PackageSettings) -> None:
         self.root = Path(root)
         self.settings = settings
+
+    def warn(self, message: str) -> None:
+        """Tell the run's user something went less than right (through the engine's one channel, see :data:`Warn`)."""
+        if self.settings.warn is not None:
+            self.settings.warn(message)
 
     spread: Spread | None = None
     """A parallel map the engine gives when it has one (a cluster), for work in :meth:`finish` (bagit's hashing)."""

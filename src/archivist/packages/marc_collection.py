@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, BinaryIO, ClassVar
@@ -24,7 +23,7 @@ from .._constants import XML_HEAD
 from .._errors import ExportError
 from ..exporters import marc21
 from ..exporters.marcxml import MARC, record_element
-from ._base import Package, PackagePart, PackageSettings, Record
+from ._base import Package, PackagePart, PackageSettings, Record, Warn
 
 
 class _Collection(Package):
@@ -45,12 +44,12 @@ class _Collection(Package):
         self._stream.write(self.head)
 
     @classmethod
-    def entry(cls, record: Record, exports: Mapping[str, Path]) -> bytes:
-        """The bytes one record adds to the file."""
+    def entry(cls, record: Record, exports: Mapping[str, Path], warn: Warn) -> bytes:
+        """The bytes one record adds to the file (``warn`` is told why a record is left out)."""
         raise NotImplementedError
 
     def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
-        self._stream.write(self.entry(record, exports))
+        self._stream.write(self.entry(record, exports, self.warn))
 
     @classmethod
     def part(cls, folder: Path, root: Path, settings: PackageSettings) -> PackagePart:
@@ -60,7 +59,7 @@ class _Collection(Package):
         with open(folder / self.filename, "rb") as entries:
             shutil.copyfileobj(entries, self._stream, 1 << 20)
         for message in summary:  # what the part's records were warned about, said here in order
-            warnings.warn(message, stacklevel=2)
+            self.warn(message)
 
     def finish(self) -> list[Path]:
         self._stream.write(self.tail)
@@ -85,10 +84,7 @@ class _CollectionPart(PackagePart):
         self._warnings: list[str] = []
 
     def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            self._stream.write(self.collection.entry(record, exports))
-        self._warnings += [str(warning.message) for warning in caught]
+        self._stream.write(self.collection.entry(record, exports, self._warnings.append))
 
     def close(self) -> list[str]:
         self._stream.close()
@@ -101,13 +97,13 @@ class Marc21Collection(_Collection):
     filename = "marc21-collection.mrc"
 
     @classmethod
-    def entry(cls, record: Record, exports: Mapping[str, Path]) -> bytes:
+    def entry(cls, record: Record, exports: Mapping[str, Path], warn: Warn) -> bytes:
         if "marc21" in exports:
             return exports["marc21"].read_bytes()
         try:
             return marc21.export(record)
         except ExportError as exc:
-            warnings.warn(f"{cls.name}: {exc}; left out of {cls.filename}", stacklevel=2)
+            warn(f"{cls.name}: {exc}; left out of {cls.filename}")
             return b""
 
 
@@ -119,7 +115,7 @@ class MarcxmlCollection(_Collection):
     tail = b"</marc:collection>\n"
 
     @classmethod
-    def entry(cls, record: Record, exports: Mapping[str, Path]) -> bytes:
+    def entry(cls, record: Record, exports: Mapping[str, Path], warn: Warn) -> bytes:
         # Not pymarc's XMLWriter, for the reason marcxml.collection_writer gives (other bytes, same speed).
         return etree.tostring(record_element(record), encoding="UTF-8") + b"\n"
 

@@ -2,13 +2,12 @@
 
 The file is valid against the official OAI-PMH.xsd and oai_dc.xsd. Its responseDate is the latest record
 datestamp, not the clock, so the same records give the same bytes. When the repository id or base URL is a
-placeholder (the defaults are under ``.invalid``), a warning goes to stderr and a comment in the file says so.
+placeholder (the defaults are under ``.invalid``), the run warns and a comment in the file says so.
 On a cluster, each partition's records are written by a worker and copied here in input order.
 """
 
 from __future__ import annotations
 
-import logging
 import os
 import shutil
 import tempfile
@@ -24,8 +23,6 @@ from .._errors import ArchivistError
 from ..exporters.oai_dc import export as export_oai_dc
 from ..oai import OAI, OAI_SCHEMA_LOCATION, REPOSITORY_ID, datestamp, payload, placeholders, record_xml, subject_sets
 from ._base import Package, PackagePart, PackageSettings, Record
-
-log = logging.getLogger("archivist.packages")
 
 
 def _record(record: Record, settings: PackageSettings) -> tuple[bytes, str]:
@@ -77,7 +74,7 @@ class OaiStatic(Package):
                                  "archive.example.org")
         self._placeholders = list(placeholders(settings.base_url, settings.repository_id).values())
         for text in self._placeholders:
-            log.warning("warning: oai-static: %s; name the repository with --repository-id and --base-url", text)
+            self.warn(f"oai-static: {text}; name the repository with --repository-id and --base-url")
         self.target = self.root / "oai-static.xml"
         self.root.mkdir(parents=True, exist_ok=True)
         fd, self._body_path = tempfile.mkstemp(prefix=".oai-static.", suffix=".body.part", dir=self.root)
