@@ -429,12 +429,12 @@ def ingest(
         _ingest_one_file(captures[0], facts, rules, keep_original, one_file, say)
     assert out is not None
     if cluster is not None and manifest is not None:
-        from .batch import IngestJob, cluster_ingest_manifest
+        from .cluster import IngestJob, cluster_ingest_manifest
 
         outcomes = cluster_ingest_manifest(manifest, out, IngestJob(rules, keep_original, max_record_size), cluster,
                                            defaults=facts, base=manifest_base, notice=say.info)
     elif cluster is not None:
-        from .batch import Capture, IngestJob, cluster_ingest
+        from .cluster import Capture, IngestJob, cluster_ingest
 
         outcomes = cluster_ingest([Capture(os.fspath(c), facts, os.fspath(c)) for c in captures], out,
                                   IngestJob(rules, keep_original, max_record_size), cluster, say.info)

@@ -23,6 +23,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 import orjson
@@ -50,11 +51,8 @@ from ..records import (
     fast_validator,
     read_records,
 )
-from ._cluster import CLUSTER_WORK, cluster_outcomes, connect
 from ._journal import JOURNAL, Journal, record_hash
 from ._outdir import LOCK, OutputFolder, OutputRefused
-from ._partition import PARTITION_BYTES, STDIN_REFUSED
-from ._parts import spread_on
 from ._work import ExportOutcome, RecordResult, record_job
 
 if TYPE_CHECKING:
@@ -62,6 +60,10 @@ if TYPE_CHECKING:
 from ._workers import Stopped, interrupts, stop_workers, worker_pool
 
 BatchReport = Summary  # the counts of a batch: a Summary made with batch=True
+CLUSTER_WORK = ".archivist-cluster"  # the partitions' journals, in the output folder while a cluster run is on
+PARTITION_BYTES = 1 << 20  # a cluster task's input: about a hundred typical records, a second or so of work
+#: Why a cluster cannot read standard input (each worker reads its own partitions from a path).
+STDIN_REFUSED = "standard input cannot be shared with a cluster: give files on a shared path"
 
 
 @dataclass(frozen=True)
@@ -137,7 +139,7 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[st
         with interrupts(), ExitStack() as stack:
             # The cluster first: an address that is wrong or unreachable is an error before anything is written.
             client = None if options.cluster is None else \
-                stack.enter_context(connect(options.cluster, on_notice or (lambda _: None)))
+                stack.enter_context(_cluster().connect(options.cluster, on_notice or (lambda _: None)))
             begun = True
             if not options.dry_run:
                 stack.enter_context(OutputFolder(folder, add=options.add, resume=options.resume, journal=JOURNAL,
@@ -196,7 +198,7 @@ def _run(paths: list[str], out: Path, options: BatchOptions, report: Summary,
             direct = [package for package in packages if client is None or not package.splits]
             if client is not None:
                 work = None if options.dry_run else out / CLUSTER_WORK
-                pipeline = cluster_outcomes(paths, root, work, options, journal, client, packages)
+                pipeline = _cluster().cluster_outcomes(paths, root, work, options, journal, client, packages)
             else:
                 pipeline = _pipeline(paths, root, options, journal, stdin)
             for outcome in pipeline:
@@ -222,7 +224,7 @@ def _run(paths: list[str], out: Path, options: BatchOptions, report: Summary,
                     journal.compact()
             for package in packages:
                 if client is not None:
-                    package.spread = spread_on(client)  # a bag's files are hashed on the cluster
+                    package.spread = _cluster().spread_on(client)  # a bag's files are hashed on the cluster
                 report.packages += package.finish()
             packages = []
             if not options.dry_run:  # a killed cluster run's partition journals, finished by this run
@@ -239,6 +241,13 @@ def _run(paths: list[str], out: Path, options: BatchOptions, report: Summary,
         if not options.dry_run:  # what a signal cut short anywhere (even a package being set up) goes too
             _sweep(out, options.packages)
         raise
+
+
+def _cluster() -> ModuleType:
+    """The cluster engine (:mod:`archivist.cluster`, needing the ``dask`` extra), imported by a run that uses one."""
+    from .. import cluster
+
+    return cluster
 
 
 def _sweep(out: Path, packages: Sequence[str]) -> None:

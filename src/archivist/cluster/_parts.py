@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..batch._work import RecordResult
 from ..packages import Package, PackagePart, PackageSettings, Spread
 from ..packages import get as get_package
 from ..records import Status
-from ._work import RecordResult
 
 if TYPE_CHECKING:
     from distributed import Client

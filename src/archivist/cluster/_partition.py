@@ -21,6 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import SourceError
+from ..batch._engine import PARTITION_BYTES, STDIN_REFUSED
+from ..batch._journal import Journal, record_hash, unchanged
+from ..batch._work import RecordResult, record_job
 from ..records import (
     DuplicateId,
     Entry,
@@ -31,14 +34,8 @@ from ..records import (
     read_records,
     record_sources,
 )
-from ._journal import Journal, record_hash, unchanged
 from ._parts import PartsJob, PartWriters
-from ._work import RecordResult, record_job
 
-PARTITION_BYTES = 1 << 20  # about a hundred typical records: a task of a second or so, not milliseconds
-
-#: Why a cluster cannot read standard input (each worker reads its own partitions from a path).
-STDIN_REFUSED = "standard input cannot be shared with a cluster: give files on a shared path"
 _FILES_PER_PARTITION = 1000
 
 #: What the previous run's journal says of a record found current by its hash: id, hash, outputs (relative path,
@@ -331,5 +328,5 @@ def _result(entry: Entry, path: str, job: Job, journal: Journal | None) -> Recor
     return result
 
 
-__all__ = ["PARTITION_BYTES", "STDIN_REFUSED", "Item", "Job", "Partition", "PartitionIds", "PartitionResult",
+__all__ = ["Item", "Job", "Partition", "PartitionIds", "PartitionResult",
            "Recorded", "count_lines", "entries", "partition_ids", "plan", "renamed_problems", "run_partition"]

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from archivist.batch._bisect import Bisection
-from archivist.batch._partition import Job, Partition, PartitionResult, entries, plan, run_partition
+from archivist.cluster._bisect import Bisection
+from archivist.cluster._partition import Job, Partition, PartitionResult, entries, plan, run_partition
 from archivist.records import Status
 
 

@@ -30,9 +30,12 @@ from typing import TYPE_CHECKING, Any
 
 from .._diskmap import DiskMap
 from .._errors import ArchivistError
+from ..batch._engine import CLUSTER_WORK
+from ..batch._journal import Journal
+from ..batch._work import ExportOutcome
+from ..batch._workers import signals_held
 from ..records import EmptyInput, Entry, ExportFailed, Problem, Status
 from ._bisect import Bisection, Piece
-from ._journal import Journal
 from ._partition import (
     Item,
     Job,
@@ -48,16 +51,13 @@ from ._partition import (
     run_partition,
 )
 from ._parts import PartJoiner, parts_job
-from ._work import ExportOutcome
-from ._workers import signals_held
 
 if TYPE_CHECKING:
     from distributed import Client
 
+    from ..batch._engine import BatchOptions
     from ..packages import Package
-    from ._engine import BatchOptions
 
-CLUSTER_WORK = ".archivist-cluster"  # the partitions' journals, in the output folder while a cluster run is on
 TASK_RETRIES = 2  # a task that raises is tried this many more times
 ALLOWED_FAILURES = 2  # a task whose worker dies is tried again until this many workers died running it
 STOP_WAIT = 60.0  # seconds a stopped run waits for its tasks already executing on the workers

@@ -22,7 +22,7 @@ from .._errors import IngestError
 from .._lock import FolderLock
 from ..ingest import ChromeRule, Facts, IngestOutcome, ingest_capture, read_manifest, write_record
 from ..records import record_bytes
-from ._cluster import CLUSTER_WORK, TASK_RETRIES, connect, stop_tasks
+from ._export import CLUSTER_WORK, TASK_RETRIES, connect, stop_tasks
 
 
 @dataclass(frozen=True)

@@ -21,18 +21,17 @@ import pytest
 distributed = pytest.importorskip("distributed")
 dask = pytest.importorskip("dask")
 
-import archivist.batch._cluster as cluster_module  # noqa: E402 after the skip above
+import archivist.cluster._export as cluster_module  # noqa: E402 after the skip above
 import archivist.packages.bagit as bagit_module  # noqa: E402 after the skip above
 from archivist.batch import BatchOptions, run_batch, split_formats  # noqa: E402 after the skip above
-from archivist.batch._partition import entries as partition_entries  # noqa: E402 after the skip above
+from archivist.cluster._partition import entries as partition_entries  # noqa: E402 after the skip above
 from archivist.packages import Package, PackageSettings  # noqa: E402 after the skip above
 from archivist.packages import register as register_package  # noqa: E402 after the skip above
 from archivist.packages import unregister as unregister_package  # noqa: E402 after the skip above
 from archivist.records import Status  # noqa: E402 after the skip above
+from tests.batch.test_engine import make_batch  # noqa: E402 after the skip above
 from tests.conftest import SEED  # noqa: E402 after the skip above
 from tests.warm import Warm  # noqa: E402 after the skip above
-
-from .test_engine import make_batch  # noqa: E402 after the skip above
 
 SMALL = 12_000  # bytes per partition: a few records each, so every input is many tasks
 EVERYTHING = "all,oai-static,dspace-saf,marc21-collection,marcxml-collection"
@@ -516,7 +515,7 @@ def test_cluster_mistakes_are_one_line_errors(tmp_path: Path, seed: dict[str, An
 
 
 def test_warc_ingest_on_the_cluster_gives_the_records_one_machine_gives(tmp_path: Path, scheduler: str) -> None:
-    from archivist.batch import Capture, IngestJob, cluster_ingest
+    from archivist.cluster import Capture, IngestJob, cluster_ingest
     from archivist.ingest import Facts, builtin_rules, ingest_to_dir
     from tests.ingest.warcs import html_page, write_warc
 
@@ -551,7 +550,7 @@ def test_warc_ingest_on_the_cluster_gives_the_records_one_machine_gives(tmp_path
 
 
 def test_manifest_ingest_on_the_cluster_gives_the_records_one_machine_gives(tmp_path: Path, scheduler: str) -> None:
-    from archivist.batch import IngestJob, cluster_ingest_manifest
+    from archivist.cluster import IngestJob, cluster_ingest_manifest
     from archivist.ingest import Facts, builtin_rules, ingest_manifest
     from tests.ingest.warcs import html_page, write_warc
 
@@ -591,7 +590,7 @@ def test_manifest_ingest_on_the_cluster_gives_the_records_one_machine_gives(tmp_
 
 
 def test_an_error_in_the_client_stops_the_ingest_tasks_before_it_returns(tmp_path: Path, scheduler: str) -> None:
-    from archivist.batch import Capture, IngestJob, cluster_ingest
+    from archivist.cluster import Capture, IngestJob, cluster_ingest
     from archivist.ingest import Facts, builtin_rules
     from tests.ingest.warcs import html_page, write_warc
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from archivist.batch._parts import PartJoiner, PartWriters, parts_job
 from archivist.batch._work import RecordResult
+from archivist.cluster._parts import PartJoiner, PartWriters, parts_job
 from archivist.packages import Package, PackageSettings
 from archivist.packages import get as get_package
 from archivist.records import Status

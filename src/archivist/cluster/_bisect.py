@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._errors import ArchivistError
+from ..batch._work import RecordResult
 from ..records import Status
 from ._partition import Item, Job, Partition, PartitionResult, Recorded, entries, renamed_problems
-from ._work import RecordResult
 
 ALONE_TRIES = 1  # a record whose task failed is run this many more times alone (it may have shared a dying worker)
 
