@@ -23,7 +23,7 @@ import re
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,22 +35,18 @@ from ..batch._journal import Journal
 from ..batch._work import ExportOutcome
 from ..batch._workers import signals_held
 from ..records import EmptyInput, Entry, ExportFailed, Problem, Status
-from ._bisect import Bisection, Piece
 from ._partition import (
     Item,
     Job,
     Partition,
-    PartitionIds,
     PartitionResult,
-    Recorded,
     count_lines,
     entries,
-    partition_ids,
     plan,
     renamed_problems,
-    run_partition,
 )
 from ._parts import PartJoiner, parts_job
+from ._schedule import Schedule, Task
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -61,7 +57,6 @@ if TYPE_CHECKING:
 TASK_RETRIES = 2  # a task that raises is tried this many more times
 ALLOWED_FAILURES = 2  # a task whose worker dies is tried again until this many workers died running it
 STOP_WAIT = 60.0  # seconds a stopped run waits for its tasks already executing on the workers
-CLIENT_TRIES = 1  # a task that failed is sent again this many times on its own (it may have shared a dying worker)
 #: A local cluster closes a worker's nanny (for good) when the worker has not come back this long after it died;
 #: Dask's 15 s is shorter than a restart under load after poison input killed it again and again (all workers
 #: were lost and the run waited forever).
@@ -131,119 +126,57 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
     """Outcomes in input order, the work done by the cluster ``client`` is connected to (see :func:`connect`).
     ``work`` holds the partitions' journals (None for a dry run); it is removed once every partition is merged.
 
-    Each partition is two tasks: its record ids (quick), then, once the ids of every partition before it are
-    known here, its records with the duplicates named (so a duplicate is never written). Tasks are kept a few per
-    worker ahead of the merge, so memory here stays flat however long the input is. The ``packages`` that can be
-    split are built from parts the tasks write; for the others the records are read again here."""
+    The tasks go out in the order :class:`~._schedule.Schedule` gives, a few per worker ahead of the merge, so
+    memory here stays flat however long the input is. The ``packages`` that can be split are built from parts the
+    tasks write; for the others the records are read again here."""
     assert options.cluster is not None
     if work is not None and not options.resume:
         shutil.rmtree(work, ignore_errors=True)  # a killed run's journals: not asked to resume from them
     package_parts = parts_job(packages, work) if work is not None else None
     job = Job(tuple(options.formats), str(root.resolve()), options.check_files, options.dry_run, options.resume,
               str(work.resolve()) if work is not None else None, parts=package_parts)
-    planned = plan(sources, job, options.partition_bytes)
     resuming = options.resume and journal is not None  # the previous run's main journal says what is current
     with DiskMap() as ids:
         from distributed import KilledWorker, as_completed
 
         merger = _Merger(job, journal, replay=any(not package.splits for package in packages),
                          joiner=PartJoiner(packages, package_parts))
-        finder = _Duplicates(ids)
-        window = [0, 0.0]  # tasks kept ahead (4 per worker thread), and when the threads were last counted
+        schedule = Schedule(plan(sources, job, options.partition_bytes), job, ids, journal, resuming=resuming,
+                            killed=lambda value: isinstance(value, KilledWorker))
         token = uuid.uuid4().hex  # task keys of this run only (a shared scheduler may have run others)
-        parts: dict[int, Partition] = {}  # planned and not merged yet
-        found: dict[int, PartitionIds | Exception] = {}
-        done: dict[int, PartitionResult | Exception] = {}
-        tries: dict[int, int] = {}
-        keys: dict[str, tuple[str, int]] = {}
-        live: dict[str, Any] = {}  # futures not taken from the queue yet
+        sent: dict[str, tuple[Task, Any]] = {}  # by key, the tasks (and futures) not taken from the queue yet
         queue = as_completed()
+        window = [0, 0.0]  # tasks kept ahead (4 per worker thread), and when the threads were last counted
 
-        halves: dict[int, Bisection] = {}  # partitions whose task killed its worker, being cut down
-        pieces: dict[str, Piece] = {}  # their pieces' tasks, by key
+        def send(tasks: Iterable[Task]) -> None:
+            for task in tasks:
+                future = client.submit(task.function, *task.args, retries=TASK_RETRIES, pure=False,
+                                       key=f"archivist-{token}-{task.kind}-{task.attempt}-{task.index}",
+                                       priority=1 if task.kind == "ids" else 0)
+                sent[str(future.key)] = (task, future)
+                queue.add(future)
 
-        def send(kind: str, index: int, function: Callable[..., Any], *args: Any) -> str:
-            attempt = tries.get(index, 0)
-            future = client.submit(function, *args, key=f"archivist-{token}-{kind}-{attempt}-{index}",
-                                   retries=TASK_RETRIES, pure=False, priority=1 if kind == "ids" else 0)
-            keys[str(future.key)] = (kind, index)
-            live[str(future.key)] = future
-            queue.add(future)
-            return str(future.key)
-
-        def halve(index: int, key: str, value: PartitionResult | Exception) -> PartitionResult | Exception | None:
-            """A partition whose task killed its worker, cut down to the records at fault (see _bisect): None while
-            its pieces run, then its result."""
-            if index not in halves:
-                assert isinstance(value, Exception)
-                try:
-                    halves[index] = Bisection(parts[index], duplicates[index], known[index])
-                except OSError:  # it cannot be read here: reported whole
-                    return value
-                new = halves[index].start(value)
-            else:
-                new = halves[index].settle(pieces.pop(key), value)
-            for piece in new:
-                pieces[send(piece.name, index, run_partition, *halves[index].task(piece, job))] = piece
-            return halves.pop(index).result() if halves[index].finished else None
-
-        def plan_more() -> None:
+        def ahead() -> int:
             if time.monotonic() - window[1] > 5:  # workers may join or leave a cluster during the run
                 window[:] = [4 * max(sum(client.nthreads().values()), 1), time.monotonic()]
-            while len(parts) < window[0]:
-                part = next(planned, None)
-                if part is None:
-                    return
-                parts[part.index] = part
-                send("ids", part.index, partition_ids, part, resuming)
+            return int(window[0])
 
         try:
-            plan_more()
-            following_ids = following = 0
-            duplicates: dict[int, dict[int, str]] = {}
-            known: dict[int, dict[int, Recorded]] = {}
+            send(schedule.more(ahead()))
             for future in queue:
-                kind, index = keys.pop(str(future.key))
-                live.pop(str(future.key))
+                task, _ = sent.pop(str(future.key))
                 try:
                     value = future.result()
                 except Exception as exc:  # the task failed on every try (a worker died each time, or it raised)
                     value = exc
                 future.release()
-                if kind == "ids":
-                    found[index] = value
-                elif index in halves or isinstance(value, KilledWorker):
-                    settled = halve(index, str(future.key), value)
-                    if settled is None:
-                        continue
-                    done[index] = settled
-                elif isinstance(value, Exception) and tries.get(index, 0) < CLIENT_TRIES:
-                    tries[index] = tries.get(index, 0) + 1  # once more on its own: it may have shared a dying worker
-                    send("work", index, run_partition, parts[index], job, duplicates[index], known[index])
-                    continue
-                else:
-                    done[index] = value
-                while following_ids in found:
-                    ids_found = found.pop(following_ids)
-                    if isinstance(ids_found, Exception):
-                        finder.skip(parts[following_ids])
-                        done[following_ids] = ids_found
-                    else:
-                        duplicates[following_ids] = finder.duplicates(parts[following_ids], ids_found)
-                        known[following_ids] = recorded_outputs(journal, ids_found, duplicates[following_ids],
-                                                                job.names) if resuming else {}
-                        send("work", following_ids, run_partition, parts[following_ids], job,
-                             duplicates[following_ids], known[following_ids])
-                    following_ids += 1
-                while following in done:
-                    duplicates.pop(following, None)
-                    known.pop(following, None)
-                    yield from merger.merge(parts.pop(following), done.pop(following))
-                    following += 1
-                plan_more()
+                send(schedule.settle(task, value))
+                for part, result in schedule.ready():
+                    yield from merger.merge(part, result)
+                send(schedule.more(ahead()))
         finally:
             queue.clear()
-            stop_tasks(client, live.values(), f"archivist-{token}-")
+            stop_tasks(client, [future for _, future in sent.values()], f"archivist-{token}-")
     if not options.dry_run:
         _sweep_worker_partials(root)
     if work is not None:
@@ -277,53 +210,6 @@ def _sweep_worker_partials(root: Path) -> None:
         for item in found:
             if _WORKER_PARTIAL.fullmatch(item.name) and item.is_file(follow_symlinks=False):
                 Path(item.path).unlink(missing_ok=True)
-
-
-def recorded_outputs(journal: Journal | None, found: PartitionIds, duplicates: Mapping[int, str],
-                     names: Sequence[str]) -> dict[int, Recorded]:
-    """By position, the records of a partition that the previous run's main journal lists with the same hash and
-    formats (duplicates aside): the worker checks their files on disk and skips them if unchanged. One lookup
-    per record in the journal's DiskMap, so memory stays flat however long the journal is."""
-    if journal is None or not found.digests:
-        return {}
-    ids = {position: record_id for position, _, _, record_id in found.ids}
-    known: dict[int, Recorded] = {}
-    for position, digest in found.digests:
-        if position in duplicates:
-            continue
-        outputs = journal.recorded(ids[position], digest, names)
-        if outputs is not None:
-            known[position] = (ids[position], digest, outputs)
-    return known
-
-
-class _Duplicates:
-    """Takes the ids of partitions in input order and says which records repeat an id seen before, and where
-    (the file and line of the first), as the one-machine engine does."""
-
-    def __init__(self, ids: DiskMap) -> None:
-        self.ids = ids
-        self.base = 0  # lines of the current file before the next range
-
-    def duplicates(self, part: Partition, found: PartitionIds) -> dict[int, str]:
-        if part.first:
-            self.base = 0
-        repeated = {}
-        for position, line, file, record_id in found.ids:
-            if line is not None and not part.files:
-                line += self.base
-            first = self.ids.add(record_id, file + (f":{line}" if line else ""))
-            if first is not None:
-                repeated[position] = first
-        self.base += found.lines
-        return repeated
-
-    def skip(self, part: Partition) -> None:
-        """A partition whose ids could not be read: only its lines are counted."""
-        if part.first:
-            self.base = 0
-        with suppress(OSError):
-            self.base += count_lines(part)
 
 
 class _Merger:
