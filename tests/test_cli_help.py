@@ -96,7 +96,7 @@ def test_a_wrong_option_in_an_example_is_caught() -> None:
 
 
 def test_a_command_added_later_gets_the_same_help_and_errors() -> None:
-    from archivist._clihelp import HelpCommand, HelpGroup, HelpTyper, examples
+    from archivist.cli._help import HelpCommand, HelpGroup, HelpTyper, examples
 
     later = HelpTyper(cls=HelpGroup, add_completion=False)
 

@@ -51,7 +51,7 @@ def test_a_library_warning_is_one_line_and_silenced_by_quiet() -> None:
     """A Python warning or a log record of a library the command runs goes through the command's one channel."""
     script = (
         "import logging, warnings, sys\n"
-        "from archivist._cliout import Say\n"
+        "from archivist.cli._out import Say\n"
         "say = Say(quiet=sys.argv[1] == 'q')\n"
         "warnings.warn('a library noticed something')\n"
         "logging.getLogger('some.library').warning('a library logged something')\n"

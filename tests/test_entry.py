@@ -7,7 +7,7 @@ import types
 
 import pytest
 
-from archivist import _entry
+from archivist.cli import _entry
 
 
 class _Interrupted(types.ModuleType):
@@ -17,7 +17,7 @@ class _Interrupted(types.ModuleType):
 
 def test_ctrl_c_while_loading_exits_130_with_one_line(monkeypatch: pytest.MonkeyPatch,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setitem(sys.modules, "archivist.cli", _Interrupted("archivist.cli"))
+    monkeypatch.setitem(sys.modules, "archivist.cli._app", _Interrupted("archivist.cli._app"))
     with pytest.raises(SystemExit) as stop:
         _entry.main()
     assert stop.value.code == 130
@@ -29,7 +29,7 @@ def test_the_console_script_is_the_entry_point() -> None:
     from importlib.metadata import entry_points
 
     (script,) = [e for e in entry_points(group="console_scripts") if e.name == "archivist"]
-    assert script.value == "archivist._entry:main"
+    assert script.value == "archivist.cli._entry:main"
 
 
 class _WrappedInterrupt(types.ModuleType):
@@ -42,7 +42,7 @@ class _WrappedInterrupt(types.ModuleType):
 
 def test_ctrl_c_wrapped_by_python_while_loading_is_a_clean_stop_too(monkeypatch: pytest.MonkeyPatch,
                                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setitem(sys.modules, "archivist.cli", _WrappedInterrupt("archivist.cli"))
+    monkeypatch.setitem(sys.modules, "archivist.cli._app", _WrappedInterrupt("archivist.cli._app"))
     with pytest.raises(SystemExit) as stop:
         _entry.main()
     assert stop.value.code == 130 and "Traceback" not in capsys.readouterr().err
@@ -54,6 +54,6 @@ class _Broken(types.ModuleType):
 
 
 def test_any_other_error_while_loading_is_not_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "archivist.cli", _Broken("archivist.cli"))
+    monkeypatch.setitem(sys.modules, "archivist.cli._app", _Broken("archivist.cli._app"))
     with pytest.raises(RuntimeError, match="a real bug"):
         _entry.main()

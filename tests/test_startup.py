@@ -38,7 +38,7 @@ NOT_FOR_VALIDATE = {"lxml", "pymarc", "warcio", "waitress", "trafilatura", "just
 _RUN = """
 import json, sys
 sys.argv = ["archivist", *json.loads(sys.argv[1])]
-from archivist._entry import main
+from archivist.cli._entry import main
 try:
     main()
 except SystemExit as stop:

@@ -1,5 +1,5 @@
 """``python -m archivist`` runs the command line."""
 
-from ._entry import main
+from .cli._entry import main
 
 main()

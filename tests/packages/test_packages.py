@@ -14,9 +14,9 @@ import pytest
 from lxml import etree
 from typer.testing import CliRunner
 
+from archivist._oai_vocabulary import datestamp, subject_sets
 from archivist.batch import BatchOptions, run_batch, split_formats
 from archivist.cli import app
-from archivist.oai import datestamp, subject_sets
 from archivist.packages import PackageSettings
 from tests.conftest import RECORDS, SEED_CAPTURE, write_json
 from tests.exporters.conftest import edge_cases

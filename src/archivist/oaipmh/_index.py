@@ -22,8 +22,8 @@ import orjson
 
 from .. import __version__
 from .._errors import ArchivistError
+from .._oai_vocabulary import datestamp, subject_sets
 from .._words import counted
-from ..oai import datestamp, subject_sets
 from ..records import Problem, record_files, validate_paths
 
 log = logging.getLogger("archivist.oaipmh")

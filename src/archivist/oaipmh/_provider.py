@@ -22,8 +22,8 @@ from .._clock import wall_clock
 from .._constants import XSI
 from .._defaults import ADMIN_EMAIL, PAGE_SIZE, PLACEHOLDER_REPOSITORY_ID, REPOSITORY_BASE_URL, REPOSITORY_NAME
 from .._errors import ArchivistError
+from .._oai_vocabulary import OAI, OAI_SCHEMA_LOCATION, REPOSITORY_ID, header_xml, oai_identifier, payload, record_xml
 from ..exporters import dcterms, marcxml, oai_dc
-from ..oai import OAI, OAI_SCHEMA_LOCATION, REPOSITORY_ID, header_xml, oai_identifier, payload, record_xml
 from ._index import RecordIndex
 
 OAI_IDENTIFIER = "http://www.openarchives.org/OAI/2.0/oai-identifier"

@@ -18,8 +18,8 @@ from waitress.wasyncore import loop
 
 from .._defaults import TIMEOUT_SECONDS
 from .._errors import ArchivistError
+from .._oai_vocabulary import placeholders
 from .._words import counted
-from ..oai import placeholders
 from ..records import check_sources
 from ._index import RecordIndex
 from ._provider import Provider, Repository

@@ -20,8 +20,17 @@ from lxml import etree
 from .._atomic import atomic_writer
 from .._constants import XML_HEAD, XSI
 from .._errors import ArchivistError
+from .._oai_vocabulary import (
+    OAI,
+    OAI_SCHEMA_LOCATION,
+    REPOSITORY_ID,
+    datestamp,
+    payload,
+    placeholders,
+    record_xml,
+    subject_sets,
+)
 from ..exporters.oai_dc import export as export_oai_dc
-from ..oai import OAI, OAI_SCHEMA_LOCATION, REPOSITORY_ID, datestamp, payload, placeholders, record_xml, subject_sets
 from ._base import Package, PackagePart, PackageSettings, Record
 
 

@@ -14,7 +14,7 @@ import sys
 def main() -> None:
     """Load and run the command line; exit 130 with one line if interrupted while loading."""
     try:
-        from .cli import main as run
+        from ._app import main as run
     except BaseException as exc:
         if not _interrupted(exc):
             raise

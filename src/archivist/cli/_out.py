@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ._clihelp import UsageMistake
+from ._help import UsageMistake
 
 if TYPE_CHECKING:
     from rich.console import Console

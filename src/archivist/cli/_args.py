@@ -15,8 +15,8 @@ from typing import Any
 
 import typer
 
-from ._clihelp import UsageMistake
-from ._errors import ArchivistError
+from .._errors import ArchivistError
+from ._help import UsageMistake
 
 #: Suffixes of the files archivist reads and writes: a folder named like this is almost surely a mistaken file name.
 FILE_SUFFIXES = (".json", ".jsonl", ".jsonld", ".xml", ".epub", ".zip", ".csv", ".txt", ".html", ".htm", ".sqlite")
@@ -99,7 +99,7 @@ def record_field(*path: str) -> Callable[[typer.CallbackParam, str | None], str 
     def check(param: typer.CallbackParam, value: str | None) -> str | None:
         if value is None:
             return value
-        from .records import json_pointer, record_validator
+        from ..records import json_pointer, record_validator
 
         validator = record_validator()
         schema: Any = validator.schema

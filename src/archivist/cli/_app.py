@@ -1,6 +1,6 @@
 """The ``archivist`` command line: parse arguments, call the library, print, and set the exit code.
 
-Every command follows one output policy (``_cliout.Say``): data on stdout, messages on stderr, ``-q`` errors only,
+Every command follows one output policy (``_out.Say``): data on stdout, messages on stderr, ``-q`` errors only,
 ``-v`` a line per file or record. ``--out DIR`` always names a folder; a mistake is one ``error:`` line, exit 2.
 
 Start-up is kept short (``archivist --help`` in a shell loop or a test): this module imports only typer and small
@@ -20,20 +20,20 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from . import __version__
-from . import _defaults as defaults
-from ._cliargs import encoding_name, in_file, in_files, out_file, out_folder, record_field, subjects
-from ._clihelp import EXIT_USAGE, HelpGroup, HelpTyper, UsageMistake, examples
-from ._cliout import Quiet, Say, styled, verbose_option
-from ._errors import ArchivistError, SourceError, UnknownFormat
-from ._paths import check_outputs
-from ._words import counted
+from .. import __version__
+from .. import _defaults as defaults
+from .._errors import ArchivistError, SourceError, UnknownFormat
+from .._paths import check_outputs
+from .._words import counted
+from ._args import encoding_name, in_file, in_files, out_file, out_folder, record_field, subjects
+from ._help import EXIT_USAGE, HelpGroup, HelpTyper, UsageMistake, examples
+from ._out import Quiet, Say, styled, verbose_option
 
 if TYPE_CHECKING:
-    from .batch import BatchInterrupted, ExportOutcome
-    from .exporters import Exporter
-    from .ingest import ChromeRule, Facts
-    from .records import Summary
+    from ..batch import BatchInterrupted, ExportOutcome
+    from ..exporters import Exporter
+    from ..ingest import ChromeRule, Facts
+    from ..records import Summary
 
 EXIT_OK, EXIT_INVALID = 0, 1
 RECORDS_HELP = "Record files (*.json, *.jsonl), folders of them, or - for stdin."
@@ -106,7 +106,7 @@ def validate(
     The report is the data, on stdout: one line per problem and a summary (-q: problems only). Exit 0 when all
     records are valid, 1 when any is invalid, 2 for a command-line mistake or an unreadable path.
     """
-    from .records import Summary, validate_paths
+    from ..records import Summary, validate_paths
 
     say = Say(quiet, verbose)
     summary = Summary()
@@ -139,7 +139,7 @@ def validate(
 
 def _warn_ignored_plugins(say: Say) -> None:
     """Say which installed plugins were skipped (they take a built-in name); the registries only note it."""
-    from . import exporters, packages
+    from .. import exporters, packages
 
     for message in (*exporters.REGISTRY.ignored, *packages.REGISTRY.ignored):
         say.warn(message)
@@ -147,7 +147,7 @@ def _warn_ignored_plugins(say: Say) -> None:
 
 def _exporters(to: str) -> list[Exporter]:
     """The per-record exporters ``--to`` names; an unknown name is a usage mistake."""
-    from .exporters import resolve
+    from ..exporters import resolve
 
     try:
         return resolve(to)
@@ -211,7 +211,7 @@ def export(
     With bagit, the output folder becomes a bag and everything else goes under its data/ folder.
     Exit 0 when every record was exported, 1 when any failed, 2 for a command-line mistake or an I/O error.
     """
-    from .records import Summary
+    from ..records import Summary
 
     say = Say(quiet, verbose)
     if cluster is not None and (jobs != 1 or collection is not None or out == "-"):
@@ -231,8 +231,8 @@ def export(
         except (ArchivistError, OSError) as exc:
             raise _fail(str(exc)) from None
         raise typer.Exit(EXIT_INVALID if summary.invalid else EXIT_OK)
-    from .batch import BatchInterrupted, BatchOptions, progress_reporter, run_batch, split_formats
-    from .packages import PackageSettings
+    from ..batch import BatchInterrupted, BatchOptions, progress_reporter, run_batch, split_formats
+    from ..packages import PackageSettings
 
     try:
         formats, packages = split_formats(to)
@@ -283,7 +283,7 @@ def _stopped(stop: BatchInterrupted) -> typer.Exit:
 def _export_stdout(paths: list[str], exporters: list[Exporter], check_files: bool, summary: Summary,
                    say: Say) -> None:
     """``--out -``: the one record of the input, in the one format of ``--to``, on stdout."""
-    from .records import validate_paths
+    from ..records import validate_paths
 
     if len(exporters) != 1:
         raise UsageMistake("--out - writes a single format: name exactly one with --to")
@@ -303,9 +303,9 @@ def _export_stdout(paths: list[str], exporters: list[Exporter], check_files: boo
 def _export_collection(paths: list[str], exporters: list[Exporter], out: str, title: str,
                        check_files: bool, summary: Summary, say: Say) -> None:
     """``--collection``: every valid record in one EPUB, as DIR/collection.epub or on stdout."""
-    from .batch import export_collection_file, valid_records
-    from .exporters.epub import export_collection
-    from .records import validate_paths
+    from ..batch import export_collection_file, valid_records
+    from ..exporters.epub import export_collection
+    from ..records import validate_paths
 
     if [e.name for e in exporters] != ["epub"]:
         raise UsageMistake("--collection makes one EPUB: use it with --to epub")
@@ -327,7 +327,7 @@ def _export_collection(paths: list[str], exporters: list[Exporter], out: str, ti
 
 def _parse_subject(text: str) -> object:
     """The library's ``--subject`` parser, imported when a value is checked (the ingest package is large)."""
-    from .ingest import parse_subject
+    from ..ingest import parse_subject
 
     return parse_subject(text)
 
@@ -393,7 +393,7 @@ def ingest(
     WARC record or row is reported and the rest are still ingested. Exit 0 when all succeeded, 1 when any
     failed, 2 for a command-line mistake.
     """
-    from . import ingest as lib
+    from .. import ingest as lib
 
     say = Say(quiet, verbose)
     captures = captures or []
@@ -429,12 +429,12 @@ def ingest(
         _ingest_one_file(captures[0], facts, rules, keep_original, one_file, say)
     assert out is not None
     if cluster is not None and manifest is not None:
-        from .cluster import IngestJob, cluster_ingest_manifest
+        from ..cluster import IngestJob, cluster_ingest_manifest
 
         outcomes = cluster_ingest_manifest(manifest, out, IngestJob(rules, keep_original, max_record_size), cluster,
                                            defaults=facts, base=manifest_base, notice=say.info)
     elif cluster is not None:
-        from .cluster import Capture, IngestJob, cluster_ingest
+        from ..cluster import Capture, IngestJob, cluster_ingest
 
         outcomes = cluster_ingest([Capture(os.fspath(c), facts, os.fspath(c)) for c in captures], out,
                                   IngestJob(rules, keep_original, max_record_size), cluster, say.info)
@@ -444,7 +444,7 @@ def ingest(
     else:
         outcomes = lib.ingest_to_dir(captures, facts, out, rules=rules, keep_original=keep_original,
                                      max_size=max_record_size)
-    from .batch import Stopped, interrupts
+    from ..batch import Stopped, interrupts
 
     written = failed = skipped = kept = 0
     try:
@@ -479,8 +479,8 @@ def ingest(
 def _ingest_one_file(capture: Path, facts: Facts, rules: tuple[ChromeRule, ...], keep: bool, output: Path,
                      say: Say) -> None:
     """One capture's record on stdout (``--out -``) or in a file (the deprecated ``--output FILE``); then exit."""
-    from . import ingest as lib
-    from ._atomic import write_atomic
+    from .. import ingest as lib
+    from .._atomic import write_atomic
 
     to_stdout = str(output) == "-"
     try:
@@ -536,7 +536,7 @@ def serve(
     """
     import logging
 
-    from .oaipmh import Repository, open_server
+    from ..oaipmh import Repository, open_server
 
     say = Say(quiet)
     repository = Repository(name=name, base_url=base_url or "", admin_email=admin_email,
@@ -571,8 +571,8 @@ def serve(
 ))
 def formats() -> None:
     """List the per-record export formats (extension, media type) and the catalog packages, on stdout."""
-    from . import exporters as registry
-    from . import packages as package_registry
+    from .. import exporters as registry
+    from .. import packages as package_registry
 
     say = Say()
     exporters, packages = registry.available(), package_registry.available()
@@ -590,7 +590,7 @@ def formats() -> None:
 ))
 def schema() -> None:
     """Print the record JSON Schema (Draft 2020-12) that records are validated against, on stdout."""
-    from .records import schema_text
+    from ..records import schema_text
 
     sys.stdout.write(schema_text())
 
