@@ -7,10 +7,11 @@ the functions that build a tree, so that ``import archivist.exporters`` (the reg
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .._constants import DC, DCTERMS, XML_DECLARATION, XML_HEAD, XSI
+from ._base import Record
 from ._identifiers import RECORD_URN_PREFIX, uri_form
 from ._markup import Markup, attr
 
@@ -128,22 +129,36 @@ def statements(record: dict[str, Any], qualified: bool) -> Iterator[Statement]:
             yield statement
 
 
-def _all_statements(record: dict[str, Any], qualified: bool) -> Iterator[Statement]:
-    lang = record["language"]
-    q = DCTERMS if qualified else DC
-    source = record["source"]
+Statements = Iterator[Statement]
 
+
+def _titles(record: Record, q: str, qualified: bool) -> Statements:
+    """The title, then alternative titles and the page's own title (dcterms:alternative; simple DC repeats title)."""
+    lang = record["language"]
     yield Statement(q, "title", record["title"], lang)
-    for alt in record.get("alternative_titles", []):
+    alternatives = [*record.get("alternative_titles", [])]
+    if "page_title" in record["source"]:
+        alternatives.append(record["source"]["page_title"])
+    for alt in alternatives:
         yield Statement(q, "alternative" if qualified else "title", alt, lang)
-    if "page_title" in source:
-        yield Statement(q, "alternative" if qualified else "title", source["page_title"], lang)
-    for agent in record.get("creators", []):
-        yield Statement(q, "creator", agent["name"])
-    for agent in record.get("contributors", []):
-        yield Statement(q, "contributor", agent["name"])
+
+
+def _agents(record: Record, q: str, qualified: bool) -> Statements:
+    """Creators, then contributors, by name."""
+    for element in ("creator", "contributor"):
+        for agent in record.get(f"{element}s", []):
+            yield Statement(q, element, agent["name"])
+
+
+def _subjects(record: Record, q: str, qualified: bool) -> Statements:
+    """Each subject heading in the element its kind calls for (see :func:`_subject_statements`)."""
     for subject in record.get("subjects", []):
         yield from _subject_statements(subject, qualified)
+
+
+def _description(record: Record, q: str, qualified: bool) -> Statements:
+    """The abstract, and the section headings as the table of contents (qualified) or the notes (simple DC)."""
+    lang = record["language"]
     if "description" in record:
         yield Statement(q, "abstract" if qualified else "description", record["description"], lang)
     if qualified:
@@ -153,49 +168,96 @@ def _all_statements(record: dict[str, Any], qualified: bool) -> Iterator[Stateme
     else:
         for note in record.get("notes", []):
             yield Statement(q, "description", note)
-    if "publisher" in source:
-        yield Statement(q, "publisher", source["publisher"])
+
+
+def _publisher(record: Record, q: str, qualified: bool) -> Statements:
+    """The publisher the source names."""
+    if "publisher" in record["source"]:
+        yield Statement(q, "publisher", record["source"]["publisher"])
+
+
+def _dates(record: Record, q: str, qualified: bool) -> Statements:
+    """Each date in its refinement (qualified; typed W3CDTF when it is one) or as dc:date."""
     for date in record.get("dates", []):
         value = date["value"]
         name = _DATE_ELEMENTS.get(date["type"], "date") if qualified else "date"
         yield Statement(q, name, value, xsi_type="dcterms:W3CDTF" if qualified and is_w3cdtf(value) else None)
+
+
+def _form(record: Record, q: str, qualified: bool) -> Statements:
+    """The DCMI type, the capture's media type and (qualified) its size."""
     yield Statement(q, "type", record["type"], xsi_type="dcterms:DCMIType" if qualified else None)
     yield Statement(q, "format", record["retrieval"]["media_type"], xsi_type="dcterms:IMT" if qualified else None)
     if qualified:
         yield Statement(q, "extent", f"{record['retrieval']['byte_size']} bytes")
+
+
+def _identity(record: Record, q: str, qualified: bool) -> Statements:
+    """identifier: the archived document's own id and identifiers; source: the page it was captured from; the
+    language."""
     uri_type = "dcterms:URI" if qualified else None
-    # identifier: the archived document's own id and identifiers; source: the page it was captured from.
     yield Statement(q, "identifier", RECORD_URN_PREFIX + record["id"], xsi_type=uri_type)
     for value, is_uri in dict.fromkeys(uri_form(i) for i in record.get("identifiers", [])):
         yield Statement(q, "identifier", value, xsi_type=uri_type if is_uri else None)
-    yield Statement(q, "source", source["url"], xsi_type=uri_type)
-    yield Statement(q, "language", lang)
-    if "site_name" in source:
-        yield Statement(q, "isPartOf" if qualified else "relation", source["site_name"])
+    yield Statement(q, "source", record["source"]["url"], xsi_type=uri_type)
+    yield Statement(q, "language", record["language"])
+
+
+def _relations(record: Record, q: str, qualified: bool) -> Statements:
+    """The site the page is part of, then each relation (its URI, then its label)."""
+    uri_type = "dcterms:URI" if qualified else None
+    if "site_name" in record["source"]:
+        yield Statement(q, "isPartOf" if qualified else "relation", record["source"]["site_name"])
     for relation in record.get("relations", []):
         name = relation["type"] if qualified else "relation"
         if "uri" in relation:
             yield Statement(q, name, relation["uri"], xsi_type=uri_type)
         yield Statement(q, name, relation["target"])
+
+
+def _coverage(record: Record, q: str, qualified: bool) -> Statements:
+    """Places (spatial) and periods (temporal; typed W3CDTF when one is a date)."""
     coverage = record.get("coverage", {})
     for place in coverage.get("spatial", []):
         yield Statement(q, "spatial" if qualified else "coverage", place)
     for period in coverage.get("temporal", []):
         typed = "dcterms:W3CDTF" if qualified and is_w3cdtf(period) else None
         yield Statement(q, "temporal" if qualified else "coverage", period, xsi_type=typed)
+
+
+def _rights(record: Record, q: str, qualified: bool) -> Statements:
+    """The rights statement, its URI and the holder (dcterms:rightsHolder; simple DC folds it into rights)."""
     rights = record.get("rights", {})
     if "statement" in rights:
         yield Statement(q, "rights", rights["statement"])
     if "uri" in rights:
-        yield Statement(q, "rights", rights["uri"], xsi_type=uri_type)
+        yield Statement(q, "rights", rights["uri"], xsi_type="dcterms:URI" if qualified else None)
     if "holder" in rights:
         yield Statement(q, "rightsHolder" if qualified else "rights", rights["holder"])
+
+
+def _provenance(record: Record, q: str, qualified: bool) -> Statements:
+    """Qualified DC only: the retrieval, each provenance event and the notes, as dcterms:provenance."""
     if qualified:
         yield Statement(q, "provenance", retrieval_summary(record))
         for event in record.get("provenance", []):
             yield Statement(q, "provenance", event_text(event))
         for note in record.get("notes", []):
             yield Statement(q, "provenance", note)
+
+
+#: The crosswalk's parts in the order their statements are written (the order is part of the output's bytes).
+_PARTS: tuple[Callable[[Record, str, bool], Statements], ...] = (
+    _titles, _agents, _subjects, _description, _publisher, _dates, _form, _identity, _relations, _coverage, _rights,
+    _provenance,
+)
+
+
+def _all_statements(record: Record, qualified: bool) -> Statements:
+    """Every DC statement of the record, part by part (:data:`_PARTS`), repeats included."""
+    q = DCTERMS if qualified else DC
+    for part in _PARTS:
+        yield from part(record, q, qualified)
 
 
 def append_statements(parent: etree._Element, items: Iterator[Statement]) -> None:
