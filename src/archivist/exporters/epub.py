@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -181,46 +181,68 @@ def _section_doc(record: Record, section: dict[str, Any], number: int, href: str
 
 
 def _colophon(record: Record, href: str, doc_id: str) -> _Doc:
+    """The colophon: what the record knows of the document and its capture, one row of a definition list for each
+    entry of :data:`_COLOPHON` that has something to say, then the notes."""
     lang = record["language"]
     doc = _xhtml("Colophon", LABEL_LANG, "ltr")
     doc.start("section", ' epub:type="colophon" role="doc-colophon"')
     doc.leaf("h1", "Colophon")
     doc.leaf("p", record["title"], _lang(lang, text_direction(lang)))
     doc.start("dl", ' class="meta"')
+    for label, value_of in _COLOPHON:
+        value = value_of(record)
+        if value is not None:
+            doc.leaf("dt", label)
+            _dd(doc, value)
+    for note in record.get("notes", []):
+        doc.leaf("dt", "Note")
+        doc.leaf("dd", note)
+    return _Doc(href, doc_id, doc.data())
 
-    def row(label: str, value: str | None = None) -> None:
-        doc.leaf("dt", label)
+
+class _Link(str):
+    """A colophon value written as a link to itself."""
+
+
+class _Digest(str):
+    """A colophon value written as a digest (a span of its own, which long hexadecimal text may break in)."""
+
+
+_Value = str | list[str] | Callable[[Markup], None]
+
+
+def _dd(doc: Markup, value: _Value) -> None:
+    """A colophon value: plain text, a link, a digest, a list, or a writer of its own ``dd``."""
+    if isinstance(value, _Link):
+        _link(doc, "dd", value)
+    elif isinstance(value, _Digest):
+        doc.start("dd")
+        doc.leaf("span", value, ' class="digest"')
+        doc.end()
+    elif isinstance(value, str):
         doc.leaf("dd", value)
-
-    def rows(label: str, items: list[str]) -> None:
-        doc.leaf("dt", label)
+    elif isinstance(value, list):
         doc.start("dd")
         doc.start("ul")
-        for item in items:
+        for item in value:
             doc.leaf("li", item)
         doc.end()
         doc.end()
+    else:
+        value(doc)
 
-    retrieval, source = record["retrieval"], record["source"]
-    row("Record identifier", record["id"])
-    if record.get("identifiers"):
-        rows("Identifiers", [f"{_IDENTIFIER_LABELS[i['scheme']]} {i['value']}" for i in record["identifiers"]])
-    doc.leaf("dt", "Source URL")
-    _link(doc, "dd", source["url"])
-    row("Retrieved at", retrieval["retrieved_at"])
-    row("Retrieval method", retrieval["method"])
-    if "agent" in retrieval:
-        row("Retrieval agent", " ".join(filter(None, [retrieval["agent"]["name"], retrieval["agent"].get("version")])))
-    if "warc_record_id" in retrieval:
-        row("WARC-Record-ID", retrieval["warc_record_id"])
-    row("Media type", retrieval["media_type"])
-    row("Size", f"{retrieval['byte_size']} bytes")
-    doc.leaf("dt", "SHA-256")
-    doc.start("dd")
-    doc.leaf("span", retrieval["sha256"], ' class="digest"')
-    doc.end()
-    if record["subjects"]:
-        doc.leaf("dt", "Subjects")
+
+def _agent_text(retrieval: dict[str, Any]) -> str | None:
+    agent = retrieval.get("agent")
+    return None if agent is None else " ".join(filter(None, [agent["name"], agent.get("version")]))
+
+
+def _subjects_dd(record: Record) -> Callable[[Markup], None] | None:
+    """Each subject with its scheme, linked to its authority URI when it has one."""
+    if not record["subjects"]:
+        return None
+
+    def write(doc: Markup) -> None:
         doc.start("dd")
         doc.start("ul")
         for subject in record["subjects"]:
@@ -231,32 +253,63 @@ def _colophon(record: Record, href: str, doc_id: str) -> _Doc:
                 doc.leaf("li", term)
         doc.end()
         doc.end()
+    return write
+
+
+def _rights_dd(record: Record) -> Callable[[Markup], None] | None:
+    """The rights statement and holder, then the rights URI as a link."""
     rights = record.get("rights", {})
-    if rights:
-        words = " ".join(filter(None, [rights.get("statement"), rights.get("holder")]))
-        doc.leaf("dt", "Rights")
+    if not rights:
+        return None
+    words = " ".join(filter(None, [rights.get("statement"), rights.get("holder")]))
+
+    def write(doc: Markup) -> None:
         if "uri" in rights:
             doc.mixed("dd", words + " " if words else None, "a", rights["uri"], attr("href", rights["uri"]))
         else:
             doc.leaf("dd", words or None)
-    if record.get("provenance"):
-        rows("Provenance", [f"{e['at']}: {e['action']} by {e['agent']}" + (f" ({e['note']})" if "note" in e else "")
-                            for e in record["provenance"]])
-    if record.get("removed"):
-        doc.leaf("dt", "Removed as site chrome")
+    return write
+
+
+def _removed_dd(record: Record) -> Callable[[Markup], None] | None:
+    """Each line removed as site chrome: where it was and by which rule, and its text quoted in the record's
+    language."""
+    if not record.get("removed"):
+        return None
+
+    def write(doc: Markup) -> None:
         doc.start("dd")
         doc.start("ul")
         for item in record["removed"]:
             where = ", ".join(filter(None, [f"line {item['line']}" if "line" in item else None, item.get("rule")]))
             if item["text"].strip():
-                doc.mixed("li", f"{where}: " if where else None, "q", item["text"], _lang(lang))
+                doc.mixed("li", f"{where}: " if where else None, "q", item["text"], _lang(record["language"]))
             else:
                 doc.leaf("li", f"{where}: " if where else None)
         doc.end()
         doc.end()
-    for note in record.get("notes", []):
-        row("Note", note)
-    return _Doc(href, doc_id, doc.data())
+    return write
+
+
+#: The colophon's rows in order: a label and what the record gives for it (None: the row is left out).
+_COLOPHON: tuple[tuple[str, Callable[[Record], _Value | None]], ...] = (
+    ("Record identifier", lambda r: r["id"]),
+    ("Identifiers", lambda r: [f"{_IDENTIFIER_LABELS[i['scheme']]} {i['value']}" for i in r["identifiers"]]
+        if r.get("identifiers") else None),
+    ("Source URL", lambda r: _Link(r["source"]["url"])),
+    ("Retrieved at", lambda r: r["retrieval"]["retrieved_at"]),
+    ("Retrieval method", lambda r: r["retrieval"]["method"]),
+    ("Retrieval agent", lambda r: _agent_text(r["retrieval"])),
+    ("WARC-Record-ID", lambda r: r["retrieval"].get("warc_record_id")),
+    ("Media type", lambda r: r["retrieval"]["media_type"]),
+    ("Size", lambda r: f"{r['retrieval']['byte_size']} bytes"),
+    ("SHA-256", lambda r: _Digest(r["retrieval"]["sha256"])),
+    ("Subjects", _subjects_dd),
+    ("Rights", _rights_dd),
+    ("Provenance", lambda r: [f"{e['at']}: {e['action']} by {e['agent']}" + (f" ({e['note']})" if "note" in e else "")
+                              for e in r["provenance"]] if r.get("provenance") else None),
+    ("Removed as site chrome", _removed_dd),
+)
 
 
 def _nav_list(doc: Markup, entries: list[_NavEntry]) -> None:
