@@ -58,12 +58,15 @@ def _chromium() -> str | None:
 
 #: Every external tool a test may ask for. Add a line here (and to scripts/install-tools) for a new one.
 TOOLS: dict[str, Tool] = {
-    "java": Tool("a Java runtime (EPUBCheck)", _program("java"), f"{INSTALL}  (apt-get install openjdk-17-jdk-headless)"),
+    "java": Tool("a Java runtime (EPUBCheck)", _program("java"),
+                 f"{INSTALL}  (apt-get install openjdk-17-jdk-headless)"),
     "javac": Tool("the Java compiler (EPUBCheck's batch runner)", _program("javac"),
                   f"{INSTALL}  (apt-get install openjdk-17-jdk-headless)"),
     "chromium": Tool("Chromium (Ace by DAISY, Playwright)", _chromium, f"{INSTALL}  (apt-get install chromium)"),
     "ace": Tool("Ace by DAISY", _node_module("@daisy/ace-core/package.json"),
                 f"{INSTALL}  (cd .ci && PUPPETEER_SKIP_DOWNLOAD=1 npm ci)"),
+    "node": Tool("Node.js (runs Ace by DAISY and jsonld.js)", _program("node"),
+                 f"{INSTALL}  (apt-get install nodejs npm)"),
     "jsonld.js": Tool("jsonld.js", _node_module("jsonld/package.json"),
                       f"{INSTALL}  (cd .ci && PUPPETEER_SKIP_DOWNLOAD=1 npm ci)"),
     "marc-lint": Tool("MARC::Lint with MARC::File::XML", _perl_modules("MARC::Lint", "MARC::File::XML"),
