@@ -1,6 +1,6 @@
 """The record → Dublin Core crosswalk shared by the oai_dc and dcterms exporters.
 
-``MAPPING`` is the table printed in the README; ``statements()`` applies it to a record. lxml is imported only by
+``MAPPING`` is the table printed in docs/dublin-core.md; ``statements()`` applies it to a record. lxml is imported only by
 the functions that build a tree, so that ``import archivist.exporters`` (the registry) does without it.
 """
 
