@@ -4,6 +4,7 @@ a tool on PATH is used. Each case is a real pytest run in a new process whose PA
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -84,3 +85,40 @@ def test_every_tool_says_what_installs_it_and_the_install_script_knows_it() -> N
             assert all(package in script for package in packages.split()[2:]), (name, packages)
         else:
             assert "npm ci" in packages and "npm ci" in script, (name, packages)
+
+
+#: Programs every Debian or Ubuntu system has (essential packages), which tests may run by name.
+ESSENTIAL = {"bash", "sh", "chattr"}
+_RUNS = {"run", "Popen", "check_output", "check_call", "call"}
+
+
+def _outside_programs(path: Path) -> list[str]:
+    """Where a test file runs a program by a literal name, or looks one up with shutil.which, bypassing tools.py."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        owner = node.func.value.id if isinstance(node.func.value, ast.Name) else ""
+        if (owner, node.func.attr) == ("shutil", "which"):
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno}: shutil.which")
+        elif owner == "subprocess" and node.func.attr in _RUNS and node.args and isinstance(node.args[0], ast.List):
+            first = node.args[0].elts[0] if node.args[0].elts else None
+            if isinstance(first, ast.Constant) and isinstance(first.value, str) and first.value not in ESSENTIAL:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {first.value}")
+    return found
+
+
+def test_every_outside_program_is_asked_of_tools_py() -> None:
+    """A test that runs, say, ``["yaz-marcdump", ...]`` directly fails with a traceback where the tool is missing
+    and is not required by CI; it must use ``need("yaz")`` (and a Tool entry) instead."""
+    mine = {ROOT / "tests" / "tools.py", ROOT / "tests" / "test_tools.py"}
+    files = [p for p in sorted((ROOT / "tests").rglob("*.py")) if p not in mine]
+    assert [hit for path in files for hit in _outside_programs(path)] == []
+
+
+def test_the_scan_finds_a_program_run_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "ROOT", tmp_path)
+    probe = tmp_path / "test_x.py"
+    probe.write_text('import shutil, subprocess\nsubprocess.run(["yaz-marcdump", "x"])\nshutil.which("perl")\n'
+                     'subprocess.run(["bash", "-c", "true"])\n', encoding="utf-8")
+    assert _outside_programs(probe) == ["test_x.py:2: yaz-marcdump", "test_x.py:3: shutil.which"]

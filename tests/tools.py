@@ -74,6 +74,8 @@ TOOLS: dict[str, Tool] = {
     "yaz": Tool("yaz-marcdump", _program("yaz-marcdump"), f"{INSTALL}  (apt-get install yaz)"),
     "zip-tools": Tool("Info-ZIP unzip and zipinfo", lambda: shutil.which("zipinfo") and shutil.which("unzip"),
                       f"{INSTALL}  (apt-get install unzip)"),
+    "unzip": Tool("Info-ZIP unzip", _program("unzip"), f"{INSTALL}  (apt-get install unzip)"),
+    "zipinfo": Tool("Info-ZIP zipinfo", _program("zipinfo"), f"{INSTALL}  (apt-get install unzip)"),
 }
 
 
