@@ -17,7 +17,6 @@ ROOT = Path(__file__).resolve().parent.parent
 RECORDS = ROOT / "records"
 SEED = RECORDS / "mrta-globalsecurity.json"
 SEED_CAPTURE = RECORDS / "originals" / "mrta-globalsecurity.txt"
-SHARED_CAPTURE = ROOT.parent / "shared" / "documents" / "mrta-globalsecurity.txt"
 
 
 #: What marks a test file as long: it runs EPUBCheck or Ace by DAISY, or holds the slow test.

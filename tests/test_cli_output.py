@@ -73,12 +73,15 @@ def test_export_messages_go_to_stderr_and_quiet_keeps_only_errors(mixed: tuple[P
     assert (tmp_path / "c" / "minimal.oai_dc.xml").exists()
 
 
-def test_export_verbose_names_every_file_written(tmp_path: Path) -> None:
-    result = _run("export", str(RECORDS), "--to", "oai_dc,jsonld", "--out", str(tmp_path / "v"), "-v")
+def test_export_verbose_names_every_file_written_and_only_verbose_does(tmp_path: Path) -> None:
+    result = _run("export", str(RECORDS), "--to", "oai_dc,jsonld,oai-static", "--out", str(tmp_path / "v"), "-v")
     assert result.exit_code == 0 and result.stdout == ""
     wrote = sorted(line for line in result.stderr.splitlines() if line.startswith("wrote "))
     assert wrote == [f"wrote {tmp_path / 'v' / name}" for name in
-                     ("mrta-globalsecurity.jsonld", "mrta-globalsecurity.oai_dc.xml")]
+                     ("mrta-globalsecurity.jsonld", "mrta-globalsecurity.oai_dc.xml", "oai-static.xml")]
+    plain = _run("export", str(RECORDS), "--to", "oai_dc,jsonld,oai-static", "--out", str(tmp_path / "p"))
+    assert plain.exit_code == 0 and (tmp_path / "p" / "oai-static.xml").is_file()
+    assert "wrote" not in plain.stderr and "1 record read" in plain.stderr, plain.stderr
 
 
 def test_export_to_stdout_is_data_only(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""Every ``python`` example in README.md runs as written, in a fresh copy of the clone's records/ and examples/.
+"""Every ``python`` example in README.md and in every page of docs/ runs as written, in a fresh copy of the clone's
+records/ and examples/.
 
 A block runs in its own interpreter. A block that serves (``serve_forever()``) passes when the server it starts
 answers an OAI-PMH Identify request at the address the block gives; it is then stopped.
@@ -19,13 +20,15 @@ import pytest
 
 from tests.conftest import ROOT
 
-README = ROOT / "README.md"
-BLOCKS = re.findall(r"^```python[ \t]*\n(.*?)^```", README.read_text(encoding="utf-8"), flags=re.MULTILINE | re.DOTALL)
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+BLOCKS = [(document.relative_to(ROOT).as_posix(), index, block) for document in DOCUMENTS
+          for index, block in enumerate(re.findall(r"^```python[ \t]*\n(.*?)^```", document.read_text(encoding="utf-8"),
+                                                   flags=re.MULTILINE | re.DOTALL))]
 _PORT = re.compile(r"port=(\d+)")
 
 
-def test_the_readme_has_python_examples() -> None:
-    assert len(BLOCKS) >= 2
+def test_the_readme_and_docs_have_python_examples() -> None:
+    assert {document for document, _, _ in BLOCKS} >= {"README.md", "docs/export.md", "docs/oai-pmh.md"}
 
 
 @pytest.fixture
@@ -49,12 +52,12 @@ def _identify(port: int, process: subprocess.Popen[str], seconds: float = 60.0) 
     pytest.fail(f"nothing answered on port {port} within {seconds:.0f} s")
 
 
-@pytest.mark.parametrize("block", BLOCKS, ids=[f"README#{i}" for i in range(len(BLOCKS))])
-def test_every_python_example_runs_as_written(block: str, clone: Path) -> None:
+@pytest.mark.parametrize(("document", "index", "block"), BLOCKS, ids=[f"{d}#{i}" for d, i, _ in BLOCKS])
+def test_every_python_example_runs_as_written(document: str, index: int, block: str, clone: Path) -> None:
     if "serve_forever()" not in block:
         done = subprocess.run([sys.executable, "-c", block], cwd=clone, capture_output=True, text=True, timeout=300,
                               check=False, stdin=subprocess.DEVNULL)
-        assert done.returncode == 0, done.stderr[-2000:]
+        assert done.returncode == 0, f"{document} block {index}: {done.stderr[-2000:]}"
         return
     port = int(match.group(1)) if (match := _PORT.search(block)) else 8080
     process = subprocess.Popen([sys.executable, "-c", block], cwd=clone, stdout=subprocess.PIPE,

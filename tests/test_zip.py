@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -17,6 +16,7 @@ from hypothesis import strategies as st
 
 from archivist._constants import ZIP_TIME
 from archivist._zip import ZipWriter, stored_zip
+from tests.tools import need, needs
 
 names = st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), min_size=1, max_size=12)
 
@@ -133,11 +133,11 @@ def test_past_65535_entries_the_joined_parts_are_zipfile_s_zip64_bytes(zip64_arc
         assert [(i.filename, archive.read(i)) for i in infos[::997]] == many_entries[::997]
 
 
-@pytest.mark.skipif(shutil.which("unzip") is None or shutil.which("zipinfo") is None, reason="Info-ZIP not installed")
+@needs("unzip", "zipinfo")  # skip before the archive is built
 def test_info_zip_tests_and_lists_the_zip64_archive(zip64_archive: Path) -> None:
-    tested = subprocess.run(["unzip", "-tqq", str(zip64_archive)], capture_output=True, text=True, check=False)
+    tested = subprocess.run([need("unzip"), "-tqq", str(zip64_archive)], capture_output=True, text=True, check=False)
     assert tested.returncode == 0 and not tested.stderr, tested.stdout + tested.stderr
-    listed = subprocess.run(["zipinfo", "-1", str(zip64_archive)], capture_output=True, text=True, check=True)
+    listed = subprocess.run([need("zipinfo"), "-1", str(zip64_archive)], capture_output=True, text=True, check=True)
     assert len(listed.stdout.splitlines()) == MANY and not listed.stderr
 
 
@@ -152,10 +152,11 @@ public class Check { public static void main(String[] a) throws Exception {
 """
 
 
-@pytest.mark.skipif(shutil.which("java") is None, reason="no Java runtime")
+@needs("java", "javac")  # java runs a source file with the JDK's compiler
 def test_java_reads_every_entry_of_the_zip64_archive(zip64_archive: Path, tmp_path: Path) -> None:
     source = tmp_path / "Check.java"
     source.write_text(JAVA_CHECK, encoding="utf-8")
-    result = subprocess.run(["java", str(source), str(zip64_archive)], capture_output=True, text=True, check=False)
+    result = subprocess.run([need("java"), str(source), str(zip64_archive)], capture_output=True, text=True,
+                            check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [str(MANY), str(MANY)]

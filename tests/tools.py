@@ -58,20 +58,24 @@ def _chromium() -> str | None:
 
 #: Every external tool a test may ask for. Add a line here (and to scripts/install-tools) for a new one.
 TOOLS: dict[str, Tool] = {
-    "java": Tool("a Java runtime (EPUBCheck)", _program("java"),
+    "java": Tool("a Java runtime", _program("java"),
                  f"{INSTALL}  (apt-get install openjdk-17-jdk-headless)"),
-    "javac": Tool("the Java compiler (EPUBCheck's batch runner)", _program("javac"),
+    "javac": Tool("the Java compiler", _program("javac"),
                   f"{INSTALL}  (apt-get install openjdk-17-jdk-headless)"),
     "chromium": Tool("Chromium (Ace by DAISY, Playwright)", _chromium, f"{INSTALL}  (apt-get install chromium)"),
     "ace": Tool("Ace by DAISY", _node_module("@daisy/ace-core/package.json"),
                 f"{INSTALL}  (cd .ci && PUPPETEER_SKIP_DOWNLOAD=1 npm ci)"),
+    "node": Tool("Node.js (runs Ace by DAISY and jsonld.js)", _program("node"),
+                 f"{INSTALL}  (apt-get install nodejs npm)"),
     "jsonld.js": Tool("jsonld.js", _node_module("jsonld/package.json"),
                       f"{INSTALL}  (cd .ci && PUPPETEER_SKIP_DOWNLOAD=1 npm ci)"),
     "marc-lint": Tool("MARC::Lint with MARC::File::XML", _perl_modules("MARC::Lint", "MARC::File::XML"),
                       f"{INSTALL}  (apt-get install libmarc-lint-perl libmarc-xml-perl)"),
     "yaz": Tool("yaz-marcdump", _program("yaz-marcdump"), f"{INSTALL}  (apt-get install yaz)"),
-    "zip-tools": Tool("Info-ZIP unzip and zipinfo", lambda: shutil.which("zipinfo") and shutil.which("unzip"),
+    "zip-tools": Tool("Info-ZIP (unzip and zipinfo)", lambda: shutil.which("zipinfo") and shutil.which("unzip"),
                       f"{INSTALL}  (apt-get install unzip)"),
+    "unzip": Tool("Info-ZIP unzip", _program("unzip"), f"{INSTALL}  (apt-get install unzip)"),
+    "zipinfo": Tool("Info-ZIP zipinfo", _program("zipinfo"), f"{INSTALL}  (apt-get install unzip)"),
 }
 
 
@@ -98,7 +102,9 @@ def need(name: str) -> str:
         return _found(name)  # type: ignore[return-value]
     if required():
         pytest.fail(f"{reason} (ARCHIVIST_REQUIRE_TOOLS=1)", pytrace=False)
-    pytest.skip(reason)
+    skip = pytest.skip.Exception(reason)
+    skip._use_item_location = True  # the summary names the test that needs the tool, not this line (as skipif does)
+    raise skip
 
 
 def needs(*names: str) -> pytest.MarkDecorator:

@@ -21,3 +21,14 @@ TIMEOUT_SECONDS = 30.0
 
 #: The largest WARC record payload (after undoing gzip or a content coding) read into memory, in bytes.
 MAX_WARC_RECORD_SIZE = 100 * 1024 * 1024
+
+#: The built-in export formats and catalog packages by name, each as ``module:attribute``: the registries
+#: (``archivist.exporters``, ``archivist.packages``) import one when first asked for it, and ``export --help`` lists
+#: the names from here without importing any.
+FORMATS = {name: f"archivist.exporters.{name}:EXPORTER"
+           for name in ("oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21")}
+PACKAGES = {"oai-static": "archivist.packages.oai_static:OaiStatic",
+            "dspace-saf": "archivist.packages.dspace_saf:DspaceSaf",
+            "marc21-collection": "archivist.packages.marc_collection:Marc21Collection",
+            "marcxml-collection": "archivist.packages.marc_collection:MarcxmlCollection",
+            "bagit": "archivist.packages.bagit:Bagit"}

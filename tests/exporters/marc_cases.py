@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import MINIMAL, ROOT
+from tests.tools import need
 
 LINT = ROOT / "tests" / "marc_lint.pl"
 WORDS = ("insurgency", "archive", "capture", "record", "heading", "catalog", "subject", "field", "library", "patron",
@@ -100,5 +101,5 @@ def marc_cases(seed: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def lint(paths: list[Path]) -> list[str]:
     """MARC::Lint's warnings (and reading problems) for every record in the files, one line each."""
-    done = subprocess.run(["perl", str(LINT), *map(str, paths)], capture_output=True, text=True, check=True)
+    done = subprocess.run([need("marc-lint"), str(LINT), *map(str, paths)], capture_output=True, text=True, check=True)
     return done.stdout.splitlines()

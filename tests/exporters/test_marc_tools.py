@@ -23,6 +23,7 @@ from archivist.records import is_valid, iter_errors
 from tests.conftest import SEED
 from tests.exporters.marc_cases import lint, marc_cases
 from tests.exporters.test_properties import records, text
+from tests.tools import need
 from tests.xsd import validation_errors
 
 #: Titles MARC::Lint misjudges: its article list ignores the record's language ("La" is not an English article)
@@ -74,7 +75,7 @@ def _content(record: Any) -> dict[str, Any]:
 
 
 def _yaz(*args: str) -> bytes:
-    done = subprocess.run(["yaz-marcdump", *args], capture_output=True, check=True)
+    done = subprocess.run([need("yaz"), *args], capture_output=True, check=True)
     assert done.stderr == b""
     return done.stdout
 

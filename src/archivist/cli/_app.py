@@ -166,8 +166,8 @@ def _exporters(to: str) -> list[Exporter]:
 def export(
     paths: Annotated[list[str], typer.Argument(metavar="RECORDS...", help=RECORDS_HELP)],
     to: Annotated[str, typer.Option("--to", "-t", metavar="FORMATS",
-        help="Comma-separated formats (oai_dc, dcterms, jsonld, epub, marcxml, or all) and packages (oai-static,"
-             " dspace-saf, bagit); see archivist formats.")] = "all",
+        help=f"Comma-separated formats ({', '.join(defaults.FORMATS)}, or all) and packages "
+             f"({', '.join(defaults.PACKAGES)}); plugins too: see archivist formats.")] = "all",
     out: Annotated[str, typer.Option("--out", "-o", metavar="DIR", callback=out_folder,
         help="Folder to write into (made if missing), or - to write one record's one format to stdout.")] = "exports",
     collection: Annotated[str | None, typer.Option("--collection", metavar="TITLE",
@@ -264,7 +264,7 @@ def export(
     where = "checked (dry run, nothing written)" if dry_run else f"in {out}"
     say.info(styled(f"{report} {where}", "green" if not report.failed else "red"))
     for path in report.packages:
-        say.info(f"wrote {path}")
+        say.detail(f"wrote {path}")
     if errors is not None and report.failed:
         say.info(f"failures listed in {errors}")
     raise typer.Exit(EXIT_INVALID if report.failed else EXIT_OK)

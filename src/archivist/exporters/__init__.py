@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TypeGuard
 
+from .._defaults import FORMATS
 from .._registry import Registry, choose
 from ._base import Exporter, Record
 from ._dc import Statement, statements
@@ -23,10 +24,8 @@ def _is_exporter(plugin: object) -> TypeGuard[Exporter]:
     return isinstance(plugin, Exporter)
 
 
-REGISTRY: Registry[Exporter] = Registry(
-    "format", ENTRY_POINT_GROUP,
-    {name: f"{__name__}.{name}:EXPORTER" for name in ("oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21")},
-    _is_exporter, lambda exporter: exporter.name)
+REGISTRY: Registry[Exporter] = Registry("format", ENTRY_POINT_GROUP, FORMATS, _is_exporter,
+                                        lambda exporter: exporter.name)
 available = REGISTRY.available
 builtin_names = REGISTRY.builtin_names
 get = REGISTRY.get

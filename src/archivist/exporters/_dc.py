@@ -1,7 +1,7 @@
 """The record → Dublin Core crosswalk shared by the oai_dc and dcterms exporters.
 
-``MAPPING`` is the table printed in the README; ``statements()`` applies it to a record. lxml is imported only by
-the functions that build a tree, so that ``import archivist.exporters`` (the registry) does without it.
+``MAPPING`` is the table printed in docs/dublin-core.md; ``statements()`` applies it to a record. lxml is imported
+only by the functions that build a tree, so that ``import archivist.exporters`` (the registry) does without it.
 """
 
 from __future__ import annotations

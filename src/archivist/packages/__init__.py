@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TypeGuard
 
+from .._defaults import PACKAGES
 from .._registry import Registry
 from ._base import Package, PackagePart, PackageSettings, Spread, Warn, original_files
 
@@ -21,12 +22,8 @@ def _is_package(plugin: object) -> TypeGuard[type[Package]]:
     return isinstance(plugin, type) and issubclass(plugin, Package)
 
 
-REGISTRY: Registry[type[Package]] = Registry(
-    "package", ENTRY_POINT_GROUP,
-    {"oai-static": f"{__name__}.oai_static:OaiStatic", "dspace-saf": f"{__name__}.dspace_saf:DspaceSaf",
-     "marc21-collection": f"{__name__}.marc_collection:Marc21Collection",
-     "marcxml-collection": f"{__name__}.marc_collection:MarcxmlCollection", "bagit": f"{__name__}.bagit:Bagit"},
-    _is_package, lambda cls: cls.name, lambda cls: cls.order)
+REGISTRY: Registry[type[Package]] = Registry("package", ENTRY_POINT_GROUP, PACKAGES, _is_package, lambda cls: cls.name,
+                                             lambda cls: cls.order)
 available = REGISTRY.available
 builtin_names = REGISTRY.builtin_names
 get = REGISTRY.get
