@@ -33,7 +33,7 @@ def cli_page() -> str:
             raise SystemExit(f"archivist {' '.join(argv)} --help exited {result.exit_code}: {result.output}")
         return result.stdout.rstrip() + "\n"
 
-    parts = [NOTICE.format(what="the Typer app in src/archivist/cli.py"),
+    parts = [NOTICE.format(what="the Typer app in src/archivist/cli/_app.py"),
              "# Command-line reference\n\n",
              "Every command's `--help`, as `archivist` prints it. The rules every command shares (folders, output, "
              "exit codes) are in [the command line](command-line.md).\n\n",
