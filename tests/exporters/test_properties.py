@@ -84,6 +84,19 @@ def test_valid_records_export_to_parseable_json_ld_that_round_trips(record: dict
     assert unknown_terms(json.loads(data), known_terms()) == set()
 
 
+@settings(max_examples=60, deadline=None)
+@given(records())
+def test_valid_records_export_to_valid_csl_json_that_citeproc_renders_in_each_style(record: dict[str, Any]) -> None:
+    from archivist.exporters import csl_json
+    from tests.exporters.citation_oracles import STYLES, csl_errors, render
+
+    data = json.loads(csl_json.export(record))
+    assert csl_errors(data) == []
+    for style in STYLES:
+        render(data[0], style)
+    assert ("issued" in data[0]) == any(d["type"] == "issued" for d in record.get("dates", []))
+
+
 _levels = st.none() | st.integers(1, 6)
 _outline = st.lists(st.tuples(st.none() | st.just("Heading"), _levels), max_size=12)
 
