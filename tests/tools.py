@@ -58,7 +58,8 @@ def _chromium() -> str | None:
 
 #: Every external tool a test may ask for. Add a line here (and to scripts/install-tools) for a new one.
 TOOLS: dict[str, Tool] = {
-    "java": Tool("a Java runtime (EPUBCheck)", _program("java"), f"{INSTALL}  (apt-get install openjdk-17-jdk-headless)"),
+    "java": Tool("a Java runtime (EPUBCheck)", _program("java"),
+                 f"{INSTALL}  (apt-get install openjdk-17-jdk-headless)"),
     "javac": Tool("the Java compiler (EPUBCheck's batch runner)", _program("javac"),
                   f"{INSTALL}  (apt-get install openjdk-17-jdk-headless)"),
     "chromium": Tool("Chromium (Ace by DAISY, Playwright)", _chromium, f"{INSTALL}  (apt-get install chromium)"),
@@ -69,6 +70,8 @@ TOOLS: dict[str, Tool] = {
     "marc-lint": Tool("MARC::Lint with MARC::File::XML", _perl_modules("MARC::Lint", "MARC::File::XML"),
                       f"{INSTALL}  (apt-get install libmarc-lint-perl libmarc-xml-perl)"),
     "yaz": Tool("yaz-marcdump", _program("yaz-marcdump"), f"{INSTALL}  (apt-get install yaz)"),
+    "biblatex2xml": Tool("bibutils' biblatex2xml", _program("biblatex2xml"), f"{INSTALL}  (apt-get install bibutils)"),
+    "ris2xml": Tool("bibutils' ris2xml", _program("ris2xml"), f"{INSTALL}  (apt-get install bibutils)"),
     "zip-tools": Tool("Info-ZIP unzip and zipinfo", lambda: shutil.which("zipinfo") and shutil.which("unzip"),
                       f"{INSTALL}  (apt-get install unzip)"),
 }

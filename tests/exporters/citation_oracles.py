@@ -52,3 +52,41 @@ def render(item: dict[str, Any], style: str) -> tuple[str, str]:
         entries = [str(entry) for entry in bibliography.bibliography()]
     assert problems == [] and len(entries) == 1, (problems, entries)
     return cited, entries[0]
+
+
+def bibtex_entries(data: bytes) -> list[Any]:
+    """The entries bibtexparser (v2) reads from a .bib file, LaTeX decoded to text by its pylatexenc middleware;
+    a block it cannot parse, or a duplicate, is an error."""
+    import bibtexparser
+    from bibtexparser.middlewares import LatexDecodingMiddleware
+
+    library = bibtexparser.parse_string(data.decode("utf-8"),
+                                        append_middleware=[LatexDecodingMiddleware(keep_braced_groups=False)])
+    assert library.failed_blocks == [], library.failed_blocks
+    return list(library.entries)
+
+
+def bibtex_raw(data: bytes) -> list[Any]:
+    """The entries as bibtexparser reads them without decoding (values as written between the braces)."""
+    import bibtexparser
+
+    library = bibtexparser.parse_string(data.decode("utf-8"))
+    assert library.failed_blocks == [], library.failed_blocks
+    return list(library.entries)
+
+
+def bibutils_mods(program: str, data: bytes, suffix: str) -> Any:
+    """The MODS that a bibutils converter (``biblatex2xml``, ``ris2xml``) makes of ``data``, parsed, and its
+    messages on stderr."""
+    import subprocess
+    import tempfile
+
+    from lxml import etree
+
+    from tests.tools import need
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"in{suffix}"
+        path.write_bytes(data)
+        done = subprocess.run([need(program), "-i", "utf8", str(path)], capture_output=True, check=True)
+    return etree.fromstring(done.stdout.removeprefix(b"\xef\xbb\xbf")), done.stderr.decode("utf-8", "replace")

@@ -13,8 +13,15 @@ from typing import Any
 
 from ._base import Record
 
+_SPACES = re.compile(r"[ \t\r\n]+")
 _PLAIN = re.compile(r"(-?\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01])(?:T[0-9:.]+(?:Z|[+-]\d{2}:\d{2})?)?)?)?"
                     r"([?~%]?)")
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: each run of spaces, tabs and line breaks one space (as BibTeX reads them; RIS values
+    are one line each), no space of any kind at either end; other spaces, such as no-break spaces, are kept."""
+    return _SPACES.sub(" ", text).strip()
 
 
 @dataclass(frozen=True)
