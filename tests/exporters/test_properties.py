@@ -119,6 +119,15 @@ def test_valid_records_export_to_bibtex_and_ris_that_read_back(record: dict[str,
     assert reference["title"] == one_line(record["title"])
 
 
+@settings(max_examples=60, deadline=None)
+@given(records())
+def test_valid_records_export_to_valid_datacite(record: dict[str, Any]) -> None:
+    from archivist.exporters import datacite
+    from tests.exporters.test_datacite import datacite_errors
+
+    assert datacite_errors(datacite.export(record)) == []
+
+
 _levels = st.none() | st.integers(1, 6)
 _outline = st.lists(st.tuples(st.none() | st.just("Heading"), _levels), max_size=12)
 
