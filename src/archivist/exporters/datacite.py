@@ -1,5 +1,5 @@
-"""DataCite Metadata Schema 4.6 XML, one ``resource`` per record, mapped as InvenioRDM's DataCite serializer does
-where the two models meet (creators, titles, subjects with scheme URIs, typed dates, rights, related identifiers).
+"""DataCite Metadata Schema 4.6 XML, one ``resource`` per record: creators, titles, subjects with their scheme URIs,
+typed dates, rights, related and alternate identifiers, each from the record field of the same meaning.
 
 Nothing is invented for the properties DataCite requires. ``identifier`` is the record's DOI, or else the record's
 own URN (``identifierType="URN"``: the schema takes any type; a DOI is minted by registering, not written here).
