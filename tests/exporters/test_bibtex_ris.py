@@ -132,3 +132,10 @@ def test_bibutils_read_title_url_and_dates(seed: dict[str, Any], case: str) -> N
         assert not issued if published is None else published.startswith(issued[:10].replace("/", "-"))
     mods, _ = bibutils_mods("biblatex2xml", bibtex.export(record), ".bib")
     assert mods.findtext(".//m:dateCaptured", namespaces=MODS) == record["retrieval"]["retrieved_at"][:10]
+
+
+def test_a_url_with_an_unbalanced_brace_is_percent_encoded(seed: dict[str, Any]) -> None:
+    record = copy.deepcopy(seed)
+    record["source"]["url"] = "https://example.org/a{b"
+    (entry,) = bibtex_raw(bibtex.export(record))
+    assert {f.key: f.value for f in entry.fields}["url"] == "https://example.org/a%7Bb"
