@@ -132,3 +132,13 @@ def test_no_creator_and_no_publisher_are_the_standard_unavailable_value(minimal:
     assert doc.findtext("d:creators/d:creator/d:creatorName", namespaces=NS) == "(:unav)"
     record["dates"] = [{"type": "available", "value": "2019-05"}, {"type": "created", "value": "1999"}]
     assert _doc(record).findtext("d:publicationYear", namespaces=NS) == "2019"
+
+
+def test_only_the_first_doi_is_written_as_datacite_takes_only_the_registered_one(seed: dict[str, Any]) -> None:
+    record = copy.deepcopy(seed)
+    record["identifiers"] = [{"scheme": "doi", "value": "doi:10.1/first"}, {"scheme": "doi", "value": "10.1/second"},
+                             {"scheme": "handle", "value": "hdl:2027/x"}]
+    doc = _doc(record)
+    assert doc.findtext("d:identifier", namespaces=NS) == "10.1/first"
+    assert [(e.get("alternateIdentifierType"), e.text) for e in doc.iterfind(".//d:alternateIdentifier", NS)] == [
+        ("Handle", "2027/x")]

@@ -1,5 +1,8 @@
-"""DataCite Metadata Schema 4.6 XML, one ``resource`` per record: creators, titles, subjects with their scheme URIs,
-typed dates, rights, related and alternate identifiers, each from the record field of the same meaning.
+"""DataCite Metadata Schema 4.6 XML, one ``resource`` per record, mapped as InvenioRDM's DataCite serializer does
+where the two models meet: creators with ``nameType`` and given/family names only where known; contributors typed by
+role; titles and descriptions with their types; a subject's scheme where it has one and ``valueURI`` where it has a
+URI; typed dates; the first DOI as ``identifier`` and other identifiers (never another DOI) as alternates; related
+identifiers only of the types DataCite knows; rights with ``rightsURI``.
 
 Nothing is invented for the properties DataCite requires. ``identifier`` is the record's DOI, or else the record's
 own URN (``identifierType="URN"``: the schema takes any type; a DOI is minted by registering, not written here).
@@ -51,7 +54,7 @@ RELATION_TYPES = {"isPartOf": "IsPartOf", "hasPart": "HasPart", "isVersionOf": "
 
 #: Record identifier scheme → DataCite alternateIdentifierType.
 IDENTIFIER_TYPES = {"uri": "URL", "handle": "Handle", "ark": "ARK", "urn": "URN", "isbn": "ISBN", "issn": "ISSN",
-                    "oclc": "OCLC", "lccn": "LCCN", "local": "local", "doi": "DOI"}
+                    "oclc": "OCLC", "lccn": "LCCN", "local": "local"}
 
 _CONTRIBUTOR_TYPES = {"editor": "Editor", "translator": "Translator"}
 
@@ -134,7 +137,7 @@ def element(record: Record) -> etree._Element:
     _sub(dates, "date", record["retrieval"]["retrieved_at"], dateType="Collected",
          dateInformation=f"capture retrieved ({record['retrieval']['method']})")
     _sub(root, "language", lang)
-    others = [i for i in identifiers if i["scheme"] != "doi" or bare("doi", i["value"]) != doi]
+    others = [i for i in identifiers if i["scheme"] != "doi"]  # DataCite takes only the registered DOI, as InvenioRDM
     if others:
         parent = _sub(root, "alternateIdentifiers")
         for identifier in others:
