@@ -10,6 +10,7 @@ never the retrieval date.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ._base import Exporter, Record
@@ -17,13 +18,18 @@ from ._citation import access_date, identifiers, issued, keywords, name, one_lin
 
 _SPECIAL = {"\\": r"\textbackslash{}", "#": r"\#", "$": r"\$", "%": r"\%", "&": r"\&", "_": r"\_",
             "^": r"\textasciicircum{}", "~": r"\textasciitilde{}"}
-_LIGATURES = {"-": "-", "`": "`", "'": "'", "?": "`", "!": "`"}  # a pair LaTeX makes a dash, quote, ¿ or ¡ of
+_BALANCED = str.maketrans({**_SPECIAL, "{": r"\{", "}": r"\}"})
+_UNBALANCED = str.maketrans({**_SPECIAL, "{": r"\textbraceleft{}", "}": r"\textbraceright{}"})
+#: A pair LaTeX makes a dash, a quotation mark, ¿ or ¡ of (no escape above holds these characters).
+_LIGATURE = re.compile(r"(-(?=-)|`(?=`)|'(?=')|[?!](?=`))")
 
 
 def _balanced(text: str) -> bool:
+    if "{" not in text and "}" not in text:
+        return True
     depth = 0
     for char in text:
-        depth += {"{": 1, "}": -1}.get(char, 0)
+        depth += 1 if char == "{" else -1 if char == "}" else 0
         if depth < 0:
             return False
     return depth == 0
@@ -32,15 +38,8 @@ def _balanced(text: str) -> bool:
 def escape(text: str) -> str:
     """``text`` as LaTeX that prints it: specials escaped; braces as ``\\{ \\}`` where they balance (BibTeX counts
     every brace, escaped or not), else ``\\textbraceleft{}``/``\\textbraceright{}``."""
-    braces = ({"{": r"\{", "}": r"\}"} if _balanced(text)
-              else {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"})
-    out = []
     text = one_line(text)
-    for index, char in enumerate(text):
-        out.append(_SPECIAL.get(char) or braces.get(char) or char)
-        if char in _LIGATURES and text[index + 1:index + 2] == _LIGATURES[char]:
-            out.append("{}")
-    return "".join(out)
+    return _LIGATURE.sub(r"\1{}", text.translate(_BALANCED if _balanced(text) else _UNBALANCED))
 
 
 def _verbatim(text: str) -> str:
