@@ -18,7 +18,7 @@ from typing import Any
 
 from lxml import etree
 
-from .._constants import XSI
+from .._constants import XML_HEAD, XSI
 from ._base import Exporter, Record
 from ._citation import date_parts, name, role
 from ._identifiers import RECORD_URN_PREFIX, bare
@@ -173,7 +173,7 @@ def element(record: Record) -> etree._Element:
 
 def export(record: Record) -> bytes:
     """The record as a DataCite 4.6 XML document, UTF-8, indented."""
-    return etree.tostring(element(record), xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return XML_HEAD + etree.tostring(element(record), encoding="UTF-8", pretty_print=True)
 
 
 EXPORTER = Exporter(
