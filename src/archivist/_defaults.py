@@ -25,8 +25,9 @@ MAX_WARC_RECORD_SIZE = 100 * 1024 * 1024
 #: The built-in export formats and catalog packages by name, each as ``module:attribute``: the registries
 #: (``archivist.exporters``, ``archivist.packages``) import one when first asked for it, and ``export --help`` lists
 #: the names from here without importing any.
-FORMATS = {name: f"archivist.exporters.{name}:EXPORTER"
-           for name in ("oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21")}
+FORMATS = {name: f"archivist.exporters.{name.replace('-', '_')}:EXPORTER"
+           for name in ("oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21", "csl-json", "bibtex", "ris",
+                        "datacite")}
 PACKAGES = {"oai-static": "archivist.packages.oai_static:OaiStatic",
             "dspace-saf": "archivist.packages.dspace_saf:DspaceSaf",
             "marc21-collection": "archivist.packages.marc_collection:Marc21Collection",
