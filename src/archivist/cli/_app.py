@@ -24,7 +24,7 @@ from .. import _defaults as defaults
 from .._errors import ArchivistError, SourceError, UnknownFormat
 from .._paths import check_outputs
 from .._words import counted
-from ._args import encoding_name, in_file, in_files, out_file, out_folder, record_field, subjects
+from ._args import checked, encoding_name, in_file, in_files, out_file, out_folder, record_field, subjects
 from ._help import EXIT_USAGE, HelpGroup, HelpTyper, UsageMistake, examples
 from ._out import Quiet, Say, styled, verbose_option
 
@@ -331,6 +331,24 @@ def _parse_subject(text: str) -> object:
     return parse_subject(text)
 
 
+def _parse_agent(text: str) -> object:
+    """The library's ``--creator`` and ``--contributor`` parser, imported when a value is checked."""
+    from ..ingest import parse_agent
+
+    return parse_agent(text)
+
+
+def _parse_date(text: str) -> object:
+    """The library's date check for ``--issued``, ``--created`` and ``--modified``."""
+    from ..ingest import parse_date
+
+    return parse_date(text)
+
+
+AGENT_HELP = ("KIND:NAME[|ROLE][|URI], KIND person or organization, ROLE a MARC relator code or term (aut, edt, "
+              "author, editor...), URI an authority record; repeat for more.")
+
+
 @app.command(epilog=examples(
     "archivist ingest examples/mrta-globalsecurity.txt --out new-records/ \\",
     "    --url https://www.globalsecurity.org/military/world/para/mrta.htm \\",
@@ -346,7 +364,8 @@ def ingest(
              "HTML capture.")] = None,
     manifest: Annotated[Path | None, typer.Option("--manifest", metavar="FILE", callback=in_file,
         help="A CSV file with one capture per row: file, url, retrieved, title, language, subjects, publisher, "
-             "id, method, encoding.")] = None,
+             "id, method, encoding, issued, created, modified, creators, contributors, description, rights, "
+             "rights_uri (lists separated by ;).")] = None,
     url: Annotated[str | None, typer.Option("--url", metavar="URL", callback=record_field("source", "url"),
         help="The source URL (absolute).")] = None,
     retrieved: Annotated[str | None, typer.Option(
@@ -361,6 +380,24 @@ def ingest(
     language: Annotated[str | None, typer.Option("--language", metavar="TAG", callback=record_field("language"),
         help="BCP 47 language tag (en, pt-BR). Give it for text captures: their language is not detected.")] = None,
     publisher: Annotated[str | None, typer.Option("--publisher", metavar="NAME", help="The publisher.")] = None,
+    issued: Annotated[str | None, typer.Option("--issued", metavar="DATE", callback=checked(_parse_date),
+        help="When it was published: W3CDTF or EDTF (2024, 2024-03-03, 2024-03-03T10:00:00Z, 199X, 1980/1985). "
+             "Never the retrieval date.")] = None,
+    created: Annotated[str | None, typer.Option("--created", metavar="DATE", callback=checked(_parse_date),
+        help="When it was created (W3CDTF or EDTF).")] = None,
+    modified: Annotated[str | None, typer.Option("--modified", metavar="DATE", callback=checked(_parse_date),
+        help="When it was last modified (W3CDTF or EDTF).")] = None,
+    creator: Annotated[list[str] | None, typer.Option("--creator", metavar="KIND:NAME[|ROLE][|URI]",
+        callback=subjects(_parse_agent), help=f"A creator: {AGENT_HELP}")] = None,
+    contributor: Annotated[list[str] | None, typer.Option("--contributor", metavar="KIND:NAME[|ROLE][|URI]",
+        callback=subjects(_parse_agent), help=f"A contributor: {AGENT_HELP}")] = None,
+    description: Annotated[str | None, typer.Option("--description", metavar="TEXT",
+        callback=record_field("description"), help="A summary or abstract.")] = None,
+    rights: Annotated[str | None, typer.Option("--rights", metavar="TEXT",
+        callback=record_field("rights", "statement"), help="A rights statement.")] = None,
+    rights_uri: Annotated[str | None, typer.Option("--rights-uri", metavar="URI",
+        callback=record_field("rights", "uri"),
+        help="The rights or licence URI (e.g. a Creative Commons or rightsstatements.org URI).")] = None,
     method: Annotated[str | None, typer.Option(
         "--method", metavar="METHOD", callback=record_field("retrieval", "method"),
         help="How it was captured: http-get, browser-save, warc, manual-copy, api, scan or other.")] = None,
@@ -416,7 +453,10 @@ def ingest(
     except ArchivistError as exc:
         raise _fail(str(exc)) from None
     facts = lib.Facts(url=url, retrieved=retrieved, title=title, language=language, publisher=publisher,
-                      subjects=list(subject or []), method=method, record_id=record_id, encoding=encoding)
+                      subjects=list(subject or []), method=method, record_id=record_id, encoding=encoding,
+                      issued=issued, created=created, modified=modified, creators=list(creator or []),
+                      contributors=list(contributor or []), description=description, rights=rights,
+                      rights_uri=rights_uri)
     if out == "-":
         _ingest_to_stdout(captures[0], facts, rules, say)
     from ..batch import IngestInterrupted, IngestOptions, run_ingest
