@@ -160,8 +160,9 @@ def _time_days(doc: Any) -> set[str]:
 
 
 def _htmldate(doc: Any) -> str | None:
-    """The publication date htmldate chooses, when it is a day the page's ``<time>`` or microdata markup states:
-    htmldate also reads dates from other elements (an infobox's founding date, say), which are not the page's."""
+    """The publication date htmldate chooses, when it is a day the page's ``<time>`` or microdata markup states
+    (else that markup's day when it states only one): htmldate also reads dates from other elements (an infobox's
+    founding date marked "published", say), which are not the page's."""
     from htmldate import find_date
 
     days = {day[:10] for day in _time_days(doc)}
@@ -171,7 +172,9 @@ def _htmldate(doc: Any) -> str | None:
         found = _date(find_date(doc, extensive_search=False, original_date=True, max_date=_MAX_DATE))
     except (ValueError, TypeError, RecursionError, etree.LxmlError):
         return None
-    return found if found is not None and found[:10] in days else None
+    if found is not None and found[:10] in days:
+        return found
+    return next(iter(days)) if len(days) == 1 else None  # htmldate chose another date: the one stated day, if one
 
 
 def _byline(doc: Any) -> list[str]:
