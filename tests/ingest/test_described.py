@@ -204,3 +204,19 @@ def test_every_format_carries_it_to_its_real_consumer(page: Path, tmp_path: Path
     quads = rdf_quads(json.loads(exporter("jsonld").export(record)))
     assert any(p == "http://purl.org/dc/terms/issued" and o.startswith('"2024-03-03"') for _, p, o in quads)
     assert any(p == "https://schema.org/roleName" and o.startswith('"editor"') for _, p, o in quads)
+
+
+def test_json_ld_references_in_a_graph_are_followed_to_the_items_they_name() -> None:
+    from archivist.ingest import describe_page
+
+    graph = {"@context": "https://schema.org", "@graph": [
+        {"@type": "WebSite", "@id": "https://ex.org/#website", "name": "Ex"},
+        {"@type": "Organization", "@id": "https://ex.org/#org", "name": "Ex Media"},
+        {"@type": "Article", "@id": "https://ex.org/a#article", "headline": "A", "datePublished": "2023-01-02",
+         "author": {"@id": "https://ex.org/#/schema/person/1"}, "publisher": {"@id": "https://ex.org/#org"}},
+        {"@type": "Person", "@id": "https://ex.org/#/schema/person/1", "name": "Jo Roe"}]}
+    page = describe_page(f'<html><head><script type="application/ld+json">{json.dumps(graph)}</script></head>'
+                         "<body><p>Text.</p></body></html>")
+    assert page.values == {"issued": "2023-01-02", "publisher": "Ex Media",
+                           "creators": [{"name": "Jo Roe", "kind": "person", "role": "author"}]}
+    assert page.sources["creators"] == "the page's schema.org JSON-LD author"

@@ -80,9 +80,21 @@ def _json_ld(doc: Any) -> Iterator[dict[str, Any]]:
 
 
 def _creative_work(doc: Any) -> dict[str, Any]:
-    """The JSON-LD item that describes the page's work: the first with a headline, a publication date or an
-    author (a site's Organization or BreadcrumbList item says nothing about the document)."""
-    return next((i for i in _json_ld(doc) if {"headline", "datePublished", "author"} & i.keys()), {})
+    """The JSON-LD item that describes the page's work (the first with a headline, a publication date or an
+    author: a site's Organization or BreadcrumbList item says nothing about the document), with its author and
+    publisher references (``{"@id": …}``, as in a ``@graph``) replaced by the items they name."""
+    items = list(_json_ld(doc))
+    work = next((i for i in items if {"headline", "datePublished", "author"} & i.keys()), {})
+    named = {i["@id"]: i for i in items if isinstance(i.get("@id"), str) and i is not work}
+
+    def resolved(value: Any) -> Any:
+        if isinstance(value, list):
+            return [resolved(v) for v in value]
+        if isinstance(value, dict) and "name" not in value and isinstance(value.get("@id"), str):
+            return named.get(value["@id"], value)
+        return value
+
+    return {**work, **{key: resolved(work[key]) for key in ("author", "publisher") if key in work}}
 
 
 def _text(value: Any) -> str | None:
