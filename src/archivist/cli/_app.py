@@ -355,6 +355,8 @@ AGENT_HELP = ("KIND:NAME[|ROLE][|URI], KIND person or organization, ROLE a MARC 
     "    --retrieved 2026-11-24 --language en --subject lcsh:Terrorism--Peru",
     "archivist ingest examples/web-page.html --retrieved 2026-11-25 --out -",
     "archivist ingest --manifest examples/captures.csv --keep-original -o new/",
+    "archivist ingest examples/news-article.html --retrieved 2026-11-25 \\",
+    "    --contributor 'person:Roe, Jane|edt' --out new/",
 ))
 def ingest(
     captures: Annotated[list[Path] | None, typer.Argument(metavar="CAPTURE...", callback=in_files,
