@@ -178,7 +178,7 @@ def build_record(raw: bytes, path: str, facts: Facts, rules: tuple[ChromeRule, .
             language = meta.language
             inferred.append("language from the page's lang attribute")
         inferred += meta.notes
-        page = describe_page(text)
+        page = describe_page(text, known=given.keys())
         if not parsed.sections and not parsed.removed:
             raise IngestError(path, "HTML page has no body text")
     else:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -200,8 +200,9 @@ def _byline(doc: Any) -> list[str]:
     return [n.strip() for n in (found or "").split(";") if n.strip()]
 
 
-def describe_page(html: str) -> PageDescription:
-    """What the page states about its dates, creators, description, rights and publisher (see the module)."""
+def describe_page(html: str, known: Collection[str] = ()) -> PageDescription:
+    """What the page states about its dates, creators, description, rights and publisher (see the module);
+    ``known`` names the fields the user gave, which the slower readers (htmldate, bylines) then skip."""
     page = PageDescription()
     try:
         doc = lxml.html.document_fromstring(html.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
@@ -230,7 +231,7 @@ def describe_page(html: str) -> PageDescription:
     meta("modified", "dcterms.modified", "dc.date.modified")
     ld("modified", "dateModified")
     meta("modified", "article:modified_time", "og:updated_time")
-    if "issued" not in page.values:
+    if "issued" not in page.values and "issued" not in known:
         page.take("issued", _htmldate(doc), "the page's <time> markup (the publication date as htmldate chose it)")
 
     meta("publisher", "citation_publisher", "dc.publisher", "dcterms.publisher")
@@ -245,8 +246,6 @@ def describe_page(html: str) -> PageDescription:
         found = [(k, v) for k, v in metas if k.lower() in names]
         if found:
             page.take("creators", _named([v for _, v in found], publisher), f"the page's <meta name={found[0][0]!r}>")
-    if "creators" not in page.values:
-        page.take("creators", _named(_byline(doc), publisher), "the page's byline (read by trafilatura)")
 
     meta("description", "dc.description", "dcterms.abstract", "dcterms.description", "citation_abstract")
     meta("description", "description", "og:description")
@@ -261,6 +260,8 @@ def describe_page(html: str) -> PageDescription:
     if ld_license and ld_license.startswith(("http://", "https://")):
         page.take("rights_uri", ld_license, "the page's schema.org JSON-LD license")
     page.take("rights", _text(work.get("copyrightNotice")), "the page's schema.org JSON-LD copyrightNotice")
+    if "creators" not in page.values and "creators" not in known:  # last: trafilatura prunes the tree it reads
+        page.take("creators", _named(_byline(doc), publisher), "the page's byline (read by trafilatura)")
     for name in [n for n, v in page.values.items() if not is_valid_value(n, v)]:
         del page.values[name], page.sources[name]  # e.g. a control character the record cannot hold
     return page
