@@ -39,8 +39,8 @@ _MAX_DATE = "2099-12-31"
 
 @dataclass
 class PageDescription:
-    """What the page states, by the names of :data:`archivist.ingest._descriptive.DESCRIPTIVE`, and for each name
-    where on the page it was read."""
+    """What the page states, by the names of :data:`DESCRIPTIVE`, and for each name where on the page it was
+    read."""
 
     values: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
