@@ -44,7 +44,7 @@ MISTAKES: list[tuple[list[str], str]] = [
     (["ingest", CAP, "--manifest", "extra.csv", "--out", "out"], "not both"),
     (["ingest", CAP, "--out", "out", "--chrome-rules", "folder"], "--chrome-rules folder: is a folder"),
     (["ingest", CAP, "--out", "out", "--chrome-rules", "existing.json"], "existing.json"),
-    (["ingest", CAP, "--output", "out/"], "--output out/: is a folder"),
+    (["ingest", CAP, "--output", "one.json"], "no such option: --output"),
     (["ingest", CAP, CAP, "--out", "-"], "--out - writes one record"),
     (["ingest", CAP, "--out", "-", "--keep-original"], "--keep-original"),
     (["ingest", CAP, "--out", "out", "-q", "-v"], "contradict"),

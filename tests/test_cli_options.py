@@ -1,9 +1,7 @@
-"""One rule for output options: -o/--out DIR is a folder in every command, - is stdout; --output FILE is a hidden
-alias."""
+"""One rule for output options: -o/--out DIR is a folder in every command, - is stdout."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -43,15 +41,10 @@ def test_ingest_into_an_existing_folder_is_fine(tmp_path: Path) -> None:
     assert _ingest("-o", str(tmp_path / "recs")).exit_code == 0
 
 
-def test_the_old_output_option_still_writes_one_file_with_a_warning(tmp_path: Path) -> None:
-    target = tmp_path / "one.json"
-    result = _ingest("--output", str(target))
-    assert result.exit_code == 0, result.output
-    assert json.loads(target.read_text())["id"] == "mrta-globalsecurity"
-    assert "deprecated" in result.stderr and "--out -" in result.stderr
-
-
-def test_the_old_output_option_is_hidden_from_help() -> None:
+def test_the_old_output_option_is_gone(tmp_path: Path) -> None:
+    result = _ingest("--output", str(tmp_path / "one.json"))
+    assert result.exit_code == 2 and "no such option: --output" in result.stderr
+    assert not (tmp_path / "one.json").exists()
     assert "--output" not in runner.invoke(app, ["ingest", "--help"]).stdout
 
 

@@ -101,8 +101,6 @@ def test_a_collection_file_inside_the_input_is_refused(inputs: Path) -> None:
 def test_ingest_o_naming_the_capture_is_refused(tmp_path: Path) -> None:
     capture = tmp_path / "page.txt"
     capture.write_text("A title\n\nSome text.\n", encoding="utf-8")
-    result = runner.invoke(app, ["ingest", str(capture), "--retrieved", "2026-11-24", "--output", str(capture)])
-    assert result.exit_code == 2 and "is the input" in result.output  # the deprecated one-file option
     result = runner.invoke(app, ["ingest", str(capture), "--retrieved", "2026-11-24", "-o", str(capture)])
     assert result.exit_code == 2 and "is an existing file" in result.output  # -o names a folder
     assert capture.read_text(encoding="utf-8") == "A title\n\nSome text.\n"

@@ -261,3 +261,17 @@ def test_identifier_forms(scheme: str, value: str, epub_form: str, dc_form: str)
 
     assert _identifiers.epub_form({"scheme": scheme, "value": value}) == epub_form
     assert _identifiers.uri_form({"scheme": scheme, "value": value})[0] == dc_form
+
+
+def test_a_creator_or_contributor_with_a_relator_role_is_refined_with_its_code(seed: dict[str, Any]) -> None:
+    record = dict(all_cases(seed)["every-field"])
+    record["contributors"] = [*record["contributors"], {"name": "No Role", "kind": "person"},
+                              {"name": "Odd Role", "kind": "person", "role": "chief scribbler"}]
+    metadata = _opf(record).find("opf:metadata", OPF)
+    roles = {m.get("refines"): (m.text, m.get("scheme")) for m in metadata.findall("opf:meta[@property='role']", OPF)}
+    creator = metadata.find("dc:creator", OPF)
+    assert roles[f"#{creator.get('id')}"] == ("aut", "marc:relators")
+    contributors = metadata.findall("dc:contributor", OPF)
+    assert [(c.text, roles.get(f"#{c.get('id')}")) for c in contributors] == [
+        ("Example Archive", ("edt", "marc:relators")), ("No Role", None), ("Odd Role", None)]
+    assert [c.get("id") for c in contributors[1:]] == [None, None]

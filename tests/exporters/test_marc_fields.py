@@ -142,11 +142,11 @@ def test_nonfiling_indicator_by_language(language: str, title: str, skip: int) -
 
 def test_isbd_punctuation_and_names(cases: dict[str, dict[str, Any]]) -> None:
     marc = read(cases["names-and-numbers"])
-    assert shape(marc["100"]) == ("100", "1 ", [("a", "Berenson, Lori,"), ("e", "author."),
+    assert shape(marc["100"]) == ("100", "1 ", [("a", "Berenson, Lori,"), ("e", "author."), ("4", "aut"),
                                                 ("0", "http://id.loc.gov/authorities/names/n00000001")])
     assert [shape(f) for f in marc.get_fields("700", "710")] == [
-        ("700", "0 ", [("a", "Ana Pérez,"), ("e", "contributor.")]),
-        ("710", "2 ", [("a", "Example Org,"), ("e", "creator."), ("1", "https://example.org/org")])]
+        ("700", "0 ", [("a", "Ana Pérez,"), ("e", "contributor."), ("4", "ctb")]),
+        ("710", "2 ", [("a", "Example Org,"), ("e", "creator."), ("4", "cre"), ("1", "https://example.org/org")])]
     assert marc.get_fields("720") == [] and marc["245"].indicators[0] == "1"
     assert shape(marc["245"]) == ("245", "12", [("a", "A report with a tab.")])
     assert shape(marc["260"]) == ("260", "  ", [("c", "[1983?].")])
@@ -248,3 +248,16 @@ def test_seed_equals_the_golden_files(cases: dict[str, dict[str, Any]]) -> None:
     golden = SEED.parent.parent / "tests" / "data" / "golden"
     assert marcxml.export(cases["seed"]) == (golden / "mrta-globalsecurity.marc.xml").read_bytes()
     assert marc21.export(cases["seed"]) == (golden / "mrta-globalsecurity.mrc").read_bytes()
+
+
+def test_a_relator_role_gives_its_term_and_code_and_any_other_role_its_words(cases: dict[str, dict[str, Any]]) -> None:
+    record = copy.deepcopy(cases["names-and-numbers"])
+    record["contributors"] = [{"name": "Roe, Jane", "kind": "person", "role": "edt"},
+                              {"name": "Instituto X", "kind": "organization", "role": "sponsor"},
+                              {"name": "Doe, John", "kind": "person", "role": "Chief scribbler"}]
+    fields = [shape(f) for f in read(record).get_fields("700", "710")]
+    assert fields == [("700", "1 ", [("a", "Roe, Jane,"), ("e", "editor."), ("4", "edt")]),
+                      ("700", "1 ", [("a", "Doe, John,"), ("e", "Chief scribbler.")]),
+                      ("710", "2 ", [("a", "Example Org,"), ("e", "creator."), ("4", "cre"),
+                                     ("1", "https://example.org/org")]),
+                      ("710", "2 ", [("a", "Instituto X,"), ("e", "sponsor."), ("4", "spn")])]

@@ -173,3 +173,20 @@ def test_the_package_that_wraps_the_output_folder_goes_last() -> None:
                                                      "csl-json", "bibtex", "ris", "datacite"],
                                                     ["oai-static", "bagit"])
     assert split_formats("dspace-saf,bagit,oai-static")[1] == ["dspace-saf", "oai-static", "bagit"]
+
+
+def test_dspace_names_dates_and_roles_land_in_the_default_registry_fields(seed: dict[str, Any]) -> None:
+    from archivist.packages.dspace_saf import item_files
+
+    record = dict(seed, dates=[{"type": "issued", "value": "2024-03-03"}],
+                  creators=[{"name": "Quispe, Ana", "kind": "person", "role": "author"}],
+                  contributors=[{"name": "Roe, Jane", "kind": "person", "role": "editor"},
+                                {"name": "Doe, John", "kind": "person", "role": "ths"},
+                                {"name": "Instituto X", "kind": "organization", "role": "sponsor"},
+                                {"name": "Poe, Edgar", "kind": "person"}])
+    dc = etree.fromstring(item_files(record, {}, None)["dublin_core.xml"])
+    fields = [(v.get("element"), v.get("qualifier"), v.text) for v in dc]
+    assert ("date", "issued", "2024-03-03") in fields and ("contributor", "author", "Quispe, Ana") in fields
+    assert [f for f in fields if f[0] == "contributor" and f[2] != "Quispe, Ana"] == [
+        ("contributor", "editor", "Roe, Jane"), ("contributor", "advisor", "Doe, John"),
+        ("contributor", "none", "Instituto X"), ("contributor", "none", "Poe, Edgar")]

@@ -4,6 +4,8 @@ The engine lives in private modules (engine, journal, output folder, workers, pr
 public face for the CLI and for library users. The same batch on a Dask cluster is :mod:`archivist.cluster`.
 """
 
+from typing import Any
+
 from ._engine import (
     BatchInterrupted,
     BatchOptions,
@@ -18,6 +20,18 @@ from ._engine import (
 from ._progress import progress_reporter
 from ._workers import Stopped, interrupts
 
+_INGEST = ("IngestInterrupted", "IngestOptions", "IngestReport", "run_ingest")
+
+
+def __getattr__(name: str) -> Any:
+    """The ingest run, imported on first use (it imports the ingest package, which export runs never need)."""
+    if name in _INGEST:
+        from . import _ingest_run
+
+        return getattr(_ingest_run, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "BatchInterrupted",
     "BatchOptions",
@@ -31,4 +45,5 @@ __all__ = [
     "run_batch",
     "split_formats",
     "valid_records",
+    *_INGEST,
 ]

@@ -10,7 +10,6 @@ modules; each command imports the library it calls when it runs, and option defa
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import signal
 import sys
@@ -25,14 +24,14 @@ from .. import _defaults as defaults
 from .._errors import ArchivistError, SourceError, UnknownFormat
 from .._paths import check_outputs
 from .._words import counted
-from ._args import encoding_name, in_file, in_files, out_file, out_folder, record_field, subjects
+from ._args import checked, encoding_name, in_file, in_files, out_file, out_folder, record_field, subjects
 from ._help import EXIT_USAGE, HelpGroup, HelpTyper, UsageMistake, examples
 from ._out import Quiet, Say, styled, verbose_option
 
 if TYPE_CHECKING:
     from ..batch import BatchInterrupted, ExportOutcome
     from ..exporters import Exporter
-    from ..ingest import ChromeRule, Facts
+    from ..ingest import ChromeRule, Facts, IngestOutcome
     from ..records import Summary
 
 EXIT_OK, EXIT_INVALID = 0, 1
@@ -332,12 +331,32 @@ def _parse_subject(text: str) -> object:
     return parse_subject(text)
 
 
+def _parse_agent(text: str) -> object:
+    """The library's ``--creator`` and ``--contributor`` parser, imported when a value is checked."""
+    from ..ingest import parse_agent
+
+    return parse_agent(text)
+
+
+def _parse_date(text: str) -> object:
+    """The library's date check for ``--issued``, ``--created`` and ``--modified``."""
+    from ..ingest import parse_date
+
+    return parse_date(text)
+
+
+AGENT_HELP = ("KIND:NAME[|ROLE][|URI], KIND person or organization, ROLE a MARC relator code or term (aut, edt, "
+              "author, editor...), URI an authority record; repeat for more.")
+
+
 @app.command(epilog=examples(
     "archivist ingest examples/mrta-globalsecurity.txt --out new-records/ \\",
     "    --url https://www.globalsecurity.org/military/world/para/mrta.htm \\",
     "    --retrieved 2026-11-24 --language en --subject lcsh:Terrorism--Peru",
     "archivist ingest examples/web-page.html --retrieved 2026-11-25 --out -",
     "archivist ingest --manifest examples/captures.csv --keep-original -o new/",
+    "archivist ingest examples/news-article.html --retrieved 2026-11-25 \\",
+    "    --contributor 'person:Roe, Jane|edt' --out new/",
 ))
 def ingest(
     captures: Annotated[list[Path] | None, typer.Argument(metavar="CAPTURE...", callback=in_files,
@@ -347,7 +366,8 @@ def ingest(
              "HTML capture.")] = None,
     manifest: Annotated[Path | None, typer.Option("--manifest", metavar="FILE", callback=in_file,
         help="A CSV file with one capture per row: file, url, retrieved, title, language, subjects, publisher, "
-             "id, method, encoding.")] = None,
+             "id, method, encoding, issued, created, modified, creators, contributors, description, rights, "
+             "rights_uri (lists separated by ;).")] = None,
     url: Annotated[str | None, typer.Option("--url", metavar="URL", callback=record_field("source", "url"),
         help="The source URL (absolute).")] = None,
     retrieved: Annotated[str | None, typer.Option(
@@ -362,6 +382,24 @@ def ingest(
     language: Annotated[str | None, typer.Option("--language", metavar="TAG", callback=record_field("language"),
         help="BCP 47 language tag (en, pt-BR). Give it for text captures: their language is not detected.")] = None,
     publisher: Annotated[str | None, typer.Option("--publisher", metavar="NAME", help="The publisher.")] = None,
+    issued: Annotated[str | None, typer.Option("--issued", metavar="DATE", callback=checked(_parse_date),
+        help="When it was published: W3CDTF or EDTF (2024, 2024-03-03, 2024-03-03T10:00:00Z, 199X, 1980/1985). "
+             "Never the retrieval date.")] = None,
+    created: Annotated[str | None, typer.Option("--created", metavar="DATE", callback=checked(_parse_date),
+        help="When it was created (W3CDTF or EDTF).")] = None,
+    modified: Annotated[str | None, typer.Option("--modified", metavar="DATE", callback=checked(_parse_date),
+        help="When it was last modified (W3CDTF or EDTF).")] = None,
+    creator: Annotated[list[str] | None, typer.Option("--creator", metavar="KIND:NAME[|ROLE][|URI]",
+        callback=subjects(_parse_agent), help=f"A creator: {AGENT_HELP}")] = None,
+    contributor: Annotated[list[str] | None, typer.Option("--contributor", metavar="KIND:NAME[|ROLE][|URI]",
+        callback=subjects(_parse_agent), help=f"A contributor: {AGENT_HELP}")] = None,
+    description: Annotated[str | None, typer.Option("--description", metavar="TEXT",
+        callback=record_field("description"), help="A summary or abstract.")] = None,
+    rights: Annotated[str | None, typer.Option("--rights", metavar="TEXT",
+        callback=record_field("rights", "statement"), help="A rights statement.")] = None,
+    rights_uri: Annotated[str | None, typer.Option("--rights-uri", metavar="URI",
+        callback=record_field("rights", "uri"),
+        help="The rights or licence URI (e.g. a Creative Commons or rightsstatements.org URI).")] = None,
     method: Annotated[str | None, typer.Option(
         "--method", metavar="METHOD", callback=record_field("retrieval", "method"),
         help="How it was captured: http-get, browser-save, warc, manual-copy, api, scan or other.")] = None,
@@ -382,8 +420,6 @@ def ingest(
              "(tcp://host:8786) or local:N (needs archivist[dask]).")] = None,
     quiet: Quiet = False,
     verbose: Annotated[bool, verbose_option("a line for each record written")] = False,
-    output: Annotated[str | None, typer.Option("--output", metavar="FILE", hidden=True, callback=out_file,
-        help="Deprecated: write the one record to FILE; use --out - > FILE.")] = None,
 ) -> None:
     """Turn captured documents into valid records, setting site chrome aside in each record's removed list.
 
@@ -401,18 +437,15 @@ def ingest(
         raise UsageMistake("no capture given: name text, HTML or WARC files, or --manifest FILE")
     if captures and manifest is not None:
         raise UsageMistake("give captures or --manifest FILE, not both")
-    if out is None and output is None:
+    if out is None:
         raise UsageMistake("no output folder given: add --out DIR (or --out - to print one record)")
-    if out is not None and output is not None:
-        raise UsageMistake("give --out DIR or --output FILE, not both")
-    one_file = Path(output) if output is not None else (Path("-") if out == "-" else None)
-    if one_file is not None and (len(captures) != 1 or lib.is_warc(captures[0])):
+    if out == "-" and (len(captures) != 1 or lib.is_warc(captures[0])):
         raise UsageMistake("--out - writes one record: give one text or HTML capture, or use --out DIR")
-    if one_file is not None and str(one_file) == "-" and keep_original:
+    if out == "-" and keep_original:
         raise UsageMistake("--keep-original copies the capture beside its record: use --out DIR")
     try:
         check_outputs([*captures, *([manifest] if manifest else []), *([chrome_rules] if chrome_rules else [])],
-                      {"the output file": output, "the output folder": out if out not in (None, "-") else None})
+                      {"the output folder": out if out != "-" else None})
     except ArchivistError as exc:
         raise _fail(str(exc)) from None
     if (len(captures) > 1 or any(lib.is_warc(c) for c in captures)) and (record_id or title or url):
@@ -422,81 +455,51 @@ def ingest(
     except ArchivistError as exc:
         raise _fail(str(exc)) from None
     facts = lib.Facts(url=url, retrieved=retrieved, title=title, language=language, publisher=publisher,
-                      subjects=list(subject or []), method=method, record_id=record_id, encoding=encoding)
-    if one_file is not None:
-        if output is not None:
-            say.warn("--output FILE is deprecated: use --out DIR, or --out - > FILE")
-        _ingest_one_file(captures[0], facts, rules, keep_original, one_file, say)
-    assert out is not None
-    if cluster is not None and manifest is not None:
-        from ..cluster import IngestJob, cluster_ingest_manifest
+                      subjects=list(subject or []), method=method, record_id=record_id, encoding=encoding,
+                      issued=issued, created=created, modified=modified, creators=list(creator or []),
+                      contributors=list(contributor or []), description=description, rights=rights,
+                      rights_uri=rights_uri)
+    if out == "-":
+        _ingest_to_stdout(captures[0], facts, rules, say)
+    from ..batch import IngestInterrupted, IngestOptions, run_ingest
 
-        outcomes = cluster_ingest_manifest(manifest, out, IngestJob(rules, keep_original, max_record_size), cluster,
-                                           defaults=facts, base=manifest_base, notice=say.info)
-    elif cluster is not None:
-        from ..cluster import Capture, IngestJob, cluster_ingest
+    options = IngestOptions(facts=facts, rules=rules, keep_original=keep_original, manifest_base=manifest_base,
+                            max_record_size=max_record_size, cluster=cluster)
 
-        outcomes = cluster_ingest([Capture(os.fspath(c), facts, os.fspath(c)) for c in captures], out,
-                                  IngestJob(rules, keep_original, max_record_size), cluster, say.info)
-    elif manifest is not None:
-        outcomes = lib.ingest_manifest(manifest, out, defaults=facts, rules=rules, keep_original=keep_original,
-                                       base=manifest_base, max_size=max_record_size)
-    else:
-        outcomes = lib.ingest_to_dir(captures, facts, out, rules=rules, keep_original=keep_original,
-                                     max_size=max_record_size)
-    from ..batch import Stopped, interrupts
+    def seen(outcome: IngestOutcome) -> None:
+        if outcome.error is not None:
+            say.error(str(outcome.error))
+        elif outcome.skipped is not None:
+            say.detail(f"skipped {outcome.source}: {outcome.skipped}")
+        elif outcome.existing is not None:
+            say.detail(f"kept {outcome.existing}: written from {outcome.source} before")
+        else:
+            say.detail(f"wrote {outcome.written}")
 
-    written = failed = skipped = kept = 0
     try:
-        with interrupts():
-            for outcome in outcomes:
-                if outcome.error is not None:
-                    failed += 1
-                    say.error(str(outcome.error))
-                elif outcome.skipped is not None:
-                    skipped += 1
-                    say.detail(f"skipped {outcome.source}: {outcome.skipped}")
-                elif outcome.existing is not None:
-                    kept += 1
-                    say.detail(f"kept {outcome.existing}: written from {outcome.source} before")
-                else:
-                    written += 1
-                    say.detail(f"wrote {outcome.written}")
+        report = run_ingest(captures, out, options, manifest=manifest, on_outcome=seen, on_notice=say.info)
+    except IngestInterrupted as stop:
+        done = stop.report
+        say.info(f"stopped by {signal.Signals(stop.signal).name} after {counted(done.written, 'record')} written "
+                 f"({done.kept} already there, {done.failed} failed); every record written is whole.\nTo finish, "
+                 "run the same command again: the records already written are kept")
+        raise typer.Exit(128 + stop.signal) from None
     except (ArchivistError, OSError) as exc:
         raise _fail(str(exc)) from None
-    except Stopped as stop:
-        outcomes.close()  # a signal between two outcomes: the ingest lets go of its folder (and cluster) now
-        say.info(f"stopped by {signal.Signals(stop.signal).name} after {counted(written, 'record')} written "
-                 f"({kept} already there, {failed} failed); every record written is whole.\nTo finish, run the same "
-                 "command again: the records already written are kept")
-        raise typer.Exit(128 + stop.signal) from None
-    say.info(f"{counted(written, 'record')} written, {failed} failed"
-             + (f", {kept} already there from an earlier run (left as they are)" if kept else "")
-             + (f", {skipped} WARC response(s) skipped (not a 2xx HTML or text payload)" if skipped else ""))
-    raise typer.Exit(EXIT_INVALID if failed else EXIT_OK)
+    say.info(str(report))
+    raise typer.Exit(EXIT_INVALID if report.failed else EXIT_OK)
 
 
-def _ingest_one_file(capture: Path, facts: Facts, rules: tuple[ChromeRule, ...], keep: bool, output: Path,
-                     say: Say) -> None:
-    """One capture's record on stdout (``--out -``) or in a file (the deprecated ``--output FILE``); then exit."""
+def _ingest_to_stdout(capture: Path, facts: Facts, rules: tuple[ChromeRule, ...], say: Say) -> None:
+    """``--out -``: one capture's record on stdout; then exit."""
     from .. import ingest as lib
-    from .._atomic import write_atomic
 
-    to_stdout = str(output) == "-"
     try:
-        keep_in = None if to_stdout or not keep else output.parent
-        record = lib.ingest_file(capture, facts, rules=rules, keep_original_in=keep_in)
+        record = lib.ingest_file(capture, facts, rules=rules)
     except ArchivistError as exc:
         say.error(str(exc))
         raise typer.Exit(EXIT_INVALID) from None
-    if to_stdout:
-        sys.stdout.buffer.write(lib.record_bytes(record))
-    else:
-        try:
-            write_atomic(output, lib.record_bytes(record))
-        except OSError as exc:
-            raise _fail(f"{output}: {exc.strerror or exc}") from None
-        say.info(f"wrote {output}")
+    sys.stdout.buffer.write(lib.record_bytes(record))
     raise typer.Exit(EXIT_OK)
 
 

@@ -125,8 +125,23 @@ def encoding_name(param: typer.CallbackParam, value: str | None) -> str | None:
     return value
 
 
+def checked(parse: Callable[[str], object]) -> Callable[[typer.CallbackParam, str | None], str | None]:
+    """A callback checking one value with the library's own parser ``parse`` (raises ArchivistError)."""
+
+    def check(param: typer.CallbackParam, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                parse(value)
+            except ArchivistError as exc:
+                raise UsageMistake(f"{_name(param)} {value!r}: {getattr(exc, 'reason', exc)}") from None
+        return value
+
+    return check
+
+
 def subjects(parse: Callable[[str], object]) -> Callable[[typer.CallbackParam, list[str] | None], list[str]]:
-    """A callback checking each ``--subject`` with the library's own parser ``parse`` (raises ArchivistError)."""
+    """A callback checking each ``--subject`` (or other repeated value) with the library's own parser ``parse``
+    (raises ArchivistError)."""
 
     def check(param: typer.CallbackParam, values: list[str] | None) -> list[str]:
         for value in values or ():

@@ -16,6 +16,7 @@ from typing import Any
 from pymarc import Field, Indicators, Subfield
 from pymarc import Record as MarcRecord
 
+from ..records import relator
 from ._dc import event_text, retrieval_summary
 from ._marc_dates import entered, publication
 from ._marc_languages import MARC_LANGUAGES
@@ -88,14 +89,19 @@ def note_fields(tag: str, ind: str, code: str, text: str, continued: str | None 
     return [_f(tag, ind if i == 0 else (continued or ind), (code, piece)) for i, piece in enumerate(pieces)]
 
 
-def _name(tag: str, agent: dict[str, Any], relator: str) -> Field:
-    """A 1XX/7XX name: inverted personal names (with a comma) are surnames, organizations in direct order."""
+def _name(tag: str, agent: dict[str, Any], default: str) -> Field:
+    """A 1XX/7XX name: inverted personal names (with a comma) are surnames, organizations in direct order; the role
+    as relator term ($e) and, when it is on the MARC relator list, code ($4); no role: ``default``'s."""
     name = clean(agent["name"])
     person = agent["kind"] == "person"
     ind1 = ("1" if "," in name else "0") if person else "2"
     uri = agent.get("uri")
     link = ("0" if uri and uri.split("//", 1)[-1].startswith("id.loc.gov/") else "1", uri)
-    return _f(tag, ind1 + " ", ("a", name + ","), ("e", heading_end(clean(relator))), link)
+    role = agent.get("role") or default
+    found = relator(role)
+    term = found.term.lower() if found is not None else role
+    return _f(tag, ind1 + " ", ("a", name + ","), ("e", heading_end(clean(term))),
+              ("4", found.code if found is not None else None), link)
 
 
 def _names(record: dict[str, Any]) -> Iterator[Field]:
@@ -104,9 +110,9 @@ def _names(record: dict[str, Any]) -> Iterator[Field]:
     for index, agent in enumerate(creators):
         main = index == 0
         tag = ("1" if main else "7") + ("00" if agent["kind"] == "person" else "10")
-        yield _name(tag, agent, agent.get("role") or "creator")
+        yield _name(tag, agent, "creator")
     for agent in record.get("contributors", []):
-        yield _name("700" if agent["kind"] == "person" else "710", agent, agent.get("role") or "contributor")
+        yield _name("700" if agent["kind"] == "person" else "710", agent, "contributor")
 
 
 def _identifiers(record: dict[str, Any]) -> Iterator[Field]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from .._constants import DC, XML_DECLARATION, XML_HEAD, ZIP_TIME
 from .._zip import stored_zip
+from ..records import relator
 from ._base import Exporter, Record
 from ._dc import is_w3cdtf
 from ._identifiers import RECORD_URN_PREFIX, epub_form
@@ -375,6 +376,14 @@ def _ncx(uid: str, title: str, entries: list[_NavEntry]) -> _Doc:
     return _Doc("toc.ncx", "ncx", doc.data(), media_type="application/x-dtbncx+xml", in_spine=False)
 
 
+def _agent_meta(doc: Markup, agent: dict[str, Any], element: str, aid: str) -> None:
+    """dc:creator or dc:contributor, refined with its MARC relator code when its role is one (EPUB 3's way)."""
+    found = relator(agent.get("role"))
+    doc.leaf(f"dc:{element}", agent["name"], attr("id", aid) if found else "")
+    if found is not None:
+        doc.leaf("meta", found.code, attr("refines", f"#{aid}") + ' property="role" scheme="marc:relators"')
+
+
 def _subject_meta(doc: Markup, subject: dict[str, Any], sid: str) -> None:
     doc.leaf("dc:subject", subject["term"], attr("id", sid))
     if "uri" in subject:  # authority and term only when both are known
@@ -415,8 +424,8 @@ def _opf(uid: str, title: str, records: Sequence[Record], docs: list[_Doc], rtl:
         if "publisher" in source:
             doc.leaf("dc:publisher", source["publisher"])
         for kind in ("creators", "contributors"):
-            for agent in single.get(kind, []):
-                doc.leaf(f"dc:{kind[:-1]}", agent["name"])
+            for index, agent in enumerate(single.get(kind, []), start=1):
+                _agent_meta(doc, agent, kind[:-1], f"{kind[:-1]}{index}")
         if "description" in single:
             doc.leaf("dc:description", single["description"])
         date = publication_date(single)

@@ -14,6 +14,8 @@ from .._clock import utc_now
 from .._errors import IngestError
 from ..records import SCHEMA_VERSION, is_lc_name, iter_errors, label_parts
 from ._chrome import ChromeRule, builtin_rules
+from ._described import PageDescription, describe_page
+from ._descriptive import DESCRIPTIVE, apply_description, parse_description
 from ._html import parse_html
 from ._text import parse_text
 
@@ -25,6 +27,10 @@ SUBJECT_KINDS = ("topical", "personal-name", "corporate-name", "meeting-name", "
 SUBDIVISION_TYPES = {"general": "general", "form": "form", "chronological": "chronological",
                      "geographic": "geographic", "x": "general", "v": "form", "y": "chronological", "z": "geographic"}
 _TYPED_PART = re.compile(r"^(general|form|chronological|geographic|[xvyz]):\s*(\S.*)$")
+#: How a provenance note names each descriptive field (its place in the record).
+_FIELD_NAMES = {"issued": "dates issued", "created": "dates created", "modified": "dates modified",
+                "creators": "creators", "contributors": "contributors", "description": "description",
+                "rights": "rights.statement", "rights_uri": "rights.uri", "publisher": "source.publisher"}
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
@@ -41,6 +47,18 @@ class Facts:
     method: str | None = None
     record_id: str | None = None
     encoding: str | None = None
+    issued: str | None = None
+    created: str | None = None
+    modified: str | None = None
+    creators: list[str] = field(default_factory=list)
+    contributors: list[str] = field(default_factory=list)
+    description: str | None = None
+    rights: str | None = None
+    rights_uri: str | None = None
+
+    def descriptive(self) -> dict[str, Any]:
+        """The descriptive metadata given, as text by the names of ``DESCRIPTIVE`` (checked when applied)."""
+        return {name: getattr(self, name) for name in DESCRIPTIVE}
 
 
 def parse_subject(value: str) -> dict[str, Any]:
@@ -145,8 +163,12 @@ def build_record(raw: bytes, path: str, facts: Facts, rules: tuple[ChromeRule, .
     media_type = media_type or detect_media_type(body, path)
     text, charset = decode(body, path, facts.encoding, media_type, charset)
     inferred: list[str] = []
-    url, language, title, publisher = facts.url, facts.language, facts.title, facts.publisher
-    description = authors = published = modified = None
+    url, language, title = facts.url, facts.language, facts.title
+    try:
+        given = parse_description(facts.descriptive())
+    except IngestError as exc:
+        raise IngestError(path, f"{exc.path}: {exc.reason}") from None
+    page = PageDescription()
     if media_type == "text/html":
         parsed, meta = parse_html(text, rules)
         if url is None and meta.url:
@@ -155,11 +177,8 @@ def build_record(raw: bytes, path: str, facts: Facts, rules: tuple[ChromeRule, .
         if language is None and meta.language:
             language = meta.language
             inferred.append("language from the page's lang attribute")
-        if publisher is None and meta.publisher:
-            publisher = meta.publisher
-            inferred.append("source.publisher from the page's metadata")
-        description, authors, published, modified = meta.description, meta.authors, meta.published, meta.modified
         inferred += meta.notes
+        page = describe_page(text, known=given.keys())
         if not parsed.sections and not parsed.removed:
             raise IngestError(path, "HTML page has no body text")
     else:
@@ -191,7 +210,7 @@ def build_record(raw: bytes, path: str, facts: Facts, rules: tuple[ChromeRule, .
         "title": title,
         "language": language,
         "type": "Text",
-        "source": {"url": url, **({"publisher": publisher} if publisher else {})},
+        "source": {"url": url},
         "retrieval": {
             "retrieved_at": facts.retrieved,
             "method": facts.method or "other",
@@ -203,11 +222,12 @@ def build_record(raw: bytes, path: str, facts: Facts, rules: tuple[ChromeRule, .
         },
         "subjects": subjects,
     }
-    if authors:
-        record["creators"] = [{"name": a, "kind": "person"} for a in authors]
-    dates = [{"type": t, "value": v} for t, v in (("issued", published), ("modified", modified)) if v]
-    if description:
-        record["description"] = description
+    values = dict(given)
+    for name, value in page.values.items():
+        if name not in values and not (name.startswith("rights") and {"rights", "rights_uri"} & given.keys()):
+            values[name] = value  # a value the user gives wins; a rights statement and its URI go together
+            inferred.append(f"{_FIELD_NAMES[name]} from {page.sources[name]}")
+    apply_description(record, values)
     record["content"] = {"sections": parsed.sections}
     if parsed.removed:
         record["removed"] = parsed.removed
@@ -218,17 +238,6 @@ def build_record(raw: bytes, path: str, facts: Facts, rules: tuple[ChromeRule, .
                              "note": f"from {origin or Path(path).name}; {len(parsed.removed)} chrome line(s) removed"}]
     record["provenance"] += [{"action": "inferred", "at": ingested_at, "agent": f"archivist {__version__}", "note": n}
                              for n in inferred]
-    if dates:
-        valid_dates = []
-        for date in dates:
-            probe = dict(record, dates=[date])
-            if not any(p.pointer.startswith("/dates") for p in iter_errors(probe)):
-                valid_dates.append(date)
-                record["provenance"].append({"action": "inferred", "at": ingested_at,
-                                             "agent": f"archivist {__version__}",
-                                             "note": f"dates {date['type']} from the page's metadata"})
-        if valid_dates:
-            record["dates"] = valid_dates
     problems = list(iter_errors(record))
     if problems:
         raise IngestError(path, "; ".join(f"{p.pointer}: {p.message}" for p in problems))

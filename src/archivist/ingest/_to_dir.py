@@ -28,6 +28,7 @@ from .._paths import UnsafePath, read_regular
 from ..records import record_bytes
 from ._build import Facts, build_record
 from ._chrome import ChromeRule
+from ._descriptive import DESCRIPTIVE, parse_description
 from ._warc import DEFAULT_MAX_SIZE, is_warc, iter_warc
 
 _RECORD_READ_LIMIT = 256 << 20  # a record file already in the folder larger than this is not read to compare
@@ -36,7 +37,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Manifest columns and the Facts field each fills; "file" names the capture (relative to the manifest).
 MANIFEST_COLUMNS = {"file": "file", "url": "url", "retrieved": "retrieved", "title": "title", "language": "language",
                     "subjects": "subjects", "publisher": "publisher", "id": "record_id", "method": "method",
-                    "encoding": "encoding"}
+                    "encoding": "encoding", **{name: name for name in DESCRIPTIVE}}
+#: Columns that hold a list, its items separated by ``;``.
+LIST_COLUMNS = ("subjects", "creators", "contributors")
 
 
 @dataclass(frozen=True)
@@ -175,10 +178,16 @@ def read_manifest(path: str | os.PathLike[str], defaults: Facts | None = None, *
             for column, value in values.items():
                 if column == "file" or not value:
                     continue
-                if column == "subjects":
-                    given["subjects"] = [s.strip() for s in value.split(";") if s.strip()]
+                if column in LIST_COLUMNS:
+                    given[column] = [s.strip() for s in value.split(";") if s.strip()]
                 else:
                     given[MANIFEST_COLUMNS[column]] = value
+            try:
+                parse_description({k: v for k, v in given.items() if k in DESCRIPTIVE})
+            except IngestError as exc:
+                column = exc.path.split(" ", 1)[0]
+                yield IngestError(label, f"/{column}: {exc.path.split(' ', 1)[1]}: {exc.reason}")
+                continue
             yield ManifestRow(row, capture, replace(defaults, **given))
 
 

@@ -23,6 +23,7 @@ from .._paths import read_regular
 from .._zip import ZipWriter
 from ..exporters import Statement, statements
 from ..exporters import get as get_exporter
+from ..records import relator
 from ._base import Package, PackagePart, PackageSettings, Record, original_files
 
 _DC_FIELDS = {
@@ -39,11 +40,19 @@ _DC_FIELDS = {
 }
 
 
+#: Relator codes with a qualifier of their own in DSpace's default Dublin Core registry (dc.contributor.editor...).
+_CONTRIBUTOR_ROLES = {"edt": "editor", "ill": "illustrator", "ths": "advisor", "dgs": "advisor"}
+
+
 def _split(record: Record) -> tuple[list[tuple[str, str | None, Statement]], list[Statement]]:
     dc: list[tuple[str, str | None, Statement]] = []
     dcterms: list[Statement] = []
+    roles = iter([_CONTRIBUTOR_ROLES.get(getattr(relator(a.get("role")), "code", "")) for a in
+                  record.get("contributors", [])])  # the contributors' statements come in the record's order
     for item in statements(record, qualified=True):
-        if item.name == "subject":
+        if item.name == "contributor":
+            dc.append(("contributor", next(roles, None), item))
+        elif item.name == "subject":
             if item.xsi_type == "dcterms:URI":
                 dcterms.append(item)
             else:

@@ -25,6 +25,7 @@ from ._problems import (
     UndecodableText,
     UnreadableSource,
 )
+from ._relators import Relator, relator, relators
 from ._schema import SCHEMA_VERSION, record_schema, record_validator, schema_text
 from ._subjects import is_lc_genre, is_lc_name, label_parts, main_heading
 from ._validate import check_entry, is_valid, iter_errors, iter_file_problems, sha256_file, validate
@@ -39,6 +40,7 @@ __all__ = [
     "MalformedJSON",
     "Outcome",
     "Problem",
+    "Relator",
     "SchemaViolation",
     "Status",
     "Summary",
@@ -64,6 +66,8 @@ __all__ = [
     "record_schema",
     "record_sources",
     "record_validator",
+    "relator",
+    "relators",
     "schema_text",
     "sha256_file",
     "surely_valid",
