@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from archivist import IngestError
-from archivist.ingest import Facts, build_record, ingest_manifest, parse_subject
+from archivist.ingest import Captured, Facts, build_record, ingest_manifest, parse_subject
 from archivist.records import is_valid
 from tests.conftest import SEED_CAPTURE
 
@@ -50,7 +50,7 @@ def _facts(*subjects: str) -> Facts:
 
 
 def test_typed_subjects_make_a_valid_1_1_record() -> None:
-    record = build_record(SEED_CAPTURE.read_bytes(), "mrta.txt", _facts("lcsh/topical:Terrorism--z:Peru"))
+    record = build_record(Captured(SEED_CAPTURE.read_bytes(), "mrta.txt"), _facts("lcsh/topical:Terrorism--z:Peru"))
     assert record["schema_version"] == "1.1" and is_valid(record)
     assert record["subjects"] == [
         {"term": "Terrorism--Peru", "scheme": "lcsh", "kind": "topical", "subdivisions": [PERU]}]
@@ -58,9 +58,9 @@ def test_typed_subjects_make_a_valid_1_1_record() -> None:
 
 def test_a_names_uri_without_a_kind_is_refused() -> None:
     with pytest.raises(IngestError, match="names URI needs the heading's kind: write lcsh/KIND:"):
-        build_record(SEED_CAPTURE.read_bytes(), "mrta.txt",
+        build_record(Captured(SEED_CAPTURE.read_bytes(), "mrta.txt"),
                      _facts("lcsh:Example body=http://id.loc.gov/authorities/names/n00000001"))
-    record = build_record(SEED_CAPTURE.read_bytes(), "mrta.txt",
+    record = build_record(Captured(SEED_CAPTURE.read_bytes(), "mrta.txt"),
                           _facts("lcsh/corporate-name:Example body=http://id.loc.gov/authorities/names/n00000001"))
     assert record["subjects"][0]["kind"] == "corporate-name"
 

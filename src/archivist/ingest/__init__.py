@@ -9,7 +9,7 @@ from typing import Any
 from .._atomic import write_atomic
 from .._errors import IngestError
 from ..records import record_bytes
-from ._build import Facts, build_record, decode, detect_media_type, parse_subject, slug
+from ._build import Captured, Facts, build_record, decode, detect_media_type, parse_subject, slug
 from ._chrome import ChromeRule, builtin_rules, load_rules
 from ._described import PageDescription, describe_page
 from ._descriptive import DESCRIPTIVE, apply_description, parse_agent, parse_date, parse_description
@@ -43,8 +43,38 @@ def ingest_file(path: str | os.PathLike[str], facts: Facts | None = None, *,
     return record
 
 
-__all__ = ["DEFAULT_MAX_SIZE", "DESCRIPTIVE", "MANIFEST_COLUMNS", "ChromeRule", "Facts", "IngestOutcome", "ManifestRow",
-           "PageDescription", "WarcItem", "apply_description", "build_record", "builtin_rules", "decode",
-           "describe_page", "detect_media_type", "ingest_capture", "ingest_file", "ingest_manifest", "ingest_to_dir",
-           "is_warc", "iter_warc", "load_rules", "parse_agent", "parse_date", "parse_description", "parse_html",
-           "parse_subject", "parse_text", "read_manifest", "record_bytes", "slug", "write_record"]
+__all__ = [
+    "DEFAULT_MAX_SIZE",
+    "DESCRIPTIVE",
+    "MANIFEST_COLUMNS",
+    "Captured",
+    "ChromeRule",
+    "Facts",
+    "IngestOutcome",
+    "ManifestRow",
+    "PageDescription",
+    "WarcItem",
+    "apply_description",
+    "build_record",
+    "builtin_rules",
+    "decode",
+    "describe_page",
+    "detect_media_type",
+    "ingest_capture",
+    "ingest_file",
+    "ingest_manifest",
+    "ingest_to_dir",
+    "is_warc",
+    "iter_warc",
+    "load_rules",
+    "parse_agent",
+    "parse_date",
+    "parse_description",
+    "parse_html",
+    "parse_subject",
+    "parse_text",
+    "read_manifest",
+    "record_bytes",
+    "slug",
+    "write_record",
+]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,50 +148,83 @@ def decode(raw: bytes, path: str, encoding: str | None, media_type: str,
                                 "cannot be decoded (use --encoding to name the right one)") from None
 
 
-def build_record(raw: bytes, path: str, facts: Facts, rules: tuple[ChromeRule, ...] | None = None,
-                 *, original: str | None = None, body: bytes | None = None, media_type: str | None = None,
-                 charset: str | None = None, default_id: str | None = None, origin: str | None = None,
-                 extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A record for one capture; raises IngestError (naming the file) when it cannot be a valid record.
+@dataclass(frozen=True)
+class Captured:
+    """One captured document as its container gives it: ``raw``, the bytes as captured (their SHA-256 and size are
+    the fixity), and ``path``, where it was read (named in errors). A container such as a WARC also gives ``body``
+    (the payload with any content coding undone), the transport's ``media_type`` and ``charset``, the id to use when
+    the user gave none, ``origin`` (where in the container, for provenance) and ``extra`` retrieval fields."""
 
-    ``raw`` are the bytes as captured (their SHA-256 and size are the fixity). A container such as a WARC also
-    passes ``body`` (the payload with any content coding undone), the transport's ``media_type`` and ``charset``,
-    the id to use when the user gave none, ``origin`` (where in the container, for provenance) and ``extra``
-    retrieval fields.
-    """
-    rules = builtin_rules() if rules is None else rules
-    body = raw if body is None else body
-    media_type = media_type or detect_media_type(body, path)
-    text, charset = decode(body, path, facts.encoding, media_type, charset)
-    inferred: list[str] = []
-    url, language, title = facts.url, facts.language, facts.title
+    raw: bytes
+    path: str
+    body: bytes | None = None
+    media_type: str | None = None
+    charset: str | None = None
+    default_id: str | None = None
+    origin: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _Read:
+    """What a capture says of itself once decoded and parsed, before the user's facts are added."""
+
+    parsed: Any
+    media_type: str
+    charset: str
+    url: str | None
+    language: str | None
+    title: str | None
+    page: PageDescription
+    inferred: list[str]
+
+
+def _read(captured: Captured, facts: Facts, rules: tuple[ChromeRule, ...], known: Collection[str]) -> _Read:
+    """Decode the capture strictly and parse it (HTML or text); what the user did not give is taken from the page
+    and noted in ``inferred``. ``known`` are the descriptive fields the user gave (never read from the page)."""
+    path = captured.path
+    body = captured.raw if captured.body is None else captured.body
+    media_type = captured.media_type or detect_media_type(body, path)
+    text, charset = decode(body, path, facts.encoding, media_type, captured.charset)
+    found = _Read(None, media_type, charset, facts.url, facts.language, facts.title, PageDescription(), [])
+    if media_type == "text/html":
+        found.parsed, meta = parse_html(text, rules)
+        if found.url is None and meta.url:
+            found.url = meta.url
+            found.inferred.append("source.url from the page's canonical link")
+        if found.language is None and meta.language:
+            found.language = meta.language
+            found.inferred.append("language from the page's lang attribute")
+        found.inferred += meta.notes
+        found.page = describe_page(text, known=known)
+        if not found.parsed.sections and not found.parsed.removed:
+            raise IngestError(path, "HTML page has no body text")
+    else:
+        found.parsed = parse_text(text, rules, title_line=True, language=found.language)
+    if not found.parsed.sections:
+        raise IngestError(path, "no document text: every line is blank or site chrome")
+    if found.title is None:
+        if found.parsed.title is None:
+            raise IngestError(path, "no title line found: give one with --title")
+        found.title = found.parsed.title
+        found.inferred += found.parsed.notes or ["title from the capture's title line" if media_type == "text/plain"
+                                                 else "title from the page"]
+    return found
+
+
+def build_record(captured: Captured, facts: Facts, rules: tuple[ChromeRule, ...] | None = None, *,
+                 original: str | None = None) -> dict[str, Any]:
+    """A record for one capture; raises IngestError (naming the file) when it cannot be a valid record.
+    ``original`` is the path the kept capture is listed under in ``files`` (None: not kept)."""
+    path, raw = captured.path, captured.raw
     try:
         given = parse_description(facts.descriptive())
     except IngestError as exc:
         raise IngestError(path, f"{exc.path}: {exc.reason}") from None
-    page = PageDescription()
-    if media_type == "text/html":
-        parsed, meta = parse_html(text, rules)
-        if url is None and meta.url:
-            url = meta.url
-            inferred.append("source.url from the page's canonical link")
-        if language is None and meta.language:
-            language = meta.language
-            inferred.append("language from the page's lang attribute")
-        inferred += meta.notes
-        page = describe_page(text, known=given.keys())
-        if not parsed.sections and not parsed.removed:
-            raise IngestError(path, "HTML page has no body text")
-    else:
-        parsed = parse_text(text, rules, title_line=True, language=language)
-    if not parsed.sections:
-        raise IngestError(path, "no document text: every line is blank or site chrome")
-    if title is None:
-        if parsed.title is None:
-            raise IngestError(path, "no title line found: give one with --title")
-        title = parsed.title
-        inferred += parsed.notes or ["title from the capture's title line" if media_type == "text/plain"
-                                     else "title from the page"]
+    found = _read(captured, facts, builtin_rules() if rules is None else rules, given.keys())
+    parsed, media_type, charset, page, inferred = found.parsed, found.media_type, found.charset, found.page, \
+        found.inferred
+    url, language, title = found.url, found.language, found.title
     if url is None:
         raise IngestError(path, "no source URL: give one with --url")
     if facts.retrieved is None:
@@ -205,7 +239,7 @@ def build_record(raw: bytes, path: str, facts: Facts, rules: tuple[ChromeRule, .
         raise IngestError(path, f"--subject {exc.path!r}: {exc.reason}") from None
     ingested_at = _now()
     record: dict[str, Any] = {
-        "id": facts.record_id or default_id or slug(Path(path).stem),
+        "id": facts.record_id or captured.default_id or slug(Path(path).stem),
         "schema_version": SCHEMA_VERSION,
         "title": title,
         "language": language,
@@ -218,7 +252,7 @@ def build_record(raw: bytes, path: str, facts: Facts, rules: tuple[ChromeRule, .
             "media_type": f"{media_type}; charset={charset.removesuffix('-sig').lower()}",
             "byte_size": len(raw),
             "agent": {"name": "archivist", "version": __version__},
-            **(extra or {}),
+            **captured.extra,
         },
         "subjects": subjects,
     }
@@ -235,7 +269,8 @@ def build_record(raw: bytes, path: str, facts: Facts, rules: tuple[ChromeRule, .
         record["files"] = [{"path": original, "media_type": record["retrieval"]["media_type"], "byte_size": len(raw),
                             "sha256": record["retrieval"]["sha256"], "role": "original"}]
     record["provenance"] = [{"action": "ingested", "at": ingested_at, "agent": f"archivist {__version__}",
-                             "note": f"from {origin or Path(path).name}; {len(parsed.removed)} chrome line(s) removed"}]
+                             "note": f"from {captured.origin or Path(path).name}; {len(parsed.removed)} chrome line(s) "
+                                     "removed"}]
     record["provenance"] += [{"action": "inferred", "at": ingested_at, "agent": f"archivist {__version__}", "note": n}
                              for n in inferred]
     problems = list(iter_errors(record))

@@ -26,7 +26,7 @@ from .._errors import IngestError, SourceError
 from .._lock import FolderLock
 from .._paths import UnsafePath, read_regular
 from ..records import record_bytes
-from ._build import Facts, build_record
+from ._build import Captured, Facts, build_record
 from ._chrome import ChromeRule
 from ._descriptive import DESCRIPTIVE, parse_description
 from ._warc import DEFAULT_MAX_SIZE, is_warc, iter_warc
@@ -95,7 +95,7 @@ def read_capture(path: str | os.PathLike[str], facts: Facts, rules: tuple[Chrome
         raw = Path(name).read_bytes()
     except OSError as exc:
         raise IngestError(name, exc.strerror or str(exc)) from None
-    return build_record(raw, name, facts, rules, original=original), raw
+    return build_record(Captured(raw, name), facts, rules, original=original), raw
 
 
 def _contained(capture: Path, base: Path, label: str, explicit: bool) -> IngestError | None:

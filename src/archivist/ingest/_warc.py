@@ -16,7 +16,7 @@ from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
 
 from .._defaults import MAX_WARC_RECORD_SIZE
 from .._errors import IngestError
-from ._build import Facts, build_record, slug
+from ._build import Captured, Facts, build_record, slug
 from ._chrome import ChromeRule
 
 _TEXT_TYPES = {"text/html": "text/html", "application/xhtml+xml": "text/html", "text/plain": "text/plain"}
@@ -210,9 +210,10 @@ def _item(warc: Any, raw: bytes, missing: int, name: str, offset: int, facts: Fa
     new_id = warc_id(uri, taken)
     original = f"originals/{new_id}{'.html' if kind == 'text/html' else '.txt'}" if keep else None
     try:
-        record = build_record(raw, where, given, rules, body=body, media_type=kind,
-                              charset=declared.group(1) if declared else None, original=original, default_id=new_id,
-                              origin=f"{os.path.basename(name)} {record_id or ''}".strip(), extra=extra)
+        captured = Captured(raw, where, body=body, media_type=kind, charset=declared.group(1) if declared else None,
+                            default_id=new_id, origin=f"{os.path.basename(name)} {record_id or ''}".strip(),
+                            extra=extra)
+        record = build_record(captured, given, rules, original=original)
     except IngestError as exc:
         return WarcItem(offset, record_id, uri, error=exc)
     return WarcItem(offset, record_id, uri, record=record, payload=raw if keep else None)
