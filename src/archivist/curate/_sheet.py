@@ -16,7 +16,7 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .._atomic import atomic_writer
 from .._diskmap import DiskMap
@@ -51,21 +51,27 @@ class SheetInvalid(ArchivistError):
 
 def export_sheet(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str]) -> SheetReport:
     """Write every readable record of ``paths`` as a row of the CSV file ``out`` (atomically)."""
+    with atomic_writer(out) as stream:
+        return write_sheet(paths, stream)
+
+
+def write_sheet(paths: Iterable[str | os.PathLike[str]], stream: BinaryIO) -> SheetReport:
+    """Write the sheet of every readable record of ``paths`` to ``stream``; records that cannot be read (no id,
+    not JSON) are left out and listed in the report's problems."""
     report = SheetReport()
-    with atomic_writer(out) as raw:
-        text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-        writer = csv.writer(text, lineterminator="\r\n")
-        writer.writerow([KEY, *(c.name for c in COLUMNS)])
-        for entry in read_records(*paths):
-            record = entry.data
-            if record is None or not isinstance(record.get("id"), str):
-                report.problems.extend(entry.problems or (Problem("no record id: not in the sheet", "/id",
-                                                                  entry.file, entry.line),))
-                continue
-            writer.writerow([guard(record["id"]), *(guard(cell_text(current(record, c), c)) for c in COLUMNS)])
-            report.rows += 1
-        text.flush()
-        text.detach()
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow([KEY, *(c.name for c in COLUMNS)])
+    for entry in read_records(*paths):
+        record = entry.data
+        if record is None or not isinstance(record.get("id"), str):
+            report.problems.extend(entry.problems or (Problem("no record id: not in the sheet", "/id", entry.file,
+                                                              entry.line),))
+            continue
+        writer.writerow([guard(record["id"]), *(guard(cell_text(current(record, c), c)) for c in COLUMNS)])
+        report.rows += 1
+    text.flush()
+    text.detach()
     return report
 
 
