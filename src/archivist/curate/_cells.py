@@ -47,8 +47,8 @@ def _subject_text(subject: dict[str, Any]) -> str:
 
 
 def _subject(text: str) -> dict[str, Any]:
-    from ..ingest import parse_subject  # the ingest syntax, loaded only for a changed subjects cell
     from .._errors import IngestError
+    from ..ingest import parse_subject  # the ingest syntax, loaded only for a changed subjects cell
 
     try:
         return parse_subject(text)

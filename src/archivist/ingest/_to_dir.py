@@ -9,11 +9,11 @@ run writes into it.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
-import dataclasses
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
