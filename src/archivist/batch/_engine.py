@@ -21,7 +21,7 @@ from collections.abc import Callable, Generator, Iterable, Sequence
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -125,6 +125,7 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[st
         raise SourceError("-", STDIN_REFUSED)
     folder = Path(out)
     _check_outputs(sources, folder, options)
+    options = replace(options, settings=replace(options.settings, sources=tuple(sources)))
     report = Summary(batch=True)
 
     def warn(message: str) -> None:

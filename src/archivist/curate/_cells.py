@@ -43,7 +43,7 @@ def _subject_text(subject: dict[str, Any]) -> str:
         head += main_heading(subject) + "".join(f"--{s['type']}:{s['term']}" for s in subject["subdivisions"])
     else:
         head += subject["term"]
-    return head + (f"={subject['uri']}" if "uri" in subject else "")
+    return str(head) + (f"={subject['uri']}" if "uri" in subject else "")
 
 
 def _subject(text: str) -> dict[str, Any]:

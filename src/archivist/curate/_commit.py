@@ -49,7 +49,7 @@ class ChangeSet:
         """Stage ``data`` to replace (or create) ``target``; its current file, if any, is kept as ``history``."""
         staged = self.staging / f"{len(self.moves):08d}"
         write_atomic(staged, data)
-        self.moves.append(Move(os.fspath(target), os.fspath(staged), history and os.fspath(history)))
+        self.moves.append(Move(os.fspath(target), os.fspath(staged), None if history is None else os.fspath(history)))
 
     def take(self, target: Path, history: Path) -> None:
         """Move ``target`` away into ``history`` (a withdrawn record, an original it no longer lists)."""

@@ -27,6 +27,9 @@ class PackageSettings:
     dspace_collection: str | None = None
     source_organization: str | None = None
     external_identifier: str | None = None
+    sources: tuple[str, ...] = ()
+    """The record paths the batch reads (the engine sets them): a package that lists withdrawn records (oai-static)
+    finds their tombstones in those folders."""
 
 
 class PackagePart(ABC):
