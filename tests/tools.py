@@ -71,6 +71,8 @@ TOOLS: dict[str, Tool] = {
     "yaz": Tool("yaz-marcdump", _program("yaz-marcdump"), f"{INSTALL}  (apt-get install yaz)"),
     "zip-tools": Tool("Info-ZIP unzip and zipinfo", lambda: shutil.which("zipinfo") and shutil.which("unzip"),
                       f"{INSTALL}  (apt-get install unzip)"),
+    "libreoffice": Tool("LibreOffice Calc, headless (the spreadsheet round trip)", _program("soffice", "libreoffice"),
+                        f"{INSTALL}  (apt-get install libreoffice-calc-nogui)"),
 }
 
 

@@ -21,7 +21,7 @@ _RELATION = re.compile(r"(?P<type>[A-Za-z]+):(?P<target>.+?)(?: <(?P<uri>[^<>\s]
 
 
 class CellError(ValueError):
-    """A cell that cannot be read; the message says what was expected."""
+    """A cell that cannot be read; the message says what was expected (``expected …``)."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def _agent_text(agent: dict[str, Any]) -> str:
 def _agent(text: str) -> dict[str, Any]:
     match = _AGENT.fullmatch(text.strip())
     if not match:
-        raise CellError("NAME (person) or NAME (organization), optionally with a role and a URI: "
+        raise CellError("expected NAME (person) or NAME (organization), optionally with a role and a URI: "
                         "'Berenson, Lori (person, author) <http://id.loc.gov/authorities/names/n…>'")
     return {k: v.strip() for k, v in match.groupdict().items() if v is not None}
 
@@ -76,7 +76,7 @@ def _pair(first: str, second: str) -> tuple[Callable[[Any], str], Callable[[str]
     def read(text: str) -> dict[str, Any]:
         key, colon, value = text.strip().partition(":")
         if not colon or not key or not value.strip():
-            raise CellError(f"{first.upper()}:{second.upper()}")
+            raise CellError(f"expected {first.upper()}:{second.upper()}")
         return {first: key.strip(), second: value.strip()}
 
     return write, read
@@ -89,7 +89,7 @@ def _relation_text(relation: dict[str, Any]) -> str:
 def _relation(text: str) -> dict[str, Any]:
     match = _RELATION.fullmatch(text.strip())
     if not match:
-        raise CellError("TYPE:TARGET or TYPE:TARGET <URI>, e.g. isPartOf:Annual report <https://example.org/r>")
+        raise CellError("expected TYPE:TARGET or TYPE:TARGET <URI>, e.g. isPartOf:Annual report <https://example.org/r>")
     return {k: v.strip() for k, v in match.groupdict().items() if v is not None}
 
 
@@ -155,7 +155,7 @@ def field_value(text: str, column: Column, old: Any) -> Any:
             try:
                 items.append(column.read(_unescape(piece)))
             except CellError as exc:
-                raise CellError(f"value {number}: expected {exc}") from None
+                raise CellError(f"value {number}: {exc}") from None
     return items or None
 
 

@@ -144,7 +144,7 @@ def _edits(record: dict[str, Any], cells: dict[str, str], where: str,
         try:
             found.append((column, before, text, field_value(text, column, old)))
         except CellError as exc:
-            errors.append(f"{where}, column {name}: {exc if str(exc).startswith('value ') else f'expected {exc}'}")
+            errors.append(f"{where}, column {name}: {exc}")
     return found
 
 
