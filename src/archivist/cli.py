@@ -638,6 +638,7 @@ def metadata_export(
 
 @metadata_app.command("import", epilog=examples(
     "archivist metadata import sheet.csv records/",
+    "archivist metadata import -q sheet.csv records/ || echo not applied",
 ))
 def metadata_import(
     sheet: Annotated[Path, typer.Argument(metavar="FILE", callback=in_file,
@@ -672,7 +673,9 @@ def metadata_import(
 
 
 @app.command(epilog=examples(
-    "archivist withdraw records/ mrta-globalsecurity --reason 'Removed at the rights holder's request'",
+    "archivist withdraw records/ mrta-globalsecurity \\",
+    "    --reason 'Removed at the request of the rights holder'",
+    "archivist withdraw records/ doc-1 doc-2 --reason 'Duplicates of doc-3' -q",
 ))
 def withdraw(
     folder: Annotated[str, typer.Argument(metavar="RECORDS", help="The folder of <id>.json records.")],
