@@ -15,9 +15,9 @@ from __future__ import annotations
 import argparse
 import copy
 import csv
-import io
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -49,17 +49,21 @@ def make_records(folder: Path, count: int) -> None:
 
 
 def edit_sheet(sheet: Path, edited: Path, every: int) -> int:
-    """A copy of ``sheet`` with the title of every ``every``-th row changed; returns how many rows changed."""
-    rows = list(csv.reader(io.StringIO(sheet.read_text(encoding="utf-8-sig"), newline="")))
-    title = rows[0].index("title")
+    """A copy of ``sheet`` with the title of every ``every``-th row changed, written row by row (this process must
+    stay small: a child's peak RSS counts the parent's memory it was forked from); returns how many changed."""
     changed = 0
-    for number, row in enumerate(rows[1:]):
-        if number % every == 0:
-            row[title] += ", revised"
-            changed += 1
-    out = io.StringIO(newline="")
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
-    edited.write_bytes(b"\xef\xbb\xbf" + out.getvalue().encode("utf-8"))
+    with open(sheet, encoding="utf-8-sig", newline="") as source, \
+            open(edited, "w", encoding="utf-8-sig", newline="") as target:
+        rows = csv.reader(source)
+        writer = csv.writer(target, lineterminator="\r\n")
+        header = next(rows)
+        writer.writerow(header)
+        title = header.index("title")
+        for number, row in enumerate(rows):
+            if number % every == 0:
+                row[title] += ", revised"
+                changed += 1
+            writer.writerow(row)
     return changed
 
 
@@ -95,6 +99,8 @@ def main() -> None:
                                                                     str(folder)])
             history = sum(1 for _ in (folder / ".archivist-history").iterdir())
             assert history == changed, (history, changed)
+            own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            assert own < 100, f"this script grew to {own:.0f} MB: the children's peak RSS would count it"
             for name, (wall, cpu, rss) in measures.items():
                 print(f"{count:>8} {name:<28} {wall:>8.1f} {cpu:>8.1f} {count / cpu:>13,.0f} {rss:>12.1f}")
         finally:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import json
 import threading
-import urllib.parse
-import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ from sickle import Sickle
 from archivist.curate import CurationError, tombstones, withdraw, withdrawn
 from archivist.oaipmh import RecordIndex, Repository, make_server
 from tests.curate.folders import make_folder, snapshot
+from tests.oaipmh.test_provider import fetch
 from tests.oracles import oai_errors
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
@@ -33,29 +33,26 @@ def folder(tmp_path: Path, seed: dict[str, Any]) -> Path:
     return base
 
 
-def _serve(folder: Path, index: Path) -> tuple[Any, RecordIndex]:
+@contextmanager
+def serving(folder: Path, index: Path) -> Iterator[tuple[str, RecordIndex]]:
+    """The records of ``folder`` served over loopback (two records a page): the base URL and the index."""
     records = RecordIndex([folder], index)
     httpd = make_server(records, Repository(base_url="", repository_id=REPO, page_size=2), "127.0.0.1", 0)
     threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    return httpd, records
-
-
-@pytest.fixture
-def served(folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")  # 2026-12-01T00:00:00Z
-    withdraw(folder, ["doc-01", "doc-03"], "Removed at the rights holder's request")
-    httpd, records = _serve(folder, tmp_path / "index.sqlite")
     try:
-        yield httpd.provider.repo.base_url
+        yield httpd.provider.repo.base_url, records
     finally:
         httpd.shutdown()
         assert httpd.wait_stopped(10)
         records.close()
 
 
-def fetch(base: str, **params: str) -> bytes:
-    with urllib.request.urlopen(f"{base}?{urllib.parse.urlencode(params)}") as response:
-        return response.read()
+@pytest.fixture
+def served(folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796083200")  # 2026-12-01T00:00:00Z
+    withdraw(folder, ["doc-01", "doc-03"], "Removed at the rights holder's request")
+    with serving(folder, tmp_path / "index.sqlite") as (base, _):
+        yield base
 
 
 def test_withdrawing_moves_the_record_to_its_history_and_leaves_a_tombstone(folder: Path,
@@ -122,20 +119,13 @@ def test_every_answer_about_a_deletion_is_schema_valid(served: str) -> None:
 
 
 def test_a_running_server_learns_of_a_withdrawal(folder: Path, tmp_path: Path) -> None:
-    httpd, records = _serve(folder, tmp_path / "index.sqlite")
-    try:
-        assert b'status="deleted"' not in fetch(httpd.provider.repo.base_url, verb="ListIdentifiers",
-                                                metadataPrefix="oai_dc")
+    with serving(folder, tmp_path / "index.sqlite") as (base, records):
+        assert b'status="deleted"' not in fetch(base, verb="ListIdentifiers", metadataPrefix="oai_dc")
         withdraw(folder, ["doc-04"], "Withdrawn while served")
         assert records.refresh()
-        record = fetch(httpd.provider.repo.base_url, verb="GetRecord", identifier=f"oai:{REPO}:doc-04",
-                       metadataPrefix="oai_dc")
+        record = fetch(base, verb="GetRecord", identifier=f"oai:{REPO}:doc-04", metadataPrefix="oai_dc")
         assert b'<header status="deleted">' in record and oai_errors(record) == []
         assert records.count() == 4
-    finally:
-        httpd.shutdown()
-        assert httpd.wait_stopped(10)
-        records.close()
 
 
 def test_the_static_oai_file_lists_withdrawn_records_as_deleted(folder: Path, tmp_path: Path,
