@@ -211,3 +211,22 @@ def test_the_command_line_reports_one_line_per_bad_cell(folder: Path, archivist:
     assert result.returncode == 2 and "lies inside the input" in result.stderr
     result = archivist.run(["metadata", "export", str(folder / "doc-00.json"), "--out", "-"])
     assert result.returncode == 0 and result.stdout.startswith("\ufeffid,title,") and result.stdout.count("\n") == 2
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    (b"id,title,colour\r\ndoc-00,x,red\r\n", "row 1: unknown column(s) 'colour'; valid columns: id, title, "),
+    (b"title\r\nx\r\n", "row 1: no 'id' column; expected id and any of: title, "),
+    (b"id,title,title\r\ndoc-00,x,y\r\n", "row 1: column(s) 'title' appear more than once; repeated values go in "
+                                          "one cell, separated by ||"),
+    ("id,title\r\ndoc-00,Café\r\n".encode("cp1252"), "not UTF-8 (byte 0xe9); save the sheet as CSV with the "
+                                                     "character set UTF-8"),
+])
+def test_a_file_that_is_no_sheet_is_one_line_and_exit_2(folder: Path, archivist: Any, data: bytes,
+                                                         expected: str) -> None:
+    before = snapshot(folder)
+    sheet = folder.parent / "sheet.csv"
+    sheet.write_bytes(data)
+    result = archivist.run(["metadata", "import", str(sheet), str(folder)])
+    assert result.returncode == 2 and result.stderr.startswith(f"error: {sheet}") and expected in result.stderr, \
+        result.stderr
+    assert len(result.stderr.splitlines()) == 1 and snapshot(folder) == before
