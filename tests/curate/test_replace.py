@@ -105,3 +105,17 @@ def test_replace_is_refused_where_it_cannot_keep_history(tmp_path: Path, archivi
     assert result.returncode == 2 and result.stderr.startswith("error: --replace replaces records in --out DIR")
     result = archivist.run(["ingest", str(capture), "--replace", "--cluster", "local:1", "--out", str(tmp_path)])
     assert result.returncode == 2 and "not with --cluster" in result.stderr
+
+
+def test_a_manifest_ingest_replaces_too(tmp_path: Path, archivist: Any) -> None:
+    folder = tmp_path / "records"
+    shutil.copy(EXAMPLES / "web-page.html", tmp_path / "web-page.html")
+    manifest = tmp_path / "captures.csv"
+    manifest.write_text("file,retrieved,title\r\nweb-page.html,2026-11-25,First title\r\n", encoding="utf-8")
+    assert _ingest(archivist, folder, "--manifest", str(manifest)).returncode == 0
+    old = (folder / "web-page.json").read_bytes()
+    manifest.write_text("file,retrieved,title\r\nweb-page.html,2026-11-25,Second title\r\n", encoding="utf-8")
+    result = _ingest(archivist, folder, "--manifest", str(manifest), "--replace")
+    assert result.returncode == 0 and "1 record written" in result.stderr, result.stderr
+    assert json.loads((folder / "web-page.json").read_text(encoding="utf-8"))["title"] == "Second title"
+    assert (folder / ".archivist-history" / "web-page" / "v1" / "web-page.json").read_bytes() == old

@@ -4,6 +4,7 @@ loopback, every response valid against OAI-PMH.xsd) and by the static OAI-PMH fi
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -147,3 +148,16 @@ def test_the_static_oai_file_lists_withdrawn_records_as_deleted(folder: Path, tm
     result = archivist.run(["withdraw", str(folder), "doc-09", "--reason", "x"])
     assert result.returncode == 2 and result.stderr.startswith("error: ") and "doc-09.json: no such record" in \
         result.stderr
+
+
+def test_a_withdrawn_records_original_files_go_with_it(tmp_path: Path, seed: dict[str, Any]) -> None:
+    from tests.conftest import RECORDS
+
+    folder = tmp_path / "records"
+    shutil.copytree(RECORDS, folder)
+    original = (folder / "originals" / "mrta-globalsecurity.txt").read_bytes()
+    withdraw(folder, ["mrta-globalsecurity"], "Rights not cleared")
+    version = folder / ".archivist-history" / "mrta-globalsecurity" / "v1"
+    assert (version / "originals" / "mrta-globalsecurity.txt").read_bytes() == original
+    assert not (folder / "originals" / "mrta-globalsecurity.txt").exists()
+    assert json.loads((version / "mrta-globalsecurity.json").read_text(encoding="utf-8")) == seed
