@@ -230,3 +230,12 @@ def test_a_file_that_is_no_sheet_is_one_line_and_exit_2(folder: Path, archivist:
     assert result.returncode == 2 and result.stderr.startswith(f"error: {sheet}") and expected in result.stderr, \
         result.stderr
     assert len(result.stderr.splitlines()) == 1 and snapshot(folder) == before
+
+
+def test_a_sheet_of_errors_stops_at_two_hundred_and_says_so(folder: Path) -> None:
+    sheet = write_sheet(folder.parent / "many.csv", [["id", "title"], *([f"nope-{n}", "x"] for n in range(300))])
+    with pytest.raises(SheetInvalid) as caught:
+        import_sheet(sheet, folder)
+    assert len(caught.value.errors) == 201
+    assert caught.value.errors[-1] == f"{sheet}: stopped at row 202 after 200 errors; the rows from there on were " \
+                                      "not checked"

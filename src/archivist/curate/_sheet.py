@@ -86,6 +86,10 @@ def import_sheet(sheet: str | os.PathLike[str], folder: str | os.PathLike[str]) 
     with changes(base) as change, DiskMap() as seen:
         at = now()
         for row, cells in _rows(name, errors):
+            if len(errors) >= _MAX_ERRORS:
+                errors.append(f"{name}: stopped at row {row} after {len(errors)} errors; the rows from there on were "
+                              "not checked")
+                break
             record_id = cells.pop(KEY)
             if not record_id:
                 errors.append(f"{name} row {row}, column {KEY}: empty; expected the id of a record")
@@ -123,8 +127,6 @@ def import_sheet(sheet: str | os.PathLike[str], folder: str | os.PathLike[str]) 
                 stage_replacement(change, path, old_bytes, new, f"by metadata import of {name} row {row}")
             report.changed += 1
             report.edits += len(edited)
-            if len(errors) >= _MAX_ERRORS:
-                break
         if errors:
             raise SheetInvalid(errors)
         change.commit()
