@@ -41,9 +41,12 @@ def folder(tmp_path: Path, seed: dict[str, Any]) -> Path:
     base = make_folder(tmp_path / "records", seed)
     record = load(base, "doc-00")
     record.update(title='=HYPERLINK("http://evil.example","click")', alternative_titles=["@SUM(A1)", "+44 20"],
-                  description="007", notes=["-1", "3.10", "Ünïcödé, «quotes» and \"quotes\"; semicolons"],
+                  description="007", notes=["-1", "3.10", "Ünïcödé, «quotes» and \"quotes\"; semicolons",
+                                                 "1,000", "1.5e3", "12345678901234567890", "12.5.2024", "1984"],
                   coverage={"temporal": ["-0500", "2015-11-30", "1980/2015"]})
     record["dates"] = [{"type": "issued", "value": "2015-11-30"}]
+    record["rights"] = {"statement": "1.5e3", "holder": "1,000"}  # numbers LibreOffice would write back otherwise
+    record["source"]["page_title"] = "12345678901234567890"
     (base / "doc-00.json").write_bytes(record_bytes(record))
     return base
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from archivist.curate import SheetInvalid, export_sheet, import_sheet
+from archivist.curate._cells import guard
 from archivist.curate._commit import PLAN, TXN, ChangeSet, recover
 from archivist.records import is_valid, record_bytes
 from tests.curate.folders import cell, load, make_folder, read_sheet, set_cell, snapshot, write_sheet
@@ -121,6 +122,8 @@ def test_cells_a_spreadsheet_would_run_are_written_inert_and_read_back(folder: P
     assert cell(rows, "doc-00", "notes") == "'+1 555 0100||-0500 BC"
     assert cell(rows, "doc-00", "coverage.temporal") == "'-0500"
     assert cell(rows, "doc-00", "description") == "'007"  # a spreadsheet would make it the number 7
+    assert [guard(n) for n in ("1984", "0", "3.25", "1,000", "1.5e3", "3.10", "1" * 16, "12.5.2024")] == [
+        "1984", "0", "3.25", "'1,000", "'1.5e3", "'3.10", "'" + "1" * 16, "'12.5.2024"]
     assert import_sheet(sheet, folder).changed == 0 and snapshot(folder) == before
     set_cell(rows, "doc-00", "title", "'=1+1")
     set_cell(rows, "doc-00", "alternative_titles", "'-x||'quoted")

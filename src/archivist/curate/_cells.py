@@ -14,8 +14,10 @@ SEPARATOR = "||"
 #: A cell starting with one of these is a formula (or may become one) in Excel, LibreOffice or Google Sheets.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 _GUARD = "'"
-#: Numbers a spreadsheet would rewrite on saving (leading zeros dropped, trailing decimal zeros cut).
-_FRAGILE_NUMBER = re.compile(r"0[0-9]+(?:[.,][0-9]*)?|[0-9]+[.,][0-9]*0")
+#: A cell a spreadsheet may read as a number (or a date of digits and dots), and a number it writes back as
+#: written: no leading or trailing zeros to drop, no thousands separator or exponent, at most 15 digits.
+_NUMBERISH = re.compile(r"[0-9][0-9.,]*(?:[eE][+-]?[0-9]+)?")
+_KEPT_NUMBER = re.compile(r"(?:0|[1-9][0-9]*)(?:\.[0-9]*[1-9])?")
 _AGENT = re.compile(r"(?P<name>.+?) \((?P<kind>person|organization)(?:, (?P<role>[^()]+))?\)(?: <(?P<uri>[^<>\s]+)>)?")
 _RELATION = re.compile(r"(?P<type>[A-Za-z]+):(?P<target>.+?)(?: <(?P<uri>[^<>\s]+)>)?")
 
@@ -174,11 +176,19 @@ def put(record: dict[str, Any], column: Column, value: Any) -> None:
 
 
 def guard(text: str) -> str:
-    """The cell as written: a leading apostrophe before what a spreadsheet would run as a formula or rewrite as a
-    number (LibreOffice and Excel keep it, and :func:`unguard` takes it off again)."""
-    if text.startswith(_FORMULA_START) or _FRAGILE_NUMBER.fullmatch(text):
+    """The cell as written: a leading apostrophe before what a spreadsheet would run as a formula or save back
+    changed, as a number (LibreOffice and Excel keep the apostrophe, and :func:`unguard` takes it off again)."""
+    if text.startswith(_FORMULA_START) or _fragile_number(text):
         return _GUARD + text
     return text
+
+
+def _fragile_number(text: str) -> bool:
+    """Whether a spreadsheet would read ``text`` as a number and save it otherwise (``007``, ``3.10``, ``1,000``,
+    ``1.5e3``, twenty digits), or as a date (``12.5.2024``)."""
+    if not _NUMBERISH.fullmatch(text):
+        return False
+    return not (_KEPT_NUMBER.fullmatch(text) and sum(c.isdigit() for c in text) <= 15)
 
 
 def unguard(text: str) -> str:
