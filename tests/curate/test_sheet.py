@@ -242,3 +242,34 @@ def test_a_sheet_of_errors_stops_at_two_hundred_and_says_so(folder: Path) -> Non
     assert len(caught.value.errors) == 201
     assert caught.value.errors[-1] == f"{sheet}: stopped at row 202 after 200 errors; the rows from there on were " \
                                       "not checked"
+
+
+def test_a_failure_while_moving_files_is_finished_by_the_next_run(folder: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from archivist.curate import _commit
+
+    sheet, rows = _exported(folder)
+    for record_id in ("doc-00", "doc-01", "doc-02"):
+        set_cell(rows, record_id, "title", f"{record_id} revised")
+    write_sheet(sheet, rows)
+    real_replace, calls = os.replace, []
+
+    def failing(source: str, target: str) -> None:  # the disk fails at the second record moved into place
+        if TXN in str(source) and TXN not in str(target):
+            calls.append(target)
+            if len(calls) == 2:
+                raise OSError(28, "No space left on device")
+        real_replace(source, target)
+
+    monkeypatch.setattr(_commit.os, "replace", failing)
+    with pytest.raises(OSError):
+        import_sheet(sheet, folder)
+    monkeypatch.setattr(_commit.os, "replace", real_replace)
+    assert (folder / TXN / PLAN).exists() and load(folder, "doc-00")["title"] == "doc-00 revised"
+    assert load(folder, "doc-01")["title"] == "Document 1"  # half done: the plan is kept to finish it
+    assert import_sheet(sheet, folder).changed == 0  # the next run finishes the change first, then finds none
+    assert [load(folder, f"doc-0{n}")["title"] for n in range(3)] == ["doc-00 revised", "doc-01 revised",
+                                                                      "doc-02 revised"]
+    assert not (folder / TXN).exists()

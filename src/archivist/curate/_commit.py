@@ -40,6 +40,7 @@ class ChangeSet:
 
     folder: Path
     moves: list[Move] = field(default_factory=list)
+    committed: bool = False
 
     @property
     def staging(self) -> Path:
@@ -62,7 +63,13 @@ class ChangeSet:
             return
         plan = [[m.target, m.staged, m.history] for m in self.moves]
         write_atomic(self.staging / PLAN, orjson.dumps(plan))
+        self.committed = True  # from here on the change is made: a failure below is finished by recover()
         _apply(self.folder)
+
+    def abandon(self) -> None:
+        """Remove what was staged, unless the plan was written (then the next run finishes the change)."""
+        if not self.committed:
+            discard(self.folder)
 
 
 @contextmanager
@@ -77,7 +84,7 @@ def changes(folder: str | os.PathLike[str]) -> Iterator[ChangeSet]:
         try:
             yield change
         except BaseException:
-            discard(path)
+            change.abandon()
             raise
 
 

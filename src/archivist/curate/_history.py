@@ -10,7 +10,7 @@ from typing import Any
 
 from .._paths import read_regular
 from ..records import record_bytes
-from ._commit import TXN, ChangeSet, discard
+from ._commit import TXN, ChangeSet
 from ._layout import event, next_version, now, relative, sha256_bytes
 
 
@@ -42,6 +42,6 @@ def replace_in_place(folder: Path, target: Path, record: dict[str, Any], why: st
         record = stage_replacement(change, target, read_regular(target), record, why, originals)
         change.commit()
     except BaseException:
-        discard(folder)
+        change.abandon()
         raise
     return record
