@@ -78,6 +78,8 @@ TOOLS: dict[str, Tool] = {
                       f"{INSTALL}  (apt-get install unzip)"),
     "unzip": Tool("Info-ZIP unzip", _program("unzip"), f"{INSTALL}  (apt-get install unzip)"),
     "zipinfo": Tool("Info-ZIP zipinfo", _program("zipinfo"), f"{INSTALL}  (apt-get install unzip)"),
+    "libreoffice": Tool("LibreOffice Calc, headless (the spreadsheet round trip)", _program("soffice", "libreoffice"),
+                        f"{INSTALL}  (apt-get install libreoffice-calc-nogui)"),
 }
 
 

@@ -81,10 +81,12 @@ def placeholders(base_url: str, repository_id: str, admin_email: str | None = No
     return found
 
 
-def header_xml(record: dict[str, Any], stamp: str, repository_id: str, specs: Iterable[str]) -> bytes:
+def header_xml(record: dict[str, Any], stamp: str, repository_id: str, specs: Iterable[str], *,
+               deleted: bool = False) -> bytes:
     """The OAI-PMH ``header`` of a record (identifier, datestamp, set memberships), as XML text in the OAI
-    namespace's default scope."""
-    parts = [f"<header><identifier>{escape(oai_identifier(record, repository_id))}</identifier>",
+    namespace's default scope; for a ``deleted`` record (only its id is needed) with ``status="deleted"``."""
+    start = '<header status="deleted">' if deleted else "<header>"
+    parts = [f"{start}<identifier>{escape(oai_identifier(record, repository_id))}</identifier>",
              f"<datestamp>{escape(stamp)}</datestamp>"]
     parts += [f"<setSpec>{escape(spec)}</setSpec>" for spec in specs]
     parts.append("</header>")
@@ -95,6 +97,12 @@ def record_xml(record: dict[str, Any], stamp: str, repository_id: str, specs: It
     """The OAI-PMH ``record``: its header and ``payload`` (one XML element, no declaration) as metadata."""
     return b"<record>" + header_xml(record, stamp, repository_id, specs) + b"<metadata>" + payload + \
         b"</metadata></record>"
+
+
+def deleted_record_xml(record_id: str, stamp: str, repository_id: str, specs: Iterable[str]) -> bytes:
+    """The OAI-PMH ``record`` of a withdrawn record: its header with ``status="deleted"`` and no metadata (the
+    datestamp is when it was withdrawn)."""
+    return b"<record>" + header_xml({"id": record_id}, stamp, repository_id, specs, deleted=True) + b"</record>"
 
 
 def payload(document: bytes) -> bytes:

@@ -127,6 +127,7 @@ def run_batch(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[st
         raise SourceError("-", STDIN_REFUSED)
     folder = Path(out)
     _check_outputs(sources, folder, options)
+    options = replace(options, settings=replace(options.settings, sources=tuple(sources)))
     report = Summary(batch=True)
 
     def warn(message: str) -> None:

@@ -22,7 +22,8 @@ from ._workers import Stopped, interrupts
 class IngestOptions:
     """How to ingest: the facts every capture shares (a manifest row's own cells win), chrome rules (None: the
     built-in ones), whether originals are kept, the folder a manifest's files may be read from, the largest WARC
-    record, and ``cluster`` (``tcp://host:8786`` or ``local:N``) to run on a Dask cluster."""
+    record, ``cluster`` (``tcp://host:8786`` or ``local:N``) to run on a Dask cluster, and ``replace`` (records
+    already in the folder are replaced, their earlier versions kept; not on a cluster)."""
 
     facts: Facts = field(default_factory=Facts)
     rules: tuple[ChromeRule, ...] | None = None
@@ -30,6 +31,7 @@ class IngestOptions:
     manifest_base: str | os.PathLike[str] | None = None
     max_record_size: int = DEFAULT_MAX_SIZE
     cluster: str | None = None
+    replace: bool = False  # a record already in the folder is replaced, its earlier version kept (not on a cluster)
 
 
 @dataclass
@@ -103,6 +105,8 @@ def _outcomes(captures: list[Path], out: Path, options: IngestOptions, manifest:
     """The outcomes of the engine the options choose: this machine or the cluster, captures or manifest rows."""
     facts, rules, keep = options.facts, options.rules, options.keep_original
     if options.cluster is not None:
+        if options.replace:
+            raise ArchivistError("--replace replaces records on this machine: not with --cluster")
         from ..cluster import Capture, IngestJob, cluster_ingest, cluster_ingest_manifest
 
         job = IngestJob(rules, keep, options.max_record_size)
@@ -114,10 +118,11 @@ def _outcomes(captures: list[Path], out: Path, options: IngestOptions, manifest:
             yield from cluster_ingest(each, os.fspath(out), job, options.cluster, notice)
     elif manifest is not None:
         yield from ingest_manifest(manifest, out, defaults=facts, rules=rules, keep_original=keep,
-                                   base=options.manifest_base, max_size=options.max_record_size)
+                                   base=options.manifest_base, max_size=options.max_record_size,
+                                   replace=options.replace)
     else:
         yield from ingest_to_dir(captures, facts, out, rules=rules, keep_original=keep,
-                                 max_size=options.max_record_size)
+                                 max_size=options.max_record_size, replace=options.replace)
 
 
 __all__ = ["IngestInterrupted", "IngestOptions", "IngestReport", "run_ingest"]

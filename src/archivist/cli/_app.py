@@ -411,6 +411,8 @@ def ingest(
         help="A JSON file of extra chrome rules.")] = None,
     keep_original: Annotated[bool, typer.Option("--keep-original",
         help="Copy each capture to DIR/originals/ and list it in the record's files.")] = False,
+    replace: Annotated[bool, typer.Option("--replace",
+        help="Replace a record already in DIR; its earlier version is kept in DIR/.archivist-history/.")] = False,
     manifest_base: Annotated[Path | None, typer.Option("--manifest-base", metavar="DIR",
         help="The folder a manifest's files may be read from (default: the manifest's own folder).")] = None,
     max_record_size: Annotated[int, typer.Option("--max-record-size", metavar="BYTES", min=1,
@@ -448,6 +450,8 @@ def ingest(
                       {"the output folder": out if out != "-" else None})
     except ArchivistError as exc:
         raise _fail(str(exc)) from None
+    if replace and (cluster is not None or out == "-"):
+        raise UsageMistake("--replace replaces records in --out DIR on this machine: not with --cluster or --out -")
     if (len(captures) > 1 or any(lib.is_warc(c) for c in captures)) and (record_id or title or url):
         raise UsageMistake("--id, --title and --url describe one document: use them with one text or HTML capture")
     try:
@@ -464,7 +468,7 @@ def ingest(
     from ..batch import IngestInterrupted, IngestOptions, run_ingest
 
     options = IngestOptions(facts=facts, rules=rules, keep_original=keep_original, manifest_base=manifest_base,
-                            max_record_size=max_record_size, cluster=cluster)
+                            max_record_size=max_record_size, cluster=cluster, replace=replace)
 
     def seen(outcome: IngestOutcome) -> None:
         if outcome.error is not None:
@@ -596,6 +600,120 @@ def schema() -> None:
     from ..records import schema_text
 
     sys.stdout.write(schema_text())
+
+metadata_app = HelpTyper(
+    name="metadata",
+    cls=HelpGroup,
+    help="Edit the descriptive metadata of many records in a spreadsheet: export a CSV, edit it, import it.",
+    epilog=examples(
+        "archivist metadata export records/ --out sheet.csv",
+        "archivist metadata import sheet.csv records/",
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(metadata_app)
+
+
+@metadata_app.command("export", epilog=examples(
+    "archivist metadata export records/ --out sheet.csv",
+    "archivist metadata export records/ --out - | head -3",
+))
+def metadata_export(
+    paths: Annotated[list[str], typer.Argument(metavar="RECORDS...", help=RECORDS_HELP)],
+    out: Annotated[str, typer.Option("--out", "-o", metavar="FILE", callback=out_file,
+        help="The CSV file to write (replaced whole), or - for stdout.")] = "-",
+    quiet: Quiet = False,
+) -> None:
+    """Write one CSV row per record and one column per descriptive field; repeated values are joined by ||.
+
+    The file is UTF-8 with a byte order mark and CRLF line ends, as spreadsheets expect. A cell a spreadsheet
+    would run as a formula (=, +, -, @) gets a leading apostrophe, which import takes off again. Exit 1 when a
+    record could not be read (it is left out), 2 for a command-line mistake.
+    """
+    from ..curate import export_sheet, write_sheet
+
+    say = Say(quiet)
+    try:
+        if out == "-":
+            report = write_sheet(paths, sys.stdout.buffer)
+            sys.stdout.flush()
+        else:
+            check_outputs(paths, {"the sheet": out})
+            report = export_sheet(paths, out)
+    except (ArchivistError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    say.problems(report.problems)
+    if out != "-":
+        say.info(f"wrote {out} ({counted(report.rows, 'record')})")
+    raise typer.Exit(EXIT_INVALID if report.problems else EXIT_OK)
+
+
+@metadata_app.command("import", epilog=examples(
+    "archivist metadata import sheet.csv records/",
+    "archivist metadata import -q sheet.csv records/ || echo not applied",
+))
+def metadata_import(
+    sheet: Annotated[Path, typer.Argument(metavar="FILE", callback=in_file,
+        help="The edited CSV file (comma, semicolon or tab separated; UTF-8).")],
+    folder: Annotated[str, typer.Argument(metavar="RECORDS", help="The folder of <id>.json records to change.")],
+    quiet: Quiet = False,
+    verbose: Annotated[bool, verbose_option("the number of fields changed")] = False,
+) -> None:
+    """Apply a sheet's edited cells to the records: all of them, or (on any error) none.
+
+    Every changed record is validated; each changed field becomes an edited provenance event (old and new
+    value) and the earlier version is kept in RECORDS/.archivist-history/. A row left as exported changes
+    nothing. Every bad row or cell is reported as one error line naming the row and column. Exit 0 when the
+    sheet was applied, 1 when it was not, 2 for a command-line mistake.
+    """
+    from ..curate import SheetInvalid, import_sheet
+
+    say = Say(quiet, verbose)
+    if not Path(folder).is_dir():
+        raise UsageMistake(f"{folder}: not a folder; RECORDS is the folder of <id>.json records to change")
+    try:
+        report = import_sheet(sheet, folder)
+    except SheetInvalid as exc:
+        for line in exc.errors:
+            say.error(line)
+        say.info(f"nothing changed: {counted(len(exc.errors), 'error')} in {sheet}")
+        raise typer.Exit(EXIT_INVALID) from None
+    except (ArchivistError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    say.detail(f"{counted(report.edits, 'field')} changed")
+    say.info(f"{counted(report.changed, 'record')} changed, {report.rows - report.changed} unchanged")
+
+
+@app.command(epilog=examples(
+    "archivist withdraw records/ mrta-globalsecurity \\",
+    "    --reason 'Removed at the request of the rights holder'",
+    "archivist withdraw records/ doc-1 doc-2 --reason 'Duplicates of doc-3' -q",
+))
+def withdraw(
+    folder: Annotated[str, typer.Argument(metavar="RECORDS", help="The folder of <id>.json records.")],
+    ids: Annotated[list[str], typer.Argument(metavar="ID...", help="The ids of the records to withdraw.")],
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT",
+        help="Why the records are withdrawn (kept in the tombstone).")],
+    quiet: Quiet = False,
+) -> None:
+    """Withdraw records: each record file moves to RECORDS/.archivist-history/ and a tombstone stays.
+
+    serve then answers the record as deleted (OAI-PMH status="deleted"), and export's oai-static lists it so.
+    All the ids are withdrawn, or (when one is not in RECORDS) none. Exit 0 on success, 2 for a mistake.
+    """
+    from ..curate import withdraw as withdraw_records
+
+    say = Say(quiet)
+    if not Path(folder).is_dir():
+        raise UsageMistake(f"{folder}: not a folder; RECORDS is the folder of <id>.json records")
+    try:
+        stones = withdraw_records(folder, ids, reason)
+    except (ArchivistError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    say.info(f"{counted(len(stones), 'record')} withdrawn from {folder} ({', '.join(s.id for s in stones)})")
 
 
 def main() -> None:

@@ -9,11 +9,12 @@ run writes into it.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -22,9 +23,10 @@ import orjson
 
 from .._atomic import write_atomic
 from .._diskmap import DiskMap
-from .._errors import IngestError, SourceError
+from .._errors import ArchivistError, IngestError, SourceError
 from .._lock import FolderLock
 from .._paths import UnsafePath, read_regular
+from ..curate import recover, replace_in_place
 from ..records import record_bytes
 from ._build import Captured, Facts, build_record
 from ._chrome import ChromeRule
@@ -188,16 +190,18 @@ def read_manifest(path: str | os.PathLike[str], defaults: Facts | None = None, *
                 column = exc.path.split(" ", 1)[0]
                 yield IngestError(label, f"/{column}: {exc.path.split(' ', 1)[1]}: {exc.reason}")
                 continue
-            yield ManifestRow(row, capture, replace(defaults, **given))
+            yield ManifestRow(row, capture, dataclasses.replace(defaults, **given))
 
 
 def ingest_to_dir(captures: Iterable[str | os.PathLike[str]], facts: Facts | None, out_dir: str | os.PathLike[str],
                   *, rules: tuple[ChromeRule, ...] | None = None, keep_original: bool = False,
-                  max_size: int = DEFAULT_MAX_SIZE) -> Iterator[IngestOutcome]:
+                  max_size: int = DEFAULT_MAX_SIZE, replace: bool = False) -> Iterator[IngestOutcome]:
     """Ingest text, HTML and WARC captures with the same facts, writing ``<id>.json`` files into ``out_dir``.
-    ``max_size`` bounds a WARC record's (inflated) payload in bytes."""
+    ``max_size`` bounds a WARC record's (inflated) payload in bytes; ``replace`` replaces a record already there,
+    keeping its earlier version in the folder's history."""
     with FolderLock(out_dir), DiskMap() as seen:  # every id and original written: on disk, for crawls of millions
-        write = partial(write_record, out_dir=Path(out_dir), seen=seen)
+        recover(Path(out_dir))
+        write = partial(write_record, out_dir=Path(out_dir), seen=seen, replace=replace)
         for capture in captures:
             yield from ingest_capture(Path(capture), facts or Facts(), os.fspath(capture), write, rules=rules,
                                       keep_original=keep_original, max_size=max_size)
@@ -206,11 +210,12 @@ def ingest_to_dir(captures: Iterable[str | os.PathLike[str]], facts: Facts | Non
 def ingest_manifest(manifest: str | os.PathLike[str], out_dir: str | os.PathLike[str], *, defaults: Facts | None = None,
                     rules: tuple[ChromeRule, ...] | None = None, keep_original: bool = False,
                     base: str | os.PathLike[str] | None = None,
-                    max_size: int = DEFAULT_MAX_SIZE) -> Iterator[IngestOutcome]:
+                    max_size: int = DEFAULT_MAX_SIZE, replace: bool = False) -> Iterator[IngestOutcome]:
     """Ingest every row of a CSV manifest into ``out_dir``; bad rows become failed outcomes naming the row. Files
-    are read only from the manifest's folder, or from ``base`` when given."""
+    are read only from the manifest's folder, or from ``base`` when given. ``replace`` as for ingest_to_dir."""
     with FolderLock(out_dir), DiskMap() as seen:
-        write = partial(write_record, out_dir=Path(out_dir), seen=seen)
+        recover(Path(out_dir))
+        write = partial(write_record, out_dir=Path(out_dir), seen=seen, replace=replace)
         for row in read_manifest(manifest, defaults, base=base):
             if isinstance(row, IngestError):
                 yield IngestOutcome(row.path, error=row)
@@ -219,7 +224,7 @@ def ingest_manifest(manifest: str | os.PathLike[str], out_dir: str | os.PathLike
             for outcome in ingest_capture(row.capture, row.facts, label, write, rules=rules,
                                           keep_original=keep_original, max_size=max_size):
                 if outcome.error is not None and not outcome.error.path.startswith(label):
-                    outcome = replace(outcome, error=IngestError(f"{label}: {outcome.error.path}",
+                    outcome = dataclasses.replace(outcome, error=IngestError(f"{label}: {outcome.error.path}",
                                                                  outcome.error.reason))
                 yield outcome
 
@@ -267,14 +272,17 @@ def _same_capture(path: Path, record: dict[str, Any]) -> bool:
 
 
 def write_record(record: dict[str, Any], source: str, originals: dict[str, bytes], *, out_dir: Path,
-                 seen: dict[str, str] | DiskMap) -> IngestOutcome:
+                 seen: dict[str, str] | DiskMap, replace: bool = False) -> IngestOutcome:
     """Write a record (and its originals) into ``out_dir``, unless ``seen`` says an earlier source has its id or
-    the name of one of its originals, or the folder held that record's (or original's) file before the run."""
+    the name of one of its originals, or the folder held that record's (or original's) file before the run (with
+    ``replace``, that record is replaced and its earlier version kept)."""
     record_id = record["id"]
     if record_id in seen:
         return IngestOutcome(source, record_id, error=IngestError(
             source, f"record id {record_id!r} was already written from {seen[record_id]}: give this one its own id"))
     target = out_dir / f"{record_id}.json"
+    if replace and os.path.lexists(target):
+        return _replace_record(record, source, originals, out_dir, seen, target)
     if os.path.lexists(target):
         if _same_capture(target, record):  # an earlier (perhaps interrupted) run of the same ingest
             seen[record_id] = source
@@ -295,4 +303,27 @@ def write_record(record: dict[str, Any], source: str, originals: dict[str, bytes
         seen[relative] = source
         write_atomic(out_dir / relative, data)
     write_atomic(target, record_bytes(record))
+    return IngestOutcome(source, record_id, target)
+
+
+def _replace_record(record: dict[str, Any], source: str, originals: dict[str, bytes], out_dir: Path,
+                    seen: dict[str, str] | DiskMap, target: Path) -> IngestOutcome:
+    """``ingest --replace`` of a record already in the folder: the earlier version goes to the folder's history
+    and the new one says so; a record identical to the one there changes nothing."""
+    record_id = record["id"]
+    for relative in originals:
+        if relative in seen and seen[relative] != source:
+            return IngestOutcome(source, record_id, error=IngestError(
+                source, f"its original would overwrite {relative}, kept for {seen[relative]}: rename the capture"))
+    try:
+        if read_regular(target) == record_bytes(record):
+            seen[record_id] = source
+            return IngestOutcome(source, record_id, existing=target)
+        replace_in_place(out_dir, target, record, f"by a new ingest of {source}", originals)
+    except (OSError, UnsafePath, ArchivistError) as exc:
+        return IngestOutcome(source, record_id, error=IngestError(
+            source, f"{target} could not be replaced: {getattr(exc, 'reason', None) or exc}"))
+    seen[record_id] = source
+    for relative in originals:
+        seen[relative] = source
     return IngestOutcome(source, record_id, target)

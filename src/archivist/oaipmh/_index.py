@@ -25,11 +25,12 @@ from .._errors import ArchivistError
 from .._oai_vocabulary import datestamp, subject_sets
 from .._words import counted
 from ..records import Problem, record_files, validate_paths
+from . import _deleted
 
 log = logging.getLogger("archivist.oaipmh")
 
 #: Changes whenever what the index stores changes; an index with another value is rebuilt.
-FORMAT = f"archivist-oai-index 2 ({__version__})"
+FORMAT = f"archivist-oai-index 3 ({__version__})"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 
@@ -80,6 +81,7 @@ def _stat_files(paths: list[str]) -> Stat:
     for file in record_files(paths):
         stat = os.stat(file)
         found[os.path.abspath(file)] = (stat.st_size, stat.st_mtime_ns)
+    found.update(_deleted.stat_tombstones(paths))
     return found
 
 
@@ -112,7 +114,7 @@ def _open(database: Path) -> sqlite3.Connection:
             raise IndexUnusable(f"--index {database}: is an SQLite database but not an archivist OAI index; "
                                 "refusing to overwrite it")
         connection.execute("PRAGMA journal_mode = WAL")
-        connection.executescript(_SCHEMA)
+        connection.executescript(_SCHEMA + _deleted.SCHEMA)
     except sqlite3.DatabaseError as exc:
         raise IndexUnusable(f"--index {database}: cannot be used ({exc}); if the records folder is read-only, "
                             "give --index PATH in a writable folder") from None
@@ -205,11 +207,12 @@ class RecordIndex:
                     for parent in _parents(spec):
                         sets.setdefault(parent, name if parent == spec else parent.replace(":", " "))
                         memberships.add((parent, record["id"]))
+            withdrawn = _deleted.index_deleted(db, self.paths, sets, memberships)
             db.executemany("INSERT INTO sets VALUES (?, ?)", sorted(sets.items()))
             db.executemany("INSERT INTO record_sets VALUES (?, ?)", sorted(memberships))
             if _stat_files(self.paths) != stat:  # a file written, added or removed during the scan
                 raise _Unsettled("record files changed while they were indexed")
-            if had and not count:
+            if had and not count and not withdrawn:
                 raise _Unsettled("no valid record found")
             db.executemany("INSERT INTO files VALUES (?, ?, ?, ?)",
                            [(path, size, mtime, hashes[path]) for path, (size, mtime) in stat.items()])
@@ -260,8 +263,21 @@ class RecordIndex:
         return list(self._reader().execute("SELECT spec, name FROM sets ORDER BY spec"))
 
     def earliest(self) -> str | None:
-        row = self._reader().execute("SELECT MIN(datestamp) FROM records").fetchone()
+        row = self._reader().execute("SELECT MIN(d) FROM (SELECT MIN(datestamp) AS d FROM records UNION ALL "
+                                     "SELECT MIN(datestamp) FROM deleted)").fetchone()
         return row[0] if row else None
+
+    def deleted(self, record_id: str) -> str | None:
+        """When the record ``record_id`` was withdrawn (its datestamp), or None when it is not withdrawn."""
+        stamp: str | None = _deleted.deleted_stamp(self._reader(), record_id)
+        return stamp
+
+    def select_deleted(self, *, after: str = "", start: str | None = None, end: str | None = None,
+                       spec: str | None = None, limit: int = 100, count: bool = False
+                       ) -> tuple[list[tuple[str, str, list[str]]], int]:
+        """As :meth:`select`, for withdrawn records: (id, datestamp, sets) each, and how many match."""
+        return _deleted.select_deleted(self._reader(), after=after, start=start, end=end, spec=spec, limit=limit,
+                                       count=count)
 
     def select(self, *, after: str = "", start: str | None = None, end: str | None = None, spec: str | None = None,
                limit: int = 100, count: bool = False) -> tuple[list[tuple[dict[str, Any], str, list[str]]], int | None]:

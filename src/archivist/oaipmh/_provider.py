@@ -22,7 +22,16 @@ from .._clock import wall_clock
 from .._constants import XSI
 from .._defaults import ADMIN_EMAIL, PAGE_SIZE, PLACEHOLDER_REPOSITORY_ID, REPOSITORY_BASE_URL, REPOSITORY_NAME
 from .._errors import ArchivistError
-from .._oai_vocabulary import OAI, OAI_SCHEMA_LOCATION, REPOSITORY_ID, header_xml, oai_identifier, payload, record_xml
+from .._oai_vocabulary import (
+    OAI,
+    OAI_SCHEMA_LOCATION,
+    REPOSITORY_ID,
+    deleted_record_xml,
+    header_xml,
+    oai_identifier,
+    payload,
+    record_xml,
+)
 from ..exporters import dcterms, marcxml, oai_dc
 from ._index import RecordIndex
 
@@ -162,7 +171,7 @@ class Provider:
         for name, value in (("repositoryName", self.repo.name), ("baseURL", self.repo.base_url),
                             ("protocolVersion", "2.0"), ("adminEmail", self.repo.admin_email),
                             ("earliestDatestamp", self.index.earliest() or "1970-01-01T00:00:00Z"),
-                            ("deletedRecord", "no"), ("granularity", "YYYY-MM-DDThh:mm:ssZ")):
+                            ("deletedRecord", "persistent"), ("granularity", "YYYY-MM-DDThh:mm:ssZ")):
             etree.SubElement(identify, f"{{{OAI}}}{name}").text = value
         description = etree.SubElement(identify, f"{{{OAI}}}description")
         # lxml-stubs types nsmap keys as str; lxml takes None for the default namespace
@@ -175,13 +184,17 @@ class Provider:
             etree.SubElement(scheme, f"{{{OAI_IDENTIFIER}}}{name}").text = value
         return identify
 
-    def _find(self, identifier: str) -> tuple[str, dict[str, Any], str]:
-        """The record id, record and datestamp an identifier names; idDoesNotExist if none."""
+    def _find(self, identifier: str) -> tuple[str, dict[str, Any] | None, str]:
+        """The record id, record and datestamp an identifier names (the record None when it was withdrawn: the
+        datestamp is then the withdrawal's); idDoesNotExist if none."""
         prefix = f"oai:{self.repo.repository_id}:"
-        found = self.index.get(identifier[len(prefix):]) if identifier.startswith(prefix) else None
-        if found is None:
+        record_id = identifier[len(prefix):] if identifier.startswith(prefix) else None
+        found = self.index.get(record_id) if record_id is not None else None
+        if found is None and record_id is not None and (gone := self.index.deleted(record_id)) is not None:
+            return record_id, None, gone
+        if found is None or record_id is None:
             raise OAIError("idDoesNotExist", f"no item has the identifier {_shown(identifier)}")
-        return identifier[len(prefix):], *found
+        return record_id, *found
 
     def _ListMetadataFormats(self, args: dict[str, str], items: list[bytes]) -> etree._Element:
         if "identifier" in args:
@@ -212,7 +225,11 @@ class Provider:
         record_id, record, stamp = self._find(args["identifier"])
         element = etree.Element(f"{{{OAI}}}GetRecord")
         element.append(etree.Comment(_MARK))
-        items.append(record_xml(record, stamp, self.repo.repository_id, self.index.sets_of(record_id),
+        specs = self.index.sets_of(record_id)
+        if record is None:
+            items.append(deleted_record_xml(record_id, stamp, self.repo.repository_id, specs))
+            return element
+        items.append(record_xml(record, stamp, self.repo.repository_id, specs,
                                 fmt.payload(record, self.repo.base_url.rstrip("/"))))
         return element
 
@@ -232,8 +249,8 @@ class Provider:
         start, end = _range(query.get("from"), query.get("until"))
         if "set" in query and not self.index.sets():
             raise OAIError("noSetHierarchy", "this repository has no sets")
-        rows, counted = self.index.select(after=after, start=start, end=end, spec=query.get("set"),
-                                          limit=self.repo.page_size + 1, count=total is None)
+        rows, counted = _with_deleted(self.index, after=after, start=start, end=end, spec=query.get("set"),
+                                      limit=self.repo.page_size + 1, count=total is None)
         total = counted if total is None else total
         if not rows:
             if after:
@@ -244,7 +261,10 @@ class Provider:
         element = etree.Element(f"{{{OAI}}}{'ListRecords' if records else 'ListIdentifiers'}")
         element.append(etree.Comment(_MARK))
         for record, stamp, specs in rows:
-            if records:
+            if DELETED in record:
+                item = header_xml(record, stamp, self.repo.repository_id, specs, deleted=True)
+                items.append(b"<record>" + item + b"</record>" if records else item)
+            elif records:
                 body = fmt.payload(record, self.repo.base_url.rstrip("/"))
                 items.append(record_xml(record, stamp, self.repo.repository_id, specs, body))
             else:
@@ -256,6 +276,21 @@ class Provider:
             if more:
                 token.text = _encode_token(query, rows[-1][0]["id"], cursor + len(rows), size)
         return element
+
+
+DELETED = "archivist:deleted"  # the key marking a withdrawn record's row in a list (no record field is named so)
+
+
+def _with_deleted(index: RecordIndex, *, limit: int, count: bool, **query: Any
+                  ) -> tuple[list[tuple[dict[str, Any], str, list[str]]], int | None]:
+    """The records and the withdrawn records of a list request, merged in id order (paging is by id), up to
+    ``limit``; a withdrawn one stands as ``{"id": …, DELETED: True}``. The count covers both."""
+    rows, counted = index.select(limit=limit, count=count, **query)
+    gone, gone_count = index.select_deleted(limit=limit, count=count, **query)
+    if gone:
+        rows = sorted([*rows, *(({"id": rid, DELETED: True}, stamp, specs) for rid, stamp, specs in gone)],
+                      key=lambda row: row[0]["id"])[:limit]
+    return rows, (None if counted is None else counted + gone_count)
 
 
 def _check(arguments: Mapping[str, Sequence[str]]) -> tuple[str, dict[str, str]]:

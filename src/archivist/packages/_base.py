@@ -30,6 +30,9 @@ class PackageSettings:
     dspace_collection: str | None = None
     source_organization: str | None = None
     external_identifier: str | None = None
+    sources: tuple[str, ...] = ()
+    """The record paths the batch reads (the engine sets them): a package that lists withdrawn records (oai-static)
+    finds their tombstones in those folders."""
     warn: Warn | None = field(default=None, compare=False, repr=False)
     """The run's warning channel (set by the engine; dropped when the settings travel to a cluster worker, whose
     package parts hand their warnings back to the client in :meth:`PackagePart.close`'s summary)."""

@@ -25,11 +25,13 @@ from .._oai_vocabulary import (
     OAI_SCHEMA_LOCATION,
     REPOSITORY_ID,
     datestamp,
+    deleted_record_xml,
     payload,
     placeholders,
     record_xml,
     subject_sets,
 )
+from ..curate import tombstones
 from ..exporters.oai_dc import export as export_oai_dc
 from ._base import Package, PackagePart, PackageSettings, Record
 
@@ -103,8 +105,21 @@ class OaiStatic(Package):
         self._body.latest = max(self._body.latest, latest)
         self._body.count += count
 
+    def _withdrawn(self) -> bytes:
+        """The withdrawn records of the input folders, after the others: header ``status="deleted"``, datestamp
+        the withdrawal, the sets the record was in."""
+        parts = []
+        for stone in tombstones(self.settings.sources):
+            stamp = stone.withdrawn_at if "T" in stone.withdrawn_at else f"{stone.withdrawn_at}T00:00:00Z"
+            specs = [spec for spec, _ in subject_sets(stone.last_record() or {})]
+            parts.append(deleted_record_xml(stone.id, stamp, self.settings.repository_id, specs) + b"\n")
+            self._body.latest = max(self._body.latest, stamp)
+            self._body.count += 1
+        return b"".join(parts)
+
     def finish(self) -> list[Path]:
         self._body.stream.close()
+        withdrawn = self._withdrawn()
         try:
             with atomic_writer(self.target) as out:
                 out.write(XML_HEAD)
@@ -124,6 +139,7 @@ class OaiStatic(Package):
                     out.write(b"  <ListRecords>\n")
                     with open(self._body_path, "rb") as body:
                         shutil.copyfileobj(body, out)
+                    out.write(withdrawn)
                     out.write(b"  </ListRecords>\n")
                 else:
                     out.write(b'  <error code="noRecordsMatch">No valid records were exported.</error>\n')
