@@ -14,16 +14,19 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests import warm
-from tests.cli_examples import command_lines, invocations, parse_error, sh_blocks
+from tests.cli_examples import command_lines, invocations, parse_error
 from tests.conftest import ROOT
 
 DOCUMENTS = [ROOT / "README.md", ROOT / "examples" / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 COPIED = ("records", "examples")
+#: The first line of a python block that continues its page's shell walk-through, in the same folder.
+CONTINUES = "# continues the shell example above"
 _EXIT = re.compile(r"#\s*exit (\d+)\s*$")
 #: Programs an example may use beside archivist to set up a file or show its effect; they read and write only
 #: inside the example's folder.
@@ -31,12 +34,24 @@ UTILITIES = {"echo", "printf", "cat", "ls", "grep", "head", "tail", "wc", "cut",
 
 
 def _blocks() -> list[tuple[str, int, str]]:
+    """Every sh block of every page, and the python blocks that continue a page's shell walk-through (they begin
+    with :data:`CONTINUES` and run in the same folder, in order; tests/test_readme_python.py runs the others)."""
     found = []
     for document in DOCUMENTS:
         if document.exists():
-            for index, block in enumerate(sh_blocks(document.read_text(encoding="utf-8"))):
+            for index, block in enumerate(page_blocks(document.read_text(encoding="utf-8"))):
                 found.append((document.relative_to(ROOT).as_posix(), index, block))
     return found
+
+
+def page_blocks(markdown: str) -> list[str]:
+    """The page's sh blocks and its continuing python blocks, in page order (a python block keeps its marker)."""
+    blocks = []
+    for match in re.finditer(r"^```(sh|bash|shell|python)[ \t]*\n(.*?)^```", markdown, flags=re.MULTILINE | re.DOTALL):
+        kind, body = match.groups()
+        if kind != "python" or body.startswith(CONTINUES):
+            blocks.append(body)
+    return blocks
 
 
 BLOCKS = _blocks()
@@ -82,6 +97,11 @@ def test_every_example_runs_as_written(document: str, clone: tuple[Path, dict[st
 
 
 def _run_block(document: str, index: int, block: str, where: Path, env: dict[str, str]) -> None:
+    if block.startswith(CONTINUES):
+        done = subprocess.run([sys.executable, "-c", block], check=False, cwd=where, env=env, capture_output=True,
+                              text=True, timeout=300, stdin=subprocess.DEVNULL)
+        assert done.returncode == 0, f"{document} block {index}: {done.stderr[-2000:]}"
+        return
     for line in command_lines(block):
         for segment in _segments(line):
             calls = invocations(segment)

@@ -23,7 +23,8 @@ from tests.conftest import ROOT
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 BLOCKS = [(document.relative_to(ROOT).as_posix(), index, block) for document in DOCUMENTS
           for index, block in enumerate(re.findall(r"^```python[ \t]*\n(.*?)^```", document.read_text(encoding="utf-8"),
-                                                   flags=re.MULTILINE | re.DOTALL))]
+                                                   flags=re.MULTILINE | re.DOTALL))
+          if not block.startswith("# continues the shell example above")]  # run with the page's sh blocks
 _PORT = re.compile(r"port=(\d+)")
 
 

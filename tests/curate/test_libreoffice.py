@@ -14,7 +14,7 @@ import pytest
 from archivist.curate import export_sheet, import_sheet
 from archivist.records import record_bytes
 from tests.curate.folders import cell, load, make_folder, read_sheet, set_cell, snapshot, write_sheet
-from tests.tools import needs
+from tests.tools import need, needs
 
 pytestmark = needs("libreoffice")
 
@@ -27,7 +27,7 @@ def resave(sheet: Path, out_dir: Path, options: str, read_as: str = _COMMA) -> P
     """``sheet`` opened by LibreOffice Calc and saved again as CSV with ``options`` into ``out_dir``."""
     profile = out_dir / "profile"  # a profile of its own: no clash with another soffice on the machine
     result = subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", f"--infilter=CSV:{read_as}",
+        [need("libreoffice"), f"-env:UserInstallation=file://{profile}", "--headless", f"--infilter=CSV:{read_as}",
          "--convert-to", f"csv:Text - txt - csv (StarCalc):{options}", "--outdir", str(out_dir), str(sheet)],
         capture_output=True, text=True, timeout=180, env={**os.environ, "HOME": str(out_dir)}, check=False)
     saved = out_dir / sheet.name
