@@ -14,18 +14,9 @@ from ._chrome import ChromeRule, builtin_rules, load_rules
 from ._described import PageDescription, describe_page
 from ._descriptive import DESCRIPTIVE, apply_description, parse_agent, parse_date, parse_description
 from ._html import parse_html
+from ._manifest import MANIFEST_COLUMNS, ManifestRow, read_manifest
 from ._text import parse_text
-from ._to_dir import (
-    MANIFEST_COLUMNS,
-    IngestOutcome,
-    ManifestRow,
-    ingest_capture,
-    ingest_manifest,
-    ingest_to_dir,
-    read_capture,
-    read_manifest,
-    write_record,
-)
+from ._to_dir import IngestOutcome, ingest_capture, ingest_manifest, ingest_to_dir, read_capture, write_record
 from ._warc import DEFAULT_MAX_SIZE, WarcItem, is_warc, iter_warc
 
 
