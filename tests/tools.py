@@ -69,6 +69,8 @@ TOOLS: dict[str, Tool] = {
     "marc-lint": Tool("MARC::Lint with MARC::File::XML", _perl_modules("MARC::Lint", "MARC::File::XML"),
                       f"{INSTALL}  (apt-get install libmarc-lint-perl libmarc-xml-perl)"),
     "yaz": Tool("yaz-marcdump", _program("yaz-marcdump"), f"{INSTALL}  (apt-get install yaz)"),
+    "bibutils": Tool("bibutils (xml2bib, xml2ris)", lambda: shutil.which("xml2bib") and shutil.which("xml2ris"),
+                     f"{INSTALL}  (apt-get install bibutils)"),
     "zip-tools": Tool("Info-ZIP unzip and zipinfo", lambda: shutil.which("zipinfo") and shutil.which("unzip"),
                       f"{INSTALL}  (apt-get install unzip)"),
 }

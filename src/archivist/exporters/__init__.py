@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TypeGuard
 
 from .._registry import Registry, choose
-from ._base import Exporter, Record
+from ._base import Context, Exporter, Record, Written
 from ._dc import Statement, statements
 from ._identifiers import RECORD_URN_PREFIX
 
@@ -25,8 +25,9 @@ def _is_exporter(plugin: object) -> TypeGuard[Exporter]:
 
 REGISTRY: Registry[Exporter] = Registry(
     "format", ENTRY_POINT_GROUP,
-    {name: f"{__name__}.{name}:EXPORTER" for name in ("oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21")},
-    _is_exporter, lambda exporter: exporter.name)
+    {name: f"{__name__}.{name}:EXPORTER" for name in ("oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21", "mods",
+                                                            "mets")},
+    _is_exporter, lambda exporter: exporter.name, lambda exporter: exporter.order)
 available = REGISTRY.available
 builtin_names = REGISTRY.builtin_names
 get = REGISTRY.get
@@ -40,5 +41,5 @@ def resolve(names: str | Iterable[str]) -> list[Exporter]:
     return [get(name) for name in chosen]
 
 
-__all__ = ["ENTRY_POINT_GROUP", "RECORD_URN_PREFIX", "REGISTRY", "Exporter", "Record", "Statement", "available",
+__all__ = ["ENTRY_POINT_GROUP", "RECORD_URN_PREFIX", "REGISTRY", "Context", "Exporter", "Written", "Record", "Statement", "available",
            "builtin_names", "get", "register", "resolve", "statements", "unregister"]

@@ -4,9 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, BinaryIO
 
 Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Written:
+    """A file exported for a record earlier in the same run: the format's name, the file name, its bytes."""
+
+    name: str
+    filename: str
+    media_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Context:
+    """What an exporter that describes a record's package (METS) knows beyond the record: the files written for it
+    before it, the folder the record's listed ``files`` are relative to, and the organization (--source-organization)."""
+
+    written: tuple[Written, ...] = ()
+    base: Path | None = None
+    organization: str | None = None
 
 
 @dataclass(frozen=True)
@@ -18,6 +39,10 @@ class Exporter:
     media_type: str
     description: str
     export: Callable[[Record], bytes]
+    describe: Callable[[Record, Context], bytes] | None = None
+    """For a format that describes the other files written for the record (METS): used instead of ``export``."""
+    order: int = 0
+    """Formats are written in ascending order; one that describes the others goes after them."""
 
     def write(self, record: Record, stream: BinaryIO) -> None:
         """Write the export of ``record`` to a binary stream."""

@@ -1,6 +1,7 @@
 """Catalog packages: writers that gather a batch of records into what a catalog ingests.
 
-Built in: ``oai-static``, ``dspace-saf``, ``marc21-collection``, ``marcxml-collection`` and ``bagit``, each imported
+Built in: ``oai-static``, ``dspace-saf``, ``marc21-collection``, ``marcxml-collection``,
+``mods-collection`` and ``bagit``, each imported
 when first asked for; other packages add their own through the ``archivist.packages`` entry-point group, each entry
 point naming a :class:`Package` subclass. Installed packages are scanned only for a name that is not built in, or to
 list every format; a plugin cannot take a built-in name (it is skipped with a warning).
@@ -25,7 +26,8 @@ REGISTRY: Registry[type[Package]] = Registry(
     "package", ENTRY_POINT_GROUP,
     {"oai-static": f"{__name__}.oai_static:OaiStatic", "dspace-saf": f"{__name__}.dspace_saf:DspaceSaf",
      "marc21-collection": f"{__name__}.marc_collection:Marc21Collection",
-     "marcxml-collection": f"{__name__}.marc_collection:MarcxmlCollection", "bagit": f"{__name__}.bagit:Bagit"},
+     "marcxml-collection": f"{__name__}.marc_collection:MarcxmlCollection",
+     "mods-collection": f"{__name__}.mods_collection:ModsCollection", "bagit": f"{__name__}.bagit:Bagit"},
     _is_package, lambda cls: cls.name, lambda cls: cls.order)
 available = REGISTRY.available
 builtin_names = REGISTRY.builtin_names
