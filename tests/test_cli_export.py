@@ -24,8 +24,8 @@ def test_export_all_twice_gives_identical_files(tmp_path: Path) -> None:
         result = runner.invoke(app, ["export", str(RECORDS), "--to", "all", "--out", str(tmp_path / run)])
         assert result.exit_code == 0, result.output
     names = [".archivist-journal.jsonl", "mrta-globalsecurity.dcterms.xml", "mrta-globalsecurity.epub",
-             "mrta-globalsecurity.jsonld", "mrta-globalsecurity.marc.xml", "mrta-globalsecurity.mrc",
-             "mrta-globalsecurity.oai_dc.xml"]
+             "mrta-globalsecurity.jsonld", "mrta-globalsecurity.marc.xml", "mrta-globalsecurity.mets.xml",
+             "mrta-globalsecurity.mods.xml", "mrta-globalsecurity.mrc", "mrta-globalsecurity.oai_dc.xml"]
     assert sorted(_sums(tmp_path / "a")) == names
     assert _sums(tmp_path / "a") == _sums(tmp_path / "b")
 
@@ -55,7 +55,7 @@ def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
     flat = " ".join(result.output.replace("│", " ").split())  # the error box may wrap the message
     assert result.exit_code == 2
     assert ("valid formats: bagit, dcterms, dspace-saf, epub, jsonld, marc21, marc21-collection, marcxml, "
-            "marcxml-collection, oai-static, oai_dc") in flat
+            "marcxml-collection, mets, mods, mods-collection, oai-static, oai_dc") in flat
     assert list(tmp_path.iterdir()) == []
 
 
