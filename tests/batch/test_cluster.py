@@ -35,7 +35,7 @@ from tests.warm import Warm  # noqa: E402 after the skip above
 from .test_engine import make_batch  # noqa: E402 after the skip above
 
 SMALL = 12_000  # bytes per partition: a few records each, so every input is many tasks
-EVERYTHING = "all,oai-static,dspace-saf,marc21-collection,marcxml-collection"
+EVERYTHING = "all,oai-static,dspace-saf,marc21-collection,marcxml-collection,mods-collection"
 EPOCH = "1700000000"
 
 

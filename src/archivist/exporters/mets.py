@@ -336,14 +336,7 @@ def tree(record: Record, context: Context) -> etree._Element:
     root = etree.Element(f"{{{METS}}}mets", nsmap=NSMAP,  # type: ignore[arg-type]  # lxml-stubs: nsmap keys
                          OBJID=RECORD_URN_PREFIX + rid, LABEL=record["title"], TYPE="archivist record")
     root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
-    header = _m(root, "metsHdr")
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        header.set("CREATEDATE", export_date())
-    creator = _m(header, "agent", ROLE="CREATOR", TYPE="OTHER", OTHERTYPE="SOFTWARE")
-    etree.SubElement(creator, f"{{{METS}}}name").text = f"archivist {__version__}"
-    if context.organization:
-        agent = _m(header, "agent", ROLE="CUSTODIAN", TYPE="ORGANIZATION")
-        etree.SubElement(agent, f"{{{METS}}}name").text = context.organization
+    _header(root, context.organization)
     _wrap(root, "dmdSec", "dmdSec-mods", "MODS").append(mods_element(record))
     _wrap(root, "dmdSec", "dmdSec-dc", "DC").append(dc_element(record))
     amd = _amd_sections(root, record, objects, own)
@@ -365,6 +358,39 @@ def tree(record: Record, context: Context) -> etree._Element:
     return root
 
 
+def _header(root: etree._Element, organization: str | None) -> None:
+    header = _m(root, "metsHdr")
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        header.set("CREATEDATE", export_date())
+    creator = _m(header, "agent", ROLE="CREATOR", TYPE="OTHER", OTHERTYPE="SOFTWARE")
+    etree.SubElement(creator, f"{{{METS}}}name").text = f"archivist {__version__}"
+    if organization:
+        agent = _m(header, "agent", ROLE="CUSTODIAN", TYPE="ORGANIZATION")
+        etree.SubElement(agent, f"{{{METS}}}name").text = organization
+
+
+def collection(records: Iterable[tuple[str, str, int]], label: str, organization: str | None = None) -> bytes:
+    """A METS document listing every record's METS file ((file name, SHA-256, size) each, in order): the fileSec
+    gives each one's fixity, the structMap points to each with ``mptr``."""
+    root = etree.Element(f"{{{METS}}}mets", nsmap={"mets": METS, "xlink": XLINK, "xsi": XSI},
+                         LABEL=label, TYPE="archivist collection")
+    root.set(f"{{{XSI}}}schemaLocation", f"{METS} {METS_XSD}")
+    _header(root, organization)
+    group = _m(_m(root, "fileSec"), "fileGrp", USE="metadata")
+    top = _m(_m(root, "structMap", TYPE="physical", LABEL="archivist collection"), "div", TYPE="Directory",
+             LABEL=label)
+    for number, (name, sha256, size) in enumerate(records, start=1):
+        entry = _m(group, "file", ID=f"file-{number}", MIMETYPE="application/xml", SIZE=str(size), CHECKSUM=sha256,
+                   CHECKSUMTYPE="SHA-256")
+        div = _m(top, "div", TYPE="Item", LABEL=name.removesuffix(EXPORTER_EXTENSION))
+        for parent, tag in ((entry, "FLocat"), (div, "mptr")):  # the file, and the pointer to it as a METS
+            location = _m(parent, tag, LOCTYPE="URL")
+            location.set(f"{{{XLINK}}}type", "simple")
+            location.set(f"{{{XLINK}}}href", name)
+        _m(div, "fptr", FILEID=f"file-{number}")
+    return serialize(root)
+
+
 def describe(record: Record, context: Context) -> bytes:
     """The METS document of a record and the files written for it (``context``)."""
     return serialize(tree(record, context))
@@ -381,9 +407,10 @@ def objects_of(record: Record, context: Context) -> Iterable[Any]:
     return [(o.href, o.sha256, o.size) for o in objects]
 
 
+EXPORTER_EXTENSION = ".mets.xml"
 EXPORTER = Exporter(
     name="mets",
-    extension=".mets.xml",
+    extension=EXPORTER_EXTENSION,
     media_type="application/xml",
     description="METS 1.12.1 with MODS, qualified DC and PREMIS 3 (fixity, PRONOM formats, events, agents, rights)",
     export=export,
@@ -391,4 +418,4 @@ EXPORTER = Exporter(
     order=1,
 )
 
-__all__ = ["EXPORTER", "SCHEMA_LOCATION", "UNKNOWN_DATE", "describe", "export", "export_date", "tree", "uuid_for"]
+__all__ = ["EXPORTER", "SCHEMA_LOCATION", "collection", "UNKNOWN_DATE", "describe", "export", "export_date", "tree", "uuid_for"]
