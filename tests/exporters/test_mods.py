@@ -3,7 +3,6 @@ and dates intact, and agreeing with MARC 6XX and Dublin Core heading by heading.
 
 from __future__ import annotations
 
-
 import subprocess
 from pathlib import Path
 from typing import Any

@@ -25,8 +25,8 @@ def _is_exporter(plugin: object) -> TypeGuard[Exporter]:
 
 REGISTRY: Registry[Exporter] = Registry(
     "format", ENTRY_POINT_GROUP,
-    {name: f"{__name__}.{name}:EXPORTER" for name in ("oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21", "mods",
-                                                            "mets")},
+    {name: f"{__name__}.{name}:EXPORTER"
+     for name in ("oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21", "mods", "mets")},
     _is_exporter, lambda exporter: exporter.name, lambda exporter: exporter.order)
 available = REGISTRY.available
 builtin_names = REGISTRY.builtin_names
@@ -41,5 +41,20 @@ def resolve(names: str | Iterable[str]) -> list[Exporter]:
     return [get(name) for name in chosen]
 
 
-__all__ = ["ENTRY_POINT_GROUP", "RECORD_URN_PREFIX", "REGISTRY", "Context", "Exporter", "Written", "Record", "Statement", "available",
-           "builtin_names", "get", "register", "resolve", "statements", "unregister"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "RECORD_URN_PREFIX",
+    "REGISTRY",
+    "Context",
+    "Exporter",
+    "Record",
+    "Statement",
+    "Written",
+    "available",
+    "builtin_names",
+    "get",
+    "register",
+    "resolve",
+    "statements",
+    "unregister",
+]

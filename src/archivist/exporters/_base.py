@@ -23,7 +23,7 @@ class Written:
 @dataclass(frozen=True)
 class Context:
     """What an exporter that describes a record's package (METS) knows beyond the record: the files written for it
-    before it, the folder the record's listed ``files`` are relative to, and the organization (--source-organization)."""
+    before it, the folder the record's listed ``files`` are relative to, the organization (--source-organization)."""
 
     written: tuple[Written, ...] = ()
     base: Path | None = None

@@ -220,8 +220,15 @@ def _wrap(parent: etree._Element, section: str, ident: str, mdtype: str) -> etre
     return etree.SubElement(wrap, f"{{{METS}}}xmlData")
 
 
+def _premis_root(parent: etree._Element, name: str) -> etree._Element:
+    """A PREMIS 3 element naming its schema (Archivematica's Schematron asks every wrapped document for one)."""
+    root = _p(parent, name, version="3.0")
+    root.set(f"{{{XSI}}}schemaLocation", f"{PREMIS} {PREMIS_XSD}")
+    return root
+
+
 def _premis_object(parent: etree._Element, obj: _Object) -> None:
-    root = _p(parent, "object", version="3.0")
+    root = _premis_root(parent, "object")
     root.set(f"{{{XSI}}}type", "premis:file")
     _identifier(root, "object", "UUID", obj.uuid)
     chars = _p(root, "objectCharacteristics")
@@ -255,7 +262,7 @@ def _premis_object(parent: etree._Element, obj: _Object) -> None:
 
 
 def _premis_event(parent: etree._Element, event: _Event) -> None:
-    root = _p(parent, "event", version="3.0")
+    root = _premis_root(parent, "event")
     _identifier(root, "event", "UUID", event.key)
     _p(root, "eventType", event.type)
     _p(root, "eventDateTime", event.date)
@@ -279,7 +286,7 @@ def _premis_event(parent: etree._Element, event: _Event) -> None:
 
 
 def _premis_agent(parent: etree._Element, agent: _Agent) -> None:
-    root = _p(parent, "agent", version="3.0")
+    root = _premis_root(parent, "agent")
     _identifier(root, "agent", agent.kind, agent.value)
     _p(root, "agentName", agent.name)
     _p(root, "agentType", agent.type)
@@ -289,7 +296,7 @@ def _premis_agent(parent: etree._Element, agent: _Agent) -> None:
 
 def _premis_rights(parent: etree._Element, record: Record, own: _Object) -> None:
     rights = record["rights"]
-    root = _p(parent, "rights", version="3.0")
+    root = _premis_root(parent, "rights")
     statement = _p(root, "rightsStatement")
     _identifier(statement, "rightsStatement", "UUID", uuid_for(record["id"], "rights"))
     _p(statement, "rightsBasis", "Other")
@@ -333,7 +340,7 @@ def tree(record: Record, context: Context) -> etree._Element:
     rid = record["id"]
     objects, own = _objects(record, context)
     _events(record, objects, own, context)
-    root = etree.Element(f"{{{METS}}}mets", nsmap=NSMAP,  # type: ignore[arg-type]  # lxml-stubs: nsmap keys
+    root = etree.Element(f"{{{METS}}}mets", nsmap=NSMAP,
                          OBJID=RECORD_URN_PREFIX + rid, LABEL=record["title"], TYPE="archivist record")
     root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
     _header(root, context.organization)
@@ -346,11 +353,12 @@ def tree(record: Record, context: Context) -> etree._Element:
         if obj.use not in groups:
             groups[obj.use] = _m(files, "fileGrp", USE=obj.use)
         entry = _m(groups[obj.use], "file", ID=f"file-{number}", MIMETYPE=obj.media_type.split(";")[0].strip(),
-                   SIZE=str(obj.size), CHECKSUM=obj.sha256, CHECKSUMTYPE="SHA-256", ADMID=amd[obj.uuid])
+                   SIZE=str(obj.size), CHECKSUM=obj.sha256, CHECKSUMTYPE="SHA-256", ADMID=amd[obj.uuid],
+                   GROUPID=f"Group-{own.uuid}")
         location = _m(entry, "FLocat", LOCTYPE="URL")
         location.set(f"{{{XLINK}}}type", "simple")
         location.set(f"{{{XLINK}}}href", obj.href)
-    structure = _m(root, "structMap", TYPE="physical", LABEL="archivist record")
+    structure = _m(root, "structMap", ID="structMap-1", TYPE="physical", LABEL="archivist record")
     top = _m(structure, "div", TYPE="Directory", LABEL=rid, DMDID="dmdSec-mods dmdSec-dc")
     for number, obj in enumerate(objects, start=1):
         item = _m(top, "div", TYPE="Item", LABEL=obj.href)
@@ -418,4 +426,5 @@ EXPORTER = Exporter(
     order=1,
 )
 
-__all__ = ["EXPORTER", "SCHEMA_LOCATION", "collection", "UNKNOWN_DATE", "describe", "export", "export_date", "tree", "uuid_for"]
+__all__ = ["EXPORTER", "SCHEMA_LOCATION", "UNKNOWN_DATE", "collection", "describe", "export", "export_date", "tree",
+           "uuid_for"]

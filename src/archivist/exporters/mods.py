@@ -202,7 +202,7 @@ def _rights(root: etree._Element, record: Record) -> None:
 def element(record: Record) -> etree._Element:
     """The ``mods:mods`` element for a record (also embedded in METS)."""
     lang = record["language"]
-    root = etree.Element(_m("mods"), nsmap=NSMAP, version="3.8")  # type: ignore[arg-type]  # lxml-stubs: nsmap
+    root = etree.Element(_m("mods"), nsmap=NSMAP, version="3.8")
     title = _add(root, "titleInfo", xml_lang=lang)
     _add(title, "title", record["title"])
     for alt in record.get("alternative_titles", []) + [record["source"][k] for k in ("page_title",)

@@ -1,7 +1,8 @@
 """``bagit``: make the output directory a BagIt 1.0 bag (RFC 8493) of the exports, packages and originals.
 
 Everything the run writes goes under ``data/``; when the records were exported to METS, ``data/METS.xml`` lists
-each record's METS with the SHA-256 the manifests give it; each record's JSON and its listed original files are copied to
+each record's METS with the SHA-256 the manifests give it. Each record's JSON and its listed original files are
+copied to
 ``data/records/<id>/``, where the record's relative ``files`` paths still resolve (so ``archivist validate
 --check-files data/records`` works inside the bag). Nothing is moved: inputs stay where they are. The tag files are
 written last, so an interrupted run leaves no ``bagit.txt`` and is plainly not a finished bag. On a cluster the
