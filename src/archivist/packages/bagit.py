@@ -97,6 +97,8 @@ def write_tag_files(root: Path, settings: PackageSettings, spread: Spread | None
         lines = "".join(f"{d[algorithm]}  {t}\n" for t, d in tag_digests.items())
         write_atomic(root / f"tagmanifest-{algorithm}.txt", lines.encode("utf-8"))
     written += [root / "bag-info.txt"] + [root / f"tagmanifest-{a}.txt" for a in ALGORITHMS]
+    if collection is not None:
+        written.insert(0, root / PAYLOAD / COLLECTION_METS)
     return written
 
 
