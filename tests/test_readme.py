@@ -20,7 +20,7 @@ from tests import warm
 from tests.cli_examples import command_lines, invocations, parse_error, sh_blocks
 from tests.conftest import ROOT
 
-DOCUMENTS = [ROOT / "README.md", ROOT / "examples" / "README.md"]
+DOCUMENTS = [ROOT / "README.md", ROOT / "examples" / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 COPIED = ("records", "examples")
 _EXIT = re.compile(r"#\s*exit (\d+)\s*$")
 

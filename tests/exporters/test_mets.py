@@ -75,6 +75,7 @@ def test_metsrw_reads_every_file_fixity_and_event(exported: Path, seed_module: d
         data = (exported / name).read_bytes()
         assert files[name].checksum == mets._sha(data) and files[name].checksumtype == "SHA-256"
         (obj,) = files[name].get_premis_objects()
+        assert obj.identifier_value == files[name].file_uuid  # the file is tied to its PREMIS object
         assert [e.event_type for e in files[name].get_premis_events()] == ["creation"]
         assert obj.size == str(len(data)) or int(obj.size) == len(data)
     own = files[f"records/{record['id']}/{record['id']}.json"]

@@ -349,20 +349,23 @@ def tree(record: Record, context: Context) -> etree._Element:
     amd = _amd_sections(root, record, objects, own)
     files = _m(root, "fileSec")
     groups: dict[str, etree._Element] = {}
-    for number, obj in enumerate(objects, start=1):
+    for obj in objects:
         if obj.use not in groups:
             groups[obj.use] = _m(files, "fileGrp", USE=obj.use)
-        entry = _m(groups[obj.use], "file", ID=f"file-{number}", MIMETYPE=obj.media_type.split(";")[0].strip(),
+        # As Archivematica: file-<object UUID>; an original or metadata file is a group of its own, a derivative
+        # is in the group of its source (the record).
+        group = own.uuid if obj.use == "derivative" else obj.uuid
+        entry = _m(groups[obj.use], "file", ID=f"file-{obj.uuid}", MIMETYPE=obj.media_type.split(";")[0].strip(),
                    SIZE=str(obj.size), CHECKSUM=obj.sha256, CHECKSUMTYPE="SHA-256", ADMID=amd[obj.uuid],
-                   GROUPID=f"Group-{own.uuid}")
+                   GROUPID=f"Group-{group}")
         location = _m(entry, "FLocat", LOCTYPE="URL")
         location.set(f"{{{XLINK}}}type", "simple")
         location.set(f"{{{XLINK}}}href", obj.href)
     structure = _m(root, "structMap", ID="structMap-1", TYPE="physical", LABEL="archivist record")
     top = _m(structure, "div", TYPE="Directory", LABEL=rid, DMDID="dmdSec-mods dmdSec-dc")
-    for number, obj in enumerate(objects, start=1):
+    for obj in objects:
         item = _m(top, "div", TYPE="Item", LABEL=obj.href)
-        _m(item, "fptr", FILEID=f"file-{number}")
+        _m(item, "fptr", FILEID=f"file-{obj.uuid}")
     return root
 
 
