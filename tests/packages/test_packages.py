@@ -173,3 +173,16 @@ def test_the_package_that_wraps_the_output_folder_goes_last() -> None:
                                                      "mods", "mets"],
                                                     ["oai-static", "bagit"])
     assert split_formats("dspace-saf,bagit,oai-static")[1] == ["dspace-saf", "oai-static", "bagit"]
+
+
+def test_mods_collection_package_equals_the_collection_of_its_records(tmp_path: Path) -> None:
+    from archivist.exporters import mods
+
+    seed = json.loads((Path(__file__).resolve().parent.parent.parent / "records" / "mrta-globalsecurity.json")
+                      .read_text(encoding="utf-8"))
+    records = [dict(seed, id=f"m{n}", title=f"Title {n}") for n in range(3)]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "r.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    run_batch([folder], tmp_path / "out", BatchOptions(formats=["mods"], packages=["mods-collection"]))
+    assert (tmp_path / "out" / "mods-collection.xml").read_bytes() == mods.collection(records)

@@ -62,8 +62,9 @@ def export_files(record: dict[str, Any], names: Sequence[str], root: str, source
             continue
         relative = exporter.filename(record)
         write_atomic(os.path.join(root, relative), data, durable=False)
-        outputs[name] = (relative, hashlib.sha256(data).hexdigest())
-        written.append(Written(name, relative, exporter.media_type, data))
+        digest = hashlib.sha256(data).hexdigest()
+        outputs[name] = (relative, digest)
+        written.append(Written(name, relative, exporter.media_type, data, digest))
     return outputs, failures
 
 

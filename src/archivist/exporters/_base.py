@@ -12,12 +12,14 @@ Record = dict[str, Any]
 
 @dataclass(frozen=True)
 class Written:
-    """A file exported for a record earlier in the same run: the format's name, the file name, its bytes."""
+    """A file exported for a record earlier in the same run: the format's name, the file name, its bytes and their
+    SHA-256 (computed once, for the journal)."""
 
     name: str
     filename: str
     media_type: str
     data: bytes
+    sha256: str
 
 
 @dataclass(frozen=True)

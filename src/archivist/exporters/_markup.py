@@ -83,6 +83,14 @@ class Markup:
         self._parts.append(f"{pad}<{tag}{attrs}>{text(content)}<{inner}{inner_attrs}>{text(inner_text)}</{inner}>"
                            f"{pad}</{tag}>")
 
+    def depth(self) -> int:
+        """How many elements are open where the next one goes."""
+        return len(self._open)
+
+    def block(self, xml: str) -> None:
+        """An element serialized elsewhere, already indented for this depth (lxml's ``indent(level=depth())``)."""
+        self._parts.append(f"{_PADS[len(self._open)]}{xml}")
+
     def data(self) -> bytes:
         """The document as UTF-8; ValueError for characters XML 1.0 cannot hold (control characters, U+FFFE,
         U+FFFF), UnicodeEncodeError for lone surrogates."""

@@ -8,10 +8,8 @@ keyword, no URI that the record does not give.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from typing import Any, BinaryIO
+from typing import Any
 
 from lxml import etree
 
@@ -245,19 +243,6 @@ def export(record: Record) -> bytes:
     return serialize(root)
 
 
-@contextmanager
-def collection_writer(stream: BinaryIO) -> Iterator[Any]:
-    """Stream a ``modsCollection``: ``with collection_writer(f) as add: add(record)``."""
-    stream.write(XML_HEAD)
-    stream.write(COLLECTION_HEAD)
-
-    def add(record: Record) -> None:
-        stream.write(collection_entry(record))
-
-    yield add
-    stream.write(COLLECTION_TAIL)
-
-
 COLLECTION_HEAD = (f'<mods:modsCollection xmlns:mods="{MODS}" xmlns:xlink="{XLINK}" xmlns:xsi="{XSI}" '
                    f'xsi:schemaLocation="{SCHEMA_LOCATION}">\n').encode()
 COLLECTION_TAIL = b"</mods:modsCollection>\n"
@@ -270,21 +255,9 @@ def collection_entry(record: Record) -> bytes:
     return b"  " + etree.tostring(root, encoding="UTF-8").strip() + b"\n"
 
 
-def write_collection(records: Iterable[Record], stream: BinaryIO) -> int:
-    """Write records as one ``modsCollection``; returns how many."""
-    count = 0
-    with collection_writer(stream) as add:
-        for record in records:
-            add(record)
-            count += 1
-    return count
-
-
 def collection(records: Iterable[Record]) -> bytes:
-    """Records as one ``modsCollection`` document."""
-    buffer = io.BytesIO()
-    write_collection(records, buffer)
-    return buffer.getvalue()
+    """Records as one ``modsCollection`` document (the ``mods-collection`` package streams the same bytes)."""
+    return XML_HEAD + COLLECTION_HEAD + b"".join(collection_entry(record) for record in records) + COLLECTION_TAIL
 
 
 EXPORTER = Exporter(
@@ -296,4 +269,4 @@ EXPORTER = Exporter(
 )
 
 __all__ = ["EXPORTER", "MAPPING", "collection", "collection_entry", "element", "export", "heading_subject",
-           "subject_elements", "write_collection"]
+           "subject_elements"]
