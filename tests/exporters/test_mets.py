@@ -174,3 +174,23 @@ def test_archivematica_schematron(seed_module: dict[str, Any], monkeypatch: pyte
     schematron.validate(etree.fromstring(mets.export(seed_module)))
     assert "The metsHdr element MUST contain one CREATEDATE attribute." not in {
         " ".join(f.findtext(f"{svrl}text").split()) for f in schematron.validation_report.iter(f"{svrl}failed-assert")}
+
+
+def test_fido_runs_once_per_original_and_never_for_archivist_outputs(tmp_path: Path, seed_module: dict[str, Any],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from archivist.exporters import _formats
+
+    asked: list[int] = []
+    identify_ = _formats.identify
+
+    def counted(data: bytes, media_type: str) -> Any:
+        asked.append(len(data))
+        return identify_(data, media_type)
+
+    monkeypatch.setattr(_formats, "identify", counted)
+    monkeypatch.setattr(mets, "identify", counted)
+    records = [dict(seed_module, id=f"r{n}") for n in range(3)]
+    _export_all(records, tmp_path, formats=["oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21", "mods",
+                                            "mets"])
+    original = (ROOT / "records" / "originals" / "mrta-globalsecurity.txt").stat().st_size
+    assert asked == [original] * 3  # each record's one original, read once; no export is identified
