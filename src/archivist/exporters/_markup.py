@@ -9,6 +9,8 @@ cannot hold, as lxml does. ``tests/exporters/test_markup.py`` holds it to lxml's
 from __future__ import annotations
 
 _PADS = tuple("\n" + "  " * depth for depth in range(64))  # archivist's documents nest 10 deep at most
+#: A line break and the indentation of each depth, as lxml's ``indent()`` writes them (for text written in one piece).
+PADS = _PADS
 _CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 
 

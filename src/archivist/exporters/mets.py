@@ -24,10 +24,11 @@ from lxml import etree
 
 from .. import __version__
 from .._constants import XML_DECLARATION, XSI
+from .._paths import UnsafePath, inside
 from ._base import Context, Exporter, Record
 from ._formats import OUTPUT_FORMATS, Format, identify
 from ._identifiers import RECORD_URN_PREFIX
-from ._markup import _PADS, Markup, attr, text
+from ._markup import PADS, Markup, attr, text
 from .dcterms import element as dc_element
 from .mods import MODS_XSD, XLINK
 from .mods import element as mods_element
@@ -101,15 +102,23 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _listed(base: Path | None, relative: str) -> Path | None:
+    """A listed file that is a regular file inside ``base``; None otherwise (validation reports it; never read)."""
+    if base is None:
+        return None
+    try:
+        path = inside(base, relative)
+    except UnsafePath:
+        return None
+    return path if path.is_file() else None
+
+
 def _originals(record: Record, base: Path | None) -> list[_Object]:
     """The record's listed files, fixity and size as the record states them; the format found by FIDO in the file
     (read once) when it is at hand, else named by the record's media type."""
-    from ..packages import original_files
-
-    present = {entry["path"]: path for entry, path in original_files(record, base)}
     found = []
     for entry in record.get("files", []):
-        path = present.get(entry["path"])
+        path = _listed(base, entry["path"])
         fmt = identify(path.read_bytes(), entry["media_type"]) if path is not None else \
             Format(entry["media_type"].split(";")[0].strip())
         role = entry.get("role", "original")
@@ -233,11 +242,11 @@ _SUBTYPE = attr("authority", "relationshipSubType")
 
 
 def _leaf(depth: int, tag: str, value: str, attrs: str = "") -> str:
-    return f"{_PADS[depth]}<premis:{tag}{attrs}>{text(value)}</premis:{tag}>"
+    return f"{PADS[depth]}<premis:{tag}{attrs}>{text(value)}</premis:{tag}>"
 
 
 def _ident(depth: int, kind: str, type_: str, value: str) -> str:
-    pad = _PADS[depth]
+    pad = PADS[depth]
     return (f"{pad}<premis:{kind}Identifier>{_leaf(depth + 1, f'{kind}IdentifierType', type_)}"
             f"{_leaf(depth + 1, f'{kind}IdentifierValue', value)}{pad}</premis:{kind}Identifier>")
 
@@ -246,7 +255,7 @@ def _ident(depth: int, kind: str, type_: str, value: str) -> str:
 # several times what the EPUB does); tests/exporters/test_mets.py validates them against PREMIS 3 with two engines.
 
 def _premis_object(depth: int, obj: _Object) -> str:
-    d, pad = depth, _PADS
+    d, pad = depth, PADS
     registry = ""
     if obj.format.puid:
         registry = (f"{pad[d + 3]}<premis:formatRegistry>{_leaf(d + 4, 'formatRegistryName', 'PRONOM')}"
@@ -273,7 +282,7 @@ def _premis_object(depth: int, obj: _Object) -> str:
 
 
 def _premis_event(depth: int, event: _Event) -> str:
-    d, pad = depth, _PADS
+    d, pad = depth, PADS
     parts = [f"<premis:event{_PREMIS_ROOT}>", _ident(d + 1, "event", "UUID", event.key),
              _leaf(d + 1, "eventType", event.type), _leaf(d + 1, "eventDateTime", event.date)]
     if event.detail:
@@ -303,7 +312,7 @@ def _premis_agent(depth: int, agent: _Agent) -> str:
     version = _leaf(d + 1, "agentVersion", agent.version) if agent.version else ""
     return (f"<premis:agent{_PREMIS_ROOT}>{_ident(d + 1, 'agent', agent.kind, agent.value)}"
             f"{_leaf(d + 1, 'agentName', agent.name)}{_leaf(d + 1, 'agentType', agent.type)}{version}"
-            f"{_PADS[d]}</premis:agent>")
+            f"{PADS[d]}</premis:agent>")
 
 
 def _premis_rights(doc: Markup, record: Record, own: _Object) -> None:
