@@ -151,7 +151,6 @@ def test_original_identified_by_fido(tmp_path: Path, seed_module: dict[str, Any]
 #: explained in docs/preservation.md. Every other rule that fires is met.
 NOT_MET = {
     "The metsHdr element MUST contain one CREATEDATE attribute.",
-    "Unless MDTYPE is OTHER an mdRef element MUST contain an XML schema location.",
     "Each amdSec MUST contain 3 digiprovMD elements that contain mdWraps of MDTYPE PREMIS:AGENT",
     "A PREMIS event MUST be of a recognized eventType.",
     "If a div has a DMDID attribute, then it must refer to the ID of a dmdSec.",

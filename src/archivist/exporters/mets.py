@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import uuid
+import uuid  # the namespace of archivist's UUIDs
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-
-from lxml import etree
 
 from .. import __version__
 from .._constants import XML_DECLARATION, XSI
@@ -29,9 +27,9 @@ from ._base import Context, Exporter, Record
 from ._formats import OUTPUT_FORMATS, Format, identify
 from ._identifiers import RECORD_URN_PREFIX
 from ._markup import PADS, Markup, attr, text
-from .dcterms import element as dc_element
+from .dcterms import write as write_dc
 from .mods import MODS_XSD, XLINK
-from .mods import element as mods_element
+from .mods import write as write_mods
 
 METS = "http://www.loc.gov/METS/"
 PREMIS = "http://www.loc.gov/premis/v3"
@@ -47,8 +45,14 @@ _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:x-archivist:")  # the namespace
 
 
 def uuid_for(record_id: str, *what: str) -> str:
-    """A UUID v5 from the record id and what it names: the same on every run and machine."""
-    return str(uuid.uuid5(_NAMESPACE, "\x1f".join([record_id, *what])))
+    """A UUID v5 from the record id and what it names: the same on every run and machine (RFC 9562 section 5.5,
+    what ``uuid.uuid5`` gives, without building UUID objects: a METS names a few dozen)."""
+    digest = bytearray(hashlib.sha1(_NAMESPACE.bytes + "\x1f".join([record_id, *what]).encode("utf-8"),
+                                    usedforsecurity=False).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
+    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def export_date() -> str:
@@ -335,39 +339,37 @@ def _premis_rights(doc: Markup, record: Record, own: _Object) -> None:
     _close(doc, 3)
 
 
+def _md(section: str, ident: str, mdtype: str, document: str) -> str:
+    """``section/mdWrap/xmlData`` around a PREMIS document written for depth 5, as it stands in an amdSec."""
+    pad = PADS
+    return (f'{pad[2]}<mets:{section} ID="{ident}">{pad[3]}<mets:mdWrap MDTYPE="{mdtype}">{pad[4]}<mets:xmlData>'
+            f"{pad[5]}{document}{pad[4]}</mets:xmlData>{pad[3]}</mets:mdWrap>{pad[2]}</mets:{section}>")
+
+
 def _amd_sections(doc: Markup, record: Record, objects: list[_Object], own: _Object) -> dict[str, str]:
     """One amdSec per file: its object, its events, their agents (and the rights in the record's). Returns each
-    object's amdSec id."""
+    object's amdSec id. (IDs are ASCII names: written as they are.)"""
     ids = {}
     for number, obj in enumerate(objects, start=1):
-        doc.start("mets:amdSec", attr("ID", f"amd-{number}"))
         ids[obj.uuid] = f"amd-{number}"
-        _wrap(doc, "techMD", f"techMD-{number}", "PREMIS:OBJECT")
-        doc.block(_premis_object(doc.depth(), obj))
-        _close(doc, 3)
+        parts = [f'<mets:amdSec ID="amd-{number}">', _md("techMD", f"techMD-{number}", "PREMIS:OBJECT",
+                                                          _premis_object(5, obj))]
         if obj is own and "rights" in record:
-            _wrap(doc, "rightsMD", f"rightsMD-{number}", "PREMIS:RIGHTS")
-            _premis_rights(doc, record, own)
-            _close(doc, 3)
+            rights = Markup("", inside=("mets:mets", "mets:amdSec", "mets:rightsMD", "mets:mdWrap", "mets:xmlData"))
+            _premis_rights(rights, record, own)
+            parts.append(_md("rightsMD", f"rightsMD-{number}", "PREMIS:RIGHTS",
+                             rights.fragment().decode("utf-8").strip()))
         agents: dict[tuple[str, str], _Agent] = {}
         for index, event in enumerate(obj.events, start=1):
-            _wrap(doc, "digiprovMD", f"digiprovMD-{number}-event-{index}", "PREMIS:EVENT")
-            doc.block(_premis_event(doc.depth(), event))
-            _close(doc, 3)
+            parts.append(_md("digiprovMD", f"digiprovMD-{number}-event-{index}", "PREMIS:EVENT",
+                             _premis_event(5, event)))
             agents.update({(a.kind, a.value): a for a in event.agents})
         for index, agent in enumerate(agents.values(), start=1):
-            _wrap(doc, "digiprovMD", f"digiprovMD-{number}-agent-{index}", "PREMIS:AGENT")
-            doc.block(_premis_agent(doc.depth(), agent))
-            _close(doc, 3)
-        doc.end()
+            parts.append(_md("digiprovMD", f"digiprovMD-{number}-agent-{index}", "PREMIS:AGENT",
+                             _premis_agent(5, agent)))
+        parts.append(f"{PADS[1]}</mets:amdSec>")
+        doc.block("".join(parts))
     return ids
-
-
-def _embedded(doc: Markup, element: etree._Element) -> None:
-    """A wrapped document built by lxml (MODS, DC), indented for where it stands."""
-    depth = doc.depth()
-    etree.indent(element, space="  ", level=depth)
-    doc.block(etree.tostring(element, encoding="unicode"))
 
 
 def _header(doc: Markup, organization: str | None) -> None:
@@ -397,10 +399,10 @@ def describe(record: Record, context: Context) -> bytes:
               + attr("TYPE", "archivist record") + attr("xsi:schemaLocation", SCHEMA_LOCATION))
     _header(doc, context.organization)
     _wrap(doc, "dmdSec", "dmdSec-mods", "MODS")
-    _embedded(doc, mods_element(record))
+    write_mods(doc, record)
     _close(doc, 3)
     _wrap(doc, "dmdSec", "dmdSec-dc", "DC")
-    _embedded(doc, dc_element(record))
+    write_dc(doc, record)
     _close(doc, 3)
     amd = _amd_sections(doc, record, objects, own)
     doc.start("mets:fileSec")

@@ -8,16 +8,15 @@ keyword, no URI that the record does not give.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
-from lxml import etree
-
-from .._constants import XML_HEAD, XSI
+from .._constants import XML_DECLARATION, XML_HEAD, XSI
 from ..records import main_heading
 from ._base import Exporter, Record
-from ._dc import is_w3cdtf, serialize
+from ._dc import is_w3cdtf
 from ._identifiers import RECORD_URN_PREFIX, bare, uri_form
+from ._markup import Markup, attr
 
 MODS = "http://www.loc.gov/mods/v3"
 XLINK = "http://www.w3.org/1999/xlink"
@@ -82,165 +81,187 @@ RELATED_TYPES = {"isPartOf": "host", "hasPart": "constituent", "isVersionOf": "o
                  "replaces": "preceding", "isReplacedBy": "succeeding"}
 
 
-_QUALIFIED = {"xlink_href": f"{{{XLINK}}}href", "xml_lang": "{http://www.w3.org/XML/1998/namespace}lang"}
+def _attrs(**attrs: str) -> str:
+    return "".join(attr(_QUALIFIED.get(k, k), v) for k, v in attrs.items())
 
 
-def _m(name: str) -> str:
-    return f"{{{MODS}}}{name}"
+_QUALIFIED = {"xlink_href": "xlink:href", "xml_lang": "xml:lang"}
 
 
-def _add(parent: etree._Element, name: str, text: str | None = None, **attrs: str) -> etree._Element:
-    element = etree.SubElement(parent, _m(name), {_QUALIFIED.get(k, k): v for k, v in attrs.items()})
-    if text is not None:
-        element.text = text
-    return element
+def _leaf(doc: Markup, name: str, value: str, **attrs: str) -> None:
+    doc.leaf(f"mods:{name}", value, _attrs(**attrs) if attrs else "")
+
+
+def _start(doc: Markup, name: str, **attrs: str) -> None:
+    doc.start(f"mods:{name}", _attrs(**attrs) if attrs else "")
 
 
 def _date_encoding(value: str) -> str:
     return "w3cdtf" if is_w3cdtf(value) else "edtf"
 
 
-def subject_elements(record: Record) -> Iterator[etree._Element]:
+def _subjects(doc: Markup, record: Record) -> None:
     """The record's subjects as MODS ``subject`` elements: each heading (in order), then the coverage."""
     for subject in record["subjects"]:
-        yield heading_subject(subject)
+        _heading(doc, subject)
     coverage = record.get("coverage", {})
     for place in coverage.get("spatial", []):
-        element = etree.Element(_m("subject"))
-        _add(element, "geographic", place)
-        yield element
+        _start(doc, "subject")
+        _leaf(doc, "geographic", place)
+        doc.end()
     for period in coverage.get("temporal", []):
-        element = etree.Element(_m("subject"))
-        _add(element, "temporal", period, encoding=_date_encoding(period))
-        yield element
+        _start(doc, "subject")
+        _leaf(doc, "temporal", period, encoding=_date_encoding(period))
+        doc.end()
 
 
-def heading_subject(subject: dict[str, Any]) -> etree._Element:
+def _heading(doc: Markup, subject: dict[str, Any]) -> None:
     """One typed heading: its main heading in the element its kind calls for, then its subdivisions in order."""
-    element = etree.Element(_m("subject"))
     scheme, kind = subject["scheme"], subject.get("kind")
+    attrs = {}
     if scheme in AUTHORITIES:
-        code, authority_uri = AUTHORITIES[scheme]
-        element.set("authority", code)
-        element.set("authorityURI", authority_uri)
+        attrs["authority"], attrs["authorityURI"] = AUTHORITIES[scheme]
     if "uri" in subject:
-        element.set("valueURI", subject["uri"])
+        attrs["valueURI"] = subject["uri"]
+    _start(doc, "subject", **attrs)
     main = main_heading(subject)
     child = KIND_ELEMENTS.get(kind or "topical", "topic")
-    if child == "name":
-        name = _add(element, "name", type=NAME_TYPES[kind or ""])
-        _add(name, "namePart", main)
-    elif child == "titleInfo":
-        _add(_add(element, "titleInfo"), "title", main)
+    if child in ("name", "titleInfo"):
+        _start(doc, child, **({"type": NAME_TYPES[kind or ""]} if child == "name" else {}))
+        _leaf(doc, "namePart" if child == "name" else "title", main)
+        doc.end()
     else:
-        _add(element, child, main)
+        _leaf(doc, child, main)
     for subdivision in subject.get("subdivisions", []):
-        _add(element, SUBDIVISION_ELEMENTS[subdivision["type"]], subdivision["term"].strip())
-    return element
+        _leaf(doc, SUBDIVISION_ELEMENTS[subdivision["type"]], subdivision["term"].strip())
+    doc.end()
 
 
-def _names(root: etree._Element, record: Record) -> None:
+def _names(doc: Markup, record: Record) -> None:
     for field, default in (("creators", "creator"), ("contributors", "contributor")):
         for agent in record.get(field, []):
             attrs = {"type": "personal" if agent["kind"] == "person" else "corporate"}
             if "uri" in agent:
                 attrs["valueURI"] = agent["uri"]
-            name = _add(root, "name", **attrs)
-            _add(name, "namePart", agent["name"])
-            role = _add(name, "role")
-            _add(role, "roleTerm", agent.get("role") or default, type="text")
+            _start(doc, "name", **attrs)
+            _leaf(doc, "namePart", agent["name"])
+            _start(doc, "role")
+            _leaf(doc, "roleTerm", agent.get("role") or default, type="text")
+            doc.end()
+            doc.end()
 
 
-def _origin(root: etree._Element, record: Record) -> None:
-    origin = _add(root, "originInfo")
+def _origin(doc: Markup, record: Record) -> None:
+    _start(doc, "originInfo")
     if "publisher" in record["source"]:
-        _add(origin, "publisher", record["source"]["publisher"])
+        _leaf(doc, "publisher", record["source"]["publisher"])
     for date in record.get("dates", []):
         value = date["value"]
         name = DATE_ELEMENTS.get(date["type"], "dateOther")
         attrs = {"encoding": _date_encoding(value)}
         if name == "dateOther":
             attrs["type"] = date["type"]
-        _add(origin, name, value, **attrs)
+        _leaf(doc, name, value, **attrs)
     captured = record["retrieval"]["retrieved_at"]
     if not any(d["type"] == "captured" and d["value"] == captured for d in record.get("dates", [])):
-        _add(origin, "dateCaptured", captured, encoding="w3cdtf")
+        _leaf(doc, "dateCaptured", captured, encoding="w3cdtf")
+    doc.end()
 
 
-def _identifiers(root: etree._Element, record: Record) -> None:
-    _add(root, "identifier", RECORD_URN_PREFIX + record["id"], type="uri")
+def _identifiers(doc: Markup, record: Record) -> None:
+    _leaf(doc, "identifier", RECORD_URN_PREFIX + record["id"], type="uri")
     for identifier in record.get("identifiers", []):
         scheme = identifier["scheme"]
         value = uri_form(identifier)[0] if scheme in ("uri", "urn", "ark") else bare(scheme, identifier["value"])
-        _add(root, "identifier", value, type=IDENTIFIER_TYPES.get(scheme, scheme))
+        _leaf(doc, "identifier", value, type=IDENTIFIER_TYPES.get(scheme, scheme))
 
 
-def _related(root: etree._Element, record: Record) -> None:
+def _titled(doc: Markup, title: str, **attrs: str) -> None:
+    """A relatedItem holding one title."""
+    _start(doc, "relatedItem", **attrs)
+    _start(doc, "titleInfo")
+    _leaf(doc, "title", title)
+    doc.end()
+    doc.end()
+
+
+def _related(doc: Markup, record: Record) -> None:
     if "site_name" in record["source"]:
-        _add(_add(_add(root, "relatedItem", type="host"), "titleInfo"), "title", record["source"]["site_name"])
+        _titled(doc, record["source"]["site_name"], type="host")
     for relation in record.get("relations", []):
         attrs = {"type": RELATED_TYPES[relation["type"]]} if relation["type"] in RELATED_TYPES else {}
         if "uri" in relation:
             attrs["xlink_href"] = relation["uri"]
-        item = _add(root, "relatedItem", **attrs)
-        _add(_add(item, "titleInfo"), "title", relation["target"])
+        _titled(doc, relation["target"], **attrs)
 
 
-def _rights(root: etree._Element, record: Record) -> None:
+def _rights(doc: Markup, record: Record) -> None:
     rights = record.get("rights", {})
     if "statement" in rights or "uri" in rights:
         attrs = {"type": "use and reproduction"}
         if "uri" in rights:
             attrs["xlink_href"] = rights["uri"]
-        _add(root, "accessCondition", rights.get("statement", rights.get("uri")), **attrs)
+        _leaf(doc, "accessCondition", rights.get("statement", rights.get("uri", "")), **attrs)
     if "holder" in rights:
-        _add(root, "accessCondition", f"Rights holder: {rights['holder']}", type="use and reproduction")
+        _leaf(doc, "accessCondition", f"Rights holder: {rights['holder']}", type="use and reproduction")
 
 
-def element(record: Record) -> etree._Element:
-    """The ``mods:mods`` element for a record (also embedded in METS)."""
+_NAMESPACES = "".join(attr(f"xmlns:{prefix}", uri) for prefix, uri in NSMAP.items())
+
+
+def write(doc: Markup, record: Record, schema_location: bool = True) -> None:
+    """Write the ``mods:mods`` element of a record where ``doc`` stands (a document of its own, a collection, or a
+    METS dmdSec), declaring its namespaces and, when ``schema_location``, naming MODS 3.8's schema."""
     lang = record["language"]
-    root = etree.Element(_m("mods"), nsmap=NSMAP, version="3.8")
-    title = _add(root, "titleInfo", xml_lang=lang)
-    _add(title, "title", record["title"])
+    location = attr("xsi:schemaLocation", SCHEMA_LOCATION) if schema_location else ""
+    doc.start("mods:mods", _NAMESPACES + attr("version", "3.8") + location)
+    _start(doc, "titleInfo", xml_lang=lang)
+    _leaf(doc, "title", record["title"])
+    doc.end()
     for alt in record.get("alternative_titles", []) + [record["source"][k] for k in ("page_title",)
                                                         if k in record["source"]]:
-        _add(_add(root, "titleInfo", type="alternative", xml_lang=lang), "title", alt)
-    _names(root, record)
+        _start(doc, "titleInfo", type="alternative", xml_lang=lang)
+        _leaf(doc, "title", alt)
+        doc.end()
+    _names(doc, record)
     if record["type"] in RESOURCE_TYPES:
-        _add(root, "typeOfResource", RESOURCE_TYPES[record["type"]])
+        _leaf(doc, "typeOfResource", RESOURCE_TYPES[record["type"]])
     else:
-        _add(root, "genre", record["type"], authority="dct")
-    _origin(root, record)
-    language = _add(root, "language")
-    _add(language, "languageTerm", lang, type="code", authority="rfc5646")
-    physical = _add(root, "physicalDescription")
-    _add(physical, "internetMediaType", record["retrieval"]["media_type"])
-    _add(physical, "extent", f"{record['retrieval']['byte_size']} bytes")
+        _leaf(doc, "genre", record["type"], authority="dct")
+    _origin(doc, record)
+    _start(doc, "language")
+    _leaf(doc, "languageTerm", lang, type="code", authority="rfc5646")
+    doc.end()
+    _start(doc, "physicalDescription")
+    _leaf(doc, "internetMediaType", record["retrieval"]["media_type"])
+    _leaf(doc, "extent", f"{record['retrieval']['byte_size']} bytes")
+    doc.end()
     if "description" in record:
-        _add(root, "abstract", record["description"], xml_lang=lang)
+        _leaf(doc, "abstract", record["description"], xml_lang=lang)
     headings = [s["heading"] for s in record["content"]["sections"] if s["heading"] is not None]
     if headings:
-        _add(root, "tableOfContents", " -- ".join(headings), xml_lang=lang)
+        _leaf(doc, "tableOfContents", " -- ".join(headings), xml_lang=lang)
     for note in record.get("notes", []):
-        _add(root, "note", note)
-    root.extend(subject_elements(record))
-    _related(root, record)
-    _identifiers(root, record)
-    location = _add(root, "location")
-    _add(location, "url", record["source"]["url"], usage="primary")
-    _rights(root, record)
-    info = _add(root, "recordInfo")
-    _add(info, "recordIdentifier", record["id"], source="archivist")
-    _add(info, "recordOrigin", f"Converted from archivist record (schema {record['schema_version']}) by archivist.")
-    return root
+        _leaf(doc, "note", note)
+    _subjects(doc, record)
+    _related(doc, record)
+    _identifiers(doc, record)
+    _start(doc, "location")
+    _leaf(doc, "url", record["source"]["url"], usage="primary")
+    doc.end()
+    _rights(doc, record)
+    _start(doc, "recordInfo")
+    _leaf(doc, "recordIdentifier", record["id"], source="archivist")
+    _leaf(doc, "recordOrigin", f"Converted from archivist record (schema {record['schema_version']}) by archivist.")
+    doc.end()
+    doc.end()
 
 
 def export(record: Record) -> bytes:
     """The record as a MODS 3.8 document."""
-    root = element(record)
-    root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
-    return serialize(root)
+    doc = Markup(XML_DECLARATION)
+    write(doc, record)
+    return doc.data()
 
 
 COLLECTION_HEAD = (f'<mods:modsCollection xmlns:mods="{MODS}" xmlns:xlink="{XLINK}" xmlns:xsi="{XSI}" '
@@ -250,9 +271,9 @@ COLLECTION_TAIL = b"</mods:modsCollection>\n"
 
 def collection_entry(record: Record) -> bytes:
     """One record's ``mods:mods`` as it stands in a ``modsCollection``."""
-    root = element(record)
-    etree.indent(root, space="  ", level=1)
-    return b"  " + etree.tostring(root, encoding="UTF-8").strip() + b"\n"
+    doc = Markup("", inside=("mods:modsCollection",))
+    write(doc, record, schema_location=False)
+    return doc.fragment().lstrip(b"\n")
 
 
 def collection(records: Iterable[Record]) -> bytes:
@@ -268,5 +289,4 @@ EXPORTER = Exporter(
     export=export,
 )
 
-__all__ = ["EXPORTER", "MAPPING", "collection", "collection_entry", "element", "export", "heading_subject",
-           "subject_elements"]
+__all__ = ["EXPORTER", "MAPPING", "collection", "collection_entry", "export", "write"]
