@@ -193,3 +193,17 @@ def test_fido_runs_once_per_original_and_never_for_archivist_outputs(tmp_path: P
                                             "mets"])
     original = (ROOT / "records" / "originals" / "mrta-globalsecurity.txt").stat().st_size
     assert asked == [original] * 3  # each record's one original, read once; no export is identified
+
+
+def test_cli_writes_one_mets_to_stdout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from archivist.cli import app
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    shutil.copytree(ROOT / "records", tmp_path / "records")
+    result = CliRunner().invoke(app, ["export", str(tmp_path / "records" / "mrta-globalsecurity.json"), "--to", "mets",
+                                      "--out", "-"])
+    assert result.exit_code == 0, result.output
+    data = result.stdout_bytes
+    assert validation_errors(data, "mets") == [] and data == (GOLDEN / "mrta-globalsecurity.mets.xml").read_bytes()

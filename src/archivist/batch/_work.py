@@ -52,11 +52,8 @@ def export_files(record: dict[str, Any], names: Sequence[str], root: str, source
     for name in names:
         exporter = get_exporter(name)
         try:
-            if exporter.describe is None:
-                data = exporter.export(record)
-            else:
-                base = Path(source).parent if source not in (None, "-") else None
-                data = exporter.describe(record, Context(tuple(written), base, organization))
+            base = Path(source).parent if source is not None and source != "-" else None
+            data = exporter.render(record, Context(tuple(written), base, organization))
         except Exception as exc:  # this format only: the record's other formats are still written
             failures.append(f"{name}: {exc}")
             continue

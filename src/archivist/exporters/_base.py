@@ -46,6 +46,10 @@ class Exporter:
     order: int = 0
     """Formats are written in ascending order; one that describes the others goes after them."""
 
+    def render(self, record: Record, context: Context) -> bytes:
+        """The export of ``record``; a format that describes the others (METS) is given ``context``."""
+        return self.export(record) if self.describe is None else self.describe(record, context)
+
     def write(self, record: Record, stream: BinaryIO) -> None:
         """Write the export of ``record`` to a binary stream."""
         stream.write(self.export(record))
