@@ -108,7 +108,7 @@ def _sha(data: bytes) -> str:
 
 def _listed(base: Path | None, relative: str) -> Path | None:
     """A listed file that is a regular file inside ``base``; None otherwise (validation reports it; never read)."""
-    if base is None:
+    if base is None or not (base / relative).is_file():  # not there: nothing to check (the check costs more)
         return None
     try:
         path = inside(base, relative)
