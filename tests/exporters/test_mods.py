@@ -153,3 +153,19 @@ def test_schema_location_is_resolved_offline() -> None:
 
     namespace, url = mods.SCHEMA_LOCATION.split()
     assert namespace == mods.MODS and catalog()[url].name == "mods-3-8.xsd"
+
+
+@pytest.mark.parametrize(("folder", "files"), [
+    ("mods", ["mods-3-8.xsd", "xml.xsd", "xlink.xsd"]),
+    ("mets", ["version1121/mets.xsd"]),
+    ("premis", ["premis-v3-0.xsd"]),
+])
+def test_shipped_schemas_are_the_official_files_unmodified(folder: str, files: list[str]) -> None:
+    import hashlib
+    import re
+
+    shipped = Path(mods.__file__).resolve().parent.parent / "schemas" / folder
+    source = (shipped / "SOURCE.txt").read_text(encoding="utf-8")
+    listed = dict((name, digest) for digest, name in re.findall(r"^([0-9a-f]{64})  (\S+)$", source, re.MULTILINE))
+    for name in files:
+        assert hashlib.sha256((shipped / name).read_bytes()).hexdigest() == listed[name], name
