@@ -453,10 +453,10 @@ class PoisonRecord(distributed.WorkerPlugin):
 
         export, poison = work.export_files, self.poison
 
-        def deadly(record: dict[str, Any], names: Any, root: str) -> Any:
+        def deadly(record: dict[str, Any], names: Any, root: str, *more: Any) -> Any:
             if record.get("id") in poison:
                 os._exit(70)
-            return export(record, names, root)
+            return export(record, names, root, *more)
 
         work.export_files = deadly
 
