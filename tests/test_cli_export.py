@@ -25,8 +25,9 @@ def test_export_all_twice_gives_identical_files(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
     names = [".archivist-journal.jsonl", "mrta-globalsecurity.bib", "mrta-globalsecurity.csl.json",
              "mrta-globalsecurity.datacite.xml", "mrta-globalsecurity.dcterms.xml", "mrta-globalsecurity.epub",
-             "mrta-globalsecurity.jsonld", "mrta-globalsecurity.marc.xml", "mrta-globalsecurity.mrc",
-             "mrta-globalsecurity.oai_dc.xml", "mrta-globalsecurity.ris"]
+             "mrta-globalsecurity.jsonld", "mrta-globalsecurity.marc.xml", "mrta-globalsecurity.mets.xml",
+             "mrta-globalsecurity.mods.xml", "mrta-globalsecurity.mrc", "mrta-globalsecurity.oai_dc.xml",
+             "mrta-globalsecurity.ris"]
     assert sorted(_sums(tmp_path / "a")) == names
     assert _sums(tmp_path / "a") == _sums(tmp_path / "b")
 
@@ -56,7 +57,8 @@ def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
     flat = " ".join(result.output.replace("│", " ").split())  # the error box may wrap the message
     assert result.exit_code == 2
     assert ("valid formats: bagit, bibtex, csl-json, datacite, dcterms, dspace-saf, epub, jsonld, marc21, "
-            "marc21-collection, marcxml, marcxml-collection, oai-static, oai_dc, ris") in flat
+            "marc21-collection, marcxml, marcxml-collection, mets, mods, mods-collection, oai-static, oai_dc, "
+            "ris") in flat
     assert list(tmp_path.iterdir()) == []
 
 

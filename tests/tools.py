@@ -74,6 +74,8 @@ TOOLS: dict[str, Tool] = {
     "yaz": Tool("yaz-marcdump", _program("yaz-marcdump"), f"{INSTALL}  (apt-get install yaz)"),
     "biblatex2xml": Tool("bibutils' biblatex2xml", _program("biblatex2xml"), f"{INSTALL}  (apt-get install bibutils)"),
     "ris2xml": Tool("bibutils' ris2xml", _program("ris2xml"), f"{INSTALL}  (apt-get install bibutils)"),
+    "bibutils": Tool("bibutils (xml2bib, xml2ris)", lambda: shutil.which("xml2bib") and shutil.which("xml2ris"),
+                     f"{INSTALL}  (apt-get install bibutils)"),
     "zip-tools": Tool("Info-ZIP (unzip and zipinfo)", lambda: shutil.which("zipinfo") and shutil.which("unzip"),
                       f"{INSTALL}  (apt-get install unzip)"),
     "unzip": Tool("Info-ZIP unzip", _program("unzip"), f"{INSTALL}  (apt-get install unzip)"),

@@ -34,7 +34,7 @@ from tests.conftest import SEED  # noqa: E402 after the skip above
 from tests.warm import Warm  # noqa: E402 after the skip above
 
 SMALL = 12_000  # bytes per partition: a few records each, so every input is many tasks
-EVERYTHING = "all,oai-static,dspace-saf,marc21-collection,marcxml-collection"
+EVERYTHING = "all,oai-static,dspace-saf,marc21-collection,marcxml-collection,mods-collection"
 EPOCH = "1700000000"
 
 
@@ -452,10 +452,10 @@ class PoisonRecord(distributed.WorkerPlugin):
 
         export, poison = work.export_files, self.poison
 
-        def deadly(record: dict[str, Any], names: Any, root: str) -> Any:
+        def deadly(record: dict[str, Any], names: Any, root: str, *more: Any) -> Any:
             if record.get("id") in poison:
                 os._exit(70)
-            return export(record, names, root)
+            return export(record, names, root, *more)
 
         work.export_files = deadly
 

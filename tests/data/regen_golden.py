@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
 import zipfile
 from pathlib import Path
@@ -16,8 +17,9 @@ GOLDEN = HERE / "golden"
 
 
 def main() -> None:
+    os.environ.pop("SOURCE_DATE_EPOCH", None)  # METS names its creation date only when it is set
     record = json.loads(SEED.read_text(encoding="utf-8"))
-    for name in ("oai_dc", "dcterms", "jsonld", "marcxml", "marc21", "csl-json", "bibtex", "ris",
+    for name in ("oai_dc", "dcterms", "jsonld", "marcxml", "marc21", "mods", "mets", "csl-json", "bibtex", "ris",
                  "datacite"):
         exporter = available()[name]
         (GOLDEN / exporter.filename(record)).write_bytes(exporter.export(record))

@@ -144,3 +144,35 @@ def test_errors_file_inside_the_bag_is_refused(records: Path, tmp_path: Path) ->
     result = _bag(records, out, "--errors", str(out / "errors.jsonl"))
     assert result.exit_code == 2 and "inside the bag" in result.output
     assert not out.exists()
+
+
+def test_every_fixity_in_the_mets_equals_the_manifest_and_the_record(records: Path, tmp_path: Path) -> None:
+    import metsrw
+
+    from tests.xsd import second_engine_errors, validation_errors
+
+    out = tmp_path / "bag"
+    result = _bag(records, out, "--source-organization", "Example Archive")
+    assert result.exit_code == 0, result.output
+    manifest = {line.split("  ", 1)[1]: line.split("  ", 1)[0]
+                for line in (out / "manifest-sha256.txt").read_text(encoding="utf-8").splitlines()}
+    collection = metsrw.METSDocument.fromfile(str(out / "data" / "METS.xml"))
+    assert validation_errors((out / "data" / "METS.xml").read_bytes(), "mets") == []
+    listed = {f.path: f.checksum for f in collection.all_files() if f.path}
+    ids = sorted(p.name for p in (out / "data" / "records").iterdir())
+    assert sorted(listed) == [f"{rid}.mets.xml" for rid in ids] and len(ids) == 7
+    checked = 0
+    for rid in ids:
+        assert listed[f"{rid}.mets.xml"] == manifest[f"data/{rid}.mets.xml"]
+        data = (out / "data" / f"{rid}.mets.xml").read_bytes()
+        assert validation_errors(data, "mets") == [] and second_engine_errors(data, "mets") == []
+        record = json.loads((out / "data" / "records" / rid / f"{rid}.json").read_text(encoding="utf-8"))
+        for entry in metsrw.METSDocument.fromfile(str(out / "data" / f"{rid}.mets.xml")).all_files():
+            if entry.type != "Item":
+                continue
+            assert entry.checksum == manifest[f"data/{entry.path}"], entry.path
+            checked += 1
+        for listed_file in record["files"]:  # the record's own SHA-256 of each original
+            assert manifest[f"data/records/{rid}/{listed_file['path']}"] == listed_file["sha256"]
+    assert checked == 7 * 9  # seven exports besides the METS, the record, its original
+    assert "Example Archive" in (out / "data" / f"{ids[0]}.mets.xml").read_text(encoding="utf-8")

@@ -170,7 +170,7 @@ def test_an_original_named_like_a_saf_file_is_renamed(tmp_path: Path, seed: dict
 
 def test_the_package_that_wraps_the_output_folder_goes_last() -> None:
     assert split_formats("bagit,all,oai-static") == (["oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21",
-                                                     "csl-json", "bibtex", "ris", "datacite"],
+                                                     "mods", "csl-json", "bibtex", "ris", "datacite", "mets"],
                                                     ["oai-static", "bagit"])
     assert split_formats("dspace-saf,bagit,oai-static")[1] == ["dspace-saf", "oai-static", "bagit"]
 
@@ -190,3 +190,16 @@ def test_dspace_names_dates_and_roles_land_in_the_default_registry_fields(seed: 
     assert [f for f in fields if f[0] == "contributor" and f[2] != "Quispe, Ana"] == [
         ("contributor", "editor", "Roe, Jane"), ("contributor", "advisor", "Doe, John"),
         ("contributor", "none", "Instituto X"), ("contributor", "none", "Poe, Edgar")]
+
+
+def test_mods_collection_package_equals_the_collection_of_its_records(tmp_path: Path) -> None:
+    from archivist.exporters import mods
+
+    seed = json.loads((Path(__file__).resolve().parent.parent.parent / "records" / "mrta-globalsecurity.json")
+                      .read_text(encoding="utf-8"))
+    records = [dict(seed, id=f"m{n}", title=f"Title {n}") for n in range(3)]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "r.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    run_batch([folder], tmp_path / "out", BatchOptions(formats=["mods"], packages=["mods-collection"]))
+    assert (tmp_path / "out" / "mods-collection.xml").read_bytes() == mods.collection(records)

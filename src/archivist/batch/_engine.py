@@ -277,7 +277,7 @@ def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: Batc
     chunk: list[Entry] = []
     slots: list[_Slot] = []
     limit = jobs * _CHUNK * 4
-    args = (names, str(root), options.check_files, options.dry_run)
+    args = (names, str(root), options.check_files, options.dry_run, options.settings.source_organization)
 
     def submit() -> None:
         assert pool is not None
@@ -379,8 +379,8 @@ def _unpack(packed: Entry | tuple[str, int | None, bytes]) -> Entry:
 
 
 def _record_jobs(entries: list[Entry | tuple[str, int | None, bytes]], names: Sequence[str], root: str,
-                 check_files: bool, dry_run: bool) -> list[RecordResult]:
-    return [record_job(_unpack(entry), names, root, check_files, dry_run) for entry in entries]
+                 check_files: bool, dry_run: bool, organization: str | None) -> list[RecordResult]:
+    return [record_job(_unpack(entry), names, root, check_files, dry_run, organization) for entry in entries]
 
 
 def _settle(entry: Entry, result: RecordResult | _Slot, args: tuple[Any, ...],

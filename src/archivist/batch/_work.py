@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .._atomic import write_atomic
+from ..exporters import Context, Written
 from ..exporters import get as get_exporter
 from ..records import Entry, Outcome, Problem, Status, check_entry
 from ._journal import record_hash
@@ -39,27 +40,33 @@ class RecordResult:
     current: tuple[Path, ...] = ()
 
 
-def export_files(record: dict[str, Any], names: Sequence[str],
-                 root: str) -> tuple[dict[str, tuple[str, str]], list[str]]:
+def export_files(record: dict[str, Any], names: Sequence[str], root: str, source: str | None = None,
+                 organization: str | None = None) -> tuple[dict[str, tuple[str, str]], list[str]]:
     """Export one record to each format and write the files: name → (relative path, SHA-256) of each written, and
     the failures. A format that fails does not keep the others from being written (a record too long for ISO 2709
-    still gets its MARCXML, whatever the order of --to)."""
+    still gets its MARCXML, whatever the order of --to). A format that describes the others (METS) is given the
+    files written before it, the folder of the record's file ``source`` and the ``organization``."""
     outputs = {}
     failures = []
+    written: list[Written] = []
     for name in names:
         exporter = get_exporter(name)
         try:
-            data = exporter.export(record)
+            base = Path(source).parent if source is not None and source != "-" else None
+            data = exporter.render(record, Context(tuple(written), base, organization))
         except Exception as exc:  # this format only: the record's other formats are still written
             failures.append(f"{name}: {exc}")
             continue
         relative = exporter.filename(record)
         write_atomic(os.path.join(root, relative), data, durable=False)
-        outputs[name] = (relative, hashlib.sha256(data).hexdigest())
+        digest = hashlib.sha256(data).hexdigest()
+        outputs[name] = (relative, digest)
+        written.append(Written(name, relative, exporter.media_type, data, digest))
     return outputs, failures
 
 
-def record_job(entry: Entry, names: Sequence[str], root: str, check_files: bool, dry_run: bool) -> RecordResult:
+def record_job(entry: Entry, names: Sequence[str], root: str, check_files: bool, dry_run: bool,
+               organization: str | None = None) -> RecordResult:
     """Validate one record and, when valid, export it (invalid, checked, exported or crashed)."""
     try:
         problems = check_entry(entry, check_files=check_files)
@@ -69,7 +76,7 @@ def record_job(entry: Entry, names: Sequence[str], root: str, check_files: bool,
             return RecordResult(Status.CHECKED)
         record = entry.data
         assert record is not None  # a record that parsed has data
-        outputs, failures = export_files(record, names, root)
+        outputs, failures = export_files(record, names, root, entry.file, organization)
         if failures:
             return RecordResult(Status.CRASHED, outputs=outputs, message=f"ExportError: {'; '.join(failures)}")
         return RecordResult(Status.EXPORTED, digest=record_hash(record), outputs=outputs)

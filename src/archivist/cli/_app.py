@@ -295,7 +295,11 @@ def _export_stdout(paths: list[str], exporters: list[Exporter], check_files: boo
         say.problems(outcome.problems)
         return
     assert outcome.entry.data is not None
-    exporters[0].write(outcome.entry.data, sys.stdout.buffer)
+    from ..exporters import Context
+
+    source = outcome.entry.file
+    base = Path(source).parent if source != "-" else None  # where a METS finds the record's listed files
+    sys.stdout.buffer.write(exporters[0].render(outcome.entry.data, Context(base=base)))
     sys.stdout.flush()
 
 

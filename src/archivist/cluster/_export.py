@@ -134,7 +134,8 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
         shutil.rmtree(work, ignore_errors=True)  # a killed run's journals: not asked to resume from them
     package_parts = parts_job(packages, work) if work is not None else None
     job = Job(tuple(options.formats), str(root.resolve()), options.check_files, options.dry_run, options.resume,
-              str(work.resolve()) if work is not None else None, parts=package_parts)
+              str(work.resolve()) if work is not None else None, parts=package_parts,
+              organization=options.settings.source_organization)
     resuming = options.resume and journal is not None  # the previous run's main journal says what is current
     with DiskMap() as ids:
         from distributed import KilledWorker, as_completed

@@ -81,6 +81,7 @@ class Job:
     resume: bool
     journals: str | None
     parts: PartsJob | None = None
+    organization: str | None = None
 
 
 @dataclass(frozen=True)
@@ -320,7 +321,7 @@ def _result(entry: Entry, path: str, job: Job, journal: Journal | None) -> Recor
             journal.add(record_id, digest, done)
             return RecordResult(Status.CURRENT, digest=digest, outputs=done)
     absolute = Entry(path, entry.line, entry.data, entry.problems)
-    result = record_job(absolute, job.names, job.root, job.check_files, job.dry_run)
+    result = record_job(absolute, job.names, job.root, job.check_files, job.dry_run, job.organization)
     if result.problems:
         result = dataclasses.replace(result, problems=renamed_problems(result.problems, absolute.file, entry.file))
     if journal is not None and record_id is not None and result.status is Status.EXPORTED:

@@ -13,7 +13,7 @@ from typing import TypeGuard
 
 from .._defaults import FORMATS
 from .._registry import Registry, choose
-from ._base import Exporter, Record
+from ._base import Context, Exporter, Record, Written
 from ._dc import Statement, statements
 from ._identifiers import RECORD_URN_PREFIX
 
@@ -25,7 +25,7 @@ def _is_exporter(plugin: object) -> TypeGuard[Exporter]:
 
 
 REGISTRY: Registry[Exporter] = Registry("format", ENTRY_POINT_GROUP, FORMATS, _is_exporter,
-                                        lambda exporter: exporter.name)
+                                        lambda exporter: exporter.name, lambda exporter: exporter.order)
 available = REGISTRY.available
 builtin_names = REGISTRY.builtin_names
 get = REGISTRY.get
@@ -39,5 +39,20 @@ def resolve(names: str | Iterable[str]) -> list[Exporter]:
     return [get(name) for name in chosen]
 
 
-__all__ = ["ENTRY_POINT_GROUP", "RECORD_URN_PREFIX", "REGISTRY", "Exporter", "Record", "Statement", "available",
-           "builtin_names", "get", "register", "resolve", "statements", "unregister"]
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "RECORD_URN_PREFIX",
+    "REGISTRY",
+    "Context",
+    "Exporter",
+    "Record",
+    "Statement",
+    "Written",
+    "available",
+    "builtin_names",
+    "get",
+    "register",
+    "resolve",
+    "statements",
+    "unregister",
+]

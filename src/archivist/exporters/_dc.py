@@ -301,10 +301,17 @@ def document(tag: str, namespaces: str, schema_location: str, record: dict[str, 
     ``tag`` and ``namespaces`` are as written: a prefixed name and its ``xmlns`` attributes, dc, dcterms
     and xsi included."""
     doc = Markup(XML_DECLARATION)
+    write(doc, tag, namespaces, schema_location, record, qualified)
+    return doc.data()
+
+
+def write(doc: Markup, tag: str, namespaces: str, schema_location: str, record: dict[str, Any],
+          qualified: bool) -> None:
+    """The container and its statements written where ``doc`` stands (a document, or a METS dmdSec)."""
     doc.start(tag, namespaces + attr("xsi:schemaLocation", schema_location))
     for item in statements(record, qualified=qualified):
         attrs = attr("xml:lang", item.lang) if item.lang else ""
         if item.xsi_type:
             attrs += attr("xsi:type", item.xsi_type)
         doc.leaf(f"{_PREFIXES[item.ns]}:{item.name}", item.value, attrs)
-    return doc.data()
+    doc.end()

@@ -9,6 +9,8 @@ cannot hold, as lxml does. ``tests/exporters/test_markup.py`` holds it to lxml's
 from __future__ import annotations
 
 _PADS = tuple("\n" + "  " * depth for depth in range(64))  # archivist's documents nest 10 deep at most
+#: A line break and the indentation of each depth, as lxml's ``indent()`` writes them (for text written in one piece).
+PADS = _PADS
 _CONTROLS = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 
 
@@ -83,14 +85,33 @@ class Markup:
         self._parts.append(f"{pad}<{tag}{attrs}>{text(content)}<{inner}{inner_attrs}>{text(inner_text)}</{inner}>"
                            f"{pad}</{tag}>")
 
+    def depth(self) -> int:
+        """How many elements are open where the next one goes."""
+        return len(self._open)
+
+    def block(self, xml: str) -> None:
+        """An element serialized elsewhere, already indented for this depth (lxml's ``indent(level=depth())``)."""
+        self._parts.append(f"{_PADS[len(self._open)]}{xml}")
+
+    def fragment(self) -> bytes:
+        """What was written inside the ``inside`` elements of the prolog, closed up to them, as :meth:`data` gives
+        it: a piece of a document written elsewhere (e.g. one record of a collection)."""
+        while self._open and self._open[-1][1] != -1:
+            self.end()
+        return _checked("".join(self._parts) + "\n")
+
     def data(self) -> bytes:
         """The document as UTF-8; ValueError for characters XML 1.0 cannot hold (control characters, U+FFFE,
         U+FFFF), UnicodeEncodeError for lone surrogates."""
         while self._open:
             self.end()
-        document = "".join(self._parts) + "\n"
-        data = document.encode("utf-8")
-        if "\ufffe" in document or "\uffff" in document or len(data.translate(None, _CONTROLS)) != len(data):
-            raise ValueError(  # lxml's own message, word for word
-                "All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters")
-        return data
+        return _checked("".join(self._parts) + "\n")
+
+
+def _checked(document: str) -> bytes:
+    """``document`` as UTF-8, refused as lxml refuses it when XML 1.0 cannot hold a character."""
+    data = document.encode("utf-8")
+    if "\ufffe" in document or "\uffff" in document or len(data.translate(None, _CONTROLS)) != len(data):
+        raise ValueError(  # lxml's own message, word for word
+            "All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters")
+    return data

@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 from .._constants import DC, DCTERMS, XSI
 from ._base import Exporter, Record
 from ._dc import container, document
+from ._dc import write as write_container
+from ._markup import Markup
 
 CONTAINER_NS = "urn:x-archivist:qdc:1"
 DCTERMS_XSD = "http://dublincore.org/schemas/xmls/qdc/2008/02/11/dcterms.xsd"
@@ -36,6 +38,11 @@ def element(record: Record, schema_base: str = DEFAULT_SCHEMA_BASE) -> etree._El
     ``schema_base``)."""
     nsmap = {None: CONTAINER_NS, "dc": DC, "dcterms": DCTERMS, "xsi": XSI}
     return container(f"{{{CONTAINER_NS}}}qualifieddc", nsmap, schema_location(schema_base), record, qualified=True)
+
+
+def write(doc: Markup, record: Record) -> None:
+    """The ``qualifieddc`` container written where ``doc`` stands (a METS dmdSec)."""
+    write_container(doc, "qualifieddc", _NAMESPACES, SCHEMA_LOCATION, record, qualified=True)
 
 
 def export(record: Record, schema_base: str = DEFAULT_SCHEMA_BASE) -> bytes:

@@ -1,6 +1,8 @@
 """``bagit``: make the output directory a BagIt 1.0 bag (RFC 8493) of the exports, packages and originals.
 
-Everything the run writes goes under ``data/``; each record's JSON and its listed original files are copied to
+Everything the run writes goes under ``data/``; when the records were exported to METS, ``data/METS.xml`` lists
+each record's METS with the SHA-256 the manifests give it. Each record's JSON and its listed original files are
+copied to
 ``data/records/<id>/``, where the record's relative ``files`` paths still resolve (so ``archivist validate
 --check-files data/records`` works inside the bag). Nothing is moved: inputs stay where they are. The tag files are
 written last, so an interrupted run leaves no ``bagit.txt`` and is plainly not a finished bag. On a cluster the
@@ -63,11 +65,16 @@ def write_tag_files(root: Path, settings: PackageSettings, spread: Spread | None
     for directory, dirs, files in os.walk(root / PAYLOAD):
         dirs.sort()
         paths += (Path(directory) / name for name in sorted(files))
+    paths = [path for path in paths if path != root / PAYLOAD / COLLECTION_METS]  # written anew below
     if spread is None:
         found = [_digests(path) for path in paths]
     else:
         chunks = [[str(path) for path in paths[at:at + _SPREAD_FILES]] for at in range(0, len(paths), _SPREAD_FILES)]
         found = [result for chunk in spread(_digests_of, chunks) for result in chunk]
+    collection = _collection_mets(root, paths, found, settings)
+    if collection is not None:  # hashed from its bytes: no payload file is read here
+        paths.append(root / PAYLOAD / COLLECTION_METS)
+        found.append(({name: hashlib.new(name, collection).hexdigest() for name in ALGORITHMS}, len(collection)))
     entries = sorted((path.relative_to(root).as_posix(), digests) for path, (digests, _) in zip(paths, found,
                                                                                                 strict=True))
     total, count = sum(size for _, size in found), len(found)
@@ -90,7 +97,32 @@ def write_tag_files(root: Path, settings: PackageSettings, spread: Spread | None
         lines = "".join(f"{d[algorithm]}  {t}\n" for t, d in tag_digests.items())
         write_atomic(root / f"tagmanifest-{algorithm}.txt", lines.encode("utf-8"))
     written += [root / "bag-info.txt"] + [root / f"tagmanifest-{a}.txt" for a in ALGORITHMS]
+    if collection is not None:
+        written.insert(0, root / PAYLOAD / COLLECTION_METS)
     return written
+
+
+COLLECTION_METS = "METS.xml"  # no record's file: record ids are lowercase
+
+
+def _collection_mets(root: Path, paths: list[Path], found: list[tuple[dict[str, str], int]],
+                     settings: PackageSettings) -> bytes | None:
+    """Write ``data/METS.xml``, listing each record's METS (a record of the bag with ``<id>.mets.xml`` beside it)
+    with the SHA-256 the manifests give it, and return its bytes; None (nothing written) when no record has its
+    METS."""
+    from ..exporters.mets import EXPORTER_EXTENSION, collection
+
+    payload = root / PAYLOAD
+    digests = dict(zip(paths, found, strict=True))
+    records = sorted(p.name for p in (payload / "records").iterdir()) if (payload / "records").is_dir() else []
+    listed = [(f"{rid}{EXPORTER_EXTENSION}", *digests[payload / f"{rid}{EXPORTER_EXTENSION}"]) for rid in records
+              if payload / f"{rid}{EXPORTER_EXTENSION}" in digests]
+    if not listed:
+        return None
+    label = settings.external_identifier or "archivist bag"
+    data = collection([(name, d["sha256"], size) for name, d, size in listed], label, settings.source_organization)
+    write_atomic(payload / COLLECTION_METS, data)
+    return data
 
 
 def _copy_record(root: Path, record: Record, base: Path | None) -> None:
