@@ -26,8 +26,8 @@ MAX_WARC_RECORD_SIZE = 100 * 1024 * 1024
 #: (``archivist.exporters``, ``archivist.packages``) import one when first asked for it, and ``export --help`` lists
 #: the names from here without importing any.
 FORMATS = {name: f"archivist.exporters.{name.replace('-', '_')}:EXPORTER"
-           for name in ("oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21", "mods", "mets", "csl-json",
-                        "bibtex", "ris", "datacite")}
+           for name in ("oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21", "mods", "csl-json", "bibtex",
+                        "ris", "datacite", "mets")}  # METS last: it lists the files of the formats before it
 PACKAGES = {"oai-static": "archivist.packages.oai_static:OaiStatic",
             "dspace-saf": "archivist.packages.dspace_saf:DspaceSaf",
             "marc21-collection": "archivist.packages.marc_collection:Marc21Collection",
