@@ -20,6 +20,7 @@ from typing import Any
 from .. import __version__
 from .._atomic import sweep_partials, write_atomic
 from .._diskmap import DiskMap
+from .._words import counted
 from .._lock import FolderLock, OutputRefused
 from .._paths import check_outputs
 from ..batch._journal import JOURNAL, Journal, record_hash
@@ -44,6 +45,7 @@ from ._render import (
     robots_txt,
     sitemaps,
     static_files,
+    static_search_html,
 )
 
 _CATALOG = ".archivist-site.sqlite.part"  # a temporary file: a killed run's is swept by the next one
@@ -60,7 +62,7 @@ class SiteReport:
 
     def __str__(self) -> str:
         s = self.summary
-        text = f"{s.records} records read: {s.exported} pages built"
+        text = f"{counted(s.records, 'record')} read: {s.exported} built"
         if s.current:
             text += f", {s.current} unchanged"
         text += f", {s.invalid} failed; {self.pages_written} other files written, {self.pages_kept} unchanged"
@@ -80,7 +82,7 @@ def normalize_base_url(url: str | None) -> str | None:
 
 
 def _fingerprint(settings: SiteSettings, formats: Sequence[str]) -> bytes:
-    return f"{__version__}\n{settings.name}\n{settings.base_url}\n{settings.page_size}\n{settings.search}\n" \
+    return f"{__version__}\n{settings.name}\n{settings.base_url}\n{settings.page_size}\n" \
            f"{','.join(formats)}".encode()
 
 
@@ -247,6 +249,7 @@ def _collection(out: Path, settings: SiteSettings, catalog: Catalog, report: Sit
             for stale in [e.path for e in entries if e.is_dir() and e.name not in keys]:
                 shutil.rmtree(stale)
     put("404.html", not_found_html(settings))
+    put("search/index.html", static_search_html(settings))
     put("robots.txt", robots_txt(settings))
     for name, data in static_files().items():
         put(name, data)

@@ -30,12 +30,11 @@ _FACETS_HEADINGS = {"subject": "Subjects", "language": "Languages", "year": "Yea
 @dataclass(frozen=True)
 class SiteSettings:
     """What the pages need besides the records: the site's name, where it is published (absolute, ending in
-    ``/``; None when unknown), records per page, and whether it has a search page."""
+    ``/``; None when unknown) and records per page."""
 
     name: str = "Archive"
     base_url: str | None = None
     page_size: int = 50
-    search: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,9 +165,16 @@ def search_html(catalog: Catalog, settings: SiteSettings, query: str, *, subject
                if key and (facet := catalog.facet(kind, key)) is not None]
     choices: dict[str, list[tuple[Facet, str]]] = {
         kind: [(facet, href(**{kind: facet.key})) for facet in facets[kind]] for kind in ("subject", "language")}
-    return _render("search.html", "", settings, query=query, subject=subject, language=language, total=total,
+    return _render("search.html", "", settings, static=False, query=query, subject=subject, language=language, total=total,
                    list=found, facets=choices, pages=pages, filters=filters,
                    everything=href(subject="", language=""), url=None)
+
+
+def static_search_html(settings: SiteSettings) -> bytes:
+    """``search/index.html`` of the static site: the form, and the way to browse, since a static copy cannot
+    search by itself."""
+    return _render("search.html", "search/", settings, query="", subject="", language="", total=0, list=[],
+                   facets={}, pages=Pages(1, [], None, None), filters=[], everything="", url=None, static=True)
 
 
 def linkset_json(page: RecordPage) -> bytes:

@@ -30,7 +30,7 @@ def match_query(query: str) -> str | None:
     terms: list[str] = []
     for piece in _RUN.split(query):
         for word in _WORD.findall(piece):
-            terms.append('"' + word.replace('"', '""') + '"')
+            terms.append('"' + word.replace('"', '""') + '"*')
     for run in _RUN.findall(query):
         if len(run) == 1:
             terms.append(f'"{run}"*')
