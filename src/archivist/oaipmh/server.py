@@ -154,9 +154,10 @@ class OAIServer:
 
 def make_server(index: RecordIndex, repository: Repository, host: str = "127.0.0.1", port: int = 8080, *,
                 timeout: float = TIMEOUT_SECONDS, threads: int = THREADS,
-                refresh_seconds: float = REFRESH_SECONDS) -> OAIServer:
-    """An :class:`OAIServer` answering OAI-PMH from ``index``."""
-    return OAIServer(index, repository, host, port, timeout=timeout, threads=threads, refresh_seconds=refresh_seconds)
+                refresh_seconds: float = REFRESH_SECONDS, site: SiteSettings | None = None) -> OAIServer:
+    """An :class:`OAIServer` answering OAI-PMH from ``index`` (and the site's pages, given ``site``)."""
+    return OAIServer(index, repository, host, port, timeout=timeout, threads=threads, refresh_seconds=refresh_seconds,
+                     site=site)
 
 
 def open_server(paths: list[str], repository: Repository, host: str = "127.0.0.1", port: int = 8080, *,

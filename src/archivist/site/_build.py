@@ -160,7 +160,12 @@ def _records(sources: list[str], out: Path, settings: SiteSettings, names: list[
                 outcome = ExportOutcome(entry, tuple(problems), Status.INVALID)
             else:
                 ids.add(record["id"], entry.file + (f":{entry.line}" if entry.line else ""))
-                outcome = _record(entry, record, out, settings, names, outputs_named, fingerprint, journal)
+                try:
+                    outcome = _record(entry, record, out, settings, names, outputs_named, fingerprint, journal)
+                except Exception as exc:  # one record that cannot be built must not stop the site
+                    problem = ExportFailed(f"page failed: {type(exc).__name__}: {exc}", file=entry.file,
+                                           line=entry.line, record_id=record["id"])
+                    outcome = ExportOutcome(entry, (problem,), Status.CRASHED)
             report.summary.add(outcome)
             if on_outcome is not None:
                 on_outcome(outcome)
