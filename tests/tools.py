@@ -69,6 +69,11 @@ TOOLS: dict[str, Tool] = {
     "marc-lint": Tool("MARC::Lint with MARC::File::XML", _perl_modules("MARC::Lint", "MARC::File::XML"),
                       f"{INSTALL}  (apt-get install libmarc-lint-perl libmarc-xml-perl)"),
     "yaz": Tool("yaz-marcdump", _program("yaz-marcdump"), f"{INSTALL}  (apt-get install yaz)"),
+    "vnu": Tool("the Nu HTML Checker (vnu-jar, with Java)",
+                lambda: _node_module("vnu-jar/build/dist/vnu.jar")() if shutil.which("java") else None,
+                f"{INSTALL}  (cd .ci && npm ci; apt-get install openjdk-17-jdk-headless)"),
+    "axe-core": Tool("axe-core", _node_module("axe-core/axe.min.js"), f"{INSTALL}  (cd .ci && npm ci)"),
+    "linkchecker": Tool("LinkChecker", _program("linkchecker"), f"{INSTALL}  (apt-get install linkchecker)"),
     "zip-tools": Tool("Info-ZIP unzip and zipinfo", lambda: shutil.which("zipinfo") and shutil.which("unzip"),
                       f"{INSTALL}  (apt-get install unzip)"),
 }

@@ -225,7 +225,8 @@ def record_page(record: dict[str, Any], downloads: Sequence[Download], *, site_n
         links.append(Link("license", record["rights"]["uri"]))
     for item in downloads:
         href = f"{base_url}records/{record['id']}/{item.name}" if base_url else item.name
-        links.append(Link(item.relation, href, item.media_type, item.profile))
+        # the type without parameters: a hint (RFC 8288), and what Signposting readers accept
+        links.append(Link(item.relation, href, item.media_type.split(";")[0].strip(), item.profile))
     if url:
         links.append(Link("linkset", f"{url}linkset.json", "application/linkset+json"))
     meta, og = _head(record, site_name, url)
