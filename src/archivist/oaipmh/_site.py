@@ -111,8 +111,10 @@ class SitePages:
                 return _page(listing_html(self.catalog, self.settings, kind, key, int(paged.group(1) or 1)))
         return None
 
-    def not_found(self) -> Answer:
-        return "404 Not Found", _HTML, not_found_html(self.settings), "", [("Content-Security-Policy", CSP)]
+    def not_found(self, path: str) -> Answer:
+        """The 404 page, its links relative to the requested path (so it is styled at any depth)."""
+        body = not_found_html(self.settings, path.lstrip("/").count("/"))
+        return "404 Not Found", _HTML, body, "", [("Content-Security-Policy", CSP)]
 
     def _fixed(self, path: str) -> Answer:
         if path == "robots.txt":

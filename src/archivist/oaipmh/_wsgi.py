@@ -87,7 +87,7 @@ class OAIApplication:
                                                                                              "/schemas/")):
             return None
         query = environ.get("QUERY_STRING", "").encode("latin-1").decode("utf-8", "replace")
-        return self.site.answer(path, query) or self.site.not_found()
+        return self.site.answer(path, query) or self.site.not_found(path)
 
     def _route(self, method: str, path: str, environ: dict[str, Any]) -> Answer:
         if (path.rstrip("/") or "/") == self.oai_path:

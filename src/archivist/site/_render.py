@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 from xml.sax.saxutils import escape
 
 import jinja2
@@ -73,12 +73,12 @@ def relative(source: str, target: str) -> str:
     return "./" if way == "." else way + "/"
 
 
-def _render(template: str, where: str, settings: SiteSettings, **values: Any) -> bytes:
+def _render(template: str, where: str, settings: SiteSettings, *, root: str | None = None, **values: Any) -> bytes:
     url = f"{settings.base_url}{where}" if settings.base_url else None
     values.setdefault("url", url)
     values.setdefault("description", "")
     text = environment().get_template(template).render(
-        site=settings, root=_root(where), csp=CSP, generator=GENERATOR, **values)
+        site=settings, root=_root(where) if root is None else root, csp=CSP, generator=GENERATOR, **values)
     return text.encode("utf-8")
 
 
@@ -141,8 +141,14 @@ def facets_html(catalog: Catalog, settings: SiteSettings, kind: str) -> bytes:
                    list=catalog.facets(kind), folder=KINDS[kind])
 
 
-def not_found_html(settings: SiteSettings) -> bytes:
-    return _render("notfound.html", "", settings, url=None)
+def not_found_html(settings: SiteSettings, depth: int | None = None) -> bytes:
+    """The 404 page. A host shows ``404.html`` at any depth, so its links start at the base URL's path when that is
+    known (else at the root's folder); ``serve`` gives ``depth``, the requested path's, for links relative to it."""
+    if depth is not None:
+        root = "../" * depth or "./"
+    else:
+        root = urlsplit(settings.base_url).path if settings.base_url else "./"
+    return _render("notfound.html", "", settings, root=root, url=None)
 
 
 def search_html(catalog: Catalog, settings: SiteSettings, query: str, *, subject: str = "", language: str = "",
