@@ -98,8 +98,9 @@ def test_a_hostile_record_opens_no_dialog_and_breaks_no_policy(browser: Any, sta
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.on("console", lambda message: console.append(message.text) if message.type in ("error", "warning") else None)
     try:
-        for url in (f"{static_site.url}records/hostile-title/", static_site.url, f"{live_site.url}records/hostile-title/",
-                    f"{live_site.url}search?q=alert", f"{static_site.url}records/ar-tahrir-museum/"):
+        for url in (f"{static_site.url}records/hostile-title/", static_site.url,
+                    f"{live_site.url}records/hostile-title/", f"{live_site.url}search?q=alert",
+                    f"{static_site.url}records/ar-tahrir-museum/"):
             page.goto(url)
             page.wait_for_load_state("load")
             page.mouse.move(200, 300)
@@ -121,7 +122,8 @@ def test_screenshots_of_english_arabic_and_japanese_pages(browser: Any, static_s
             page.screenshot(path=str(shot), full_page=True)
             assert shot.stat().st_size > 20_000
             if font:  # the script's letters have a font (else they would print as empty boxes)
-                assert page.evaluate(f"document.fonts.check('16px \"{font}\"', document.querySelector('h1').textContent)")
+                check = f"document.fonts.check('16px \"{font}\"', document.querySelector('h1').textContent)"
+                assert page.evaluate(check)
     finally:
         context.close()
 

@@ -85,7 +85,8 @@ def test_search_facets_narrow_the_results(live_site: Live) -> None:
     _, doc = search(live_site, q="peru")
     [lcsh] = [a for a in doc.xpath("//section//ul[@class='facets']//a") if a.text_content() == "Terrorism--Peru"]
     assert "(2)" in lcsh.getparent().text_content()
-    languages = {a.text_content(): a.get("href") for a in doc.xpath("//h3[.='By language']/following-sibling::ul[1]//a")}
+    by_language = doc.xpath("//h3[.='By language']/following-sibling::ul[1]//a")
+    languages = {a.text_content(): a.get("href") for a in by_language}
     assert set(languages) == {"en"}
     _, narrowed = search(live_site, **dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(lcsh.get("href")).query)))
     assert found(narrowed) == ["hostile-title", "mrta-globalsecurity"]
@@ -95,7 +96,7 @@ def test_search_facets_narrow_the_results(live_site: Live) -> None:
 
 @pytest.mark.parametrize("query", ['"', 'NEAR(a b', "a OR", "*", "-x", "^", "'); DROP TABLE items; --", "𝔘" * 300])
 def test_any_query_is_text(live_site: Live, query: str) -> None:
-    headers, doc = search(live_site, q=query)
+    _, doc = search(live_site, q=query)
     assert doc.xpath("string(//input[@id='q']/@value)") == " ".join(query.split())[:200]
 
 

@@ -20,9 +20,9 @@ from typing import Any
 from .. import __version__
 from .._atomic import sweep_partials, write_atomic
 from .._diskmap import DiskMap
-from .._words import counted
 from .._lock import FolderLock, OutputRefused
 from .._paths import check_outputs
+from .._words import counted
 from ..batch._journal import JOURNAL, Journal, record_hash
 from ..batch._work import ExportOutcome, export_files
 from ..exporters import builtin_names

@@ -176,7 +176,7 @@ class Catalog:
     def facet(self, kind: str, key: str) -> Facet | None:
         row = self._db().execute("SELECT kind, key, label FROM facets WHERE kind = ? AND key = ?",
                                  (kind, key)).fetchone()
-        return None if row is None else Facet(*row, self.count(kind, key))
+        return None if row is None else Facet(row[0], row[1], row[2], self.count(kind, key))
 
     def search(self, query: str, *, subject: str | None = None, language: str | None = None, offset: int = 0,
                limit: int = 50) -> tuple[int, list[Item], dict[str, list[Facet]]]:

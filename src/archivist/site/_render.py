@@ -171,8 +171,8 @@ def search_html(catalog: Catalog, settings: SiteSettings, query: str, *, subject
                if key and (facet := catalog.facet(kind, key)) is not None]
     choices: dict[str, list[tuple[Facet, str]]] = {
         kind: [(facet, href(**{kind: facet.key})) for facet in facets[kind]] for kind in ("subject", "language")}
-    return _render("search.html", "", settings, static=False, query=query, subject=subject, language=language, total=total,
-                   list=found, facets=choices, pages=pages, filters=filters,
+    return _render("search.html", "", settings, static=False, query=query, subject=subject, language=language,
+                   total=total, list=found, facets=choices, pages=pages, filters=filters,
                    everything=href(subject="", language=""), url=None)
 
 
@@ -228,7 +228,8 @@ def sitemaps(catalog: Catalog, settings: SiteSettings) -> Iterator[tuple[str, by
     written = 0
     total = catalog.count()
     for item in catalog.each():
-        chunk.append(f"<url><loc>{escape(f'{base}records/{item.id}/')}</loc><lastmod>{item.lastmod}</lastmod></url>\n")
+        loc = escape(f"{base}records/{item.id}/")
+        chunk.append(f"<url><loc>{loc}</loc><lastmod>{item.lastmod}</lastmod></url>\n")
         if len(chunk) == SITEMAP_LIMIT:
             written += 1
             yield (f"sitemaps/{written}.xml" if total > SITEMAP_LIMIT else "sitemap.xml"), \
@@ -242,4 +243,4 @@ def sitemaps(catalog: Catalog, settings: SiteSettings) -> Iterator[tuple[str, by
         entries = "".join(f"<sitemap><loc>{escape(f'{base}sitemaps/{n}.xml')}</loc></sitemap>\n"
                           for n in range(1, written + 1))
         yield "sitemap.xml", ('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/'
-                              f'schemas/sitemap/0.9">\n{entries}</sitemapindex>\n').encode("utf-8")
+                              f'schemas/sitemap/0.9">\n{entries}</sitemapindex>\n').encode()
