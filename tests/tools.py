@@ -58,7 +58,8 @@ def _chromium() -> str | None:
 
 #: Every external tool a test may ask for. Add a line here (and to scripts/install-tools) for a new one.
 TOOLS: dict[str, Tool] = {
-    "java": Tool("a Java runtime (EPUBCheck)", _program("java"), f"{INSTALL}  (apt-get install openjdk-17-jdk-headless)"),
+    "java": Tool("a Java runtime (EPUBCheck)", _program("java"),
+                 f"{INSTALL}  (apt-get install openjdk-17-jdk-headless)"),
     "javac": Tool("the Java compiler (EPUBCheck's batch runner)", _program("javac"),
                   f"{INSTALL}  (apt-get install openjdk-17-jdk-headless)"),
     "chromium": Tool("Chromium (Ace by DAISY, Playwright)", _chromium, f"{INSTALL}  (apt-get install chromium)"),
@@ -74,6 +75,8 @@ TOOLS: dict[str, Tool] = {
                 f"{INSTALL}  (cd .ci && npm ci; apt-get install openjdk-17-jdk-headless)"),
     "axe-core": Tool("axe-core", _node_module("axe-core/axe.min.js"), f"{INSTALL}  (cd .ci && npm ci)"),
     "linkchecker": Tool("LinkChecker", _program("linkchecker"), f"{INSTALL}  (apt-get install linkchecker)"),
+    "biblatex2xml": Tool("bibutils' biblatex2xml", _program("biblatex2xml"), f"{INSTALL}  (apt-get install bibutils)"),
+    "ris2xml": Tool("bibutils' ris2xml", _program("ris2xml"), f"{INSTALL}  (apt-get install bibutils)"),
     "zip-tools": Tool("Info-ZIP unzip and zipinfo", lambda: shutil.which("zipinfo") and shutil.which("unzip"),
                       f"{INSTALL}  (apt-get install unzip)"),
 }

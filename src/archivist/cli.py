@@ -158,8 +158,8 @@ def _exporters(to: str) -> list[Exporter]:
 def export(
     paths: Annotated[list[str], typer.Argument(metavar="RECORDS...", help=RECORDS_HELP)],
     to: Annotated[str, typer.Option("--to", "-t", metavar="FORMATS",
-        help="Comma-separated formats (oai_dc, dcterms, jsonld, epub, marcxml, or all) and packages (oai-static,"
-             " dspace-saf, bagit); see archivist formats.")] = "all",
+        help="Comma-separated formats (oai_dc, dcterms, jsonld, epub, marcxml, csl-json, bibtex, ris, datacite, or"
+             " all) and packages (oai-static, dspace-saf, bagit); see archivist formats.")] = "all",
     out: Annotated[str, typer.Option("--out", "-o", metavar="DIR", callback=out_folder,
         help="Folder to write into (made if missing), or - to write one record's one format to stdout.")] = "exports",
     collection: Annotated[str | None, typer.Option("--collection", metavar="TITLE",

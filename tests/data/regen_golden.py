@@ -17,7 +17,8 @@ GOLDEN = HERE / "golden"
 
 def main() -> None:
     record = json.loads(SEED.read_text(encoding="utf-8"))
-    for name in ("oai_dc", "dcterms", "jsonld", "marcxml", "marc21"):
+    for name in ("oai_dc", "dcterms", "jsonld", "marcxml", "marc21", "csl-json", "bibtex", "ris",
+                 "datacite"):
         exporter = available()[name]
         (GOLDEN / exporter.filename(record)).write_bytes(exporter.export(record))
     unpacked = GOLDEN / "mrta-globalsecurity.epub.d"

@@ -84,6 +84,50 @@ def test_valid_records_export_to_parseable_json_ld_that_round_trips(record: dict
     assert unknown_terms(json.loads(data), known_terms()) == set()
 
 
+@settings(max_examples=60, deadline=None)
+@given(records())
+def test_valid_records_export_to_valid_csl_json_that_citeproc_renders_in_each_style(record: dict[str, Any]) -> None:
+    from archivist.exporters import csl_json
+    from tests.exporters.citation_oracles import STYLES, csl_errors, render
+
+    data = json.loads(csl_json.export(record))
+    assert csl_errors(data) == []
+    for style in STYLES:
+        render(data[0], style)
+    assert ("issued" in data[0]) == any(d["type"] == "issued" for d in record.get("dates", []))
+
+
+@settings(max_examples=100, deadline=None)
+@given(records(), st.text(_xml_char, min_size=1, max_size=40).filter(lambda s: bool(s.strip())))
+def test_valid_records_export_to_bibtex_and_ris_that_read_back(record: dict[str, Any], hostile: str) -> None:
+    import rispy
+
+    from archivist.exporters import bibtex, ris
+    from archivist.exporters._citation import one_line
+    from tests.exporters.citation_oracles import bibtex_entries, bibtex_raw
+
+    record["title"] = hostile + "{}\\%$#&_^~--''"  # any text, and every character LaTeX gives a meaning
+    data = bibtex.export(record)
+    written = bibtex.fields(record)
+    assert [f.value for f in bibtex_raw(data)[0].fields] == [value for _, value in written]
+    title = next(f.value for f in bibtex_entries(data)[0].fields if f.key == "title")
+    expected = one_line(record["title"])
+    if "\\textbrace" in bibtex.escape(expected):  # unbalanced braces are \textbraceleft{}, \textbraceright{}:
+        expected = expected.replace("{", "").replace("}", "")  # LaTeX prints them, pylatexenc drops them
+    assert title.replace("\u02c6", "^") == expected.replace("\u02c6", "^")
+    (reference,) = rispy.loads(ris.export(record).decode("utf-8"))
+    assert reference["title"] == one_line(record["title"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(records())
+def test_valid_records_export_to_valid_datacite(record: dict[str, Any]) -> None:
+    from archivist.exporters import datacite
+    from tests.exporters.test_datacite import datacite_errors
+
+    assert datacite_errors(datacite.export(record)) == []
+
+
 _levels = st.none() | st.integers(1, 6)
 _outline = st.lists(st.tuples(st.none() | st.just("Heading"), _levels), max_size=12)
 

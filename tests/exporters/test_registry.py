@@ -29,15 +29,17 @@ def test_builtins_are_registered() -> None:
 def test_unknown_name_lists_the_valid_ones() -> None:
     with pytest.raises(UnknownFormat) as info:
         get("marc")
-    assert "dcterms, epub, jsonld, marc21, marcxml, oai_dc" in str(info.value)
+    assert "bibtex, csl-json, datacite, dcterms, epub, jsonld, marc21, marcxml, oai_dc, ris" in str(info.value)
 
 
 def test_resolve_all_and_lists() -> None:
-    assert [e.name for e in resolve("all")] == ["oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21"]
+    assert [e.name for e in resolve("all")] == ["oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21",
+                                                "csl-json", "bibtex", "ris", "datacite"]
     assert [e.name for e in resolve("epub,oai_dc,epub")] == ["epub", "oai_dc"]
 
 
-@pytest.mark.parametrize("name", ["oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21"])
+@pytest.mark.parametrize("name", ["oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21", "csl-json", "bibtex",
+                                  "ris", "datacite"])
 def test_exports_are_byte_identical(seed: dict[str, Any], name: str) -> None:
     for record in edge_cases(seed).values():
         first = hashlib.sha256(get(name).export(record)).hexdigest()

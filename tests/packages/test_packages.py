@@ -169,6 +169,7 @@ def test_an_original_named_like_a_saf_file_is_renamed(tmp_path: Path, seed: dict
 
 
 def test_the_package_that_wraps_the_output_folder_goes_last() -> None:
-    assert split_formats("bagit,all,oai-static") == (["oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21"],
+    assert split_formats("bagit,all,oai-static") == (["oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21",
+                                                     "csl-json", "bibtex", "ris", "datacite"],
                                                     ["oai-static", "bagit"])
     assert split_formats("dspace-saf,bagit,oai-static")[1] == ["dspace-saf", "oai-static", "bagit"]

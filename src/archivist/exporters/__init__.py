@@ -25,7 +25,9 @@ def _is_exporter(plugin: object) -> TypeGuard[Exporter]:
 
 REGISTRY: Registry[Exporter] = Registry(
     "format", ENTRY_POINT_GROUP,
-    {name: f"{__name__}.{name}:EXPORTER" for name in ("oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21")},
+    {name: f"{__name__}.{name.replace('-', '_')}:EXPORTER"
+     for name in ("oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21", "csl-json", "bibtex", "ris",
+                 "datacite")},
     _is_exporter, lambda exporter: exporter.name)
 available = REGISTRY.available
 builtin_names = REGISTRY.builtin_names
