@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from archivist.batch import BatchOptions, run_batch
+from archivist.exporters import builtin_names
 from tests.conftest import ROOT
 from tests.site.conftest import CORPUS, Live, Site
 from tests.tools import need, needs
@@ -72,7 +73,7 @@ def test_search_without_javascript(no_js: Any, live_site: Live) -> None:
 
 def test_each_download_is_the_file_export_writes(no_js: Any, static_site: Site, tmp_path: Path) -> None:
     exported = tmp_path / "exports"
-    run_batch(CORPUS, exported, BatchOptions(formats=["oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21"]))
+    run_batch(CORPUS, exported, BatchOptions(formats=builtin_names()))
     for record_id in ("mrta-globalsecurity", "ar-tahrir-museum"):
         no_js.goto(f"{static_site.url}records/{record_id}/")
         links = no_js.locator("section.downloads a")

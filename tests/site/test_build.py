@@ -14,6 +14,7 @@ import pytest
 
 from archivist.batch import BatchOptions, run_batch
 from archivist.batch._journal import JOURNAL
+from archivist.exporters import builtin_names
 from archivist.site import SiteSettings, build_site
 from archivist.site import _render as render
 from archivist.site._formats import Download
@@ -102,9 +103,9 @@ def test_a_rerun_rebuilds_only_what_changed(tmp_path: Path) -> None:
 
 def test_downloads_are_the_bytes_export_writes(built: Path, tmp_path: Path) -> None:
     exported = tmp_path / "exports"
-    run_batch(CORPUS, exported, BatchOptions(formats=["oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21"]))
+    run_batch(CORPUS, exported, BatchOptions(formats=builtin_names()))
     files = [p for p in exported.iterdir() if not p.name.startswith(".")]
-    assert len(files) == 6 * len(IDS)
+    assert len(files) == len(builtin_names()) * len(IDS)
     for file in files:
         record_id = next(i for i in IDS if file.name.startswith(i + "."))
         assert (built / "records" / record_id / file.name).read_bytes() == file.read_bytes(), file.name
@@ -254,3 +255,18 @@ def test_it_never_builds_into_a_folder_of_other_files_or_an_input(tmp_path: Path
     assert os.listdir(tmp_path / "mine") == ["notes.txt"]
     run = archivist.run(["site", str(RECORDS), "--out", str(RECORDS / "site")])
     assert run.returncode == 2 and "inside the input" in run.stderr and not (RECORDS / "site").exists()
+
+
+def test_the_citation_box_renders_three_styles_from_the_csl_item(built: Path) -> None:
+    doc = page(built, "mrta-globalsecurity")  # no publication date: "n.d.", and the retrieval date as accessed
+    box = dict(zip(doc.xpath("//section[@class='cite']//dt/text()"),
+                   [dd.text_content() for dd in doc.xpath("//section[@class='cite']//dd")], strict=True))
+    assert set(box) == {"APA", "MLA", "Chicago"}
+    assert "(n.d.)" in box["APA"] and "Retrieved November 24, 2026, from https://www.globalsecurity.org/" in box["APA"]
+    assert "Accessed 24 Nov. 2026" in box["MLA"] and "GlobalSecurity.org" in box["Chicago"]
+    item = json.loads((built / "records" / "mrta-globalsecurity" / "mrta-globalsecurity.csl.json").read_bytes())
+    assert "issued" not in item[0] and item[0]["accessed"] == {"date-parts": [[2026, 11, 24]]}
+    assert sorted(doc.xpath("//section[@class='cite']//a/@href")) == [
+        "mrta-globalsecurity.bib", "mrta-globalsecurity.csl.json", "mrta-globalsecurity.ris"]
+    arabic = page(built, "ar-tahrir-museum")  # issued 2019-05-14
+    assert "(2019, May 14)" in arabic.xpath("string(//section[@class='cite']//dd[1])")

@@ -90,7 +90,7 @@ def test_the_signposting_package_finds_the_same_links_everywhere(static_site: Si
     assert ("cite-as", page, None) in in_html
     described = {target for rel, target, _ in in_html if rel == "describedby"}
     assert described == {page + f"{record_id}.{ext}" for ext in ("oai_dc.xml", "dcterms.xml", "jsonld", "marc.xml",
-                                                                 "mrc")}
+                                                                 "mrc", "csl.json", "bib", "ris", "datacite.xml")}
     profiles = {str(s.target): s.profiles for s in find_signposting_linkset(page + "linkset.json").signposts}
     assert {str(p) for p in profiles[page + f"{record_id}.marc.xml"]} == {"http://www.loc.gov/MARC21/slim"}
 

@@ -13,6 +13,7 @@ PROFILES = {
     "marcxml": "http://www.loc.gov/MARC21/slim",
     "marc21": "http://www.loc.gov/marc/bibliographic/",
     "csl-json": "https://citationstyles.org/",
+    "datacite": "http://datacite.org/schema/kernel-4",
 }
 #: Exports that hold the record's text rather than describe it.
 CONTENT_FORMATS = frozenset({"epub"})

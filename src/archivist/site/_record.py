@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..exporters.jsonld import document
+from ._cite import citations
 from ._formats import Download
 from ._words import direction, is_web_link, publication_date, shorten, slug, summary
 
@@ -235,4 +236,4 @@ def record_page(record: dict[str, Any], downloads: Sequence[Download], *, site_n
         description=shorten(summary(record, 300), 300), fields=_fields(record, root), sections=_sections(record),
         provenance=_provenance(record), events=list(record.get("provenance", [])),
         removed=list(record.get("removed", [])), downloads=list(downloads), meta=meta, properties=og, links=links,
-        jsonld=script_json(embedded_jsonld(record)), url=url)
+        jsonld=script_json(embedded_jsonld(record)), url=url, citations=citations(record))
