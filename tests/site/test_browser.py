@@ -79,8 +79,10 @@ def test_each_download_is_the_file_export_writes(no_js: Any, static_site: Site, 
         links = no_js.locator("section.downloads a")
         names = []
         for n in range(links.count()):
-            with no_js.expect_download() as waiting:
+            href = links.nth(n).get_attribute("href")
+            with no_js.expect_download(timeout=10_000) as waiting:
                 links.nth(n).click()
+            assert waiting.value.url.endswith(f"records/{record_id}/{href}"), (waiting.value.url, no_js.url)
             download = waiting.value
             names.append(download.suggested_filename)
             expected = exported / download.suggested_filename
