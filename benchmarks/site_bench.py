@@ -45,8 +45,9 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_pages(src: str) -> dict[str, float]:
-    """Render every record's page in memory (no exports, no writes): the page model and template alone."""
+def run_pages(src: str, cite: str) -> dict[str, float]:
+    """Render every record's page in memory (no exports, no writes): the page model and template alone, with or
+    without the citation box (citeproc-py)."""
     from archivist.site import SiteSettings
     from archivist.site._record import record_page
     from archivist.site._render import record_html
@@ -57,19 +58,19 @@ def run_pages(src: str) -> dict[str, float]:
     with open(src, encoding="utf-8") as handle:
         for line in handle:
             record = json.loads(line)
-            record_html(record_page(record, [], site_name="Archive", root="../../", base_url=settings.base_url),
-                        settings)
+            record_html(record_page(record, [], site_name="Archive", root="../../", base_url=settings.base_url,
+                                    cite=cite == "yes"), settings)
             count += 1
     seconds = time.perf_counter() - began
     return {"records": count, "seconds": seconds, "per_second": count / seconds, "peak_mb": peak_mb()}
 
 
-def run_site(src: str, out: str, formats: str) -> dict[str, float]:
+def run_site(src: str, out: str, formats: str, cite: str) -> dict[str, float]:
     """``archivist site`` into ``out``: validation, catalog, pages, listings, sitemap (and the exports named)."""
     from archivist.site import SiteSettings, build_site
 
     began = time.perf_counter()
-    report = build_site([src], out, SiteSettings(base_url="https://archive.example.org/"),
+    report = build_site([src], out, SiteSettings(base_url="https://archive.example.org/", citations=cite == "yes"),
                         formats=[f for f in formats.split(",") if f] if formats != "all" else None)
     seconds = time.perf_counter() - began
     assert report.summary.failed == 0, report
@@ -77,7 +78,7 @@ def run_site(src: str, out: str, formats: str) -> dict[str, float]:
             "peak_mb": peak_mb()}
 
 
-def run_serve(src: str, index: str, samples: int) -> dict[str, float]:
+def run_serve(src: str, index: str, cite: str, samples: int) -> dict[str, float]:
     """Index the records as serve does, then time record pages and searches through the WSGI application."""
     from archivist.oaipmh import Repository, make_server
     from archivist.oaipmh._index import RecordIndex
@@ -86,7 +87,7 @@ def run_serve(src: str, index: str, samples: int) -> dict[str, float]:
     began = time.perf_counter()
     record_index = RecordIndex([src], index)
     server = make_server(record_index, Repository(base_url="http://127.0.0.1/oai"), port=0,
-                         site=SiteSettings(base_url="https://archive.example.org/"))
+                         site=SiteSettings(base_url="https://archive.example.org/", citations=cite == "yes"))
     startup = time.perf_counter() - began
     app = server.application
     count = record_index.count()
@@ -122,6 +123,8 @@ def main() -> None:
     parser.add_argument("--serve", type=int, default=0, help="record count for the serve latency (0: skip)")
     parser.add_argument("--samples", type=int, default=200, help="requests of each kind for the latency")
     parser.add_argument("--with-exports", action="store_true", help="also build with every per-record export")
+    parser.add_argument("--citations", choices=("yes", "no", "both"), default="both",
+                        help="measure with the citation box, without it, or both (default)")
     parser.add_argument("--workdir", default=None, help="where to write (default: a temporary folder)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -134,31 +137,37 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="site-bench-", dir=args.workdir))
     print(f"machine: {os.cpu_count()} cores; load {os.getloadavg()[0]:.2f}; python {sys.version.split()[0]}")
     try:
+        cites = ("no", "yes") if args.citations == "both" else (args.citations,)
         for size in (int(s) for s in args.sizes.split(",") if s):
             src = work / f"records-{size}.jsonl"
             build(src, size)
-            result = child("pages", str(src))
-            print(f"{size:>7} records: pages rendered   {result['per_second']:8.0f} /s   "
-                  f"peak {result['peak_mb']:6.0f} MB")
-            out = work / f"site-{size}"
-            result = child("site", str(src), str(out), "")
-            print(f"{size:>7} records: site, pages only {result['per_second']:8.0f} /s   "
-                  f"peak {result['peak_mb']:6.0f} MB")
-            shutil.rmtree(out)
-            if args.with_exports:
-                result = child("site", str(src), str(out), "all")
-                print(f"{size:>7} records: site, all exports {result['per_second']:7.0f} /s   "
+            for cite in cites:
+                label = "with citations" if cite == "yes" else "no citations  "
+                result = child("pages", str(src), cite)
+                print(f"{size:>7} records, {label}: pages rendered   {result['per_second']:8.1f} /s   "
+                      f"peak {result['peak_mb']:6.0f} MB")
+                out = work / f"site-{size}"
+                result = child("site", str(src), str(out), "", cite)
+                print(f"{size:>7} records, {label}: site, pages only {result['per_second']:8.1f} /s   "
                       f"peak {result['peak_mb']:6.0f} MB")
                 shutil.rmtree(out)
+                if args.with_exports:
+                    result = child("site", str(src), str(out), "all", cite)
+                    print(f"{size:>7} records, {label}: site, all exports {result['per_second']:7.1f} /s   "
+                          f"peak {result['peak_mb']:6.0f} MB")
+                    shutil.rmtree(out)
             src.unlink()
         if args.serve:
             src = work / f"serve-{args.serve}.jsonl"
             build(src, args.serve)
-            result = child("serve", str(src), str(work / "index.sqlite"), str(args.samples))
-            print(f"{args.serve:>7} records: serve start {result['startup_s']:.1f} s; record page p50 "
-                  f"{result['page_p50_ms']:.1f} ms p95 {result['page_p95_ms']:.1f} ms; search p50 "
-                  f"{result['search_p50_ms']:.1f} ms p95 {result['search_p95_ms']:.1f} ms; peak "
-                  f"{result['peak_mb']:.0f} MB")
+            for cite in cites:
+                label = "with citations" if cite == "yes" else "no citations  "
+                index = work / f"index-{cite}.sqlite"
+                result = child("serve", str(src), str(index), cite, str(args.samples))
+                print(f"{args.serve:>7} records, {label}: serve start {result['startup_s']:.1f} s; record page p50 "
+                      f"{result['page_p50_ms']:.1f} ms p95 {result['page_p95_ms']:.1f} ms; search p50 "
+                      f"{result['search_p50_ms']:.1f} ms p95 {result['search_p95_ms']:.1f} ms; peak "
+                      f"{result['peak_mb']:.0f} MB")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -169,7 +169,7 @@ class SitePages:
         downloads += [Download(f"Listed file ({listed.get('role', 'file')})", listed["path"], listed["media_type"],
                                path.stat().st_size, "item") for listed, path in originals.values()]
         page = record_page(record, downloads, site_name=self.settings.name, root="../../",
-                           base_url=self.settings.base_url)
+                           base_url=self.settings.base_url, cite=self.settings.citations)
         if name == "linkset.json" and page.url:
             return _ok(linkset_json(page), "application/linkset+json")
         if name not in ("", "index.html"):

@@ -82,7 +82,7 @@ def normalize_base_url(url: str | None) -> str | None:
 
 
 def _fingerprint(settings: SiteSettings, formats: Sequence[str]) -> bytes:
-    return f"{__version__}\n{settings.name}\n{settings.base_url}\n{settings.page_size}\n" \
+    return f"{__version__}\n{settings.name}\n{settings.base_url}\n{settings.page_size}\n{settings.citations}\n" \
            f"{','.join(formats)}".encode()
 
 
@@ -213,7 +213,8 @@ def _record(entry: Any, record: dict[str, Any], out: Path, settings: SiteSetting
         write_atomic(folder / listed["path"], data, durable=False)
         downloads.append(Download(f"Listed file ({listed.get('role', 'file')})", listed["path"],
                                   listed["media_type"], len(data), "item"))
-    page = record_page(record, downloads, site_name=settings.name, root="../../", base_url=settings.base_url)
+    page = record_page(record, downloads, site_name=settings.name, root="../../", base_url=settings.base_url,
+                       cite=settings.citations)
     html = record_html(page, settings)
     write_atomic(folder / "index.html", html, durable=False)
     outputs["page"] = (f"records/{record_id}/index.html", hashlib.sha256(html).hexdigest())

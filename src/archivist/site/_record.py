@@ -213,9 +213,9 @@ def _head(record: dict[str, Any], site_name: str, url: str | None) -> tuple[list
 
 
 def record_page(record: dict[str, Any], downloads: Sequence[Download], *, site_name: str, root: str,
-                base_url: str | None) -> RecordPage:
+                base_url: str | None, cite: bool = True) -> RecordPage:
     """The model of a record's page; ``root`` leads from the page to the site's root (``../../``), ``base_url``
-    (absolute, ending in ``/``) is where the site is published, when known."""
+    (absolute, ending in ``/``) is where the site is published, when known; ``cite`` adds the citation box."""
     lang = record["language"]
     url = f"{base_url}records/{record['id']}/" if base_url else None
     links = [Link("canonical", url)] if url else []
@@ -236,4 +236,4 @@ def record_page(record: dict[str, Any], downloads: Sequence[Download], *, site_n
         description=shorten(summary(record, 300), 300), fields=_fields(record, root), sections=_sections(record),
         provenance=_provenance(record), events=list(record.get("provenance", [])),
         removed=list(record.get("removed", [])), downloads=list(downloads), meta=meta, properties=og, links=links,
-        jsonld=script_json(embedded_jsonld(record)), url=url, citations=citations(record))
+        jsonld=script_json(embedded_jsonld(record)), url=url, citations=citations(record) if cite else [])

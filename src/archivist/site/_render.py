@@ -30,11 +30,13 @@ _FACETS_HEADINGS = {"subject": "Subjects", "language": "Languages", "year": "Yea
 @dataclass(frozen=True)
 class SiteSettings:
     """What the pages need besides the records: the site's name, where it is published (absolute, ending in
-    ``/``; None when unknown) and records per page."""
+    ``/``; None when unknown), records per page, and whether record pages have the citation box (rendered by
+    citeproc-py, the slowest part of a page by far)."""
 
     name: str = "Archive"
     base_url: str | None = None
     page_size: int = 50
+    citations: bool = True
 
 
 @dataclass(frozen=True)
