@@ -617,6 +617,9 @@ def serve(
         raise _fail(str(exc)) from None
     say.problems(server.index.problems)
     say.info(server.describe())
+    shown = f"[{host}]" if ":" in host else host
+    say.info(f"pages for people at http://{shown}:{server.port}/ (search at /search)"
+             + ("" if site_url else "; no --site-url: canonical links, cite-as, linksets and the sitemap are left out"))
     for warning in server.warnings():
         say.warn(warning)
     signal.signal(signal.SIGTERM, lambda *_: server.shutdown())

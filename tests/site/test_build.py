@@ -270,3 +270,9 @@ def test_the_citation_box_renders_three_styles_from_the_csl_item(built: Path) ->
         "mrta-globalsecurity.bib", "mrta-globalsecurity.csl.json", "mrta-globalsecurity.ris"]
     arabic = page(built, "ar-tahrir-museum")  # issued 2019-05-14
     assert "(2019, May 14)" in arabic.xpath("string(//section[@class='cite']//dd[1])")
+
+
+def test_the_404_page_works_at_any_depth(built: Path) -> None:
+    doc = lxml.html.fromstring((built / "404.html").read_bytes())  # a host shows it at any path
+    assert doc.xpath("//link[@rel='stylesheet']/@href") == ["/collection/style.css"]
+    assert doc.xpath("//meta[@name='robots']/@content") == ["noindex"]

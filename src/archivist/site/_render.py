@@ -53,7 +53,7 @@ def environment() -> jinja2.Environment:
                                 for item in files("archivist.site").joinpath("templates").iterdir()
                                 if item.name.endswith(".html")})
     return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                              keep_trailing_newline=True, trim_blocks=False)
+                              keep_trailing_newline=True, trim_blocks=False, auto_reload=False, cache_size=-1)
 
 
 @cache
