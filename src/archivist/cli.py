@@ -283,6 +283,8 @@ def site(
     citations: Annotated[bool, typer.Option("--citations/--no-citations",
         help="Give each record page a citation box (APA, MLA, Chicago by citeproc-py, tens of milliseconds a "
              "record; without it a page takes about one).")] = True,
+    oai_url: Annotated[str | None, typer.Option("--oai-url", metavar="URL",
+        help="An OAI-PMH base URL serving the same records, named at the foot of every page.")] = None,
     quiet: Quiet = False,
     verbose: Annotated[bool, verbose_option("a line for each record page written")] = False,
 ) -> None:
@@ -301,6 +303,10 @@ def site(
         url = normalize_base_url(base_url)
     except ValueError as exc:
         raise UsageMistake(f"--base-url: {exc}") from None
+    try:
+        harvest = None if oai_url is None else str(normalize_base_url(oai_url)).rstrip("/")
+    except ValueError as exc:
+        raise UsageMistake(f"--oai-url: {exc}") from None
     if not name.strip():
         raise UsageMistake("--name: empty; give the site's name")
 
@@ -310,7 +316,8 @@ def site(
             say.detail(f"wrote {outcome.written[-1].parent}")
 
     try:
-        report = build_site(paths, out, SiteSettings(name=name.strip(), base_url=url, citations=citations),
+        report = build_site(paths, out, SiteSettings(name=name.strip(), base_url=url, citations=citations,
+                                                     oai_url=harvest),
                             formats=formats,
                             check_files=check_files, on_outcome=seen)
     except (ArchivistError, OSError) as exc:

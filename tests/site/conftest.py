@@ -22,16 +22,19 @@ from archivist.oaipmh._index import RecordIndex
 from archivist.site import SiteSettings, build_site
 from tests.conftest import RECORDS
 
-DATA = Path(__file__).resolve().parent / "data"
-CORPUS = [str(RECORDS), str(DATA)]
-NAME = "Test archive"
-IDS = ["ar-tahrir-museum", "hostile-title", "ja-tokyo-library", "mrta-globalsecurity", "ru-hermitage"]
-
 
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+DATA = Path(__file__).resolve().parent / "data"
+CORPUS = [str(RECORDS), str(DATA)]
+NAME = "Test archive"
+LIVE_PORT = free_port()
+OAI = f"http://127.0.0.1:{LIVE_PORT}/oai"  # the live server's OAI-PMH base URL, named on every page of both
+IDS = ["ar-tahrir-museum", "hostile-title", "ja-tokyo-library", "mrta-globalsecurity", "ru-hermitage"]
 
 
 def fetch(url: str) -> tuple[int, dict[str, str], bytes]:
@@ -58,7 +61,7 @@ def static_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     port = free_port()
     parent = tmp_path_factory.mktemp("www")
     url = f"http://127.0.0.1:{port}/sub/"
-    settings = SiteSettings(name=NAME, base_url=url)
+    settings = SiteSettings(name=NAME, base_url=url, oai_url=OAI)
     build_site(CORPUS, parent / "sub", settings)
     process = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "-d",
                                 str(parent)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -90,7 +93,7 @@ class Live:
 def live_site(static_site: Site, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """The corpus served live, with the static site's settings (so the same routes give the same bytes)."""
     index = RecordIndex(CORPUS, tmp_path_factory.mktemp("index") / "index.sqlite")
-    server = make_server(index, Repository(name=NAME, base_url="http://127.0.0.1/oai"), port=0,
+    server = make_server(index, Repository(name=NAME, base_url=OAI), port=LIVE_PORT,
                          site=static_site.settings)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

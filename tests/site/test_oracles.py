@@ -101,10 +101,9 @@ def linkchecker(url: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=300, check=False)
 
 
-def test_linkchecker_finds_no_broken_link_under_a_sub_path(static_site: Site) -> None:
-    run = linkchecker(static_site.url)
+def test_linkchecker_finds_no_broken_link_under_a_sub_path(static_site: Site, live_site: Live) -> None:
+    run = linkchecker(static_site.url)  # the pages name the live server's OAI-PMH base URL: it is up too
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "error" not in run.stdout.lower().split("\n", 3)[-1] or run.returncode == 0
 
 
 @pytest.fixture(scope="module")

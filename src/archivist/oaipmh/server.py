@@ -70,6 +70,7 @@ class OAIServer:
         if site is not None:  # the pages for people of `archivist site`, at the same routes, and /search
             from ._site import SitePages
 
+            site = site if site.oai_url else replace(site, oai_url=repository.base_url)
             self.application.site = SitePages(index, site)
         self._map: dict[int, Any] = {}
         # Any: waitress's type stubs lag the attributes used here (maintenance, active_channels)

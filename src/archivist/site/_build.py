@@ -82,7 +82,7 @@ def normalize_base_url(url: str | None) -> str | None:
 
 
 def _fingerprint(settings: SiteSettings, formats: Sequence[str]) -> bytes:
-    return f"{__version__}\n{settings.name}\n{settings.base_url}\n{settings.page_size}\n{settings.citations}\n" \
+    return f"{__version__}\n{settings}\n" \
            f"{','.join(formats)}".encode()
 
 

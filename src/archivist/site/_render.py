@@ -31,12 +31,14 @@ _FACETS_HEADINGS = {"subject": "Subjects", "language": "Languages", "year": "Yea
 class SiteSettings:
     """What the pages need besides the records: the site's name, where it is published (absolute, ending in
     ``/``; None when unknown), records per page, and whether record pages have the citation box (rendered by
-    citeproc-py, the slowest part of a page by far)."""
+    citeproc-py, the slowest part of a page by far); ``oai_url``, an OAI-PMH base URL that harvests the same
+    records, named at the foot of every page (``serve`` names its own)."""
 
     name: str = "Archive"
     base_url: str | None = None
     page_size: int = 50
     citations: bool = True
+    oai_url: str | None = None
 
 
 @dataclass(frozen=True)
