@@ -315,13 +315,18 @@ def site(
         if outcome.status is Status.EXPORTED:
             say.detail(f"wrote {outcome.written[-1].parent}")
 
+    from .batch import Stopped, interrupts
+
+    settings = SiteSettings(name=name.strip(), base_url=url, citations=citations, oai_url=harvest)
     try:
-        report = build_site(paths, out, SiteSettings(name=name.strip(), base_url=url, citations=citations,
-                                                     oai_url=harvest),
-                            formats=formats,
-                            check_files=check_files, on_outcome=seen)
+        with interrupts():
+            report = build_site(paths, out, settings, formats=formats, check_files=check_files, on_outcome=seen)
     except (ArchivistError, OSError) as exc:
         raise _fail(str(exc)) from None
+    except KeyboardInterrupt as stop:
+        signum = stop.signal if isinstance(stop, Stopped) else signal.SIGINT
+        raise _fail(f"stopped by {signal.Signals(signum).name}; every page written is whole, and the same command "
+                    "finishes the site (only what is missing or changed is built)", 128 + signum) from None
     if url is None:
         say.info("no --base-url: canonical links, cite-as, linkset.json and sitemap.xml were left out")
     say.info(styled(f"{report} in {out}", "green" if not report.summary.failed else "red"))

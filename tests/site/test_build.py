@@ -276,3 +276,30 @@ def test_the_404_page_works_at_any_depth(built: Path) -> None:
     doc = lxml.html.fromstring((built / "404.html").read_bytes())  # a host shows it at any path
     assert doc.xpath("//link[@rel='stylesheet']/@href") == ["/collection/style.css"]
     assert doc.xpath("//meta[@name='robots']/@content") == ["noindex"]
+
+
+def test_sigterm_stops_cleanly_and_the_same_command_finishes(tmp_path: Path, archivist: Any) -> None:
+    import signal
+    import subprocess
+
+    seed = json.loads((DATA / "ru-hermitage.json").read_text("utf-8"))
+    source = tmp_path / "many.jsonl"
+    source.write_text("".join(json.dumps(dict(seed, id=f"r{n:05d}"), ensure_ascii=False) + "\n"
+                              for n in range(1500)), "utf-8")
+    out = tmp_path / "site"
+    args = ["site", str(source), "--out", str(out), "--to", "oai_dc", "--no-citations"]
+    process = archivist.popen([*args, "-v"], stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    while "wrote" not in process.stderr.readline():
+        pass
+    process.send_signal(signal.SIGTERM)
+    rest = process.stderr.read()
+    assert process.wait(60) == 143
+    [line] = [line for line in rest.splitlines() if not line.startswith("wrote")]
+    assert line.startswith("error: stopped by SIGTERM; every page written is whole")
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [JOURNAL]
+    assert not [p for p in out.rglob("*") if p.name.endswith(".part")]
+    again = archivist.run(args)
+    assert again.returncode == 0, again.stderr
+    assert " unchanged, 0 failed" in again.stderr
+    assert len(list((out / "records").iterdir())) == 1500
