@@ -261,8 +261,8 @@ def export(
 
 
 @app.command(epilog=examples(
-    "archivist site records/ --out site/ --base-url https://archive.example.org/collection/",
-    "archivist site records/ --out site/ --name 'MRTA sources'    # no base URL: no sitemap",
+    "archivist site records/ --out site/ --base-url https://example.org/c/",
+    "archivist site records/ --out site/ --name 'MRTA sources'  # no sitemap",
     "python3 -m http.server -d site/ 8000      # then open http://127.0.0.1:8000/",
 ))
 def site(
@@ -568,7 +568,7 @@ def _ingest_one_file(capture: Path, facts: Facts, rules: tuple[ChromeRule, ...],
     "    --admin-email you@example.org",
     "archivist serve records/ --port 9000 --base-url https://example.org/oai",
     "curl 'http://127.0.0.1:8080/oai?verb=Identify'      # from another terminal",
-    "archivist serve records/ --site-url https://archive.example.org/    # pages as archivist site builds them",
+    "archivist serve records/ --site-url https://example.org/  # with pages",
 ))
 def serve(
     paths: Annotated[list[str], typer.Argument(metavar="RECORDS...",
