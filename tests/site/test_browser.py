@@ -80,7 +80,8 @@ def test_each_download_is_the_file_export_writes(no_js: Any, static_site: Site, 
         names = []
         for n in range(links.count()):
             href = links.nth(n).get_attribute("href")
-            with no_js.expect_download(timeout=10_000) as waiting:
+            links.nth(n).scroll_into_view_if_needed()
+            with no_js.expect_download(timeout=30_000) as waiting:
                 links.nth(n).click()
             assert waiting.value.url.endswith(f"records/{record_id}/{href}"), (waiting.value.url, no_js.url)
             download = waiting.value
