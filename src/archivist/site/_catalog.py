@@ -27,7 +27,8 @@ CREATE TABLE IF NOT EXISTS facets (kind TEXT NOT NULL, key TEXT NOT NULL, label 
     PRIMARY KEY (kind, key));
 CREATE TABLE IF NOT EXISTS members (kind TEXT NOT NULL, key TEXT NOT NULL, sort TEXT NOT NULL, n INTEGER NOT NULL,
     PRIMARY KEY (kind, key, sort, n));
-CREATE INDEX IF NOT EXISTS members_item ON members (n, kind);
+DROP INDEX IF EXISTS members_item;
+CREATE INDEX IF NOT EXISTS members_by_item ON members (n, kind, key);
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5 (title, subjects, description, text,
     tokenize = 'unicode61 remove_diacritics 2');
 """
@@ -188,19 +189,21 @@ class Catalog:
         where, args = ["search MATCH ?"], [match]
         for kind, key in (("subject", subject), ("language", language)):
             if key:
-                where.append("EXISTS (SELECT 1 FROM members m WHERE m.n = search.rowid AND m.kind = ? AND m.key = ?)")
+                where.append("EXISTS (SELECT 1 FROM members m INDEXED BY members_by_item WHERE m.n = search.rowid "
+                             "AND m.kind = ? AND m.key = ?)")
                 args += [kind, key]
         found = f"SELECT rowid FROM search WHERE {' AND '.join(where)}"
         db = self._db()
         db.execute("BEGIN")
         try:
             total = int(db.execute(f"SELECT COUNT(*) FROM ({found})", args).fetchone()[0])
-            rows = db.execute(f"SELECT i.id, i.title, i.lang, i.summary, i.year, i.lastmod FROM items i JOIN "
-                              f"(SELECT rowid, rank FROM search WHERE {' AND '.join(where)}) s ON s.rowid = i.n "
+            rows = db.execute(f"SELECT i.id, i.title, i.lang, i.summary, i.year, i.lastmod FROM (SELECT rowid, rank "
+                              f"FROM search WHERE {' AND '.join(where)}) s CROSS JOIN items i ON i.n = s.rowid "
                               "ORDER BY s.rank, i.sort, i.id LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
             facets = {kind: [Facet(*row) for row in db.execute(
-                f"SELECT f.kind, f.key, f.label, COUNT(*) AS count FROM ({found}) s JOIN members m ON m.n = s.rowid "
-                "AND m.kind = ? JOIN facets f ON f.kind = m.kind AND f.key = m.key GROUP BY f.key "
+                f"SELECT f.kind, f.key, f.label, COUNT(*) AS count FROM ({found}) s CROSS JOIN members m INDEXED BY "
+                "members_by_item ON m.n = s.rowid AND m.kind = ? JOIN facets f ON f.kind = m.kind AND f.key = m.key "
+                "GROUP BY f.key "
                 "ORDER BY count DESC, f.label LIMIT 20", [*args, kind])] for kind in ("subject", "language")}
         finally:
             db.execute("COMMIT")
