@@ -15,7 +15,7 @@ PAGE = Path(__file__).resolve().parent.parent / "docs" / "api.md"
 
 #: The modules a user imports, in the order the page lists them (the layers, bottom to top).
 PUBLIC = ("archivist", "archivist.records", "archivist.exporters", "archivist.ingest", "archivist.packages",
-          "archivist.curate", "archivist.oaipmh", "archivist.batch", "archivist.cluster", "archivist.cli")
+          "archivist.curate", "archivist.oaipmh", "archivist.batch", "archivist.cluster", "archivist.site", "archivist.cli")
 
 HEAD = """# Python API
 

@@ -269,6 +269,79 @@ def export(
     raise typer.Exit(EXIT_INVALID if report.failed else EXIT_OK)
 
 
+@app.command(epilog=examples(
+    "archivist site records/ --out site/ --base-url https://example.org/c/",
+    "archivist site records/ --out site/ --name 'MRTA sources'  # no sitemap",
+    "python3 -m http.server -d site/ 8000      # then open http://127.0.0.1:8000/",
+))
+def site(
+    paths: Annotated[list[str], typer.Argument(metavar="RECORDS...", help="Record files (*.json, *.jsonl) or "
+                                               "folders of them.")],
+    out: Annotated[str, typer.Option("--out", "-o", metavar="DIR", callback=out_folder,
+        help="Folder to write the site into: new, empty, or a site built before (then only what changed is "
+             "rebuilt).")] = "site",
+    base_url: Annotated[str | None, typer.Option("--base-url", metavar="URL",
+        help="Where the site will be published (https://host/path/): used for canonical links, cite-as, "
+             "linkset.json and sitemap.xml, which are left out without it.")] = None,
+    name: Annotated[str, typer.Option("--name", metavar="TEXT", help="The site's name, on every page.")] = "Archive",
+    to: Annotated[str, typer.Option("--to", "-t", metavar="FORMATS",
+        help="Per-record formats offered for download on each record page (default all; see archivist "
+             "formats).")] = "all",
+    check_files: Annotated[bool, typer.Option("--check-files/--no-check-files",
+        help="Also check each listed file's size and SHA-256.")] = False,
+    citations: Annotated[bool, typer.Option("--citations/--no-citations",
+        help="Give each record page a citation box (APA, MLA, Chicago by citeproc-py, tens of milliseconds a "
+             "record; without it a page takes about one).")] = True,
+    oai_url: Annotated[str | None, typer.Option("--oai-url", metavar="URL",
+        help="An OAI-PMH base URL serving the same records, named at the foot of every page.")] = None,
+    quiet: Quiet = False,
+    verbose: Annotated[bool, verbose_option("a line for each record page written")] = False,
+) -> None:
+    """Build a static web site of the records: a landing page per record with its exports, browse pages.
+
+    Internal links are relative, so the folder works from any web host and sub-path. Invalid records are reported
+    as export reports them and left out. A re-run into the same folder rebuilds only what changed.
+    Exit 0 when every record has its page, 1 when any failed, 2 for a command-line mistake or an I/O error.
+    """
+    from ..records import Status
+    from ..site import SiteSettings, build_site, normalize_base_url
+
+    say = Say(quiet, verbose)
+    formats = [exporter.name for exporter in _exporters(to)]
+    try:
+        url = normalize_base_url(base_url)
+    except ValueError as exc:
+        raise UsageMistake(f"--base-url: {exc}") from None
+    try:
+        harvest = None if oai_url is None else str(normalize_base_url(oai_url)).rstrip("/")
+    except ValueError as exc:
+        raise UsageMistake(f"--oai-url: {exc}") from None
+    if not name.strip():
+        raise UsageMistake("--name: empty; give the site's name")
+
+    def seen(outcome: ExportOutcome) -> None:
+        say.problems(outcome.problems)
+        if outcome.status is Status.EXPORTED:
+            say.detail(f"wrote {outcome.written[-1].parent}")
+
+    from ..batch import Stopped, interrupts
+
+    settings = SiteSettings(name=name.strip(), base_url=url, citations=citations, oai_url=harvest)
+    try:
+        with interrupts():
+            report = build_site(paths, out, settings, formats=formats, check_files=check_files, on_outcome=seen)
+    except (ArchivistError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    except KeyboardInterrupt as stop:
+        signum = stop.signal if isinstance(stop, Stopped) else signal.SIGINT
+        raise _fail(f"stopped by {signal.Signals(signum).name}; every page written is whole, and the same command "
+                    "finishes the site (only what is missing or changed is built)", 128 + signum) from None
+    if url is None:
+        say.info("no --base-url: canonical links, cite-as, linkset.json and sitemap.xml were left out")
+    say.info(styled(f"{report} in {out}", "green" if not report.summary.failed else "red"))
+    raise typer.Exit(EXIT_INVALID if report.summary.failed else EXIT_OK)
+
+
 def _stopped(stop: BatchInterrupted) -> typer.Exit:
     """Say how far an interrupted export got and the command that finishes it; exit 128 + the signal number."""
     report = stop.report
@@ -516,6 +589,7 @@ def _ingest_to_stdout(capture: Path, facts: Facts, rules: tuple[ChromeRule, ...]
     "    --admin-email you@example.org",
     "archivist serve records/ --port 9000 --base-url https://example.org/oai",
     "curl 'http://127.0.0.1:8080/oai?verb=Identify'      # from another terminal",
+    "archivist serve records/ --site-url https://example.org/  # with pages",
 ))
 def serve(
     paths: Annotated[list[str], typer.Argument(metavar="RECORDS...",
@@ -537,9 +611,15 @@ def serve(
         help="SQLite index file (default: .archivist-oai.sqlite beside the records).")] = None,
     timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", min=1,
         help="Seconds an idle or stalled connection is kept open.")] = defaults.TIMEOUT_SECONDS,
+    site_url: Annotated[str | None, typer.Option("--site-url", metavar="URL",
+        help="Public URL of the pages for people (as archivist site --base-url): canonical links, cite-as, "
+             "linkset.json and the sitemap use it, and are left out without it.")] = None,
+    citations: Annotated[bool, typer.Option("--citations/--no-citations",
+        help="Give record pages the citation box (as archivist site).")] = True,
     quiet: Quiet = False,
 ) -> None:
-    """Serve records as an OAI-PMH 2.0 data provider (oai_dc, dcterms, marcxml; sets from subjects).
+    """Serve records as an OAI-PMH 2.0 data provider (oai_dc, dcterms, marcxml; sets from subjects), and as
+    the pages archivist site builds (same routes, same bytes) with /search over their text, subjects, languages.
 
     The SQLite index is built on first run, checked against the record files at start and rebuilt when they
     change. Invalid records are reported and left out. One line per request goes to stderr (none with -q).
@@ -548,8 +628,13 @@ def serve(
     import logging
 
     from ..oaipmh import Repository, open_server
+    from ..site import SiteSettings, normalize_base_url
 
     say = Say(quiet)
+    try:
+        site = SiteSettings(name=name, base_url=normalize_base_url(site_url), citations=citations)
+    except ValueError as exc:
+        raise UsageMistake(f"--site-url: {exc}") from None
     repository = Repository(name=name, base_url=base_url or "", admin_email=admin_email,
                             repository_id=repository_id, page_size=page_size)
     handler = logging.StreamHandler(sys.stderr)
@@ -560,11 +645,15 @@ def serve(
     logger.setLevel(logging.WARNING if quiet else logging.INFO)  # -q: no line per request, problems still
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # queued requests are normal under load
     try:
-        server = open_server(paths, repository, host, port, index=Path(index) if index else None, timeout=timeout)
+        server = open_server(paths, repository, host, port, index=Path(index) if index else None, timeout=timeout,
+                             site=site)
     except (ArchivistError, OSError) as exc:
         raise _fail(str(exc)) from None
     say.problems(server.index.problems)
     say.info(server.describe())
+    shown = f"[{host}]" if ":" in host else host
+    say.info(f"pages for people at http://{shown}:{server.port}/ (search at /search)"
+             + ("" if site_url else "; no --site-url: canonical links, cite-as, linksets and the sitemap are left out"))
     for warning in server.warnings():
         say.warn(warning)
     signal.signal(signal.SIGTERM, lambda *_: server.shutdown())

@@ -244,6 +244,12 @@ class RecordIndex:
                 self._connections.append(connection)
         return connection
 
+    def fingerprint(self) -> str:
+        """A digest of what the index was built from (each file's path, size, time and SHA-256): it changes
+        whenever the index is rebuilt from other records (the site's catalog follows it)."""
+        rows = self._reader().execute("SELECT path, size, mtime_ns, sha256 FROM files ORDER BY path").fetchall()
+        return hashlib.sha256(json.dumps(rows).encode("utf-8")).hexdigest()
+
     def count(self) -> int:
         return int(self._reader().execute("SELECT COUNT(*) FROM records").fetchone()[0])
 

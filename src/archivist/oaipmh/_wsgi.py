@@ -8,11 +8,14 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 from .._words import counted
 from ._provider import FORMATS, Provider
+
+if TYPE_CHECKING:
+    from ._site import SitePages
 
 log = logging.getLogger("archivist.oaipmh")
 
@@ -24,6 +27,7 @@ _TEXT = "text/plain; charset=utf-8"
 
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 Answer = tuple[str, str, bytes, str]  # status line, media type, body, what the log line adds (verb, error)
+PageAnswer = tuple[str, str, bytes, str, list[tuple[str, str]]]  # an Answer with headers of its own (site pages)
 
 
 def shipped_schemas() -> dict[str, bytes]:
@@ -45,13 +49,19 @@ class OAIApplication:
         self.oai_path = urlsplit(provider.repo.base_url).path.rstrip("/") or "/"
         self.schemas = shipped_schemas()
         self.schema_path = self.oai_path.rstrip("/") + "/schemas/"
+        self.site: SitePages | None = None  # the pages for people (archivist site's routes), when served
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         began = time.perf_counter()
+        extra: list[tuple[str, str]] = []
         method = environ.get("REQUEST_METHOD", "")
         path = environ.get("PATH_INFO", "")
         try:
-            status, media_type, body, note = self._route(method, path, environ)
+            page = self._site_page(method, path, environ)
+            if page is not None:
+                status, media_type, body, note, extra = page
+            else:
+                status, media_type, body, note = self._route(method, path, environ)
         except Exception as exc:
             where = exc.__traceback__
             while where is not None and where.tb_next is not None:
@@ -60,13 +70,24 @@ class OAIApplication:
             log.error("error: %s: %s (at %s) while answering %s %s", type(exc).__name__, exc, place, method,
                       _printable(path))
             status, media_type, body, note = "500 Internal Server Error", _TEXT, b"internal error; see the log\n", ""
-        headers = [("Content-Type", media_type), ("Content-Length", str(len(body)))]
+        headers = [("Content-Type", media_type), ("Content-Length", str(len(body))), *extra]
         if method == "HEAD":
             body = b""
         start_response(status, headers)
         log.info("%s %s %s %s %s %.1f ms", environ.get("REMOTE_ADDR", "-"), _printable(method), _printable(path),
                  note or "-", status.split()[0], (time.perf_counter() - began) * 1000)
         return [body]
+
+    def _site_page(self, method: str, path: str, environ: dict[str, Any]) -> PageAnswer | None:
+        """A page of the site for people (GET and HEAD), its 404 page for a path nothing else answers; None when
+        the site is not served or OAI-PMH or a schema answers the path."""
+        if self.site is None or method not in ("GET", "HEAD"):
+            return None
+        if (path.rstrip("/") or "/") == self.oai_path or any(path.startswith(f) for f in (self.schema_path,
+                                                                                             "/schemas/")):
+            return None
+        query = environ.get("QUERY_STRING", "").encode("latin-1").decode("utf-8", "replace")
+        return self.site.answer(path, query) or self.site.not_found(path)
 
     def _route(self, method: str, path: str, environ: dict[str, Any]) -> Answer:
         if (path.rstrip("/") or "/") == self.oai_path:

@@ -21,6 +21,7 @@ from .._errors import ArchivistError
 from .._oai_vocabulary import placeholders
 from .._words import counted
 from ..records import check_sources
+from ..site import SiteSettings
 from ._index import RecordIndex
 from ._provider import Provider, Repository
 from ._wsgi import MAX_BODY, OAIApplication
@@ -56,7 +57,7 @@ class OAIServer:
 
     def __init__(self, index: RecordIndex, repository: Repository, host: str = "127.0.0.1", port: int = 8080, *,
                  timeout: float = TIMEOUT_SECONDS, threads: int = THREADS,
-                 refresh_seconds: float = REFRESH_SECONDS) -> None:
+                 refresh_seconds: float = REFRESH_SECONDS, site: SiteSettings | None = None) -> None:
         self.index = index
         self._socket = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET,
                                             backlog=1024)
@@ -66,6 +67,11 @@ class OAIServer:
             repository = replace(repository, base_url=f"http://{_url_host(host)}:{self.port}/oai")
         self.provider = Provider(index, repository)
         self.application = OAIApplication(self.provider)
+        if site is not None:  # the pages for people of `archivist site`, at the same routes, and /search
+            from ._site import SitePages
+
+            site = site if site.oai_url else replace(site, oai_url=repository.base_url)
+            self.application.site = SitePages(index, site)
         self._map: dict[int, Any] = {}
         # Any: waitress's type stubs lag the attributes used here (maintenance, active_channels)
         self._server: Any = cast(Any, create_server(
@@ -116,6 +122,8 @@ class OAIServer:
                 loop(timeout=poll_interval, map=self._map, use_poll=True, count=1)
         finally:
             self._close()
+            if self.application.site is not None:
+                self.application.site.close()
             self._stopped.set()
 
     def shutdown(self) -> None:
@@ -138,7 +146,8 @@ class OAIServer:
         while not self._stop.wait(pause):
             began = time.monotonic()
             try:
-                self.index.refresh()
+                if self.index.refresh() and self.application.site is not None:
+                    self.application.site.sync()
             except Exception as exc:
                 log.error("error: index refresh failed: %s: %s", type(exc).__name__, exc)
             pause = max(self._refresh_seconds, 10 * (time.monotonic() - began))
@@ -146,13 +155,15 @@ class OAIServer:
 
 def make_server(index: RecordIndex, repository: Repository, host: str = "127.0.0.1", port: int = 8080, *,
                 timeout: float = TIMEOUT_SECONDS, threads: int = THREADS,
-                refresh_seconds: float = REFRESH_SECONDS) -> OAIServer:
-    """An :class:`OAIServer` answering OAI-PMH from ``index``."""
-    return OAIServer(index, repository, host, port, timeout=timeout, threads=threads, refresh_seconds=refresh_seconds)
+                refresh_seconds: float = REFRESH_SECONDS, site: SiteSettings | None = None) -> OAIServer:
+    """An :class:`OAIServer` answering OAI-PMH from ``index`` (and the site's pages, given ``site``)."""
+    return OAIServer(index, repository, host, port, timeout=timeout, threads=threads, refresh_seconds=refresh_seconds,
+                     site=site)
 
 
 def open_server(paths: list[str], repository: Repository, host: str = "127.0.0.1", port: int = 8080, *,
-                index: str | os.PathLike[str] | None = None, timeout: float = TIMEOUT_SECONDS) -> OAIServer:
+                index: str | os.PathLike[str] | None = None, timeout: float = TIMEOUT_SECONDS,
+                site: SiteSettings | None = None) -> OAIServer:
     """Index the records under ``paths`` (at ``index``, default beside them) and bind a server to them.
 
     Raises ArchivistError with a one-line message for anything a user can get wrong: missing records, an index
@@ -162,7 +173,7 @@ def open_server(paths: list[str], repository: Repository, host: str = "127.0.0.1
     replace(repository, base_url=repository.base_url or "http://localhost/oai").check()  # before any work
     record_index = RecordIndex(paths, index or default_index_path(paths))
     try:
-        return OAIServer(record_index, repository, host, port, timeout=timeout)
+        return OAIServer(record_index, repository, host, port, timeout=timeout, site=site)
     except OSError as exc:
         record_index.close()
         raise ArchivistError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None

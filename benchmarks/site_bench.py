@@ -1,0 +1,181 @@
+"""Speed and memory of the site: record pages rendered per second, ``archivist site`` over N records (pages only,
+then with every per-record export), and ``serve``'s record page and search latency (p50, p95) at N records.
+
+    python benchmarks/site_bench.py --sizes 1000,10000 --serve 50000 --workdir /dev/shm
+
+Builds N records from the seed record (ids, titles and subjects varied; one in four in Arabic, Japanese or
+Russian), then runs each measurement in its own process so that peak RSS is that run's alone. Serve latency is
+measured by calling the WSGI application in-process (routing, SQLite, rendering; no sockets), on random record
+pages and searches. Nothing here is a test: the figures vary by machine and by what else runs on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "records" / "mrta-globalsecurity.json"
+DATA = ROOT / "tests" / "site" / "data"
+OTHERS = [json.loads(p.read_text("utf-8")) for p in sorted(DATA.glob("[a-z][a-z]-*.json"))]
+WORDS = ["peru", "guerrilla", "1996", "lima", "東京", "図書館", "المتحف", "Эрмитаж", "movement", "hostage"]
+
+
+def build(path: Path, count: int) -> None:
+    seed = json.loads(SEED.read_text(encoding="utf-8"))
+    seed.pop("files", None)  # the capture file is not copied for every record
+    with open(path, "w", encoding="utf-8") as handle:
+        for n in range(count):
+            base = OTHERS[n % len(OTHERS)] if n % 4 == 3 else seed
+            subjects = [*base["subjects"], {"term": f"Topic {n % 500}", "scheme": "local"}]
+            record = dict(base, id=f"r{n:07d}", title=f"{base['title']} {n}", subjects=subjects)
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_pages(src: str, cite: str) -> dict[str, float]:
+    """Render every record's page in memory (no exports, no writes): the page model and template alone, with or
+    without the citation box (citeproc-py)."""
+    from archivist.site import SiteSettings
+    from archivist.site._record import record_page
+    from archivist.site._render import record_html
+
+    settings = SiteSettings(base_url="https://archive.example.org/")
+    began, cpu = time.perf_counter(), time.process_time()
+    count = 0
+    with open(src, encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            record_html(record_page(record, [], site_name="Archive", root="../../", base_url=settings.base_url,
+                                    cite=cite == "yes"), settings)
+            count += 1
+    seconds = time.perf_counter() - began
+    return {"records": count, "seconds": seconds, "per_second": count / seconds,
+            "per_cpu_second": count / (time.process_time() - cpu), "peak_mb": peak_mb()}
+
+
+def run_site(src: str, out: str, formats: str, cite: str) -> dict[str, float]:
+    """``archivist site`` into ``out``: validation, catalog, pages, listings, sitemap (and the exports named)."""
+    from archivist.site import SiteSettings, build_site
+
+    began, cpu = time.perf_counter(), time.process_time()
+    report = build_site([src], out, SiteSettings(base_url="https://archive.example.org/", citations=cite == "yes"),
+                        formats=[f for f in formats.split(",") if f] if formats != "all" else None)
+    seconds = time.perf_counter() - began
+    assert report.summary.failed == 0, report
+    return {"records": report.summary.records, "seconds": seconds, "per_second": report.summary.records / seconds,
+            "per_cpu_second": report.summary.records / (time.process_time() - cpu), "peak_mb": peak_mb()}
+
+
+def run_serve(src: str, index: str, cite: str, samples: int) -> dict[str, float]:
+    """Index the records as serve does, then time record pages and searches through the WSGI application."""
+    from archivist.oaipmh import Repository, make_server
+    from archivist.oaipmh._index import RecordIndex
+    from archivist.site import SiteSettings
+
+    began = time.perf_counter()
+    record_index = RecordIndex([src], index)
+    server = make_server(record_index, Repository(base_url="http://127.0.0.1/oai"), port=0,
+                         site=SiteSettings(base_url="https://archive.example.org/", citations=cite == "yes"))
+    startup = time.perf_counter() - began
+    app = server.application
+    count = record_index.count()
+    rng = random.Random(7)
+
+    def timed(path: str, query: str = "") -> float:
+        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "REMOTE_ADDR": "-"}
+        start = time.perf_counter()
+        body = b"".join(app(environ, lambda status, headers: None))
+        assert body, path
+        return (time.perf_counter() - start) * 1000
+
+    pages = sorted(timed(f"/records/r{rng.randrange(count):07d}/") for _ in range(samples))
+    searches = sorted(timed("/search", f"q={rng.choice(WORDS)}") for _ in range(samples))
+    record_index.close()
+
+    def pct(values: list[float], p: float) -> float:
+        return values[min(len(values) - 1, int(len(values) * p))]
+
+    return {"records": count, "startup_s": startup, "page_p50_ms": pct(pages, 0.5), "page_p95_ms": pct(pages, 0.95),
+            "search_p50_ms": pct(searches, 0.5), "search_p95_ms": pct(searches, 0.95), "peak_mb": peak_mb()}
+
+
+def child(what: str, *args: str) -> dict[str, float]:
+    run = subprocess.run([sys.executable, __file__, "--child", what, *args], capture_output=True, text=True,
+                         check=True)
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000", help="record counts for the site build")
+    parser.add_argument("--serve", type=int, default=0, help="record count for the serve latency (0: skip)")
+    parser.add_argument("--samples", type=int, default=200, help="requests of each kind for the latency")
+    parser.add_argument("--with-exports", action="store_true", help="also build with every per-record export")
+    parser.add_argument("--citations", choices=("yes", "no", "both"), default="both",
+                        help="measure with the citation box, without it, or both (default)")
+    parser.add_argument("--workdir", default=None, help="where to write (default: a temporary folder)")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        what, *rest = args.child
+        runner = {"pages": run_pages, "site": run_site, "serve": run_serve}[what]
+        result = runner(*rest[:-1], int(rest[-1])) if what == "serve" else runner(*rest)
+        print(json.dumps(result))
+        return
+    work = Path(tempfile.mkdtemp(prefix="site-bench-", dir=args.workdir))
+    print(f"machine: {os.cpu_count()} cores; load {os.getloadavg()[0]:.2f}; python {sys.version.split()[0]}; "
+          "per CPU second = records over the process's own CPU time (what one free core would do)")
+    try:
+        cites = ("no", "yes") if args.citations == "both" else (args.citations,)
+        for size in (int(s) for s in args.sizes.split(",") if s):
+            src = work / f"records-{size}.jsonl"
+            build(src, size)
+            for cite in cites:
+                label = "with citations" if cite == "yes" else "no citations  "
+                result = child("pages", str(src), cite)
+                print(f"{size:>7} records, {label}: pages rendered   {result['per_second']:8.1f} /s "
+                      f"({result['per_cpu_second']:7.1f} per CPU second)   "
+                      f"peak {result['peak_mb']:6.0f} MB")
+                out = work / f"site-{size}"
+                result = child("site", str(src), str(out), "", cite)
+                print(f"{size:>7} records, {label}: site, pages only {result['per_second']:8.1f} /s "
+                      f"({result['per_cpu_second']:7.1f} per CPU second)   "
+                      f"peak {result['peak_mb']:6.0f} MB")
+                shutil.rmtree(out)
+                if args.with_exports:
+                    result = child("site", str(src), str(out), "all", cite)
+                    print(f"{size:>7} records, {label}: site, all exports {result['per_second']:7.1f} /s "
+                      f"({result['per_cpu_second']:7.1f} per CPU second)   "
+                          f"peak {result['peak_mb']:6.0f} MB")
+                    shutil.rmtree(out)
+            src.unlink()
+        if args.serve:
+            src = work / f"serve-{args.serve}.jsonl"
+            build(src, args.serve)
+            for cite in cites:
+                label = "with citations" if cite == "yes" else "no citations  "
+                index = work / f"index-{cite}.sqlite"
+                result = child("serve", str(src), str(index), cite, str(args.samples))
+                print(f"{args.serve:>7} records, {label}: serve start {result['startup_s']:.1f} s; record page p50 "
+                      f"{result['page_p50_ms']:.1f} ms p95 {result['page_p95_ms']:.1f} ms; search p50 "
+                      f"{result['search_p50_ms']:.1f} ms p95 {result['search_p95_ms']:.1f} ms; peak "
+                      f"{result['peak_mb']:.0f} MB")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,277 @@
+"""``archivist site``: the static site of a folder of records, written into a locked output folder.
+
+Each valid record gets ``records/<id>/index.html`` with its per-record exports (written by the export engine) and
+the files it lists beside it; then the collection, subject, language and year pages, the sitemap, robots.txt, the
+404 page, the stylesheet and the icon. A re-run rebuilds only the records that changed (the journal of
+``export --resume``, keyed also by the site's settings) and rewrites a collection page only when its bytes
+change; pages of records no longer given are removed. Same records and settings, same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from .._atomic import sweep_partials, write_atomic
+from .._diskmap import DiskMap
+from .._lock import FolderLock, OutputRefused
+from .._paths import check_outputs
+from .._words import counted
+from ..batch._journal import JOURNAL, Journal, record_hash
+from ..batch._work import ExportOutcome, export_files
+from ..exporters import builtin_names
+from ..exporters import get as get_exporter
+from ..packages import original_files
+from ..records import DuplicateId, ExportFailed, Status, Summary, check_entry, check_sources, read_records
+from ._catalog import KINDS, Catalog
+from ._formats import Download, relation_of
+from ._record import record_page
+from ._render import (
+    SiteSettings,
+    collection_html,
+    facets_html,
+    linkset_json,
+    listing_html,
+    not_found_html,
+    page_count,
+    page_folder,
+    record_html,
+    robots_txt,
+    sitemaps,
+    static_files,
+    static_search_html,
+)
+
+_CATALOG = ".archivist-site.sqlite.part"  # a temporary file: a killed run's is swept by the next one
+
+
+@dataclass
+class SiteReport:
+    """What a build did: the records read, built, already current and failed, and the other pages written."""
+
+    summary: Summary = field(default_factory=lambda: Summary(batch=True))
+    pages_written: int = 0
+    pages_kept: int = 0
+    removed: int = 0
+
+    def __str__(self) -> str:
+        s = self.summary
+        text = f"{counted(s.records, 'record')} read: {s.exported} built"
+        if s.current:
+            text += f", {s.current} unchanged"
+        text += f", {s.invalid} failed; {self.pages_written} other files written, {self.pages_kept} unchanged"
+        return text + (f", {self.removed} records removed" if self.removed else "")
+
+
+def normalize_base_url(url: str | None) -> str | None:
+    """The base URL with one trailing slash; ValueError for anything but an absolute http(s) URL."""
+    if url is None:
+        return None
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment or " " in url:
+        raise ValueError(f"{url!r} is not an absolute http:// or https:// URL without a query or fragment")
+    return url.rstrip("/") + "/"
+
+
+def _fingerprint(settings: SiteSettings, formats: Sequence[str]) -> bytes:
+    return f"{__version__}\n{settings}\n" \
+           f"{','.join(formats)}".encode()
+
+
+def _write(path: Path, data: bytes) -> bool:
+    """Write ``data`` at ``path`` unless it already holds exactly that; True when it wrote."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomic(path, data, durable=False)
+    return True
+
+
+def _check_folder(out: Path) -> None:
+    """Build only into a new or empty folder, or one an earlier build made (it has the site journal)."""
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise OutputRefused(f"the output folder {out} is a file")
+    with os.scandir(out) as entries:
+        names = sorted(e.name for e in entries if not e.name.startswith(".") or e.name == JOURNAL)
+    if names and JOURNAL not in names:
+        shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
+        raise OutputRefused(f"{out} is not empty ({shown}) and is not a site archivist built: use a new or empty "
+                            "folder")
+
+
+def build_site(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], settings: SiteSettings, *,
+               formats: Sequence[str] | None = None, check_files: bool = False,
+               on_outcome: Callable[[ExportOutcome], None] | None = None) -> SiteReport:
+    """Build the site of the records under ``paths`` into ``out`` (every built-in per-record format unless
+    ``formats`` names some). Raises SourceError, PathConflict or OutputRefused before writing anything."""
+    sources = [os.fspath(p) for p in paths]
+    check_sources(sources)
+    if "-" in sources:
+        from .._errors import SourceError
+
+        raise SourceError("-", "a site is built from record files or folders, not standard input")
+    folder = Path(out)
+    check_outputs(sources, {"the output folder": folder})
+    _check_folder(folder)
+    names = list(builtin_names() if formats is None else formats)
+    report = SiteReport()
+    with FolderLock(folder):
+        sweep_partials(folder, deep=True)
+        catalog = Catalog(folder / _CATALOG)
+        try:
+            _records(sources, folder, settings, names, check_files, catalog, report, on_outcome)
+            _collection(folder, settings, catalog, report)
+        finally:
+            catalog.close()
+            (folder / _CATALOG).unlink(missing_ok=True)
+    return report
+
+
+def _records(sources: list[str], out: Path, settings: SiteSettings, names: list[str], check_files: bool,
+             catalog: Catalog, report: SiteReport, on_outcome: Callable[[ExportOutcome], None] | None) -> None:
+    """Validate every record, file it in the catalog and build its page and files unless they are current."""
+    fingerprint = _fingerprint(settings, names)
+    outputs_named = [*names, "page", *(["linkset"] if settings.base_url else [])]
+    journal = Journal(out, resume=True)
+    ids = DiskMap()
+    catalog.begin()
+    try:
+        for entry in read_records(*sources):
+            problems = list(check_entry(entry, check_files=check_files))
+            record = entry.data if not problems else None
+            if record is not None and not catalog.add(record):
+                where = ids.get(record["id"]) or "another record"
+                problems.append(DuplicateId(f"duplicate record id {record['id']!r}: {where} has it too; this one is "
+                                            "skipped so nothing is overwritten", pointer="/id", file=entry.file,
+                                            line=entry.line, record_id=record["id"]))
+            if problems or record is None:
+                outcome = ExportOutcome(entry, tuple(problems), Status.INVALID)
+            else:
+                ids.add(record["id"], entry.file + (f":{entry.line}" if entry.line else ""))
+                try:
+                    outcome = _record(entry, record, out, settings, names, outputs_named, fingerprint, journal)
+                except Exception as exc:  # one record that cannot be built must not stop the site
+                    problem = ExportFailed(f"page failed: {type(exc).__name__}: {exc}", file=entry.file,
+                                           line=entry.line, record_id=record["id"])
+                    outcome = ExportOutcome(entry, (problem,), Status.CRASHED)
+            report.summary.add(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+        catalog.commit()
+    except BaseException:
+        catalog.rollback()
+        raise
+    finally:
+        ids.close()
+        journal.close()
+    journal.compact()
+    records = out / "records"
+    if records.is_dir():
+        for item in sorted(os.scandir(records), key=lambda e: e.name):
+            if item.is_dir() and not catalog.has(item.name):
+                shutil.rmtree(item.path)
+                report.removed += 1
+
+
+def _record(entry: Any, record: dict[str, Any], out: Path, settings: SiteSettings, names: list[str],
+            outputs_named: list[str], fingerprint: bytes, journal: Journal) -> ExportOutcome:
+    record_id = record["id"]
+    digest = hashlib.sha256(record_hash(record).encode() + fingerprint).hexdigest()
+    done = journal.outputs_if_current(record_id, digest, outputs_named, out)
+    if done is not None:
+        journal.keep(record_id)
+        return ExportOutcome(entry, (), Status.CURRENT, tuple(done.values()))
+    folder = out / "records" / record_id
+    written, failures = export_files(record, names, str(folder))
+    if failures:
+        problem = ExportFailed(f"export failed: {'; '.join(failures)}", file=entry.file, line=entry.line,
+                               record_id=record_id)
+        return ExportOutcome(entry, (problem,), Status.CRASHED)
+    downloads = []
+    for name in names:
+        exporter = get_exporter(name)
+        relative, _ = written[name]
+        relation, profile = relation_of(name)
+        downloads.append(Download(f"{exporter.description} ({name})", relative, exporter.media_type,
+                                  (folder / relative).stat().st_size, relation, profile))
+    base = Path(entry.file).parent if entry.file != "-" else None
+    outputs = {name: (f"records/{record_id}/{relative}", sha) for name, (relative, sha) in written.items()}
+    for listed, path in original_files(record, base):
+        data = path.read_bytes()
+        write_atomic(folder / listed["path"], data, durable=False)
+        downloads.append(Download(f"Listed file ({listed.get('role', 'file')})", listed["path"],
+                                  listed["media_type"], len(data), "item"))
+    page = record_page(record, downloads, site_name=settings.name, root="../../", base_url=settings.base_url,
+                       cite=settings.citations)
+    html = record_html(page, settings)
+    write_atomic(folder / "index.html", html, durable=False)
+    outputs["page"] = (f"records/{record_id}/index.html", hashlib.sha256(html).hexdigest())
+    if settings.base_url:
+        linkset = linkset_json(page)
+        write_atomic(folder / "linkset.json", linkset, durable=False)
+        outputs["linkset"] = (f"records/{record_id}/linkset.json", hashlib.sha256(linkset).hexdigest())
+    journal.add(record_id, digest, outputs)
+    return ExportOutcome(entry, (), Status.EXPORTED, tuple(out / relative for relative, _ in outputs.values()))
+
+
+def _collection(out: Path, settings: SiteSettings, catalog: Catalog, report: SiteReport) -> None:
+    """Every page that lists records, and the site's fixed files; stale listing pages are removed."""
+    def put(relative: str, data: bytes) -> None:
+        if _write(out / relative, data):
+            report.pages_written += 1
+        else:
+            report.pages_kept += 1
+
+    pages = page_count(catalog.count(), settings.page_size)
+    for number in range(1, pages + 1):
+        html = collection_html(catalog, settings, number)
+        assert html is not None
+        put(page_folder("", number) + "index.html", html)
+    _prune_pages(out, pages)
+    for kind, folder in KINDS.items():
+        put(f"{folder}/index.html", facets_html(catalog, settings, kind))
+        keys = set()
+        for facet in catalog.facets(kind):
+            keys.add(facet.key)
+            count = page_count(facet.count, settings.page_size)
+            for number in range(1, count + 1):
+                html = listing_html(catalog, settings, kind, facet.key, number)
+                assert html is not None
+                put(page_folder(f"{folder}/{facet.key}/", number) + "index.html", html)
+            _prune_pages(out / folder / facet.key, count)
+        with os.scandir(out / folder) as entries:
+            for stale in [e.path for e in entries if e.is_dir() and e.name not in keys]:
+                shutil.rmtree(stale)
+    put("404.html", not_found_html(settings))
+    put("search/index.html", static_search_html(settings))
+    put("robots.txt", robots_txt(settings))
+    for name, data in static_files().items():
+        put(name, data)
+    maps = dict(sitemaps(catalog, settings))
+    for relative, data in maps.items():
+        put(relative, data)
+    if "sitemap.xml" not in maps:
+        (out / "sitemap.xml").unlink(missing_ok=True)
+    if not any(name.startswith("sitemaps/") for name in maps):
+        shutil.rmtree(out / "sitemaps", ignore_errors=True)
+
+
+def _prune_pages(folder: Path, count: int) -> None:
+    """Remove the ``pages/N/`` of a listing beyond its last page."""
+    pages = folder / "pages"
+    if pages.is_dir():
+        for item in os.scandir(pages):
+            if not (item.name.isdigit() and 2 <= int(item.name) <= count):
+                shutil.rmtree(item.path, ignore_errors=True)
