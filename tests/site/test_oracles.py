@@ -42,7 +42,7 @@ def test_the_nu_html_checker_finds_nothing(static_site: Site, live_site: Live, t
     for number, url in enumerate(urls):
         files.append(tmp_path / f"{number}.html")
         files[-1].write_bytes(fetch(url)[2])
-    run = subprocess.run(["java", "-jar", vnu, "--format", "json", "--also-check-css", "--also-check-svg",
+    run = subprocess.run([need("java"), "-jar", vnu, "--format", "json", "--also-check-css", "--also-check-svg",
                           "--filterpattern", _NOT_SO, *map(str, files), str(static_site.folder / "style.css"),
                           str(static_site.folder / "favicon.svg")],
                          capture_output=True, text=True, timeout=300, check=False)
@@ -90,7 +90,8 @@ def test_the_signposting_package_finds_the_same_links_everywhere(static_site: Si
     assert ("cite-as", page, None) in in_html
     described = {target for rel, target, _ in in_html if rel == "describedby"}
     assert described == {page + f"{record_id}.{ext}" for ext in ("oai_dc.xml", "dcterms.xml", "jsonld", "marc.xml",
-                                                                 "mrc", "csl.json", "bib", "ris", "datacite.xml")}
+                                                                 "mrc", "mods.xml", "csl.json", "bib", "ris",
+                                                                 "datacite.xml", "mets.xml")}
     profiles = {str(s.target): s.profiles for s in find_signposting_linkset(page + "linkset.json").signposts}
     assert {str(p) for p in profiles[page + f"{record_id}.marc.xml"]} == {"http://www.loc.gov/MARC21/slim"}
 

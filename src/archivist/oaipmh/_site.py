@@ -4,12 +4,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from pathlib import Path
 from urllib.parse import parse_qs
 
-from ..exporters import builtin_names
+from ..exporters import Context, Written, builtin_names
 from ..exporters import get as get_exporter
 from ..packages import original_files
 from ..records import read_records
@@ -150,10 +151,14 @@ class SitePages:
         record = found[0]
         base = Path(self._bases[record_id])
         files: dict[str, tuple[bytes, str, str, str | None]] = {}
+        written: list[Written] = []  # as `archivist site` exports them: METS is given the files before it
         for format_name in self.formats:
             exporter = get_exporter(format_name)
             relation, profile = relation_of(format_name)
-            files[exporter.filename(record)] = (exporter.export(record), exporter.media_type, relation, profile)
+            data = exporter.render(record, Context(tuple(written), base, None))
+            written.append(Written(format_name, exporter.filename(record), exporter.media_type, data,
+                                   hashlib.sha256(data).hexdigest()))
+            files[exporter.filename(record)] = (data, exporter.media_type, relation, profile)
         originals = {listed["path"]: (listed, path) for listed, path in original_files(record, base)}
         if name in files:
             return _ok(files[name][0], files[name][1])

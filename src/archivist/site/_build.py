@@ -194,7 +194,7 @@ def _record(entry: Any, record: dict[str, Any], out: Path, settings: SiteSetting
         journal.keep(record_id)
         return ExportOutcome(entry, (), Status.CURRENT, tuple(done.values()))
     folder = out / "records" / record_id
-    written, failures = export_files(record, names, str(folder))
+    written, failures = export_files(record, names, str(folder), entry.file)  # METS lists the originals too
     if failures:
         problem = ExportFailed(f"export failed: {'; '.join(failures)}", file=entry.file, line=entry.line,
                                record_id=record_id)

@@ -12,6 +12,8 @@ PROFILES = {
     "jsonld": "https://schema.org/",
     "marcxml": "http://www.loc.gov/MARC21/slim",
     "marc21": "http://www.loc.gov/marc/bibliographic/",
+    "mods": "http://www.loc.gov/mods/v3",
+    "mets": "http://www.loc.gov/METS/",
     "csl-json": "https://citationstyles.org/",
     "datacite": "http://datacite.org/schema/kernel-4",
 }
