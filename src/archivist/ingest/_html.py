@@ -14,7 +14,8 @@ from typing import Any
 from ._blocks import LIBXML_DEPTH, collect_blocks, parse_document
 from ._chrome import ChromeRule
 from ._engines import justext_units, stoplist, trafilatura_units
-from ._maintext import _drop_around_title, _keep_lead, _Kept, _removal, _verdicts
+from ._maintext import EngineCover, drop_around_title, engine_sections, keep_lead, removal
+from ._maintext import verdicts as decide
 from ._pagemeta import HtmlMeta, read_meta
 from ._text import Parsed
 
@@ -34,25 +35,33 @@ def parse_html(text: str, rules: tuple[ChromeRule, ...], *, engine: str = "auto"
         return Parsed(meta.title, sections, removed), meta
     blocks, depth = collect_blocks(body)
     names = ("trafilatura", "justext") if engine == "auto" else (engine,) if engine != "none" else ()
-    used: list[str] = []
-    units: list[str] = []
+    used: str | None = None
+    cover: EngineCover | None = None
     for name in names:
         if name == "justext" and depth >= LIBXML_DEPTH:
             continue  # jusText parses the page again, with libxml2's default depth limit: it would lose text
-        found = trafilatura_units(doc) if name == "trafilatura" else justext_units(text, meta.language)
-        if found and any(v is None and b.level is None
-                         for b, v in zip(blocks, _verdicts(blocks, rules, _Kept(found), "engine"), strict=True)):
-            used.append(name)  # an engine whose text matches none of the page's blocks (a glued fallback) is
-            units += found     # passed over for the next one
-            break
-    verdicts = _verdicts(blocks, rules, _Kept(units) if used else None, f"engine-{'+'.join(used)}")
-    _keep_lead(blocks, verdicts, stoplist(meta.language) or stoplist("en"))
-    _drop_around_title(blocks, verdicts, meta.title, stoplist(meta.language) or stoplist("en"))
+        found = trafilatura_units(doc, favor_recall=bool(notes)) if name == "trafilatura" \
+            else justext_units(text, meta.language)  # a re-read page's nesting is not the author's: recall first
+        if found:
+            cover = EngineCover(blocks, found)
+            if cover.maps():
+                used = name  # an engine whose text is none of the page's own is passed over for the next one
+                break
+    cover = cover if used else None
+    words = stoplist(meta.language) or stoplist("en")
+    verdicts = decide(blocks, rules, cover, f"engine-{used}", words)
+    keep_lead(blocks, verdicts, words)
+    drop_around_title(blocks, verdicts, meta.title, words, cover)
+    if cover is not None and not cover.held(verdicts):
+        meta.notes.append(f"main text chosen with {used}; most of its text is not whole blocks of the page, so "
+                          f"the text is {used}'s own")
+        sections, removed = engine_sections(blocks, cover)
+        return Parsed(meta.title, sections, removed), meta
     if used:
-        meta.notes.append(f"main text chosen with {' and '.join(used)}; kept blocks are the page's own text")
+        meta.notes.append(f"main text chosen with {used}; kept blocks are the page's own text")
     for block, rule in zip(blocks, verdicts, strict=True):
         if rule is not None:
-            removed.extend(_removal(block, rule))
+            removed.extend(removal(block, rule))
             continue
         if block.marker:
             removed.append({"text": block.marker, "rule": "edit-section-marker", "element": block.path})

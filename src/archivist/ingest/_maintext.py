@@ -3,7 +3,9 @@ verdict decides the rest, and the article's start (its title) bounds it; every r
 
 from __future__ import annotations
 
+import bisect
 import re
+import unicodedata
 from typing import Any
 
 from ._blocks import MIN_CELL, Block
@@ -14,23 +16,120 @@ from ._text import TERMINAL, is_main_text
 _LIST_SEPARATORS = re.compile(r"[\s|·•,;/>»›-]*")
 
 
-class _Kept:
-    """Which page texts an engine keeps: whole units, and long texts found inside (or covering most of) a unit."""
+class EngineCover:
+    """How much of each page block the engine's text covers. The engine's units are aligned, in their order, on the
+    page's block texts joined into one stream: each unit at its first occurrence after the previous one (or, when
+    it has none there, anywhere), preferring an occurrence that starts and ends at block boundaries, so that a
+    menu entry before the article is not taken for the same words inside it. A unit the engine glued across
+    blocks is found the same way (blocks are joined by a space), or, when it joined their texts without a space,
+    spaced them otherwise or rewrote characters, in the ``_solid`` form of both; one that is not in the page covers
+    nothing."""
 
-    def __init__(self, units: list[str]) -> None:
-        self.units = set(units)
-        self.long = [u for u in units if len(u) >= 25]
-        self.joined = "\n".join(units)
+    def __init__(self, blocks: list[Block], units: list[str]) -> None:
+        starts: list[int] = []
+        position = 0
+        for block in blocks:
+            starts.append(position)
+            position += len(block.text) + 1
+        self.stream = " ".join(block.text for block in blocks)
+        self.starts = starts
+        self.bounds = (set(starts), {s + len(b.text) for s, b in zip(starts, blocks, strict=True)})
+        self.compact, self.solid = _solid(self.stream)
+        covered = bytearray(len(self.stream))
+        cursor = 0
+        for unit in units:
+            span = self._locate(unit, cursor)
+            if span is None:
+                continue
+            covered[span[0]:span[1]] = b"\x01" * (span[1] - span[0])
+            cursor = span[1]
+        self.covered = [covered[s:s + len(b.text)].count(1) for s, b in zip(starts, blocks, strict=True)]
+        self.fractions = [c / len(b.text) if b.text else 0.0 for c, b in zip(self.covered, blocks, strict=True)]
+        self.units = units
+        self.blocks = blocks
 
-    def __contains__(self, text: str) -> bool:
-        if text in self.units:
-            return True
-        if len(text) < 25:
-            return False
-        return text in self.joined or any(u in text and 2 * len(u) >= len(text) for u in self.long)
+    def _locate(self, unit: str, cursor: int) -> tuple[int, int] | None:
+        """Where ``unit`` is in the stream (start and end offsets), searched from ``cursor`` on, then from the
+        start."""
+        found = self._verbatim(unit, cursor)
+        if found is not None:
+            return found, found + len(unit)
+        solid = _solid(unit)[0]
+        if not solid:
+            return None
+        for begin in (bisect.bisect_left(self.solid, (cursor, cursor)), 0):
+            at = self.compact.find(solid, begin)
+            if at >= 0:
+                return self.solid[at][0], self.solid[at + len(solid) - 1][1]
+        return None
+
+    def _verbatim(self, unit: str, cursor: int) -> int | None:
+        for begin in (cursor, 0):
+            first: int | None = None
+            found = self.stream.find(unit, begin)
+            for _ in range(50):  # a unit repeated more often than this is matched at its first occurrence
+                if found < 0:
+                    break
+                if found in self.bounds[0] and found + len(unit) in self.bounds[1]:
+                    return found
+                first = found if first is None else first
+                found = self.stream.find(unit, found + 1)
+            if first is not None:
+                return first
+        return None
+
+    def keeps(self, index: int) -> bool:
+        """Whether the engine's text covers at least half of block ``index``."""
+        return self.fractions[index] >= 0.5
+
+    def maps(self) -> bool:
+        """Whether any of the engine's text is the page's own (an engine's glued fallback text may be none)."""
+        return any(self.covered)
+
+    def held(self, verdicts: list[str | None]) -> bool:
+        """Whether the kept blocks hold at least half of the engine's text: else the blocks cannot stand for the
+        engine's choice (it kept part of a block that also holds much else, or its text is rewritten)."""
+        held = sum(c for c, v in zip(self.covered, verdicts, strict=True) if v is None)
+        return 2 * held >= sum(len(u) for u in self.units)
 
 
-def _removal(block: Block, rule: str) -> list[dict[str, Any]]:
+def engine_sections(blocks: list[Block], cover: EngineCover) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Sections made of the engine's own units (a unit that is a heading of the page opens a section), and the
+    page blocks none of whose text the engine kept, as removed by it."""
+    headings = {b.text: b.level for b in blocks if b.level is not None}
+    sections: list[dict[str, Any]] = []
+    for unit in cover.units:
+        if unit in headings:
+            sections.append({"heading": unit, "level": headings[unit], "paragraphs": []})
+            continue
+        if not sections:
+            sections.append({"heading": None, "paragraphs": []})
+        sections[-1]["paragraphs"].append(unit)
+    removed = [entry for block, covered in zip(blocks, cover.covered, strict=True) if not covered
+               for entry in removal(block, "engine-text")]
+    return sections, removed
+
+
+def _solid(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` as engines may rewrite it, for matching: without white space or invisible format characters (soft
+    hyphens, zero-width spaces), combining marks composed (NFC); and each character's span in ``text``."""
+    chars: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for index, char in enumerate(text):
+        if char.isspace() or unicodedata.category(char) == "Cf":
+            continue
+        if chars and unicodedata.combining(char):
+            composed = unicodedata.normalize("NFC", chars[-1] + char)
+            if len(composed) == 1:
+                chars[-1] = composed
+                spans[-1] = (spans[-1][0], index + 1)
+                continue
+        chars.append(char)
+        spans.append((index, index + 1))
+    return "".join(chars), spans
+
+
+def removal(block: Block, rule: str) -> list[dict[str, Any]]:
     """A removed block as entries of ``removed``: a list of links is recorded link by link."""
     rest = block.text
     for link in block.links:
@@ -40,30 +139,38 @@ def _removal(block: Block, rule: str) -> list[dict[str, Any]]:
     return [{"text": block.text, "rule": rule, "element": block.path}]
 
 
-def _verdicts(blocks: list[Block], rules: tuple[ChromeRule, ...], kept_by: _Kept | None,
-              engine_rule: str) -> list[str | None]:
-    """For each block, the rule that removes it (None: kept). A heading stays when some text under it stays (or it
-    had none and the engine keeps it); a heading all of whose text was removed goes with it."""
-    verdicts: list[str | None] = []
-    for block in blocks:
-        rule = block.chrome or match_rule(block.text, rules)
-        if rule is None and block.cell and len(block.text) < MIN_CELL:
-            rule = "table-cell-label"
-        if rule is None and kept_by is not None and block.level is None and block.text not in kept_by:
-            rule = engine_rule
-        verdicts.append(rule)
+def verdicts(blocks: list[Block], rules: tuple[ChromeRule, ...], cover: EngineCover | None, engine_rule: str,
+             words: frozenset[str]) -> list[str | None]:
+    """For each block, the rule that removes it (None: kept). Named chrome rules and hidden elements always remove;
+    a chrome element (nav, header, form…) or a short table cell removes a block unless the engine keeps it and
+    it is main text (a sentence dense in the language's stop words, or long); the engine removes what it does not
+    keep. A heading stays when some text under it stays (or it has none and the engine keeps it); a heading
+    whose text below was all removed goes with it."""
+    found: list[str | None] = []
     for index, block in enumerate(blocks):
-        if block.level is None or verdicts[index] is not None:
+        kept = cover is not None and cover.keeps(index)
+        rule = None
+        if block.chrome is not None and (block.chrome == "html-hidden" or not kept
+                                         or not is_main_text(block.text, words)):
+            rule = block.chrome
+        rule = rule or match_rule(block.text, rules)
+        if rule is None and block.cell and len(block.text) < MIN_CELL and not kept:
+            rule = "table-cell-label"
+        if rule is None and cover is not None and not kept and block.level is None:
+            rule = engine_rule
+        found.append(rule)
+    for index, block in enumerate(blocks):
+        if block.level is None or found[index] is not None:
             continue
-        under = _section_blocks(blocks, verdicts, index)
+        under = _section_blocks(blocks, found, index)
         if under and not any(v is None for _, v in under):
-            verdicts[index] = "heading-of-removed-text"
-        elif kept_by is not None and block.text not in kept_by and not under:
-            verdicts[index] = engine_rule
-    return verdicts
+            found[index] = "heading-of-removed-text"
+        elif cover is not None and not cover.keeps(index) and not under:
+            found[index] = engine_rule
+    return found
 
 
-def _keep_lead(blocks: list[Block], verdicts: list[str | None], words: frozenset[str]) -> None:
+def keep_lead(blocks: list[Block], verdicts: list[str | None], words: frozenset[str]) -> None:
     """Keep the lead: prose (sentences dense in stop words) between the page's h1 and the first block the engine
     kept, which engines often drop as a teaser or standfirst. Only blocks the engine alone removed are restored."""
     start = next((i for i, b in enumerate(blocks) if b.level == 1 and verdicts[i] is None), None)
@@ -77,11 +184,12 @@ def _keep_lead(blocks: list[Block], verdicts: list[str | None], words: frozenset
             verdicts[index] = None
 
 
-def _drop_around_title(blocks: list[Block], verdicts: list[str | None], title: str | None,
-                       words: frozenset[str]) -> None:
+def drop_around_title(blocks: list[Block], verdicts: list[str | None], title: str | None,
+                      words: frozenset[str], cover: EngineCover | None) -> None:
     """The article starts at its title: when the page's title is a kept h1 with main text after it, kept blocks
     before that h1 (section labels, live tickers, teasers) are removed as ``before-title``, and short lines that
-    are no sentence between it and the first main text (bylines, datelines, kickers) as ``title-metadata``."""
+    are no sentence between it and the first main text (bylines, datelines, kickers) as ``title-metadata`` —
+    of those the engine keeps, only lines with a digit (datelines): a subtitle the engine keeps is text."""
     if title is None:
         return
     start = next((i for i, b in enumerate(blocks) if b.level == 1 and verdicts[i] is None
@@ -97,8 +205,9 @@ def _drop_around_title(blocks: list[Block], verdicts: list[str | None], title: s
             verdicts[index] = "before-title"
     for index in range(start + 1, main):
         text = blocks[index].text
+        kept = cover is not None and cover.keeps(index)
         if verdicts[index] is None and blocks[index].level is None and len(text) <= 100 \
-                and not text.endswith(TERMINAL):
+                and not text.endswith(TERMINAL) and (not kept or any(c.isdigit() for c in text)):
             verdicts[index] = "title-metadata"
 
 
