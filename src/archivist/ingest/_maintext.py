@@ -142,13 +142,16 @@ def removal(block: Block, rule: str) -> list[dict[str, Any]]:
 def verdicts(blocks: list[Block], rules: tuple[ChromeRule, ...], cover: EngineCover | None, engine_rule: str,
              words: frozenset[str]) -> list[str | None]:
     """For each block, the rule that removes it (None: kept). Named chrome rules and hidden elements always remove;
-    a chrome element (nav, header, form…) or a short table cell removes a block unless the engine keeps it and
-    it is main text (a sentence dense in the language's stop words, or long); the engine removes what it does not
-    keep. A heading stays when some text under it stays (or it has none and the engine keeps it); a heading
-    whose text below was all removed goes with it."""
+    a chrome element (nav, header, form…) removes a block unless the engine keeps it and it is main text (a
+    sentence dense in the language's stop words, or long), a short table cell unless the engine keeps it and it
+    comes after the first main text (a box of facts before the text is a summary beside it); the engine removes
+    what it does not keep. A heading stays when some text under it stays (or it has none and the engine keeps
+    it); a heading whose text below was all removed goes with it."""
     found: list[str | None] = []
+    first = next((i for i, b in enumerate(blocks) if b.level is None and not b.cell and b.chrome is None
+                  and (cover is None or cover.keeps(i)) and is_main_text(b.text, words)), len(blocks))
     for index, block in enumerate(blocks):
-        kept = cover is not None and cover.keeps(index)
+        kept = cover is not None and cover.keeps(index) and (not block.cell or index > first)
         rule = None
         if block.chrome is not None and (block.chrome == "html-hidden" or not kept
                                          or not is_main_text(block.text, words)):
