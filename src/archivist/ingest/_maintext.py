@@ -13,17 +13,18 @@ from ._chrome import ChromeRule, match_rule
 from ._engines import norm
 from ._text import TERMINAL, is_main_text
 
+#: Engine units at least this long are aligned first: sentences, which a page rarely repeats.
+ANCHOR = 25
 _LIST_SEPARATORS = re.compile(r"[\s|·•,;/>»›-]*")
 
 
 class EngineCover:
     """How much of each page block the engine's text covers. The engine's units are aligned, in their order, on the
-    page's block texts joined into one stream: each unit at its first occurrence after the previous one (or, when
-    it has none there, anywhere), preferring an occurrence that starts and ends at block boundaries, so that a
-    menu entry before the article is not taken for the same words inside it. A unit the engine glued across
-    blocks is found the same way (blocks are joined by a space), or, when it joined their texts without a space,
-    spaced them otherwise or rewrote characters, in the ``_solid`` form of both; one that is not in the page covers
-    nothing."""
+    page's block texts joined into one stream (see ``_align``), preferring occurrences that start and end at
+    block boundaries, so that a menu entry is not taken for the same words inside the article. A unit the engine
+    glued across blocks is found the same way (blocks are joined by a space), or, when it joined their texts
+    without a space, spaced them otherwise or rewrote characters, in the ``_solid`` form of both; one that is not
+    in the page covers nothing."""
 
     def __init__(self, blocks: list[Block], units: list[str]) -> None:
         starts: list[int] = []
@@ -36,17 +37,36 @@ class EngineCover:
         self.bounds = (set(starts), {s + len(b.text) for s, b in zip(starts, blocks, strict=True)})
         self.compact, self.solid = _solid(self.stream)
         covered = bytearray(len(self.stream))
-        cursor = 0
-        for unit in units:
-            span = self._locate(unit, cursor)
-            if span is None:
-                continue
-            covered[span[0]:span[1]] = b"\x01" * (span[1] - span[0])
-            cursor = span[1]
+        for span in self._align(units):
+            if span is not None:
+                covered[span[0]:span[1]] = b"\x01" * (span[1] - span[0])
         self.covered = [covered[s:s + len(b.text)].count(1) for s, b in zip(starts, blocks, strict=True)]
         self.fractions = [c / len(b.text) if b.text else 0.0 for c, b in zip(self.covered, blocks, strict=True)]
         self.units = units
         self.blocks = blocks
+
+    def _align(self, units: list[str]) -> list[tuple[int, int] | None]:
+        """Where each unit is: long units (sentences, rarely repeated) first, in order; then each short one between
+        the long ones around it, at the last fitting place before the first long one (what leads into the text)
+        and the first fitting place after any other."""
+        spans: list[tuple[int, int] | None] = [None] * len(units)
+        cursor = 0
+        for index, unit in enumerate(units):
+            if len(unit) >= ANCHOR:
+                spans[index] = self._locate(unit, cursor)
+                cursor = spans[index][1] if spans[index] else cursor  # type: ignore[index]
+        low: int | None = None
+        for index, unit in enumerate(units):
+            span = spans[index]
+            if len(unit) >= ANCHOR:
+                low = span[1] if span else low
+                continue
+            high = next((s[0] for u, s in zip(units[index + 1:], spans[index + 1:], strict=True)
+                         if len(u) >= ANCHOR and s), len(self.stream))
+            at = self._verbatim(unit, low or 0, high, last=low is None)
+            spans[index] = (at, at + len(unit)) if at is not None else self._locate(unit, low or 0)
+            low = spans[index][1] if spans[index] else low  # type: ignore[index]
+        return spans
 
     def _locate(self, unit: str, cursor: int) -> tuple[int, int] | None:
         """Where ``unit`` is in the stream (start and end offsets), searched from ``cursor`` on, then from the
@@ -63,19 +83,18 @@ class EngineCover:
                 return self.solid[at][0], self.solid[at + len(solid) - 1][1]
         return None
 
-    def _verbatim(self, unit: str, cursor: int) -> int | None:
-        for begin in (cursor, 0):
-            first: int | None = None
-            found = self.stream.find(unit, begin)
-            for _ in range(50):  # a unit repeated more often than this is matched at its first occurrence
-                if found < 0:
-                    break
-                if found in self.bounds[0] and found + len(unit) in self.bounds[1]:
-                    return found
-                first = found if first is None else first
-                found = self.stream.find(unit, found + 1)
-            if first is not None:
-                return first
+    def _verbatim(self, unit: str, low: int, high: int | None = None, *, last: bool = False) -> int | None:
+        """The start of ``unit`` between ``low`` and ``high`` (the whole stream when it is not there and no
+        ``high`` is given), preferring occurrences that start and end at block boundaries."""
+        for begin, end in ((low, high or len(self.stream)),) + (((0, len(self.stream)),) if high is None else ()):
+            places: list[int] = []
+            found = self.stream.find(unit, begin, end)
+            while found >= 0 and len(places) < 50:  # a unit repeated more often is matched among its first 50
+                places.append(found)
+                found = self.stream.find(unit, found + 1, end)
+            fitting = [p for p in places if p in self.bounds[0] and p + len(unit) in self.bounds[1]] or places
+            if fitting:
+                return fitting[-1] if last else fitting[0]
         return None
 
     def keeps(self, index: int) -> bool:
