@@ -10,8 +10,12 @@ scrapinghub/article-extraction-benchmark pages the set includes) are left out: t
 Every page is assigned to ``dev`` or ``test`` by its site (the URL's host without ``www.``), so no site is in both
 parts; rules are tuned on ``dev`` only. Rebuild the data from a snapshot of the repository (a git directory):
 
-    python benchmarks/public_eval.py extract --snapshot /path/to/trafilatura.git --to /tmp/pub
+    git clone https://github.com/adbar/trafilatura /tmp/trafilatura
+    python benchmarks/public_eval.py extract --snapshot /tmp/trafilatura/.git --to /tmp/pub
     python benchmarks/public_eval.py score --data /tmp/pub --part test
+    python benchmarks/public_eval.py speed --data /tmp/pub --tool archivist --pages 10000
+
+Speeds are pages per CPU second of this process (the machine may be shared: wall time would measure the load).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -26,6 +31,7 @@ import time
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,7 +42,7 @@ import trafilatura
 from trafilatura.utils import decode_file
 
 from archivist._errors import IngestError
-from archivist.ingest import builtin_rules, decode, parse_html
+from archivist.ingest import builtin_rules, decode, parse_html, parse_text
 from archivist.ingest._engines import stoplist
 
 _HASH_NAME = re.compile(r"[0-9a-f]{32}\.html")
@@ -59,10 +65,14 @@ def part(url: str) -> str:
     return "dev" if hashlib.sha256(site(url).encode()).digest()[0] % 2 == 0 else "test"
 
 
-def extract(snapshot: Path, to: Path) -> None:
-    """Copy the evaluation set's files out of a git snapshot of adbar/trafilatura."""
+#: The commit of adbar/trafilatura whose evaluation set the figures in docs/ingest-evaluation.md come from.
+COMMIT = "e90b0ef51ab026fdb905fb6c5b3c84dd3d784fd5"
+
+
+def extract(snapshot: Path, to: Path, commit: str = COMMIT) -> None:
+    """Copy the evaluation set's files out of a git directory of adbar/trafilatura (a clone's ``.git``)."""
     to.mkdir(parents=True, exist_ok=True)
-    archive = subprocess.run(["git", f"--git-dir={snapshot}", "archive", "HEAD", *PATHS], check=True,
+    archive = subprocess.run(["git", f"--git-dir={snapshot}", "archive", commit, *PATHS], check=True,
                              capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(to)], input=archive, check=True)
 
@@ -136,8 +146,10 @@ def prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return precision, recall, 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
-def score(data: Path, wanted: str, tools: list[str]) -> dict[str, Any]:
-    pages = items(data, wanted)
+def score(data: Path, wanted: str, tools: list[str], browser: str | None = None, sample: int = 0
+          ) -> dict[str, Any]:
+    """The tools on the part's pages (every ``sample``-th page when given), as HTML or as ``browser``'s dumps."""
+    pages = items(data, wanted)[::sample or 1]
     decoded = []
     for item in pages:
         raw = item["path"].read_bytes()
@@ -145,10 +157,10 @@ def score(data: Path, wanted: str, tools: list[str]) -> dict[str, Any]:
             text, _ = decode(raw, str(item["path"]), None, "text/html")
         except IngestError:  # mislabelled bytes: every tool gets the same text, decoded as trafilatura guesses
             text = decode_file(raw)
-        decoded.append((item, text, _language(raw)))
+        decoded.append((item, dump_text(text, browser) if browser else text, _language(raw)))
     results: dict[str, Any] = {"pages": len(pages), "sites": len({site(i["url"]) for i in pages}), "tools": {}}
     for tool in tools:
-        run = TOOLS[tool]
+        run = TOOLS[tool] if browser is None else TEXT_TOOLS[tool]
         totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
         titles = [0, 0]
         empty: list[str] = []
@@ -201,22 +213,103 @@ def table(results: dict[str, Any], min_snippets: int = 40) -> str:
     return "\n".join(out)
 
 
+#: Text browsers and how each dumps a page (UTF-8 in and out, 200 columns, no link list).
+BROWSERS = {
+    "w3m": ["w3m", "-dump", "-T", "text/html", "-I", "UTF-8", "-O", "UTF-8", "-cols", "200"],
+    "lynx": ["lynx", "-dump", "-stdin", "-nolist", "-width=200", "-assume_charset=UTF-8", "-display_charset=UTF-8"],
+    "elinks": ["elinks", "-dump", "1", "-no-references", "-no-numbering", "-dump-width", "200", "-dump-charset",
+               "utf-8", "-eval", 'set document.codepage.assume = "utf-8"', "-eval",
+               "set document.codepage.force_assumed = 1"],
+}
+
+
+def _as_html(text: str) -> str:
+    """A text dump as the HTML an engine reads: one <p> per block of non-blank lines."""
+    blocks = [b for b in re.split(r"\n\s*\n", text) if b.strip()]
+    return "<html><body>" + "".join(f"<p>{escape(b)}</p>" for b in blocks) + "</body></html>"
+
+
+def dump_text(html: str, browser: str) -> str:
+    """The page as ``browser`` renders it to text."""
+    return subprocess.run(BROWSERS[browser], input=html.encode("utf-8"), capture_output=True, check=True,
+                          timeout=60).stdout.decode("utf-8", "replace")
+
+
+def run_archivist_text(dump: str, language: str) -> tuple[str | None, str]:
+    parsed = parse_text(dump, builtin_rules(), language=None if language == "?" else language)
+    lines = []
+    for section in parsed.sections:
+        lines += [section["heading"]] if section.get("heading") else []
+        lines += section["paragraphs"]
+    return parsed.title, "\n".join(lines)
+
+
+def _on_dump(tool: Callable[[str, str], tuple[str | None, str]]) -> Callable[[str, str], tuple[str | None, str]]:
+    """A tool run on a dump made HTML; with no title of its own, the dump's first line is its title."""
+    def run(dump: str, language: str) -> tuple[str | None, str]:
+        title, text = tool(_as_html(dump), language)
+        return title or next((line.strip() for line in dump.splitlines() if line.strip()), None), text
+    return run
+
+
+TEXT_TOOLS: dict[str, Callable[[str, str], tuple[str | None, str]]] = {
+    "archivist": run_archivist_text, "trafilatura": _on_dump(run_trafilatura), "justext": _on_dump(run_justext),
+    "readability": _on_dump(run_readability)}
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/statm", encoding="ascii") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def speed(data: Path, wanted: str, tool: str, pages: int) -> dict[str, Any]:
+    """``tool`` on ``pages`` pages (the part's pages over and over): pages per CPU second, and the resident memory
+    after every tenth of the run (flat when nothing accumulates)."""
+    texts = []
+    for item in items(data, wanted):
+        raw = item["path"].read_bytes()
+        try:
+            texts.append((decode(raw, str(item["path"]), None, "text/html")[0], _language(raw)))
+        except IngestError:
+            texts.append((decode_file(raw), _language(raw)))
+    run = TOOLS[tool]
+    samples = []
+    started = time.process_time()
+    for done in range(1, pages + 1):
+        run(*texts[(done - 1) % len(texts)])
+        if done % max(1, pages // 10) == 0:
+            samples.append((done, round(_rss_mib(), 1)))
+    return {"tool": tool, "pages": pages, "pages_per_cpu_s": pages / (time.process_time() - started),
+            "rss_mib": samples}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
     get = commands.add_parser("extract", help="copy the evaluation set out of a git snapshot")
     get.add_argument("--snapshot", type=Path, required=True, help="git directory of adbar/trafilatura")
     get.add_argument("--to", type=Path, required=True)
+    get.add_argument("--commit", default=COMMIT)
     run = commands.add_parser("score", help="score the tools on one part")
     run.add_argument("--data", type=Path, required=True)
     run.add_argument("--part", choices=("dev", "test", "all"), default="dev")
     run.add_argument("--tools", default=",".join(TOOLS))
     run.add_argument("--json", type=Path, help="also write the full results here")
+    run.add_argument("--dump", choices=list(BROWSERS), help="score the text browser's dumps of the pages")
+    run.add_argument("--sample", type=int, default=0, help="every N-th page only")
+    fast = commands.add_parser("speed", help="pages per CPU second and resident memory of one tool")
+    fast.add_argument("--data", type=Path, required=True)
+    fast.add_argument("--part", choices=("dev", "test", "all"), default="test")
+    fast.add_argument("--tool", choices=list(TOOLS), default="archivist")
+    fast.add_argument("--pages", type=int, default=10_000)
     args = parser.parse_args()
-    if args.command == "extract":
-        extract(args.snapshot, args.to)
+    if args.command == "speed":
+        print(json.dumps(speed(args.data, args.part, args.tool, args.pages)))
         return
-    results = score(args.data, args.part, args.tools.split(","))
+    if args.command == "extract":
+        extract(args.snapshot, args.to, args.commit)
+        return
+    results = score(args.data, args.part, args.tools.split(","), args.dump, args.sample)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
     print(table(results))
