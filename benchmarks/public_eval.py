@@ -115,7 +115,8 @@ def run_trafilatura(html: str, language: str) -> tuple[str | None, str]:
 def run_justext(html: str, language: str) -> tuple[str | None, str]:
     words = stoplist(language) or stoplist("en")
     paragraphs = justext.justext(html.encode("utf-8"), words, encoding="utf-8")
-    title = lxml.html.document_fromstring(html).findtext(".//title")
+    parser = lxml.html.HTMLParser(encoding="utf-8")
+    title = lxml.html.document_fromstring(html.encode("utf-8"), parser=parser).findtext(".//title")
     return title, "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
 
 
