@@ -1,10 +1,12 @@
-"""HTML captures: metadata from <head> and JSON-LD; the page's own blocks kept or removed by engines and rules.
+"""HTML captures: what the page states about itself (``_pagemeta``) and which of its own blocks (``_blocks``) are
+main text (``_maintext``), decided by the extraction engine, chrome elements and named rules.
 
 Every text block of the body (heading, paragraph, list item, cell, loose text) is found in document order. A block
-is removed when it sits in page chrome (nav, header, footer, aside, forms, ARIA landmarks of the same kinds, hidden
-elements), when a named chrome rule matches it, or when the extraction engine (trafilatura, else jusText) does not
-keep its text; the rest is kept exactly as the page has it (whitespace collapsed), in order. Each removal is
-recorded with its rule and the element's path.
+is removed when a named chrome rule matches it, when it is hidden, when it sits in page chrome (nav, header,
+footer, aside, forms, ARIA landmarks of the same kinds) and is not main text the engine keeps, or when the engine
+(trafilatura, else jusText) does not keep its text; the rest is kept exactly as the page has it (whitespace
+collapsed), in order. Each removal is recorded with its rule and the element's path. When the kept blocks cannot
+hold most of the engine's text, the engine's own text is kept instead, and the provenance says so.
 """
 
 from __future__ import annotations
