@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
+from functools import cached_property
 from typing import Any
 
 from ._blocks import MIN_CELL, Block
@@ -35,7 +36,6 @@ class EngineCover:
         self.stream = " ".join(block.text for block in blocks)
         self.starts = starts
         self.bounds = (set(starts), {s + len(b.text) for s, b in zip(starts, blocks, strict=True)})
-        self.compact, self.solid = _solid(self.stream)
         covered = bytearray(len(self.stream))
         for span in self._align(units):
             if span is not None:
@@ -68,6 +68,11 @@ class EngineCover:
             low = spans[index][1] if spans[index] else low  # type: ignore[index]
         return spans
 
+    @cached_property
+    def _compact(self) -> tuple[str, list[tuple[int, int]]]:
+        """The stream in ``_solid`` form, made only for a page with a unit that is not in it verbatim."""
+        return _solid(self.stream)
+
     def _locate(self, unit: str, cursor: int) -> tuple[int, int] | None:
         """Where ``unit`` is in the stream (start and end offsets), searched from ``cursor`` on, then from the
         start."""
@@ -77,10 +82,11 @@ class EngineCover:
         solid = _solid(unit)[0]
         if not solid:
             return None
-        for begin in (bisect.bisect_left(self.solid, (cursor, cursor)), 0):
-            at = self.compact.find(solid, begin)
+        compact, spans = self._compact
+        for begin in (bisect.bisect_left(spans, (cursor, cursor)), 0):
+            at = compact.find(solid, begin)
             if at >= 0:
-                return self.solid[at][0], self.solid[at + len(solid) - 1][1]
+                return spans[at][0], spans[at + len(solid) - 1][1]
         return None
 
     def _verbatim(self, unit: str, low: int, high: int | None = None, *, last: bool = False) -> int | None:
