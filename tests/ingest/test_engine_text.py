@@ -70,3 +70,16 @@ def test_when_blocks_cannot_hold_the_engines_text_its_own_text_is_kept() -> None
     assert not cover.keeps(1) and not cover.held([None, "engine-trafilatura"])
     sections, removed = engine_sections(blocks, cover)
     assert sections == [{"heading": "The Old Harbour", "level": 1, "paragraphs": PARAS}] and removed == []
+
+
+def test_short_cells_the_engine_keeps_are_kept_after_the_text_begins() -> None:
+    box = "<table><tr><th>Built</th><td>1887</td></tr><tr><th>Length</th><td>420 m</td></tr></table>"
+    data = ("<table><tr><th>Year</th><th>Ships</th></tr><tr><td>1900</td><td>1,204</td></tr>"
+            "<tr><td>1950</td><td>310</td></tr></table>")
+    html = _page(f"<main><article><h1>The Old Harbour</h1>{box}<p>{PARAS[0]}</p><p>{PARAS[1]}</p>{data}"
+                 f"<p>{PARAS[2]}</p></article></main>")
+    parsed, _ = parse_html(html, builtin_rules())
+    kept = [p for s in parsed.sections for p in s["paragraphs"]]
+    assert kept == [PARAS[0], PARAS[1], "Year", "Ships", "1900", "1,204", "1950", "310", PARAS[2]]
+    assert {r["text"] for r in parsed.removed if r["rule"] == "table-cell-label"} == {"Built", "1887", "Length",
+                                                                                      "420 m"}
