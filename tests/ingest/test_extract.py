@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from archivist.ingest import Facts, builtin_rules, ingest_file, parse_html, parse_text
-from archivist.ingest._html import page_title
+from archivist.ingest._pagemeta import page_title
 from archivist.records import iter_errors
 
 CORPUS = Path(__file__).parents[2] / "benchmarks" / "corpus"

@@ -23,8 +23,10 @@ TERMINAL = tuple(".,;:!?…。！？،؟")
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
 _WORD = re.compile(r"\w+")
 _EDIT_MARKER = re.compile(r"\s*\[\s*[^\[\]\d]{1,30}?\s*\]\s*$")
-_BULLET = re.compile(r"^\s*([*+•·o-]|\d{1,3}\.)\s+")
+_BULLET = re.compile(r"^\s*([*+•·o□◦▪-]|\d{1,3}\.)\s+")  # list markers of text browsers (w3m: • □ ◦)
 MAX_HEADING = 120
+#: How many lines above the article's first text a dump's title (the page's h1, set apart) may stand.
+HEADING_REACH = 4
 #: Rules whose lines hold no text (an image or a form field): a heading over nothing else has no text under it.
 NO_TEXT_RULES = frozenset({"image-placeholder", "form-field", "empty-list-item"})
 #: A run of at least this many consecutive link-like lines is a menu or list of links, wherever it is.
@@ -89,6 +91,18 @@ def find_title(lines: list[str], candidates: list[int], words: frozenset[str]) -
     start = next((m for m, m2, m3 in zip(main, main[1:], main[2:], strict=False) if m3 - m <= 6), main[0] if main else
                  len(candidates))
     earlier = [m for m in main if m < start]
+    set_apart: list[int] = []  # the page's h1 stands apart above its text, past a byline or a dateline
+    for index in reversed(candidates[max(0, start - HEADING_REACH):start]):
+        text = lines[index].strip()
+        if is_main_text(lines[index], words) or _BULLET.match(lines[index]):
+            break
+        long_enough = len(text) >= 4 if _cjk(text) else len(_WORD.findall(text)) >= 3
+        if _looks_like_heading(lines[index]) and long_enough and (index == 0 or not lines[index - 1].strip()) \
+                and index + 1 < len(lines) and not lines[index + 1].strip():
+            set_apart.append(index)
+    if set_apart:
+        return max(set_apart, key=lambda i: len(lines[i].strip())), \
+            "title: the longest title-like line set apart just before the article (the first line reads as a menu)"
     for low, note in ((0, "before the main text"), (earlier[-1] + 1 if earlier else 0, "before the article")):
         best: int | None = None
         for index in candidates[low:start]:
