@@ -14,8 +14,9 @@ from pathlib import Path
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "api.md"
 
 #: The modules a user imports, in the order the page lists them (the layers, bottom to top).
-PUBLIC = ("archivist", "archivist.records", "archivist.exporters", "archivist.ingest", "archivist.packages",
-          "archivist.curate", "archivist.oaipmh", "archivist.batch", "archivist.cluster", "archivist.site", "archivist.cli")
+PUBLIC = ("archivist", "archivist.records", "archivist.curate", "archivist.exporters", "archivist.ingest",
+          "archivist.packages", "archivist.batch", "archivist.cluster", "archivist.site", "archivist.oaipmh",
+          "archivist.cli")
 
 HEAD = """# Python API
 
