@@ -21,6 +21,7 @@ from .._errors import ArchivistError
 from .._words import counted
 from ..oai import placeholders
 from ..records import check_sources
+from ._framing import StrictChannel
 from ._index import RecordIndex
 from ._provider import Provider, Repository
 from ._wsgi import MAX_BODY, OAIApplication
@@ -73,6 +74,7 @@ class OAIServer:
             cleanup_interval=max(1, int(timeout // 2)), max_request_body_size=MAX_BODY,
             max_request_header_size=MAX_BODY, connection_limit=MAX_CONNECTIONS, ident="archivist-oai",
             expose_tracebacks=False, clear_untrusted_proxy_headers=True))
+        self._server.channel_class = StrictChannel  # RFC 9112 §6.1: ambiguous framing is refused, then closed
         self._waitress_maintenance = self._server.maintenance
         self._server.maintenance = self._maintenance
         self._timeout = timeout
