@@ -25,6 +25,7 @@ from .._errors import ArchivistError
 from ..exporters import dcterms, marcxml, oai_dc
 from ..oai import OAI, OAI_SCHEMA_LOCATION, REPOSITORY_ID, header_xml, oai_identifier, payload, record_xml
 from ._index import RecordIndex
+from ._rows import record_specs
 
 OAI_IDENTIFIER = "http://www.openarchives.org/OAI/2.0/oai-identifier"
 OAI_IDENTIFIER_SCHEMA = f"{OAI_IDENTIFIER} http://www.openarchives.org/OAI/2.0/oai-identifier.xsd"
@@ -175,13 +176,13 @@ class Provider:
             etree.SubElement(scheme, f"{{{OAI_IDENTIFIER}}}{name}").text = value
         return identify
 
-    def _find(self, identifier: str) -> tuple[str, dict[str, Any], str]:
-        """The record id, record and datestamp an identifier names; idDoesNotExist if none."""
+    def _find(self, identifier: str) -> tuple[dict[str, Any], str]:
+        """The record and datestamp an identifier names; idDoesNotExist if none."""
         prefix = f"oai:{self.repo.repository_id}:"
         found = self.index.get(identifier[len(prefix):]) if identifier.startswith(prefix) else None
         if found is None:
             raise OAIError("idDoesNotExist", f"no item has the identifier {_shown(identifier)}")
-        return identifier[len(prefix):], *found
+        return found
 
     def _ListMetadataFormats(self, args: dict[str, str], items: list[bytes]) -> etree._Element:
         if "identifier" in args:
@@ -209,10 +210,10 @@ class Provider:
 
     def _GetRecord(self, args: dict[str, str], items: list[bytes]) -> etree._Element:
         fmt = _format(args["metadataPrefix"])
-        record_id, record, stamp = self._find(args["identifier"])
+        record, stamp = self._find(args["identifier"])
         element = etree.Element(f"{{{OAI}}}GetRecord")
         element.append(etree.Comment(_MARK))
-        items.append(record_xml(record, stamp, self.repo.repository_id, self.index.sets_of(record_id),
+        items.append(record_xml(record, stamp, self.repo.repository_id, record_specs(record),
                                 fmt.payload(record, self.repo.base_url.rstrip("/"))))
         return element
 
@@ -230,10 +231,10 @@ class Provider:
             after, cursor, total = "", 0, None
         fmt = _format(query["metadataPrefix"])
         start, end = _range(query.get("from"), query.get("until"))
-        if "set" in query and not self.index.sets():
+        if "set" in query and not self.index.has_sets():
             raise OAIError("noSetHierarchy", "this repository has no sets")
         rows, counted = self.index.select(after=after, start=start, end=end, spec=query.get("set"),
-                                          limit=self.repo.page_size + 1, count=total is None)
+                                          limit=self.repo.page_size + 1, count=total is None, records=records)
         total = counted if total is None else total
         if not rows:
             if after:
