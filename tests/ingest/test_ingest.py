@@ -92,6 +92,21 @@ def test_html_capture(tmp_path: Path) -> None:
     assert "canonical" in inferred and "lang" in inferred
 
 
+@pytest.mark.parametrize(("name", "record_id"), [
+    ("CON.html", "record-con"), ("aux.v2.txt", "record-aux.v2"), ("Report.HTML", "report"),
+    ("Café.txt", "caf"), ("console.txt", "console"),
+])
+def test_an_id_from_a_file_name_is_one_name_on_every_file_system(tmp_path: Path, name: str, record_id: str) -> None:
+    """Ids are lowercase ASCII (so no two differ only by case or Unicode normalization), never a device name
+    Windows reserves: the record is valid and its files can be unpacked anywhere."""
+    capture = tmp_path / name
+    text = "<html><head><title>A title</title></head><body><p>Some text.</p></body></html>" \
+        if name.lower().endswith(".html") else "A title\n\nSome text.\n"
+    capture.write_text(text, encoding="utf-8")
+    record = ingest_file(capture, Facts(url="https://example.org/x", retrieved="2026-11-24T10:00:00Z"))
+    assert record["id"] == record_id and list(iter_errors(record)) == []
+
+
 @pytest.mark.parametrize(
     ("content", "facts", "fragment"),
     [

@@ -369,3 +369,15 @@ def test_index_rows_pointing_elsewhere_are_left_out_then_rebuilt(folder: Path, t
         assert [(r["id"], r["title"]) for r, _, _ in rows] == [(f"doc-{n:02d}", f"Document {n}") for n in range(6)]
     finally:
         index.close()
+
+
+def test_a_record_whose_id_no_windows_folder_can_hold_is_left_out(folder: Path, tmp_path: Path) -> None:
+    """The id rule of validation holds for the server too: a device name Windows reserves is refused."""
+    record = json.loads((folder / "doc-00.json").read_text(encoding="utf-8"))
+    (folder / "aux.json").write_text(json.dumps(dict(record, id="aux")), encoding="utf-8")
+    index = RecordIndex([folder], tmp_path / "i.sqlite")
+    try:
+        assert "aux" not in _ids(index) and len(_ids(index)) == 6
+        assert [(p.pointer, "Windows reserves" in p.message) for p in index.problems] == [("/id", True)]
+    finally:
+        index.close()

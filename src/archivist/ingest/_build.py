@@ -79,10 +79,17 @@ def parse_subject(value: str) -> dict[str, Any]:
 
 
 def slug(name: str) -> str:
-    """A record id from a file name: lowercase letters, digits, '.', '_' and '-'."""
+    """A record id from a file name: lowercase letters, digits, '.', '_' and '-'; a name Windows reserves for a
+    device (``con``, ``aux.v2``…), which the schema refuses as an id, gets ``record-`` in front."""
     text = re.sub(r"[^a-z0-9._-]+", "-", name.lower())
     text = re.sub(r"\.{2,}", ".", text).strip("._-")
+    if _DEVICE.match(text):
+        text = f"record-{text}"
     return text[:128].strip("._-") or "record"
+
+
+#: The device names Windows reserves, alone or before a dot (the record schema's id refuses them too).
+_DEVICE = re.compile(r"(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\.|$)")
 
 
 def _now() -> str:
