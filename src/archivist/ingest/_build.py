@@ -25,6 +25,9 @@ SUBJECT_KINDS = ("topical", "personal-name", "corporate-name", "meeting-name", "
 SUBDIVISION_TYPES = {"general": "general", "form": "form", "chronological": "chronological",
                      "geographic": "geographic", "x": "general", "v": "form", "y": "chronological", "z": "geographic"}
 _TYPED_PART = re.compile(r"^(general|form|chronological|geographic|[xvyz]):\s*(\S.*)$")
+_WORD_COLON = re.compile(r"^([A-Za-z]+)\s*:")  # a part that begins like a typed one: a word and a colon
+_SINGLE_DASH = re.compile(r"(?<!-)-\s*(general|form|chronological|geographic)\s*:")
+_TYPES = "general, form, chronological, geographic (or x, v, y, z)"
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
@@ -59,6 +62,7 @@ def parse_subject(value: str) -> dict[str, Any]:
             raise IngestError(value, f"unknown heading kind {kind!r}; expected one of {', '.join(SUBJECT_KINDS)}")
         subject["kind"] = kind
     parts = label_parts(term)
+    _check_typing(value, parts)
     typed = [_TYPED_PART.match(part) for part in parts[1:]]
     if any(typed):
         if not all(typed):
@@ -76,6 +80,20 @@ def parse_subject(value: str) -> dict[str, Any]:
                                      "of personal-name, corporate-name, meeting-name, uniform-title, geographic")
         subject["uri"] = uri
     return subject
+
+
+def _check_typing(value: str, parts: list[str]) -> None:
+    """IngestError for a subdivision type mistyped (``geographc:``) or joined with one '-' instead of '--'."""
+    for part in parts:
+        dash = _SINGLE_DASH.search(part)
+        if dash:
+            raise IngestError(value, f"{part!r} joins a subdivision with '-': write '--{dash.group(1)}:' (a heading "
+                                     "and its subdivisions are joined by '--')")
+    for part in parts[1:]:
+        word = _WORD_COLON.match(part)
+        if word and not _TYPED_PART.match(part):
+            raise IngestError(value, f"subdivision {part!r}: {word.group(1)!r} is not a subdivision type; expected "
+                                     f"one of {_TYPES}")
 
 
 def slug(name: str) -> str:
