@@ -33,10 +33,12 @@ if TYPE_CHECKING:
     from .batch import BatchInterrupted, ExportOutcome
     from .exporters import Exporter
     from .ingest import ChromeRule, Facts
-    from .records import Summary
+    from .records import Outcome, Summary
 
 EXIT_OK, EXIT_INVALID = 0, 1
 RECORDS_HELP = "Record files (*.json, *.jsonl), folders of them, or - for stdin."
+STRICT_HELP = ("Make catalog-quality warnings errors (a heading whose subdivisions have no stated type, exported "
+               "whole in MARC $a).")
 
 app = HelpTyper(
     name="archivist",
@@ -98,6 +100,7 @@ def validate(
                                                  help="text (for people) or json (for machines).")] = OutputFormat.text,
     check_files: Annotated[bool, typer.Option("--check-files/--no-check-files",
         help="Check that files listed in a record exist with their size and SHA-256.")] = True,
+    strict: Annotated[bool, typer.Option("--strict", help=STRICT_HELP)] = False,
     quiet: Quiet = False,
     verbose: Annotated[bool, verbose_option("a line for each valid record")] = False,
 ) -> None:
@@ -115,8 +118,10 @@ def validate(
         if as_json:
             sys.stdout.write('{"errors": [')
         first = True
-        for outcome in validate_paths(paths, check_files=check_files):
+        for outcome in validate_paths(paths, check_files=check_files, strict=strict):
             summary.add(outcome)
+            if not as_json:
+                _warn_catalog(outcome, say)
             if outcome.ok and verbose and not as_json:
                 entry = outcome.entry
                 say.data(f"{entry.file}{f':{entry.line}' if entry.line else ''}: {entry.record_id}: valid")
@@ -181,6 +186,7 @@ def export(
     errors: Annotated[str | None, typer.Option("--errors", metavar="FILE", callback=out_file,
         help="Write every failure to FILE as JSON Lines (id, file, line, errors with pointers).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and report; write no exports.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help=STRICT_HELP)] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q",
         help="Print nothing but errors: no progress bar, no summary.")] = False,
     verbose: Annotated[bool, verbose_option("a line for each file written")] = False,
@@ -216,9 +222,9 @@ def export(
         summary = Summary()
         try:
             if collection is not None:
-                _export_collection(paths, exporters, out, collection, check_files, summary, say)
+                _export_collection(paths, exporters, out, collection, check_files, summary, say, strict)
             else:
-                _export_stdout(paths, exporters, check_files, summary, say)
+                _export_stdout(paths, exporters, check_files, summary, say, strict)
         except (ArchivistError, OSError) as exc:
             raise _fail(str(exc)) from None
         raise typer.Exit(EXIT_INVALID if summary.invalid else EXIT_OK)
@@ -233,12 +239,14 @@ def export(
                                source_organization=source_organization, external_identifier=external_identifier)
     options = BatchOptions(formats=formats, packages=packages, jobs=jobs, resume=resume, add=add, dry_run=dry_run,
                            check_files=check_files, errors=Path(errors) if errors else None,
-                           settings=settings, cluster=cluster)
+                           settings=settings, cluster=cluster, strict=strict)
     try:
         with progress_reporter(paths, enabled=not quiet, console=say.console) as display:
             def seen(outcome: ExportOutcome) -> None:
                 display.advance()
                 say.problems(outcome.problems)
+                for warning in outcome.warnings:
+                    say.warn(str(warning))
                 for path in outcome.written:
                     say.detail(f"wrote {path}")
 
@@ -271,19 +279,20 @@ def _stopped(stop: BatchInterrupted) -> typer.Exit:
 
 
 def _export_stdout(paths: list[str], exporters: list[Exporter], check_files: bool, summary: Summary,
-                   say: Say) -> None:
+                   say: Say, strict: bool) -> None:
     """``--out -``: the one record of the input, in the one format of ``--to``, on stdout."""
     from .records import validate_paths
 
     if len(exporters) != 1:
         raise UsageMistake("--out - writes a single format: name exactly one with --to")
-    outcomes = list(validate_paths(paths, check_files=check_files))
+    outcomes = list(validate_paths(paths, check_files=check_files, strict=strict))
     if len(outcomes) != 1:
         raise UsageMistake(f"--out - writes a single record, but the input holds {len(outcomes)}")
     (outcome,) = outcomes
     summary.add(outcome)
+    say.problems(outcome.problems)
+    _warn_catalog(outcome, say)
     if not outcome.ok:
-        say.problems(outcome.problems)
         return
     assert outcome.entry.data is not None
     exporters[0].write(outcome.entry.data, sys.stdout.buffer)
@@ -291,7 +300,7 @@ def _export_stdout(paths: list[str], exporters: list[Exporter], check_files: boo
 
 
 def _export_collection(paths: list[str], exporters: list[Exporter], out: str, title: str,
-                       check_files: bool, summary: Summary, say: Say) -> None:
+                       check_files: bool, summary: Summary, say: Say, strict: bool) -> None:
     """``--collection``: every valid record in one EPUB, as DIR/collection.epub or on stdout."""
     from .batch import export_collection_file, valid_records
     from .exporters.epub import export_collection
@@ -299,10 +308,11 @@ def _export_collection(paths: list[str], exporters: list[Exporter], out: str, ti
 
     if [e.name for e in exporters] != ["epub"]:
         raise UsageMistake("--collection makes one EPUB: use it with --to epub")
-    outcomes = list(validate_paths(paths, check_files=check_files))
+    outcomes = list(validate_paths(paths, check_files=check_files, strict=strict))
     for outcome in outcomes:
         summary.add(outcome)
         say.problems(outcome.problems)
+        _warn_catalog(outcome, say)
     records = valid_records(outcomes)
     if not records:
         return
@@ -313,6 +323,15 @@ def _export_collection(paths: list[str], exporters: list[Exporter], out: str, ti
     check_outputs(paths, {"the collection file": Path(out) / "collection.epub"})
     target = export_collection_file(records, title, Path(out) / "collection.epub")
     say.info(f"wrote {target} ({counted(len(records), 'record')})")
+
+
+def _warn_catalog(outcome: Outcome, say: Say) -> None:
+    """The catalog-quality warnings of a record that passed (each once, naming the record and the heading)."""
+    from .records import catalog_warnings
+
+    if outcome.ok:
+        for warning in catalog_warnings(outcome.entry):
+            say.warn(str(warning))
 
 
 def _parse_subject(text: str) -> object:

@@ -81,6 +81,7 @@ class BatchOptions:
     settings: PackageSettings = field(default_factory=PackageSettings)
     cluster: str | None = None
     partition_bytes: int = PARTITION_BYTES
+    strict: bool = False  # catalog-quality warnings are errors
 
 
 def split_formats(names: str | Iterable[str]) -> tuple[list[str], list[str]]:
@@ -266,7 +267,7 @@ def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: Batc
     chunk: list[Entry] = []
     slots: list[_Slot] = []
     limit = jobs * _CHUNK * 4
-    args = (names, str(root), options.check_files, options.dry_run)
+    args = (names, str(root), options.check_files, options.dry_run, options.strict)
 
     def submit() -> None:
         assert pool is not None
@@ -368,8 +369,8 @@ def _unpack(packed: Entry | tuple[str, int | None, bytes]) -> Entry:
 
 
 def _record_jobs(entries: list[Entry | tuple[str, int | None, bytes]], names: Sequence[str], root: str,
-                 check_files: bool, dry_run: bool) -> list[RecordResult]:
-    return [record_job(_unpack(entry), names, root, check_files, dry_run) for entry in entries]
+                 check_files: bool, dry_run: bool, strict: bool) -> list[RecordResult]:
+    return [record_job(_unpack(entry), names, root, check_files, dry_run, strict) for entry in entries]
 
 
 def _settle(entry: Entry, result: RecordResult | _Slot, args: tuple[Any, ...],
@@ -385,7 +386,7 @@ def _settle(entry: Entry, result: RecordResult | _Slot, args: tuple[Any, ...],
     if result.status is Status.INVALID:
         return ExportOutcome(entry, result.problems, Status.INVALID)
     if result.status is Status.CHECKED:
-        return ExportOutcome(entry, (), Status.CHECKED)
+        return ExportOutcome(entry, (), Status.CHECKED, warnings=result.warnings)
     if result.status is Status.CRASHED:
         problem = ExportFailed(f"export failed: {result.message}", file=entry.file, line=entry.line,
                                record_id=entry.record_id)
@@ -398,7 +399,8 @@ def _settle(entry: Entry, result: RecordResult | _Slot, args: tuple[Any, ...],
         return ExportOutcome(entry, (), Status.CURRENT, result.current)
     if journal is not None:
         journal.add(record_id, result.digest, result.outputs)
-    return ExportOutcome(entry, (), Status.EXPORTED, tuple(root / result.outputs[n][0] for n in names))
+    return ExportOutcome(entry, (), Status.EXPORTED, tuple(root / result.outputs[n][0] for n in names),
+                         result.warnings)
 
 
 def valid_records(outcomes: Iterable[Outcome]) -> list[dict[str, Any]]:

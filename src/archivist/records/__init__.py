@@ -27,7 +27,15 @@ from ._problems import (
 )
 from ._schema import SCHEMA_VERSION, record_schema, record_validator, schema_text
 from ._subjects import is_lc_genre, is_lc_name, label_parts, main_heading
-from ._validate import check_entry, is_valid, iter_errors, iter_file_problems, sha256_file, validate
+from ._validate import (
+    catalog_warnings,
+    check_entry,
+    is_valid,
+    iter_errors,
+    iter_file_problems,
+    sha256_file,
+    validate,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -44,6 +52,7 @@ __all__ = [
     "Summary",
     "UndecodableText",
     "UnreadableSource",
+    "catalog_warnings",
     "check_entry",
     "check_sources",
     "fast_validator",
