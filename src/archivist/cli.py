@@ -25,6 +25,7 @@ from . import _defaults as defaults
 from ._cliargs import encoding_name, in_file, in_files, out_file, out_folder, record_field, subjects
 from ._clihelp import EXIT_USAGE, HelpGroup, HelpTyper, UsageMistake, examples
 from ._cliout import Quiet, Say, styled, verbose_option
+from ._clock import in_utc
 from ._errors import ArchivistError, SourceError, UnknownFormat
 from ._paths import check_outputs
 from ._words import counted
@@ -360,8 +361,9 @@ def ingest(
     url: Annotated[str | None, typer.Option("--url", metavar="URL", callback=record_field("source", "url"),
         help="The source URL (absolute).")] = None,
     retrieved: Annotated[str | None, typer.Option(
-        "--retrieved", metavar="WHEN", callback=record_field("retrieval", "retrieved_at"),
-        help="When it was retrieved: a UTC date-time (2026-11-24T10:00:00Z) or a day (2026-11-24).")] = None,
+        "--retrieved", metavar="WHEN", callback=record_field("retrieval", "retrieved_at", stored=in_utc),
+        help="When it was retrieved: a date-time (2026-11-24T10:00:00Z; another offset is converted to UTC, and "
+             "what was given noted in the provenance) or a day (2026-11-24).")] = None,
     subject: Annotated[list[str] | None, typer.Option(
         "--subject", metavar="SCHEME:TERM[=URI]", callback=subjects(_parse_subject),
         help="A subject, SCHEME one of lcsh, fast, wikidata, aat, local, keyword; a heading kind and typed "

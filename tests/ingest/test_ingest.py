@@ -149,3 +149,19 @@ def test_keep_original(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (out / "originals" / SEED_CAPTURE.name).read_bytes() == SEED_CAPTURE.read_bytes()
     assert runner.invoke(app, ["validate", str(out)]).exit_code == 0  # fixity of files checked too
+
+
+@pytest.mark.parametrize(("given", "stored"), [
+    ("2026-03-12T14:30:00+01:00", "2026-03-12T13:30:00Z"),
+    ("2026-03-12T23:30:00.5-02:00", "2026-03-13T01:30:00.5Z"),
+])
+def test_a_retrieval_time_with_an_offset_is_stored_in_utc_and_noted(tmp_path: Path, given: str, stored: str) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["ingest", str(SEED_CAPTURE), "--url", SEED_URL, "--retrieved", given,
+                                 "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    (written,) = out.glob("*.json")
+    record = json.loads(written.read_text(encoding="utf-8"))
+    assert record["retrieval"]["retrieved_at"] == stored
+    notes = [e["note"] for e in record["provenance"] if e["action"] == "converted"]
+    assert notes == [f"retrieval.retrieved_at given as {given}; recorded in UTC"]

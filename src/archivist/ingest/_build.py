@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from .._clock import utc_now
+from .._clock import in_utc, utc_now
 from .._errors import IngestError
 from ..records import SCHEMA_VERSION, is_lc_name, iter_errors, label_parts
 from ._chrome import ChromeRule, builtin_rules
@@ -170,6 +170,7 @@ def build_record(raw: bytes, path: str, facts: Facts, rules: tuple[ChromeRule, .
     media_type = media_type or detect_media_type(body, path)
     text, charset = decode(body, path, facts.encoding, media_type, charset)
     inferred: list[str] = []
+    converted: list[str] = []  # values the user gave, stored in the form the schema asks for
     url, language, title, publisher = facts.url, facts.language, facts.title, facts.publisher
     description = authors = published = modified = None
     if media_type == "text/html":
@@ -202,6 +203,9 @@ def build_record(raw: bytes, path: str, facts: Facts, rules: tuple[ChromeRule, .
     if facts.retrieved is None:
         raise IngestError(path, "no retrieval time: give it with --retrieved (UTC date-time ending in Z, "
                                 "or YYYY-MM-DD)")
+    retrieved = in_utc(facts.retrieved)
+    if retrieved != facts.retrieved:
+        converted.append(f"retrieval.retrieved_at given as {facts.retrieved}; recorded in UTC")
     if language is None:
         language = "und"
         inferred.append("language unknown: recorded as 'und' (undetermined)")
@@ -218,7 +222,7 @@ def build_record(raw: bytes, path: str, facts: Facts, rules: tuple[ChromeRule, .
         "type": "Text",
         "source": {"url": url, **({"publisher": publisher} if publisher else {})},
         "retrieval": {
-            "retrieved_at": facts.retrieved,
+            "retrieved_at": retrieved,
             "method": facts.method or "other",
             "sha256": hashlib.sha256(raw).hexdigest(),
             "media_type": f"{media_type}; charset={charset.removesuffix('-sig').lower()}",
@@ -243,6 +247,8 @@ def build_record(raw: bytes, path: str, facts: Facts, rules: tuple[ChromeRule, .
                              "note": f"from {origin or Path(path).name}; {len(parsed.removed)} chrome line(s) removed"}]
     record["provenance"] += [{"action": "inferred", "at": ingested_at, "agent": f"archivist {__version__}", "note": n}
                              for n in inferred]
+    record["provenance"] += [{"action": "converted", "at": ingested_at, "agent": f"archivist {__version__}",
+                              "note": n} for n in converted]
     if dates:
         valid_dates = []
         for date in dates:
