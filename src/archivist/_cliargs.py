@@ -101,7 +101,7 @@ def record_field(*path: str, stored: Callable[[str], str] | None = None,
     def check(param: typer.CallbackParam, value: str | None) -> str | None:
         if value is None:
             return value
-        from .records import json_pointer, record_validator
+        from .records import json_pointer, language_problems, meant, record_validator
 
         validator = record_validator()
         schema: Any = validator.schema
@@ -110,7 +110,11 @@ def record_field(*path: str, stored: Callable[[str], str] | None = None,
         if not validator.evolve(schema=schema).is_valid(stored(value) if stored else value):
             expected = schema.get("x-expected") or (
                 "one of " + ", ".join(map(str, schema["enum"])) if "enum" in schema else "a value the schema accepts")
-            raise UsageMistake(f"{_name(param)} {value!r}: expected {expected} (record field {json_pointer(path)})")
+            hint = f"; did you mean {meant(value)!r}?" if path == ("language",) and meant(value) else ""
+            raise UsageMistake(f"{_name(param)} {value!r}: expected {expected} (record field {json_pointer(path)})"
+                               + hint)
+        for problem in language_problems({"language": value}, well_formed=True) if path == ("language",) else ():
+            raise UsageMistake(f"{_name(param)}: {problem.message}")
         return value
 
     return check

@@ -1,6 +1,7 @@
 """Records: the JSON Schema, reading records from files and streams, and validation with every error reported."""
 
 from ._fast import fast_validator, surely_valid
+from ._languages import language_problems, meant
 from ._load import (
     Entry,
     check_sources,
@@ -64,8 +65,10 @@ __all__ = [
     "json_pointer",
     "jsonl_entry",
     "label_parts",
+    "language_problems",
     "load_record",
     "main_heading",
+    "meant",
     "parse_record_text",
     "read_records",
     "record_bytes",

@@ -11,6 +11,7 @@ from .._errors import RecordInvalid
 from .._paths import UnsafePath, inside, open_regular
 from ._catalog import catalog_problems
 from ._fast import surely_valid
+from ._languages import POINTER, language_problems, with_suggestion
 from ._load import Entry
 from ._messages import explain_all, json_pointer
 from ._problems import FileProblem, Problem, SchemaViolation
@@ -26,6 +27,8 @@ def iter_errors(record: Any) -> Iterator[SchemaViolation]:
     A record the compiled validator accepts is only checked for what JSON Schema cannot say (typed subdivisions
     ending their subject's term); any other is explained by the jsonschema validator."""
     violations = [] if surely_valid(record) else explain_all(record_validator().iter_errors(record))
+    violations = [with_suggestion(v, record) for v in violations]
+    violations += language_problems(record, well_formed=not any(v.pointer == POINTER for v in violations))
     violations += iter_subject_problems(record)
     record_id = record.get("id") if isinstance(record, dict) and isinstance(record.get("id"), str) else None
     for violation in violations:
@@ -35,7 +38,8 @@ def iter_errors(record: Any) -> Iterator[SchemaViolation]:
 def is_valid(record: Any) -> bool:
     """True when the record passes the schema."""
     return ((surely_valid(record) or record_validator().is_valid(record))
-            and next(iter_subject_problems(record), None) is None)
+            and next(iter_subject_problems(record), None) is None
+            and next(language_problems(record, well_formed=True), None) is None)
 
 
 def validate(record: Any) -> None:
