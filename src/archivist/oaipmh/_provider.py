@@ -181,7 +181,10 @@ class Provider:
         prefix = f"oai:{self.repo.repository_id}:"
         found = self.index.get(identifier[len(prefix):]) if identifier.startswith(prefix) else None
         if found is None:
-            raise OAIError("idDoesNotExist", f"no item has the identifier {_shown(identifier)}")
+            tail = identifier.rsplit(":", 1)[-1] if identifier.startswith("oai:") else identifier
+            shape = "" if identifier.startswith(prefix) else (
+                f"; identifiers here look like {prefix}<record id>, such as {_shown(prefix + tail)}")
+            raise OAIError("idDoesNotExist", f"no item has the identifier {_shown(identifier)}{shape}")
         return found
 
     def _ListMetadataFormats(self, args: dict[str, str], items: list[bytes]) -> etree._Element:
