@@ -16,6 +16,7 @@ import logging
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from .._errors import ArchivistError
 from .._words import counted
 from ..oai import datestamp, subject_sets
 from ..records import Problem, record_files, validate_paths
-from ._rows import Proofs, Row, located, parents, record_specs, same_record
+from ._rows import Proofs, Row, Sources, located, parents, record_specs, same_record
 
 log = logging.getLogger("archivist.oaipmh")
 
@@ -128,7 +129,8 @@ class RecordIndex:
         self._connections: list[sqlite3.Connection] = []
         self._complaint = ""  # the last problem logged, so that a lasting one is logged once
         self._proofs = Proofs()
-        self._suspect = False  # a row failed its proof: rebuild at the next refresh even if no file changed
+        self._sources = Sources(self.paths)
+        self._flagged = float("-inf")  # when a row last failed its proof (the index then asks to be rebuilt)
         self._writer = _open(self.database)
         self._connections.append(self._writer)
         self._stat = _stat_files(self.paths)
@@ -162,7 +164,7 @@ class RecordIndex:
             except (ArchivistError, OSError) as exc:
                 self._complain(f"records unreadable ({exc})")
                 return False
-            if stat == self._stat and not self._suspect:
+            if stat == self._stat and self._meta("suspect") is None:  # no row failed its proof since the build
                 return False
             failure = self._rebuild(stat)
             if failure:
@@ -232,6 +234,7 @@ class RecordIndex:
             db.executemany("INSERT INTO files VALUES (?, ?, ?, ?)",
                            [(path, size, mtime, hashes[path]) for path, (size, mtime) in stat.items()])
             db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (FORMAT,))
+            db.execute("DELETE FROM meta WHERE key = 'suspect'")
             db.execute("INSERT OR REPLACE INTO meta VALUES ('problems', ?)",
                        (json.dumps([(p.message, p.pointer, p.file, p.line, p.record_id) for p in problems]),))
             db.execute("COMMIT")
@@ -241,7 +244,6 @@ class RecordIndex:
             return str(exc)
         self.problems = problems
         self._proofs = proofs
-        self._suspect = False
         self._complaint = ""
         return None
 
@@ -263,7 +265,7 @@ class RecordIndex:
 
     def _record(self, row: Row) -> dict[str, Any] | None:
         """The record a row points at, proven against its file; None (and a rebuild asked for) if it fails."""
-        record = self._proofs.record(row, self._stat.keys())
+        record = self._proofs.record(row, self._sources)
         if record is None:
             self._unproven(row)
         return record
@@ -276,10 +278,26 @@ class RecordIndex:
         return record is not None and record_specs(record) == specs
 
     def _unproven(self, row: Row) -> None:
-        if not self._suspect:
-            log.warning("the index row of %r does not match %s; left out, and the index is rebuilt", row.id,
-                        row.path)
-        self._suspect = True
+        """Leave the row out and have the index rebuilt (the flag is in the index too, for the serving process
+        that refreshes it when this one is a worker)."""
+        if time.monotonic() - self._flagged < _FLAG_SECONDS:
+            return
+        log.warning("the index row of %r does not match %s; left out, and the index is rebuilt", row.id, row.path)
+        self._flagged = time.monotonic()
+        try:
+            with sqlite3.connect(self.database, timeout=1) as db:
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('suspect', ?)", (row.id,))
+            db.close()
+        except sqlite3.Error:  # locked by a rebuild, which is what was asked for anyway
+            pass
+
+    def after_fork(self) -> None:
+        """In a forked worker process: forget the parent's SQLite connections (never used across a fork) so that
+        each thread opens its own; the parent keeps refreshing the index."""
+        self._local = threading.local()
+        self._inherited = self._connections  # kept, not closed: closing would touch the parent's database state
+        self._connections = []
+        self._write = threading.Lock()
 
     def count(self) -> int:
         return int(self._reader().execute("SELECT COUNT(*) FROM records").fetchone()[0])
@@ -391,6 +409,7 @@ class RecordIndex:
 
 
 _ROW = "id, datestamp, path, line, start, length, sha256"
+_FLAG_SECONDS = 2.0
 
 
 class _Unsettled(Exception):

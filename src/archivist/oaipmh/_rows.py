@@ -18,6 +18,7 @@ import orjson
 from .._paths import UnsafePath, open_regular
 from ..oai import datestamp, subject_sets
 from ..records import check_entry, jsonl_entry
+from ..records._load import RECORD_SUFFIXES
 
 _BOM = b"\xef\xbb\xbf"
 
@@ -78,6 +79,26 @@ def read_span(path: str, start: int, length: int) -> bytes | None:
         return None
 
 
+class Sources:
+    """The record paths a scan of ``paths`` may yield, by their absolute names: a file given, or a visible
+    ``*.json``/``*.jsonl`` file under a folder given (no hidden part, no ``..``)."""
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self.files = {os.path.abspath(p) for p in paths if not os.path.isdir(p)}
+        self.folders = [os.path.abspath(p) + os.sep for p in paths if os.path.isdir(p)]
+
+    def holds(self, path: str) -> bool:
+        if path in self.files:
+            return True
+        if not path.endswith(RECORD_SUFFIXES):
+            return False
+        for folder in self.folders:
+            if path.startswith(folder):
+                parts = path[len(folder):].split(os.sep)
+                return not any(part.startswith(".") or not part for part in parts)
+        return False
+
+
 class Proofs:
     """What this process has proven: the record bytes it validated (by file and SHA-256) and, for each, the
     digest of the header they give. Rebuilding the index starts a new set."""
@@ -92,11 +113,11 @@ class Proofs:
         """Whether this row, with these sets, is a header this process proved (no need to read the file)."""
         return self.valid.get((row.path, row.sha256)) == header_key(row.id, row.stamp, specs)
 
-    def record(self, row: Row, files: Iterable[str] | set[str]) -> dict[str, Any] | None:
+    def record(self, row: Row, sources: Sources) -> dict[str, Any] | None:
         """The record the row points at, read from its file, if the bytes there still hash to the row's SHA-256,
         form a valid record (checked now unless proven before), and give the row's id and datestamp; else None.
-        ``files`` are the record files of the current scan: a row naming any other path is never read."""
-        if row.path not in files or row.start < 0 or row.length < 0:
+        A row naming a path the records scan would not read (``sources``) is never read."""
+        if not sources.holds(row.path) or row.start < 0 or row.length < 0:
             return None
         raw = read_span(row.path, row.start, row.length)
         if raw is None or hashlib.sha256(raw).digest() != row.sha256:
