@@ -537,6 +537,8 @@ def serve(
         help="SQLite index file (default: .archivist-oai.sqlite beside the records).")] = None,
     timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", min=1,
         help="Seconds an idle or stalled connection is kept open.")] = defaults.TIMEOUT_SECONDS,
+    workers: Annotated[int, typer.Option("--workers", "-w", metavar="N", min=0,
+        help="Processes answering requests, each with its threads: 0 = one per core (on Windows always one).")] = 0,
     quiet: Quiet = False,
 ) -> None:
     """Serve records as an OAI-PMH 2.0 data provider (oai_dc, dcterms, marcxml; sets from subjects).
@@ -559,7 +561,8 @@ def serve(
     logger.setLevel(logging.WARNING if quiet else logging.INFO)  # -q: no line per request, problems still
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # queued requests are normal under load
     try:
-        server = open_server(paths, repository, host, port, index=Path(index) if index else None, timeout=timeout)
+        server = open_server(paths, repository, host, port, index=Path(index) if index else None, timeout=timeout,
+                             workers=workers or os.cpu_count() or 1)
     except (ArchivistError, OSError) as exc:
         raise _fail(str(exc)) from None
     say.problems(server.index.problems)
