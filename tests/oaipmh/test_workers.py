@@ -86,3 +86,19 @@ def test_one_process_when_asked(folder: Path, tmp_path: Path, seed: dict[str, An
         assert b"<Identify>" in fetch(served.base, verb="Identify")
     finally:
         assert stop(served) == 0
+
+
+def test_where_the_system_cannot_fork_one_process_serves_and_says_so(folder: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from archivist.oaipmh import RecordIndex, Repository, server
+
+    monkeypatch.setattr(server, "CAN_FORK", False)  # as on Windows
+    index = RecordIndex([folder], tmp_path / "i.sqlite")
+    try:
+        oai = server.make_server(index, Repository(base_url="", repository_id=REPO), port=0, workers=4)
+        assert oai.workers == 1 and "; one process)" in oai.describe()
+        assert any("cannot fork" in warning for warning in oai.warnings())
+        oai._close()
+        oai._socket.close()
+    finally:
+        index.close()

@@ -70,6 +70,7 @@ class OAIServer:
                  refresh_seconds: float = REFRESH_SECONDS, workers: int = 1) -> None:
         self.index = index
         self.workers = workers if CAN_FORK else 1
+        self._asked = workers
         self._threads = threads
         self._children: list[int] = []
         self._socket = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET,
@@ -117,7 +118,11 @@ class OAIServer:
         if self._derived and "base_url" not in found:
             found["base_url"] = (f"the base URL {repo.base_url} was made from this machine's name; harvesters "
                                  "may know it by another")
-        return [f"{text} (set it with --{name.replace('_', '-')})" for name, text in found.items()]
+        said = [f"{text} (set it with --{name.replace('_', '-')})" for name, text in found.items()]
+        if self._asked > self.workers:
+            said.append(f"{self._asked} worker processes were asked for, but this system cannot fork them: one "
+                        "process serves, with threads")
+        return said
 
     def _maintenance(self, now: float) -> None:
         """Before waitress closes idle connections: answer 408 on those stalled in the middle of a request
