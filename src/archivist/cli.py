@@ -538,7 +538,8 @@ def serve(
     timeout: Annotated[float, typer.Option("--timeout", metavar="SECONDS", min=1,
         help="Seconds an idle or stalled connection is kept open.")] = defaults.TIMEOUT_SECONDS,
     workers: Annotated[int, typer.Option("--workers", "-w", metavar="N", min=0,
-        help="Processes answering requests, each with its threads: 0 = one per core (on Windows always one).")] = 0,
+        help="Processes answering requests, each with its threads: 0 = one per core (on Windows always "
+             "one).")] = 1,
     quiet: Quiet = False,
 ) -> None:
     """Serve records as an OAI-PMH 2.0 data provider (oai_dc, dcterms, marcxml; sets from subjects).

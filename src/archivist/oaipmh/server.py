@@ -167,6 +167,7 @@ class OAIServer:
                     log.error("error: every worker process ended; stopping")
                     break
         finally:
+            self._stop.set()  # also when Ctrl-C ended the wait: the workers' ends are expected from here on
             for pid in self._children:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGTERM)
