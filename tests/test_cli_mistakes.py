@@ -32,6 +32,8 @@ MISTAKES: list[tuple[list[str], str]] = [
     (["ingest", CAP, "--out", "out", "--retrieved", "2026-13-45"], "--retrieved '2026-13-45': expected"),
     (["ingest", CAP, "--out", "out", "--retrieved", "yesterday"], "--retrieved 'yesterday'"),
     (["ingest", CAP, "--out", "out", "--language", "english!"], "--language"),
+    (["ingest", CAP, "--out", "out", "--language", "es_ES"], "did you mean 'es-ES'?"),
+    (["ingest", CAP, "--out", "out", "--language", "xx"], "not in the IANA Language Subtag Registry"),
     (["ingest", CAP, "--out", "out", "--subject", "Peru"], "--subject 'Peru'"),
     (["ingest", CAP, "--out", "out", "--method", "fax"], "--method 'fax': expected one of"),
     (["ingest", CAP, "--out", "out", "--encoding", "klingon"], "unknown text encoding"),

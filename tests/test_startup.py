@@ -30,10 +30,9 @@ HEAVY = {"lxml", "jsonschema", "jsonschema_rs", "referencing", "pymarc", "warcio
 #: archivist's own library packages: help is the command line alone.
 LIBRARY = {"archivist.records", "archivist.exporters", "archivist.ingest", "archivist.oaipmh", "archivist.batch",
            "archivist.packages"}
-#: What validating a record needs (schema validators, rich for the report, pydantic for typer) is allowed; the
-#: writers, the ingest engines and the server are not.
-NOT_FOR_VALIDATE = {"lxml", "pymarc", "warcio", "waitress", "trafilatura", "justext", "langcodes", "dask",
-                    "distributed"}
+#: What validating a record needs (schema validators, rich for the report, pydantic for typer, langcodes for the
+#: IANA language subtag registry, #27) is allowed; the writers, the ingest engines and the server are not.
+NOT_FOR_VALIDATE = {"lxml", "pymarc", "warcio", "waitress", "trafilatura", "justext", "dask", "distributed"}
 
 _RUN = """
 import json, sys

@@ -118,7 +118,7 @@ def test_008_dates_agree_with_260(value: str | None, fixed: str, imprint: str | 
 def test_a_language_marc_has_no_code_for_is_undetermined(cases: dict[str, dict[str, Any]]) -> None:
     marc = read(cases["no-marc-code"])
     assert marc["008"].data[35:38] == "und" and marc.get("041") is None
-    assert marc["546"]["a"] == "Language: yue (BCP 47)."
+    assert marc["546"]["a"] == "In Cantonese."  # the only place the language is stated: in words
 
 
 def test_a_date_marc_cannot_state_is_kept_in_a_note() -> None:
@@ -152,7 +152,7 @@ def test_isbd_punctuation_and_names(cases: dict[str, dict[str, Any]]) -> None:
     assert shape(marc["260"]) == ("260", "  ", [("c", "[1983?].")])
     assert [f["a"] for f in marc.get_fields("500")] == [
         "Line one. Line two. Tabbed.", "Ends with a question?", "A noncharacter \ufffd here.",
-        "Date modified: 2015-11-30T12:00:00Z."]
+        "Date modified: 2015-11-30T12:00:00Z.", "Period covered: 1980/2015."]
 
 
 def test_isbn_and_issn_are_normalised(cases: dict[str, dict[str, Any]]) -> None:
@@ -261,3 +261,26 @@ def test_a_relator_role_gives_its_term_and_code_and_any_other_role_its_words(cas
                       ("710", "2 ", [("a", "Example Org,"), ("e", "creator."), ("4", "cre"),
                                      ("1", "https://example.org/org")]),
                       ("710", "2 ", [("a", "Instituto X,"), ("e", "sponsor."), ("4", "spn")])]
+
+
+def test_notes_are_in_the_fields_marc_defines_for_them(seed: dict[str, Any]) -> None:
+    """#27: the 5XX review. Where the capture came from is the immediate source of acquisition (541), the capture
+    and every processing event are actions (583, with date and agent), what archivist inferred is the source of
+    the description (588), the language note is words (546), a period covered is a general note (500): no 561
+    (ownership history), no 513 (type of report), no "(BCP 47)"."""
+    record = copy.deepcopy(seed)
+    record["provenance"].append({"action": "inferred", "at": "2026-11-25T10:00:00Z", "agent": "archivist 0.2.0",
+                                 "note": "title from the page"})
+    marc = read(record)
+    assert marc.get_fields("561", "513") == []
+    assert shape(marc["541"]) == ("541", "1 ", [("a", f"{seed['source']['url']};"), ("c", "manual copy;"),
+                                                ("d", "2026-11-24.")])
+    actions = [(f["a"], f["c"], f.get("k")) for f in marc.get_fields("583")]
+    assert actions[0] == ("retrieved", "2026-11-24", None) and marc.get_fields("583")[0].indicators[0] == "1"
+    assert f"SHA-256 {seed['retrieval']['sha256']}" in marc.get_fields("583")[0]["z"]
+    assert actions[1:] == [(e["action"], e["at"], e["agent"]) for e in seed["provenance"]]
+    assert [f["a"] for f in marc.get_fields("588")] == [
+        "Title from the page (inferred by archivist 0.2.0, 2026-11-25T10:00:00Z)."]
+    assert [f["a"] for f in marc.get_fields("546")] == ["In English."]
+    assert "Period covered: 1980/2015." in [f["a"] for f in marc.get_fields("500")]
+    assert read(dict(record, language="und")).get_fields("546") == []  # nothing known to say

@@ -92,6 +92,21 @@ def test_html_capture(tmp_path: Path) -> None:
     assert "canonical" in inferred and "lang" in inferred
 
 
+@pytest.mark.parametrize(("name", "record_id"), [
+    ("CON.html", "record-con"), ("aux.v2.txt", "record-aux.v2"), ("Report.HTML", "report"),
+    ("Café.txt", "caf"), ("console.txt", "console"),
+])
+def test_an_id_from_a_file_name_is_one_name_on_every_file_system(tmp_path: Path, name: str, record_id: str) -> None:
+    """Ids are lowercase ASCII (so no two differ only by case or Unicode normalization), never a device name
+    Windows reserves: the record is valid and its files can be unpacked anywhere."""
+    capture = tmp_path / name
+    text = "<html><head><title>A title</title></head><body><p>Some text.</p></body></html>" \
+        if name.lower().endswith(".html") else "A title\n\nSome text.\n"
+    capture.write_text(text, encoding="utf-8")
+    record = ingest_file(capture, Facts(url="https://example.org/x", retrieved="2026-11-24T10:00:00Z"))
+    assert record["id"] == record_id and list(iter_errors(record)) == []
+
+
 @pytest.mark.parametrize(
     ("content", "facts", "fragment"),
     [
@@ -134,3 +149,19 @@ def test_keep_original(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (out / "originals" / SEED_CAPTURE.name).read_bytes() == SEED_CAPTURE.read_bytes()
     assert runner.invoke(app, ["validate", str(out)]).exit_code == 0  # fixity of files checked too
+
+
+@pytest.mark.parametrize(("given", "stored"), [
+    ("2026-03-12T14:30:00+01:00", "2026-03-12T13:30:00Z"),
+    ("2026-03-12T23:30:00.5-02:00", "2026-03-13T01:30:00.5Z"),
+])
+def test_a_retrieval_time_with_an_offset_is_stored_in_utc_and_noted(tmp_path: Path, given: str, stored: str) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["ingest", str(SEED_CAPTURE), "--url", SEED_URL, "--retrieved", given,
+                                 "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    (written,) = out.glob("*.json")
+    record = json.loads(written.read_text(encoding="utf-8"))
+    assert record["retrieval"]["retrieved_at"] == stored
+    notes = [e["note"] for e in record["provenance"] if e["action"] == "converted"]
+    assert notes == [f"retrieval.retrieved_at given as {given}; recorded in UTC"]

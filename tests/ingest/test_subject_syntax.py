@@ -30,6 +30,10 @@ PERU = {"type": "geographic", "term": "Peru"}
     ("fast/geographic:Peru=http://id.worldcat.org/fast/1205000",
      {"term": "Peru", "scheme": "fast", "kind": "geographic", "uri": "http://id.worldcat.org/fast/1205000"}),
     ("keyword/personal-name:Lori Berenson", {"term": "Lori Berenson", "scheme": "keyword", "kind": "personal-name"}),
+    ("lcsh:Pre-Columbian art--Peru", {"term": "Pre-Columbian art--Peru", "scheme": "lcsh"}),  # '-' in a word
+    ("lcsh:Peru--general:Bible: commentaries",
+     {"term": "Peru--Bible: commentaries", "scheme": "lcsh", "subdivisions": [
+         {"type": "general", "term": "Bible: commentaries"}]}),
 ])
 def test_subject_syntax(text: str, subject: dict[str, object]) -> None:
     assert parse_subject(text) == subject
@@ -39,6 +43,10 @@ def test_subject_syntax(text: str, subject: dict[str, object]) -> None:
     ("lcsh:Peru--History--y:1980-", "subdivision 'History' has no type"),
     ("lcsh/place:Peru", "unknown heading kind 'place'"),
     ("nonsense", "SCHEME:TERM"),
+    ("lcsh/topical:Paper mills--geographc:Massachusetts",
+     "'geographc' is not a subdivision type; expected one of general, form, chronological, geographic"),
+    ("lcsh:Peru--Histroy:1980", "'Histroy' is not a subdivision type"),
+    ("lcsh/topical:Paper mills-geographic:Massachusetts", "joins a subdivision with '-': write '--geographic:'"),
 ])
 def test_bad_subjects_are_one_clear_error(text: str, message: str) -> None:
     with pytest.raises(IngestError, match=message):

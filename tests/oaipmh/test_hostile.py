@@ -266,6 +266,25 @@ def test_chunked_and_pipelined_requests_are_answered(served: Served) -> None:
     assert answer.count(b"HTTP/1.1 200 OK") == 2 and b"<Identify>" in answer and b"<ListSets>" in answer
 
 
+@pytest.mark.parametrize("head", [
+    b"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    b"POST {path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nContent-Length: 30\r\n\r\n0\r\n\r\n",
+    b"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n",
+    b"POST {path} HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n"
+    b"Content-Length: 5\r\n\r\n0\r\n\r\n",
+])
+def test_a_request_with_two_framings_gets_400_and_the_connection_closes(served: Served, head: bytes) -> None:
+    """RFC 9112 §6.1: a request smuggled behind one with both Content-Length and Transfer-Encoding (or
+    Transfer-Encoding in HTTP/1.0) is never answered; the server says 400 and closes."""
+    path = urllib.parse.urlsplit(served.base).path.encode()
+    smuggled = b"GET " + path + b"?verb=ListSets HTTP/1.1\r\nHost: x\r\n\r\n"
+    seconds, answer = _raw(served, head.replace(b"{path}", path) + smuggled)
+    assert answer.startswith((b"HTTP/1.1 400 ", b"HTTP/1.0 400 ")), answer[:200]
+    assert answer.count(b"HTTP/1.") == 1 and b"ListSets" not in answer, answer
+    assert b"\r\nConnection: close\r\n" in answer and b"Keep-Alive" not in answer
+    assert seconds < 2  # closed at once, not left for the idle timeout
+
+
 def test_slow_clients_do_not_hold_up_a_harvester(served: Served) -> None:
     """Slowloris: many connections trickling half a request; a harvester is still answered at once."""
     url = urllib.parse.urlsplit(served.base)

@@ -4,6 +4,7 @@ in parallel."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -37,7 +38,8 @@ def folder(tmp_path: Path, seed: dict[str, Any]) -> Path:
 
 
 def _ids(index: RecordIndex) -> list[str]:
-    rows, _ = index.select(limit=1000)
+    """The ids the index lists (headers: proven in this process, so listed even while the files are away)."""
+    rows, _ = index.select(limit=1000, records=False)
     return [record["id"] for record, _, _ in rows]
 
 
@@ -306,3 +308,76 @@ def test_a_locked_index_leaves_the_last_good_one_and_recovers(folder: Path, tmp_
     other.close()
     assert index.refresh() is True and len(_ids(index)) == 5
     index.close()
+
+
+def _plant(database: Path, old: str, new: str) -> int:
+    """Edit every text a planted index holds, whatever its tables: ``old`` becomes ``new``; how many cells changed."""
+    changed = 0
+    with sqlite3.connect(database) as db:
+        for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name != 'files'"):
+            for column in [c[1] for c in db.execute(f"PRAGMA table_info({table})")]:
+                changed += db.execute(f"UPDATE {table} SET {column} = replace({column}, ?, ?) "
+                                      f"WHERE typeof({column}) = 'text' AND instr({column}, ?)",
+                                      (old, new, old)).rowcount
+    return changed
+
+
+def test_a_planted_index_never_puts_words_in_a_record(folder: Path) -> None:
+    """An index found beside the records whose file signatures all match but whose rows were edited (a title
+    changed, a control character added) is not the source of what the real server serves."""
+    database = folder / ".archivist-oai.sqlite"
+    RecordIndex([folder], database).close()
+    assert _plant(database, "Document 3", "Planted title") <= 1
+    served = start(folder, "--repository-id", REPO)
+    try:
+        record = fetch(served.base, verb="GetRecord", identifier=f"oai:{REPO}:doc-03", metadataPrefix="oai_dc")
+        assert oai_errors(record) == [] and b">Document 3</dc:title>" in record
+        for prefix in ("oai_dc", "dcterms", "marcxml"):
+            page = fetch(served.base, verb="ListRecords", metadataPrefix=prefix)
+            assert oai_errors(page) == [] and b"Planted" not in page and page.count(b"<record>") == 6
+    finally:
+        assert stop(served) == 0
+
+
+def test_index_rows_pointing_elsewhere_are_left_out_then_rebuilt(folder: Path, tmp_path: Path,
+                                                                  caplog: pytest.LogCaptureFixture) -> None:
+    """Rows redirected to another record's bytes, to an invalid record (hash and all), outside the folder, or
+    given another datestamp are never served; the index is rebuilt at the next refresh and all is served again."""
+    (folder / "bad.json").write_text(json.dumps({"id": "doc-02", "title": "Not a record"}), encoding="utf-8")
+    database = tmp_path / "i.sqlite"
+    RecordIndex([folder], database).close()
+    bad = (folder / "bad.json").read_bytes()
+    outside = tmp_path / "outside.json"
+    outside.write_bytes((folder / "doc-01.json").read_bytes())
+    with sqlite3.connect(database) as db:
+        db.execute("UPDATE records SET (path, start, length, sha256) = (SELECT path, start, length, sha256 "
+                   "FROM records WHERE id = 'doc-04') WHERE id = 'doc-03'")
+        db.execute("UPDATE records SET path = ?, line = NULL, start = 0, length = ?, sha256 = ? WHERE id = 'doc-02'",
+                   (str(folder / "bad.json"), len(bad), hashlib.sha256(bad).digest()))
+        db.execute("UPDATE records SET path = ? WHERE id = 'doc-01'", (str(outside),))
+        db.execute("UPDATE records SET datestamp = '2000-01-01T00:00:00Z' WHERE id = 'doc-05'")
+    index = RecordIndex([folder], database)
+    try:
+        with caplog.at_level("WARNING", logger="archivist.oaipmh"):
+            rows, _ = index.select(limit=100)
+            assert [record["id"] for record, _, _ in rows] == ["doc-00", "doc-04"]
+            assert _ids(index) == ["doc-00", "doc-04"]
+            assert index.get("doc-03") is None and index.earliest() != "2000-01-01T00:00:00Z"
+        assert "does not match" in caplog.text
+        assert index.refresh() is True  # no file changed, yet the index is rebuilt
+        rows, _ = index.select(limit=100)
+        assert [(r["id"], r["title"]) for r, _, _ in rows] == [(f"doc-{n:02d}", f"Document {n}") for n in range(6)]
+    finally:
+        index.close()
+
+
+def test_a_record_whose_id_no_windows_folder_can_hold_is_left_out(folder: Path, tmp_path: Path) -> None:
+    """The id rule of validation holds for the server too: a device name Windows reserves is refused."""
+    record = json.loads((folder / "doc-00.json").read_text(encoding="utf-8"))
+    (folder / "aux.json").write_text(json.dumps(dict(record, id="aux")), encoding="utf-8")
+    index = RecordIndex([folder], tmp_path / "i.sqlite")
+    try:
+        assert "aux" not in _ids(index) and len(_ids(index)) == 6
+        assert [(p.pointer, "Windows reserves" in p.message) for p in index.problems] == [("/id", True)]
+    finally:
+        index.close()

@@ -149,6 +149,20 @@ def test_errors_are_reported_with_their_codes(server: tuple[str, Path], params: 
         assert root.find(f"{OAI}request").attrib == {}
 
 
+@pytest.mark.parametrize(("identifier", "hint"), [
+    ("doc-01", f"identifiers here look like oai:{REPO}:<record id>, such as 'oai:{REPO}:doc-01'"),
+    ("oai:other.org:doc-01", f"such as 'oai:{REPO}:doc-01'"),
+    (f"oai:{REPO}:nope", None),  # the right shape: nothing to add
+])
+def test_an_unknown_identifier_says_what_identifiers_look_like(server: tuple[str, Path], identifier: str,
+                                                               hint: str | None) -> None:
+    data = fetch(server[0], verb="GetRecord", identifier=identifier, metadataPrefix="oai_dc")
+    assert oai_errors(data) == []
+    error = etree.fromstring(data).find(f"{OAI}error")
+    assert error.get("code") == "idDoesNotExist"
+    assert (hint in error.text) if hint else ("look like" not in error.text), error.text
+
+
 def test_sickle_raises_protocol_errors(server: tuple[str, Path]) -> None:
     sickle = Sickle(server[0])
     for call, error in ((lambda: sickle.GetRecord(identifier="oai:x:y", metadataPrefix="oai_dc"), IdDoesNotExist),

@@ -63,10 +63,19 @@ BAD_VALUES = [
     ("/id", "x..y", "'..'"),
     ("/id", "trailing\n", "lowercase letters"),
     ("/id", "UPPER", "lowercase letters"),
+    ("/id", "café", "lowercase letters"),  # NFC
+    ("/id", "cafe\u0301", "lowercase letters"),  # NFD: the same name on macOS, another on Linux
+    ("/id", "con", "Windows reserves"),
+    ("/id", "nul.txt", "Windows reserves"),
+    ("/id", "com1.v2", "Windows reserves"),
+    ("/id", "lpt9", "Windows reserves"),
     ("/title", "", "non-empty"),
     ("/title", "   ", "non-empty"),
     ("/title", 42, "expected a string"),
     ("/language", "english", "BCP 47"),
+    ("/language", "xx", "not in the IANA Language Subtag Registry"),  # the shape of a tag, no language
+    ("/language", "qq", "not in the IANA Language Subtag Registry"),
+    ("/language", "es_ES", "did you mean 'es-ES'?"),
     ("/type", "text", "is not one of"),
     ("/source/url", "example.org/page", "absolute URI"),
     ("/source/url", "not a uri", "absolute URI"),
@@ -92,6 +101,16 @@ def test_bad_value_is_reported_at_its_pointer(minimal: dict[str, Any], pointer: 
     assert problems, f"{value!r} at {pointer} was accepted"
     assert {p.pointer for p in problems} == {pointer}
     assert any(fragment in p.message for p in problems), [p.message for p in problems]
+
+
+@pytest.mark.parametrize("tag", ["en", "pt-BR", "zh-Hant", "und", "qaa", "de-CH-1996", "x-private", "en-GB-oed"])
+def test_registered_language_tags_are_valid(minimal: dict[str, Any], tag: str) -> None:
+    assert list(iter_errors(dict(minimal, language=tag))) == []
+
+
+@pytest.mark.parametrize("record_id", ["console", "icon", "com10", "x.con", "prn-1", "auxiliary", "a", "0"])
+def test_ids_near_reserved_device_names_are_valid(minimal: dict[str, Any], record_id: str) -> None:
+    assert list(iter_errors(dict(minimal, id=record_id))) == []
 
 
 @pytest.mark.parametrize(

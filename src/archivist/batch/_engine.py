@@ -83,6 +83,7 @@ class BatchOptions:
     settings: PackageSettings = field(default_factory=PackageSettings)
     cluster: str | None = None
     partition_bytes: int = PARTITION_BYTES
+    strict: bool = False  # catalog-quality warnings are errors
 
 
 def split_formats(names: str | Iterable[str]) -> tuple[list[str], list[str]]:
@@ -277,7 +278,8 @@ def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: Batc
     chunk: list[Entry] = []
     slots: list[_Slot] = []
     limit = jobs * _CHUNK * 4
-    args = (names, str(root), options.check_files, options.dry_run, options.settings.source_organization)
+    args = (names, str(root), options.check_files, options.dry_run, options.settings.source_organization,
+            options.strict)
 
     def submit() -> None:
         assert pool is not None
@@ -379,8 +381,8 @@ def _unpack(packed: Entry | tuple[str, int | None, bytes]) -> Entry:
 
 
 def _record_jobs(entries: list[Entry | tuple[str, int | None, bytes]], names: Sequence[str], root: str,
-                 check_files: bool, dry_run: bool, organization: str | None) -> list[RecordResult]:
-    return [record_job(_unpack(entry), names, root, check_files, dry_run, organization) for entry in entries]
+                 check_files: bool, dry_run: bool, organization: str | None, strict: bool) -> list[RecordResult]:
+    return [record_job(_unpack(entry), names, root, check_files, dry_run, organization, strict) for entry in entries]
 
 
 def _settle(entry: Entry, result: RecordResult | _Slot, args: tuple[Any, ...],
@@ -396,7 +398,7 @@ def _settle(entry: Entry, result: RecordResult | _Slot, args: tuple[Any, ...],
     if result.status is Status.INVALID:
         return ExportOutcome(entry, result.problems, Status.INVALID)
     if result.status is Status.CHECKED:
-        return ExportOutcome(entry, (), Status.CHECKED)
+        return ExportOutcome(entry, (), Status.CHECKED, warnings=result.warnings)
     if result.status is Status.CRASHED:
         problem = ExportFailed(f"export failed: {result.message}", file=entry.file, line=entry.line,
                                record_id=entry.record_id)
@@ -409,7 +411,8 @@ def _settle(entry: Entry, result: RecordResult | _Slot, args: tuple[Any, ...],
         return ExportOutcome(entry, (), Status.CURRENT, result.current)
     if journal is not None:
         journal.add(record_id, result.digest, result.outputs)
-    return ExportOutcome(entry, (), Status.EXPORTED, tuple(root / result.outputs[n][0] for n in names))
+    return ExportOutcome(entry, (), Status.EXPORTED, tuple(root / result.outputs[n][0] for n in names),
+                         result.warnings)
 
 
 def valid_records(outcomes: Iterable[Outcome]) -> list[dict[str, Any]]:

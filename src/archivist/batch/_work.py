@@ -14,7 +14,7 @@ from typing import Any
 from .._atomic import write_atomic
 from ..exporters import Context, Written
 from ..exporters import get as get_exporter
-from ..records import Entry, Outcome, Problem, Status, check_entry
+from ..records import Entry, Outcome, Problem, Status, catalog_warnings, check_entry
 from ._journal import record_hash
 
 
@@ -24,6 +24,7 @@ class ExportOutcome(Outcome):
 
     status: Status = Status.EXPORTED
     written: tuple[Path, ...] = field(default=())
+    warnings: tuple[Problem, ...] = field(default=())  # catalog-quality warnings of a record exported all the same
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class RecordResult:
     outputs: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     message: str = ""
     current: tuple[Path, ...] = ()
+    warnings: tuple[Problem, ...] = ()
 
 
 def export_files(record: dict[str, Any], names: Sequence[str], root: str, source: str | None = None,
@@ -66,20 +68,22 @@ def export_files(record: dict[str, Any], names: Sequence[str], root: str, source
 
 
 def record_job(entry: Entry, names: Sequence[str], root: str, check_files: bool, dry_run: bool,
-               organization: str | None = None) -> RecordResult:
-    """Validate one record and, when valid, export it (invalid, checked, exported or crashed)."""
+               organization: str | None = None, strict: bool = False) -> RecordResult:
+    """Validate one record and, when valid, export it (invalid, checked, exported or crashed); catalog-quality
+    warnings come with the result, or make the record invalid when ``strict``."""
     try:
-        problems = check_entry(entry, check_files=check_files)
+        problems = check_entry(entry, check_files=check_files, strict=strict)
         if problems:
             return RecordResult(Status.INVALID, tuple(problems))
+        warnings = tuple(catalog_warnings(entry))
         if dry_run:
-            return RecordResult(Status.CHECKED)
+            return RecordResult(Status.CHECKED, warnings=warnings)
         record = entry.data
         assert record is not None  # a record that parsed has data
         outputs, failures = export_files(record, names, root, entry.file, organization)
         if failures:
             return RecordResult(Status.CRASHED, outputs=outputs, message=f"ExportError: {'; '.join(failures)}")
-        return RecordResult(Status.EXPORTED, digest=record_hash(record), outputs=outputs)
+        return RecordResult(Status.EXPORTED, digest=record_hash(record), outputs=outputs, warnings=warnings)
     except Exception as exc:  # one record that cannot be handled must not stop the batch
         return RecordResult(Status.CRASHED, message=f"{type(exc).__name__}: {exc}")
 

@@ -10,6 +10,7 @@ modules; each command imports the library it calls when it runs, and option defa
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import signal
 import sys
@@ -21,6 +22,7 @@ import typer
 
 from .. import __version__
 from .. import _defaults as defaults
+from .._clock import in_utc
 from .._errors import ArchivistError, SourceError, UnknownFormat
 from .._paths import check_outputs
 from .._words import counted
@@ -32,10 +34,12 @@ if TYPE_CHECKING:
     from ..batch import BatchInterrupted, ExportOutcome
     from ..exporters import Exporter
     from ..ingest import ChromeRule, Facts, IngestOutcome
-    from ..records import Summary
+    from ..records import Outcome, Summary
 
 EXIT_OK, EXIT_INVALID = 0, 1
 RECORDS_HELP = "Record files (*.json, *.jsonl), folders of them, or - for stdin."
+STRICT_HELP = ("Make catalog-quality warnings errors (a heading whose subdivisions have no stated type, exported "
+               "whole in MARC $a).")
 
 app = HelpTyper(
     name="archivist",
@@ -97,6 +101,7 @@ def validate(
                                                  help="text (for people) or json (for machines).")] = OutputFormat.text,
     check_files: Annotated[bool, typer.Option("--check-files/--no-check-files",
         help="Check that files listed in a record exist with their size and SHA-256.")] = True,
+    strict: Annotated[bool, typer.Option("--strict", help=STRICT_HELP)] = False,
     quiet: Quiet = False,
     verbose: Annotated[bool, verbose_option("a line for each valid record")] = False,
 ) -> None:
@@ -114,8 +119,10 @@ def validate(
         if as_json:
             sys.stdout.write('{"errors": [')
         first = True
-        for outcome in validate_paths(paths, check_files=check_files):
+        for outcome in validate_paths(paths, check_files=check_files, strict=strict):
             summary.add(outcome)
+            if not as_json:
+                _warn_catalog(outcome, say)
             if outcome.ok and verbose and not as_json:
                 entry = outcome.entry
                 say.data(f"{entry.file}{f':{entry.line}' if entry.line else ''}: {entry.record_id}: valid")
@@ -188,6 +195,7 @@ def export(
     errors: Annotated[str | None, typer.Option("--errors", metavar="FILE", callback=out_file,
         help="Write every failure to FILE as JSON Lines (id, file, line, errors with pointers).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Validate and report; write no exports.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help=STRICT_HELP)] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q",
         help="Print nothing but errors: no progress bar, no summary.")] = False,
     verbose: Annotated[bool, verbose_option("a line for each file written")] = False,
@@ -224,9 +232,9 @@ def export(
         summary = Summary()
         try:
             if collection is not None:
-                _export_collection(paths, exporters, out, collection, check_files, summary, say)
+                _export_collection(paths, exporters, out, collection, check_files, summary, say, strict)
             else:
-                _export_stdout(paths, exporters, check_files, summary, say)
+                _export_stdout(paths, exporters, check_files, summary, say, strict)
         except (ArchivistError, OSError) as exc:
             raise _fail(str(exc)) from None
         raise typer.Exit(EXIT_INVALID if summary.invalid else EXIT_OK)
@@ -242,12 +250,14 @@ def export(
                                source_organization=source_organization, external_identifier=external_identifier)
     options = BatchOptions(formats=formats, packages=packages, jobs=jobs, resume=resume, add=add, dry_run=dry_run,
                            check_files=check_files, errors=Path(errors) if errors else None,
-                           settings=settings, cluster=cluster)
+                           settings=settings, cluster=cluster, strict=strict)
     try:
         with progress_reporter(paths, enabled=not quiet, console=say.console) as display:
             def seen(outcome: ExportOutcome) -> None:
                 display.advance()
                 say.problems(outcome.problems)
+                for warning in outcome.warnings:
+                    say.warn(str(warning))
                 for path in outcome.written:
                     say.detail(f"wrote {path}")
 
@@ -353,19 +363,20 @@ def _stopped(stop: BatchInterrupted) -> typer.Exit:
 
 
 def _export_stdout(paths: list[str], exporters: list[Exporter], check_files: bool, summary: Summary,
-                   say: Say) -> None:
+                   say: Say, strict: bool) -> None:
     """``--out -``: the one record of the input, in the one format of ``--to``, on stdout."""
     from ..records import validate_paths
 
     if len(exporters) != 1:
         raise UsageMistake("--out - writes a single format: name exactly one with --to")
-    outcomes = list(validate_paths(paths, check_files=check_files))
+    outcomes = list(validate_paths(paths, check_files=check_files, strict=strict))
     if len(outcomes) != 1:
         raise UsageMistake(f"--out - writes a single record, but the input holds {len(outcomes)}")
     (outcome,) = outcomes
     summary.add(outcome)
+    say.problems(outcome.problems)
+    _warn_catalog(outcome, say)
     if not outcome.ok:
-        say.problems(outcome.problems)
         return
     assert outcome.entry.data is not None
     from ..exporters import Context
@@ -377,7 +388,7 @@ def _export_stdout(paths: list[str], exporters: list[Exporter], check_files: boo
 
 
 def _export_collection(paths: list[str], exporters: list[Exporter], out: str, title: str,
-                       check_files: bool, summary: Summary, say: Say) -> None:
+                       check_files: bool, summary: Summary, say: Say, strict: bool) -> None:
     """``--collection``: every valid record in one EPUB, as DIR/collection.epub or on stdout."""
     from ..batch import export_collection_file, valid_records
     from ..exporters.epub import export_collection
@@ -385,10 +396,11 @@ def _export_collection(paths: list[str], exporters: list[Exporter], out: str, ti
 
     if [e.name for e in exporters] != ["epub"]:
         raise UsageMistake("--collection makes one EPUB: use it with --to epub")
-    outcomes = list(validate_paths(paths, check_files=check_files))
+    outcomes = list(validate_paths(paths, check_files=check_files, strict=strict))
     for outcome in outcomes:
         summary.add(outcome)
         say.problems(outcome.problems)
+        _warn_catalog(outcome, say)
     records = valid_records(outcomes)
     if not records:
         return
@@ -399,6 +411,15 @@ def _export_collection(paths: list[str], exporters: list[Exporter], out: str, ti
     check_outputs(paths, {"the collection file": Path(out) / "collection.epub"})
     target = export_collection_file(records, title, Path(out) / "collection.epub")
     say.info(f"wrote {target} ({counted(len(records), 'record')})")
+
+
+def _warn_catalog(outcome: Outcome, say: Say) -> None:
+    """The catalog-quality warnings of a record that passed (each once, naming the record and the heading)."""
+    from ..records import catalog_warnings
+
+    if outcome.ok:
+        for warning in catalog_warnings(outcome.entry):
+            say.warn(str(warning))
 
 
 def _parse_subject(text: str) -> object:
@@ -448,8 +469,9 @@ def ingest(
     url: Annotated[str | None, typer.Option("--url", metavar="URL", callback=record_field("source", "url"),
         help="The source URL (absolute).")] = None,
     retrieved: Annotated[str | None, typer.Option(
-        "--retrieved", metavar="WHEN", callback=record_field("retrieval", "retrieved_at"),
-        help="When it was retrieved: a UTC date-time (2026-11-24T10:00:00Z) or a day (2026-11-24).")] = None,
+        "--retrieved", metavar="WHEN", callback=record_field("retrieval", "retrieved_at", stored=in_utc),
+        help="When it was retrieved: a date-time (2026-11-24T10:00:00Z; another offset is converted to UTC, and "
+             "what was given noted in the provenance) or a day (2026-11-24).")] = None,
     subject: Annotated[list[str] | None, typer.Option(
         "--subject", metavar="SCHEME:TERM[=URI]", callback=subjects(_parse_subject),
         help="A subject, SCHEME one of lcsh, fast, wikidata, aat, local, keyword; a heading kind and typed "
@@ -616,6 +638,9 @@ def serve(
              "linkset.json and the sitemap use it, and are left out without it.")] = None,
     citations: Annotated[bool, typer.Option("--citations/--no-citations",
         help="Give record pages the citation box (as archivist site).")] = True,
+    workers: Annotated[int, typer.Option("--workers", "-w", metavar="N", min=0,
+        help="Processes answering requests, each with its threads: 0 = one per core (on Windows always "
+             "one).")] = 1,
     quiet: Quiet = False,
 ) -> None:
     """Serve records as an OAI-PMH 2.0 data provider (oai_dc, dcterms, marcxml; sets from subjects), and as
@@ -646,7 +671,7 @@ def serve(
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # queued requests are normal under load
     try:
         server = open_server(paths, repository, host, port, index=Path(index) if index else None, timeout=timeout,
-                             site=site)
+                             site=site, workers=workers or os.cpu_count() or 1)
     except (ArchivistError, OSError) as exc:
         raise _fail(str(exc)) from None
     say.problems(server.index.problems)

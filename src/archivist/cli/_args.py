@@ -91,24 +91,30 @@ def readable_file(option: str | None, value: str | os.PathLike[str]) -> None:
         raise UsageMistake(f"{label}: {_os_reason(exc)}") from None
 
 
-def record_field(*path: str) -> Callable[[typer.CallbackParam, str | None], str | None]:
-    """A callback checking a value against the record schema at ``path`` (e.g. retrieval, retrieved_at).
+def record_field(*path: str, stored: Callable[[str], str] | None = None,
+                 ) -> Callable[[typer.CallbackParam, str | None], str | None]:
+    """A callback checking a value against the record schema at ``path`` (e.g. retrieval, retrieved_at); with
+    ``stored``, the form the library will store (``_clock.in_utc`` for a time with an offset) is checked.
 
     The records package and its validator are loaded on the first value to check: starting the program costs nothing."""
 
     def check(param: typer.CallbackParam, value: str | None) -> str | None:
         if value is None:
             return value
-        from ..records import json_pointer, record_validator
+        from ..records import json_pointer, language_problems, meant, record_validator
 
         validator = record_validator()
         schema: Any = validator.schema
         for key in path:
             schema = schema["properties"][key]
-        if not validator.evolve(schema=schema).is_valid(value):
+        if not validator.evolve(schema=schema).is_valid(stored(value) if stored else value):
             expected = schema.get("x-expected") or (
                 "one of " + ", ".join(map(str, schema["enum"])) if "enum" in schema else "a value the schema accepts")
-            raise UsageMistake(f"{_name(param)} {value!r}: expected {expected} (record field {json_pointer(path)})")
+            hint = f"; did you mean {meant(value)!r}?" if path == ("language",) and meant(value) else ""
+            raise UsageMistake(f"{_name(param)} {value!r}: expected {expected} (record field {json_pointer(path)})"
+                               + hint)
+        for problem in language_problems({"language": value}, well_formed=True) if path == ("language",) else ():
+            raise UsageMistake(f"{_name(param)}: {problem.message}")
         return value
 
     return check

@@ -135,7 +135,7 @@ def cluster_outcomes(sources: Iterable[str], root: Path, work: Path | None, opti
     package_parts = parts_job(packages, work) if work is not None else None
     job = Job(tuple(options.formats), str(root.resolve()), options.check_files, options.dry_run, options.resume,
               str(work.resolve()) if work is not None else None, parts=package_parts,
-              organization=options.settings.source_organization)
+              organization=options.settings.source_organization, strict=options.strict)
     resuming = options.resume and journal is not None  # the previous run's main journal says what is current
     with DiskMap() as ids:
         from distributed import KilledWorker, as_completed
@@ -251,8 +251,9 @@ class _Merger:
         problems = renamed_problems(result.problems, item.file, item.file, base if ranged else 0)
         if result.status is Status.INVALID:
             return _outcome(entry, problems, Status.INVALID)
+        warnings = renamed_problems(result.warnings, item.file, item.file, base if ranged else 0)
         if result.status is Status.CHECKED:
-            return _outcome(entry, (), Status.CHECKED)
+            return _outcome(entry, (), Status.CHECKED, warnings=warnings)
         if result.status is Status.CRASHED:
             failed = ExportFailed(f"export failed: {result.message}", file=item.file, line=line, record_id=record_id)
             return _outcome(entry, (failed,), Status.CRASHED)
@@ -260,7 +261,7 @@ class _Merger:
         if self.journal is not None:
             self.journal.add(record_id, result.digest, result.outputs)
         paths = tuple(self.root / result.outputs[name][0] for name in self.job.names)
-        return _outcome(entry, (), result.status, paths)
+        return _outcome(entry, (), result.status, paths, warnings)
 
     def _failed(self, part: Partition, error: Exception) -> Iterator[ExportOutcome]:
         """Every record of a partition whose task failed on every try, as failed with the partition named."""
@@ -288,8 +289,8 @@ class _Merger:
 
 
 def _outcome(entry: Entry, problems: tuple[Problem, ...], status: Status,
-             written: tuple[Path, ...] = ()) -> ExportOutcome:
-    return ExportOutcome(entry, problems, status, written)
+             written: tuple[Path, ...] = (), warnings: tuple[Problem, ...] = ()) -> ExportOutcome:
+    return ExportOutcome(entry, problems, status, written, warnings)
 
 
 __all__ = ["CLUSTER_WORK", "ClusterError", "cluster_outcomes", "connect", "stop_tasks"]

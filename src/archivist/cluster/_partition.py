@@ -82,6 +82,7 @@ class Job:
     journals: str | None
     parts: PartsJob | None = None
     organization: str | None = None
+    strict: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,8 @@ def plan(sources: Iterable[str], job: Job, size: int = PARTITION_BYTES) -> Itera
     batch_bytes = 0
 
     def stamp(*parts: Any) -> str:
-        return hashlib.sha256(repr((parts, job.names, job.check_files)).encode("utf-8", "surrogatepass")).hexdigest()
+        text = repr((parts, job.names, job.check_files, job.strict))
+        return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
     def flush() -> Partition:
         nonlocal index, batch, batch_bytes
@@ -321,9 +323,10 @@ def _result(entry: Entry, path: str, job: Job, journal: Journal | None) -> Recor
             journal.add(record_id, digest, done)
             return RecordResult(Status.CURRENT, digest=digest, outputs=done)
     absolute = Entry(path, entry.line, entry.data, entry.problems)
-    result = record_job(absolute, job.names, job.root, job.check_files, job.dry_run, job.organization)
-    if result.problems:
-        result = dataclasses.replace(result, problems=renamed_problems(result.problems, absolute.file, entry.file))
+    result = record_job(absolute, job.names, job.root, job.check_files, job.dry_run, job.organization, job.strict)
+    if result.problems or result.warnings:
+        result = dataclasses.replace(result, problems=renamed_problems(result.problems, absolute.file, entry.file),
+                                     warnings=renamed_problems(result.warnings, absolute.file, entry.file))
     if journal is not None and record_id is not None and result.status is Status.EXPORTED:
         journal.add(record_id, result.digest, result.outputs)
     return result

@@ -1,8 +1,8 @@
 """The MARC Code List for Languages (Library of Congress): the codes 008/35-37 and 041 may hold.
 
 ISO 639-2/B is nearly the same list, but a BCP 47 tag can name an ISO 639-3 language MARC has no code for
-(``yue``, ``ary``): those get no 041 and ``und`` in 008, and 546 still states the tag. Taken from the list
-MARC::Lint checks against (MARC::Lint::CodeData), which follows LC's.
+(``yue``, ``ary``): those get no 041 and ``und`` in 008, and 546 still names the language in words. Taken from
+the list MARC::Lint checks against (MARC::Lint::CodeData), which follows LC's.
 """
 
 MARC_LANGUAGES = frozenset("""

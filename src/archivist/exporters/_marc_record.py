@@ -17,9 +17,9 @@ from pymarc import Field, Indicators, Subfield
 from pymarc import Record as MarcRecord
 
 from ..records import relator
-from ._dc import event_text, retrieval_summary
 from ._marc_dates import entered, publication
 from ._marc_languages import MARC_LANGUAGES
+from ._marc_notes import acquisition, coverage_notes, event_fields, language_note, retrieval_action
 from ._marc_subjects import subject_field
 from ._marc_text import (
     FINAL_MARKS,
@@ -174,8 +174,7 @@ def to_marc(record: dict[str, Any]) -> MarcRecord:
     headings = [clean(s["heading"]) for s in record["content"]["sections"] if s.get("heading")]
     if headings:
         fields.extend(note_fields("505", "0 ", "a", end(" -- ".join(headings)), "8 "))
-    for period in record.get("coverage", {}).get("temporal", []):
-        fields.append(_f("513", "  ", ("b", end(period))))
+    fields.extend(coverage_notes(record))
     if "description" in record:
         fields.extend(note_fields("520", "  ", "a", end(clean(record["description"])), "8 "))
     for place in record.get("coverage", {}).get("spatial", []):
@@ -186,10 +185,12 @@ def to_marc(record: dict[str, Any]) -> MarcRecord:
         fields.append(_f("540", "  ", ("a", statement), ("u", rights.get("uri"))))
     if rights.get("holder"):
         fields.append(_f("542", "1 ", ("d", end(clean(rights["holder"])))))
-    fields.append(_f("546", "  ", ("a", f"Language: {lang} (BCP 47).")))
-    fields.extend(note_fields("561", "  ", "a", end(clean(retrieval_summary(record)))))
-    for event in record.get("provenance", []):
-        fields.extend(note_fields("561", "  ", "a", end(clean(event_text(event)))))
+    fields.append(acquisition(record))
+    spoken = language_note(lang)
+    if spoken:
+        fields.append(_f("546", "  ", ("a", spoken)))
+    fields.append(retrieval_action(record))
+    fields.extend(event_fields(record))
     fields.extend(subject_field(subject, lang) for subject in record["subjects"])
     if record["source"].get("site_name"):
         fields.append(_f("773", "0 ", ("t", clean(record["source"]["site_name"]))))

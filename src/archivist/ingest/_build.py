@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from .._clock import utc_now
+from .._clock import in_utc, utc_now
 from .._errors import IngestError
 from ..records import SCHEMA_VERSION, is_lc_name, iter_errors, label_parts
 from ._chrome import ChromeRule, builtin_rules
@@ -28,6 +28,9 @@ SUBJECT_KINDS = ("topical", "personal-name", "corporate-name", "meeting-name", "
 SUBDIVISION_TYPES = {"general": "general", "form": "form", "chronological": "chronological",
                      "geographic": "geographic", "x": "general", "v": "form", "y": "chronological", "z": "geographic"}
 _TYPED_PART = re.compile(r"^(general|form|chronological|geographic|[xvyz]):\s*(\S.*)$")
+_WORD_COLON = re.compile(r"^([A-Za-z]+)\s*:")  # a part that begins like a typed one: a word and a colon
+_SINGLE_DASH = re.compile(r"(?<!-)-\s*(general|form|chronological|geographic)\s*:")
+_TYPES = "general, form, chronological, geographic (or x, v, y, z)"
 #: How a provenance note names each descriptive field (its place in the record).
 _FIELD_NAMES = {"issued": "dates issued", "created": "dates created", "modified": "dates modified",
                 "creators": "creators", "contributors": "contributors", "description": "description",
@@ -78,6 +81,7 @@ def parse_subject(value: str) -> dict[str, Any]:
             raise IngestError(value, f"unknown heading kind {kind!r}; expected one of {', '.join(SUBJECT_KINDS)}")
         subject["kind"] = kind
     parts = label_parts(term)
+    _check_typing(value, parts)
     typed = [_TYPED_PART.match(part) for part in parts[1:]]
     if any(typed):
         if not all(typed):
@@ -97,11 +101,32 @@ def parse_subject(value: str) -> dict[str, Any]:
     return subject
 
 
+def _check_typing(value: str, parts: list[str]) -> None:
+    """IngestError for a subdivision type mistyped (``geographc:``) or joined with one '-' instead of '--'."""
+    for part in parts:
+        dash = _SINGLE_DASH.search(part)
+        if dash:
+            raise IngestError(value, f"{part!r} joins a subdivision with '-': write '--{dash.group(1)}:' (a heading "
+                                     "and its subdivisions are joined by '--')")
+    for part in parts[1:]:
+        word = _WORD_COLON.match(part)
+        if word and not _TYPED_PART.match(part):
+            raise IngestError(value, f"subdivision {part!r}: {word.group(1)!r} is not a subdivision type; expected "
+                                     f"one of {_TYPES}")
+
+
 def slug(name: str) -> str:
-    """A record id from a file name: lowercase letters, digits, '.', '_' and '-'."""
+    """A record id from a file name: lowercase letters, digits, '.', '_' and '-'; a name Windows reserves for a
+    device (``con``, ``aux.v2``…), which the schema refuses as an id, gets ``record-`` in front."""
     text = re.sub(r"[^a-z0-9._-]+", "-", name.lower())
     text = re.sub(r"\.{2,}", ".", text).strip("._-")
+    if _DEVICE.match(text):
+        text = f"record-{text}"
     return text[:128].strip("._-") or "record"
+
+
+#: The device names Windows reserves, alone or before a dot (the record schema's id refuses them too).
+_DEVICE = re.compile(r"(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\.|$)")
 
 
 def _now() -> str:
@@ -230,6 +255,9 @@ def build_record(captured: Captured, facts: Facts, rules: tuple[ChromeRule, ...]
     if facts.retrieved is None:
         raise IngestError(path, "no retrieval time: give it with --retrieved (UTC date-time ending in Z, "
                                 "or YYYY-MM-DD)")
+    retrieved = in_utc(facts.retrieved)
+    converted = [] if retrieved == facts.retrieved else \
+        [f"retrieval.retrieved_at given as {facts.retrieved}; recorded in UTC"]  # a value given, in the schema's form
     if language is None:
         language = "und"
         inferred.append("language unknown: recorded as 'und' (undetermined)")
@@ -246,7 +274,7 @@ def build_record(captured: Captured, facts: Facts, rules: tuple[ChromeRule, ...]
         "type": "Text",
         "source": {"url": url},
         "retrieval": {
-            "retrieved_at": facts.retrieved,
+            "retrieved_at": retrieved,
             "method": facts.method or "other",
             "sha256": hashlib.sha256(raw).hexdigest(),
             "media_type": f"{media_type}; charset={charset.removesuffix('-sig').lower()}",
@@ -273,6 +301,8 @@ def build_record(captured: Captured, facts: Facts, rules: tuple[ChromeRule, ...]
                                      "removed"}]
     record["provenance"] += [{"action": "inferred", "at": ingested_at, "agent": f"archivist {__version__}", "note": n}
                              for n in inferred]
+    record["provenance"] += [{"action": "converted", "at": ingested_at, "agent": f"archivist {__version__}",
+                              "note": n} for n in converted]
     problems = list(iter_errors(record))
     if problems:
         raise IngestError(path, "; ".join(f"{p.pointer}: {p.message}" for p in problems))

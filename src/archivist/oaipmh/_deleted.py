@@ -26,11 +26,12 @@ def stat_tombstones(paths: Iterable[str]) -> dict[str, tuple[int, int]]:
     return found
 
 
-def index_deleted(db: sqlite3.Connection, paths: Iterable[str], sets: dict[str, str],
+def index_deleted(db: sqlite3.Connection, paths: Iterable[str], sets: dict[str, tuple[str, int]],
                   memberships: set[tuple[str, str]]) -> int:
     """Insert the standing tombstones of ``paths`` (a record served under the same id wins), add the sets the
-    withdrawn records were in to ``sets`` and ``memberships``, and return how many were inserted."""
-    from ._index import _parents as set_parents
+    withdrawn records were in to ``sets`` (as the index keeps them: the id that names a set, and whether it names
+    it itself) and ``memberships``, and return how many were inserted."""
+    from ._rows import parents as set_parents
 
     db.execute("DELETE FROM deleted")
     inserted = 0
@@ -41,9 +42,9 @@ def index_deleted(db: sqlite3.Connection, paths: Iterable[str], sets: dict[str, 
         if db.execute("INSERT OR IGNORE INTO deleted VALUES (?, ?)", (stone.id, stamp)).rowcount == 0:
             continue
         inserted += 1
-        for spec, name in subject_sets(stone.last_record() or {}):
+        for spec, _ in subject_sets(stone.last_record() or {}):
             for parent in set_parents(spec):
-                sets.setdefault(parent, name if parent == spec else parent.replace(":", " "))
+                sets.setdefault(parent, (stone.id, int(parent == spec)))
                 memberships.add((parent, stone.id))
     return inserted
 

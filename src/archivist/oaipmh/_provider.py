@@ -34,6 +34,7 @@ from .._oai_vocabulary import (
 )
 from ..exporters import dcterms, marcxml, oai_dc
 from ._index import RecordIndex
+from ._rows import record_specs
 
 OAI_IDENTIFIER = "http://www.openarchives.org/OAI/2.0/oai-identifier"
 OAI_IDENTIFIER_SCHEMA = f"{OAI_IDENTIFIER} http://www.openarchives.org/OAI/2.0/oai-identifier.xsd"
@@ -186,14 +187,17 @@ class Provider:
 
     def _find(self, identifier: str) -> tuple[str, dict[str, Any] | None, str]:
         """The record id, record and datestamp an identifier names (the record None when it was withdrawn: the
-        datestamp is then the withdrawal's); idDoesNotExist if none."""
+        datestamp is then the withdrawal's); idDoesNotExist if none, saying what identifiers here look like."""
         prefix = f"oai:{self.repo.repository_id}:"
         record_id = identifier[len(prefix):] if identifier.startswith(prefix) else None
         found = self.index.get(record_id) if record_id is not None else None
         if found is None and record_id is not None and (gone := self.index.deleted(record_id)) is not None:
             return record_id, None, gone
         if found is None or record_id is None:
-            raise OAIError("idDoesNotExist", f"no item has the identifier {_shown(identifier)}")
+            tail = identifier.rsplit(":", 1)[-1] if identifier.startswith("oai:") else identifier
+            shape = "" if identifier.startswith(prefix) else (
+                f"; identifiers here look like {prefix}<record id>, such as {_shown(prefix + tail)}")
+            raise OAIError("idDoesNotExist", f"no item has the identifier {_shown(identifier)}{shape}")
         return record_id, *found
 
     def _ListMetadataFormats(self, args: dict[str, str], items: list[bytes]) -> etree._Element:
@@ -225,11 +229,11 @@ class Provider:
         record_id, record, stamp = self._find(args["identifier"])
         element = etree.Element(f"{{{OAI}}}GetRecord")
         element.append(etree.Comment(_MARK))
-        specs = self.index.sets_of(record_id)
         if record is None:
-            items.append(deleted_record_xml(record_id, stamp, self.repo.repository_id, specs))
+            items.append(deleted_record_xml(record_id, stamp, self.repo.repository_id,
+                                            self.index.deleted_sets(record_id)))
             return element
-        items.append(record_xml(record, stamp, self.repo.repository_id, specs,
+        items.append(record_xml(record, stamp, self.repo.repository_id, record_specs(record),
                                 fmt.payload(record, self.repo.base_url.rstrip("/"))))
         return element
 
@@ -247,10 +251,10 @@ class Provider:
             after, cursor, total = "", 0, None
         fmt = _format(query["metadataPrefix"])
         start, end = _range(query.get("from"), query.get("until"))
-        if "set" in query and not self.index.sets():
+        if "set" in query and not self.index.has_sets():
             raise OAIError("noSetHierarchy", "this repository has no sets")
         rows, counted = _with_deleted(self.index, after=after, start=start, end=end, spec=query.get("set"),
-                                      limit=self.repo.page_size + 1, count=total is None)
+                                      limit=self.repo.page_size + 1, count=total is None, records=records)
         total = counted if total is None else total
         if not rows:
             if after:
@@ -281,11 +285,12 @@ class Provider:
 DELETED = "archivist:deleted"  # the key marking a withdrawn record's row in a list (no record field is named so)
 
 
-def _with_deleted(index: RecordIndex, *, limit: int, count: bool, **query: Any
+def _with_deleted(index: RecordIndex, *, limit: int, count: bool, records: bool = True, **query: Any
                   ) -> tuple[list[tuple[dict[str, Any], str, list[str]]], int | None]:
-    """The records and the withdrawn records of a list request, merged in id order (paging is by id), up to
-    ``limit``; a withdrawn one stands as ``{"id": …, DELETED: True}``. The count covers both."""
-    rows, counted = index.select(limit=limit, count=count, **query)
+    """The records (headers only without ``records``) and the withdrawn records of a list request, merged in id
+    order (paging is by id), up to ``limit``; a withdrawn one stands as ``{"id": …, DELETED: True}``. The count
+    covers both."""
+    rows, counted = index.select(limit=limit, count=count, records=records, **query)
     gone, gone_count = index.select_deleted(limit=limit, count=count, **query)
     if gone:
         rows = sorted([*rows, *(({"id": rid, DELETED: True}, stamp, specs) for rid, stamp, specs in gone)],

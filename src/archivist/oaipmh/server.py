@@ -1,10 +1,18 @@
 """The OAI-PMH data provider on waitress, a production WSGI server: parallel worker threads, request size
-limits and connection timeouts; the record index is refreshed by a background thread, never by a request."""
+limits and connection timeouts; the record index is refreshed by a background thread, never by a request.
+
+With ``workers`` above one (on a system with ``fork``: Linux, macOS, the BSDs), the server forks that many
+processes after binding its socket and building its index; each runs its own waitress on the shared socket
+(the kernel hands each connection to one of them), so pages are made on every core, not one at a time under
+one interpreter lock. The first process only refreshes the index and stops the others. Windows has no fork:
+there the server is always one process with threads."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import signal
 import socket
 import threading
 import time
@@ -22,6 +30,7 @@ from .._oai_vocabulary import placeholders
 from .._words import counted
 from ..records import check_sources
 from ..site import SiteSettings
+from ._framing import StrictChannel
 from ._index import RecordIndex
 from ._provider import Provider, Repository
 from ._wsgi import MAX_BODY, OAIApplication
@@ -30,6 +39,8 @@ log = logging.getLogger("archivist.oaipmh")
 
 REFRESH_SECONDS = 2.0
 THREADS = 8
+#: Worker processes ``archivist serve`` starts by default: one per core, where the system can fork.
+CAN_FORK = hasattr(os, "fork")
 MAX_CONNECTIONS = 500
 _LATE = b"the request was not complete in time\n"
 _TIMED_OUT = (b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n"
@@ -57,8 +68,12 @@ class OAIServer:
 
     def __init__(self, index: RecordIndex, repository: Repository, host: str = "127.0.0.1", port: int = 8080, *,
                  timeout: float = TIMEOUT_SECONDS, threads: int = THREADS,
-                 refresh_seconds: float = REFRESH_SECONDS, site: SiteSettings | None = None) -> None:
+                 refresh_seconds: float = REFRESH_SECONDS, site: SiteSettings | None = None, workers: int = 1) -> None:
         self.index = index
+        self.workers = workers if CAN_FORK else 1
+        self._asked = workers
+        self._threads = threads
+        self._children: list[int] = []
         self._socket = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET,
                                             backlog=1024)
         self.port = self._socket.getsockname()[1]
@@ -73,26 +88,34 @@ class OAIServer:
             site = site if site.oai_url else replace(site, oai_url=repository.base_url)
             self.application.site = SitePages(index, site)
         self._map: dict[int, Any] = {}
-        # Any: waitress's type stubs lag the attributes used here (maintenance, active_channels)
-        self._server: Any = cast(Any, create_server(
-            self.application, map=self._map, sockets=[self._socket], threads=threads, channel_timeout=timeout,
-            cleanup_interval=max(1, int(timeout // 2)), max_request_body_size=MAX_BODY,
-            max_request_header_size=MAX_BODY, connection_limit=MAX_CONNECTIONS, ident="archivist-oai",
-            expose_tracebacks=False, clear_untrusted_proxy_headers=True))
-        self._waitress_maintenance = self._server.maintenance
-        self._server.maintenance = self._maintenance
         self._timeout = timeout
+        self._server: Any = None
+        if self.workers == 1:
+            self._start_waitress()
         self._stop = threading.Event()
         self._stopped = threading.Event()
         self._refresh_seconds = refresh_seconds
         self._refresher = threading.Thread(target=self._refresh_loop, name="oai-index-refresh", daemon=True)
 
+    def _start_waitress(self) -> None:
+        """The waitress server of this process, on the listening socket (in each worker after a fork)."""
+        # Any: waitress's type stubs lag the attributes used here (maintenance, active_channels)
+        self._server = cast(Any, create_server(
+            self.application, map=self._map, sockets=[self._socket], threads=self._threads,
+            channel_timeout=self._timeout, cleanup_interval=max(1, int(self._timeout // 2)),
+            max_request_body_size=MAX_BODY, max_request_header_size=MAX_BODY, connection_limit=MAX_CONNECTIONS,
+            ident="archivist-oai", expose_tracebacks=False, clear_untrusted_proxy_headers=True))
+        self._server.channel_class = StrictChannel  # RFC 9112 §6.1: ambiguous framing is refused, then closed
+        self._waitress_maintenance = self._server.maintenance
+        self._server.maintenance = self._maintenance
+
     def describe(self) -> str:
         """Where the server listens and what it serves, for the start-up message."""
         count = self.index.count()
+        processes = f"{self.workers} processes" if self.workers > 1 else "one process"
         return (f"OAI-PMH at {self.provider.repo.base_url} (listening on {self._socket.getsockname()[0]}:{self.port}) "
                 f"serving {counted(count, 'record')} from {', '.join(self.index.paths)} "
-                f"(index {self.index.database}); Ctrl-C stops")
+                f"(index {self.index.database}; {processes}); Ctrl-C stops")
 
     def warnings(self) -> list[str]:
         """What a harvester would get wrong: the repository values that are placeholders."""
@@ -101,7 +124,11 @@ class OAIServer:
         if self._derived and "base_url" not in found:
             found["base_url"] = (f"the base URL {repo.base_url} was made from this machine's name; harvesters "
                                  "may know it by another")
-        return [f"{text} (set it with --{name.replace('_', '-')})" for name, text in found.items()]
+        said = [f"{text} (set it with --{name.replace('_', '-')})" for name, text in found.items()]
+        if self._asked > self.workers:
+            said.append(f"{self._asked} worker processes were asked for, but this system cannot fork them: one "
+                        "process serves, with threads")
+        return said
 
     def _maintenance(self, now: float) -> None:
         """Before waitress closes idle connections: answer 408 on those stalled in the middle of a request
@@ -115,16 +142,78 @@ class OAIServer:
         self._waitress_maintenance(now)
 
     def serve_forever(self, poll_interval: float = 0.2) -> None:
-        """Answer requests until ``shutdown()``; then close every connection and worker thread."""
+        """Answer requests until ``shutdown()``; then close every connection and worker thread (and, with
+        worker processes, stop them and wait for them)."""
+        if self.workers > 1:
+            self._supervise(poll_interval)
+            return
         self._refresher.start()
         try:
-            while not self._stop.is_set():
-                loop(timeout=poll_interval, map=self._map, use_poll=True, count=1)
+            self._answer(poll_interval)
         finally:
             self._close()
             if self.application.site is not None:
                 self.application.site.close()
             self._stopped.set()
+
+    def _answer(self, poll_interval: float) -> None:
+        while not self._stop.is_set():
+            loop(timeout=poll_interval, map=self._map, use_poll=True, count=1)
+
+    def _supervise(self, poll_interval: float) -> None:
+        """Fork the workers (before any thread starts here), refresh the index, and stop them at shutdown."""
+        try:
+            for _ in range(self.workers):
+                pid = os.fork()
+                if pid == 0:
+                    self._work(poll_interval)  # never returns
+                self._children.append(pid)
+            self._refresher.start()
+            while not self._stop.wait(poll_interval):
+                self._reap()
+                if not self._children:
+                    log.error("error: every worker process ended; stopping")
+                    break
+        finally:
+            self._stop.set()  # also when Ctrl-C ended the wait: the workers' ends are expected from here on
+            for pid in self._children:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + 10
+            while self._children and time.monotonic() < deadline:
+                self._reap()
+                time.sleep(0.05)
+            for pid in self._children:  # still there after ten seconds
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            self._socket.close()
+            self._stopped.set()
+
+    def _reap(self) -> None:
+        """Forget the workers that ended (saying so, unless they were asked to)."""
+        for pid in list(self._children):
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                self._children.remove(pid)
+                if not self._stop.is_set():
+                    log.error("error: worker process %d ended (status %d); the others keep serving", pid, status)
+
+    def _work(self, poll_interval: float) -> None:
+        """A worker process: its own index connections and waitress on the shared socket, until SIGTERM/SIGINT."""
+        status = 0
+        try:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                signal.signal(signum, lambda *_: self._stop.set())
+            self.index.after_fork()
+            self._start_waitress()
+            self._answer(poll_interval)
+            self._close()
+        except BaseException as exc:  # a worker must never run on into the parent's code
+            log.error("error: worker process %d failed: %s: %s", os.getpid(), type(exc).__name__, exc)
+            status = 1
+        finally:
+            logging.shutdown()
+            os._exit(status)
 
     def shutdown(self) -> None:
         """Ask ``serve_forever()`` to return (it does within one poll interval)."""
@@ -155,15 +244,17 @@ class OAIServer:
 
 def make_server(index: RecordIndex, repository: Repository, host: str = "127.0.0.1", port: int = 8080, *,
                 timeout: float = TIMEOUT_SECONDS, threads: int = THREADS,
-                refresh_seconds: float = REFRESH_SECONDS, site: SiteSettings | None = None) -> OAIServer:
-    """An :class:`OAIServer` answering OAI-PMH from ``index`` (and the site's pages, given ``site``)."""
+                refresh_seconds: float = REFRESH_SECONDS, site: SiteSettings | None = None,
+                workers: int = 1) -> OAIServer:
+    """An :class:`OAIServer` answering OAI-PMH from ``index`` (and the site's pages, given ``site``), in
+    ``workers`` processes where it can fork."""
     return OAIServer(index, repository, host, port, timeout=timeout, threads=threads, refresh_seconds=refresh_seconds,
-                     site=site)
+                     site=site, workers=workers)
 
 
 def open_server(paths: list[str], repository: Repository, host: str = "127.0.0.1", port: int = 8080, *,
                 index: str | os.PathLike[str] | None = None, timeout: float = TIMEOUT_SECONDS,
-                site: SiteSettings | None = None) -> OAIServer:
+                site: SiteSettings | None = None, workers: int = 1) -> OAIServer:
     """Index the records under ``paths`` (at ``index``, default beside them) and bind a server to them.
 
     Raises ArchivistError with a one-line message for anything a user can get wrong: missing records, an index
@@ -173,7 +264,7 @@ def open_server(paths: list[str], repository: Repository, host: str = "127.0.0.1
     replace(repository, base_url=repository.base_url or "http://localhost/oai").check()  # before any work
     record_index = RecordIndex(paths, index or default_index_path(paths))
     try:
-        return OAIServer(record_index, repository, host, port, timeout=timeout, site=site)
+        return OAIServer(record_index, repository, host, port, timeout=timeout, site=site, workers=workers)
     except OSError as exc:
         record_index.close()
         raise ArchivistError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None

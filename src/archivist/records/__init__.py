@@ -1,6 +1,7 @@
 """Records: the JSON Schema, reading records from files and streams, and validation with every error reported."""
 
 from ._fast import fast_validator, surely_valid
+from ._languages import language_problems, meant
 from ._load import (
     Entry,
     check_sources,
@@ -28,7 +29,15 @@ from ._problems import (
 from ._relators import Relator, relator, relators
 from ._schema import SCHEMA_VERSION, record_schema, record_validator, schema_text
 from ._subjects import is_lc_genre, is_lc_name, label_parts, main_heading
-from ._validate import check_entry, is_valid, iter_errors, iter_file_problems, sha256_file, validate
+from ._validate import (
+    catalog_warnings,
+    check_entry,
+    is_valid,
+    iter_errors,
+    iter_file_problems,
+    sha256_file,
+    validate,
+)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -46,6 +55,7 @@ __all__ = [
     "Summary",
     "UndecodableText",
     "UnreadableSource",
+    "catalog_warnings",
     "check_entry",
     "check_sources",
     "fast_validator",
@@ -57,8 +67,10 @@ __all__ = [
     "json_pointer",
     "jsonl_entry",
     "label_parts",
+    "language_problems",
     "load_record",
     "main_heading",
+    "meant",
     "parse_record_text",
     "read_records",
     "record_bytes",

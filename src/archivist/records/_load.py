@@ -186,9 +186,9 @@ def _read_json(stream: BinaryIO, file: str) -> Iterator[Entry]:
     yield parse_record_text(text, file)
 
 
-def jsonl_entry(raw: bytes, file: str, line: int) -> Entry | None:
-    """The entry for one line of a JSON Lines file (None for a blank line); the batch engine reads byte ranges of
-    a large file this way, one range per worker."""
+def jsonl_entry(raw: bytes, file: str, line: int | None) -> Entry | None:
+    """The entry for one line of a JSON Lines file, or a whole JSON file when ``line`` is None (None for a blank
+    line); the batch engine reads byte ranges of a large file this way, one range per worker."""
     if not raw.strip():
         return None
     text, problem = _decode(raw, file, line)

@@ -110,8 +110,9 @@ class Summary:
 
 
 def validate_paths(paths: Iterable[str | os.PathLike[str]], *, check_files: bool = True,
-                   stdin: BinaryIO | None = None) -> Iterator[Outcome]:
-    """Validate every record under ``paths`` lazily, one Outcome per record (SourceError for bad paths)."""
+                   stdin: BinaryIO | None = None, strict: bool = False) -> Iterator[Outcome]:
+    """Validate every record under ``paths`` lazily, one Outcome per record (SourceError for bad paths); with
+    ``strict``, catalog-quality warnings are problems too."""
     for entry in read_records(*paths, stdin=stdin):
-        problems = tuple(check_entry(entry, check_files=check_files))
+        problems = tuple(check_entry(entry, check_files=check_files, strict=strict))
         yield Outcome(entry, problems, Status.INVALID if problems else Status.VALID)

@@ -9,7 +9,9 @@ from typing import Any
 
 from .._errors import RecordInvalid
 from .._paths import UnsafePath, inside, open_regular
+from ._catalog import catalog_problems
 from ._fast import surely_valid
+from ._languages import POINTER, language_problems, with_suggestion
 from ._load import Entry
 from ._messages import explain_all, json_pointer
 from ._problems import FileProblem, Problem, SchemaViolation
@@ -25,6 +27,8 @@ def iter_errors(record: Any) -> Iterator[SchemaViolation]:
     A record the compiled validator accepts is only checked for what JSON Schema cannot say (typed subdivisions
     ending their subject's term); any other is explained by the jsonschema validator."""
     violations = [] if surely_valid(record) else explain_all(record_validator().iter_errors(record))
+    violations = [with_suggestion(v, record) for v in violations]
+    violations += language_problems(record, well_formed=not any(v.pointer == POINTER for v in violations))
     violations += iter_subject_problems(record)
     record_id = record.get("id") if isinstance(record, dict) and isinstance(record.get("id"), str) else None
     for violation in violations:
@@ -34,7 +38,8 @@ def iter_errors(record: Any) -> Iterator[SchemaViolation]:
 def is_valid(record: Any) -> bool:
     """True when the record passes the schema."""
     return ((surely_valid(record) or record_validator().is_valid(record))
-            and next(iter_subject_problems(record), None) is None)
+            and next(iter_subject_problems(record), None) is None
+            and next(language_problems(record, well_formed=True), None) is None)
 
 
 def validate(record: Any) -> None:
@@ -90,9 +95,10 @@ def iter_file_problems(record: dict[str, Any], base_dir: Path, *, fixity: bool =
                               pointer=pointer + "/sha256", path=relative, expected=item["sha256"], found=digest)
 
 
-def check_entry(entry: Entry, *, check_files: bool = True) -> list[Problem]:
+def check_entry(entry: Entry, *, check_files: bool = True, strict: bool = False) -> list[Problem]:
     """Every problem of a record as read: parse problems, schema violations, listed files that lead outside the
-    record's folder or are not regular files, and (with ``check_files``) their fixity."""
+    record's folder or are not regular files, (with ``check_files``) their fixity, and (with ``strict``) the
+    catalog-quality warnings of a record otherwise valid."""
     where = {"file": entry.file, "line": entry.line, "record_id": entry.record_id}
     problems: list[Problem] = [p.located(**where) for p in entry.problems]
     if entry.data is None:
@@ -101,4 +107,12 @@ def check_entry(entry: Entry, *, check_files: bool = True) -> list[Problem]:
     problems.extend(schema_problems)
     if not schema_problems and entry.base_dir is not None:
         problems.extend(p.located(**where) for p in iter_file_problems(entry.data, entry.base_dir, fixity=check_files))
+    if strict and not problems:
+        problems.extend(catalog_warnings(entry))
     return problems
+
+
+def catalog_warnings(entry: Entry) -> list[Problem]:
+    """The catalog-quality warnings of a record as read (``_catalog``), located at its file, line and id."""
+    where = {"file": entry.file, "line": entry.line, "record_id": entry.record_id}
+    return [p.located(**where) for p in catalog_problems(entry.data)] if entry.data is not None else []

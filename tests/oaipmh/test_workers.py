@@ -1,0 +1,104 @@
+"""Several worker processes answer (#27): ``archivist serve`` forks one per core (``--workers``); harvesters
+are served by all of them, and stopping the server stops every one."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import SEED
+
+from .conftest import REPO, fetch, sample_records, start, stop
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="worker processes need fork (POSIX)")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def _cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    seed = json.loads(SEED.read_text(encoding="utf-8"))
+    records = tmp_path / "records"
+    records.mkdir()
+    lines = [json.dumps(dict(r, id=f"{r['id']}-{n}")) for n in range(40) for r in sample_records(seed, 10)]
+    (records / "r.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return records
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="counts processes through /proc (Linux)")
+def test_harvesters_are_served_by_several_processes_and_all_stop(folder: Path, tmp_path: Path) -> None:
+    served = start(folder, "--repository-id", REPO, "--workers", "2", "--index", str(tmp_path / "i.sqlite"),
+                   "--page-size", "50")
+    try:
+        assert "; 2 processes)" in served.wait_for("OAI-PMH at ")
+        workers = _children(served.process.pid)
+        assert len(workers) == 2
+        before = {pid: _cpu(pid) for pid in workers}
+        counts: list[int] = []
+
+        def harvest() -> None:
+            for _ in range(6):
+                counts.append(fetch(served.base, verb="ListRecords", metadataPrefix="marcxml").count(b"<record>"))
+
+        threads = [threading.Thread(target=harvest) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(120)
+        assert counts == [50] * 24
+        assert all(_cpu(pid) > before[pid] for pid in workers), "a worker answered nothing"
+    finally:
+        assert stop(served) == 0
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() and "Z" not in _state(pid) for pid in workers):
+        assert time.monotonic() < deadline, "a worker outlived the server"
+        time.sleep(0.1)
+    assert "Traceback" not in served.log()
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return "Z"
+
+
+def test_one_process_when_asked(folder: Path, tmp_path: Path, seed: dict[str, Any]) -> None:
+    served = start(folder, "--repository-id", REPO, "--workers", "1", "--index", str(tmp_path / "i.sqlite"))
+    try:
+        assert "; one process)" in served.wait_for("OAI-PMH at ")
+        assert b"<Identify>" in fetch(served.base, verb="Identify")
+    finally:
+        assert stop(served) == 0
+
+
+def test_where_the_system_cannot_fork_one_process_serves_and_says_so(folder: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from archivist.oaipmh import RecordIndex, Repository, server
+
+    monkeypatch.setattr(server, "CAN_FORK", False)  # as on Windows
+    index = RecordIndex([folder], tmp_path / "i.sqlite")
+    try:
+        oai = server.make_server(index, Repository(base_url="", repository_id=REPO), port=0, workers=4)
+        assert oai.workers == 1 and "; one process)" in oai.describe()
+        assert any("cannot fork" in warning for warning in oai.warnings())
+        oai._close()
+        oai._socket.close()
+    finally:
+        index.close()
