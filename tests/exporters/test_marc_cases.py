@@ -53,6 +53,7 @@ def test_a_personal_name_without_a_comma_is_600_in_direct_order() -> None:
     ([("issued", "1990/20XX")], "m199020uu", "1990-20--"),
     ([("issued", "../1995")], "muuuu1995", "-1995."),
     ([("issued", "1990/")], "m1990uuuu", "1990-"),
+    ([("issued", "/1995")], "muuuu1995", "-1995."),
     ([("issued", "1990-05/1990-08")], "s1990    ", "1990."),
     # Without issued, the creation date; issued wins when both are there.
     ([("created", "1985")], "s1985    ", "1985."),
@@ -65,10 +66,20 @@ def test_dates_in_008_and_260(dates: list[tuple[str, str]], fixed: str, imprint:
     assert (marc["260"]["c"] if marc.get("260") else None) == imprint
 
 
-def test_an_interval_with_two_open_ends_gives_no_date_in_008() -> None:
-    marc = read(_with(dates=[{"type": "issued", "value": "../.."}]))
+def test_unspecified_digits_in_an_interval_start_are_u_in_008() -> None:
+    assert read(_with(dates=[{"type": "issued", "value": "19XX/2000"}]))["008"].data[6:15] == "m19uu2000"
+
+
+@pytest.mark.parametrize("value", ["../..", "XXXX/1990", "1990/Y12345", "-0500/1990"])
+def test_an_interval_with_a_half_marc_cannot_state_gives_no_date_in_008(value: str) -> None:
+    marc = read(_with(dates=[{"type": "issued", "value": value}]))
     assert marc["008"].data[6:15] == "nuuuuuuuu"
     assert marc.get("260") is None or marc["260"]["c"] is None
+
+
+def test_the_date_entered_is_the_day_of_a_timestamp() -> None:
+    record = _with(provenance=[{"action": "ingested", "at": "2027-03-04T05:06:07Z", "agent": "x"}])
+    assert read(record)["008"].data[:6] == "270304"
 
 
 def test_the_binary_marc_carries_the_same_008_dates() -> None:

@@ -3,6 +3,7 @@ message, JSON Pointer, path, expected and found values) for each listed file, an
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from pathlib import Path
@@ -84,6 +85,48 @@ def test_a_listed_special_file_is_refused_and_the_next_still_checked(tmp_path: P
     assert [_shape(p) for p in iter_file_problems(minimal, tmp_path, fixity=False)] == [
         ("listed file 'pipe' is a FIFO (named pipe), not a regular file", "/files/0/path", "pipe", None, None)]
     assert [p.pointer for p in iter_file_problems(minimal, tmp_path)] == ["/files/0/path", "/files/1/path"]
+
+
+def test_a_valid_record_is_valid_even_where_the_compiled_validator_cannot_decide(minimal: dict[str, Any]) -> None:
+    assert is_valid(minimal) and list(iter_errors(minimal)) == []
+    minimal["files"] = [dict(_listed("a.txt", b""), byte_size=2**64)]  # beyond 64 bits: jsonschema decides
+    assert is_valid(minimal) and list(iter_errors(minimal)) == []
+
+
+def test_a_record_without_files_has_no_file_problems(tmp_path: Path, minimal: dict[str, Any]) -> None:
+    assert list(iter_file_problems(minimal, tmp_path)) == []
+    assert list(iter_file_problems(minimal, tmp_path, fixity=False)) == []
+
+
+def test_without_fixity_every_path_is_still_checked(tmp_path: Path, minimal: dict[str, Any]) -> None:
+    minimal["files"] = [_listed("fine.txt", b""), _listed("../out.txt", b"")]
+    assert [p.pointer for p in iter_file_problems(minimal, tmp_path, fixity=False)] == ["/files/1/path"]
+
+
+def test_a_listed_file_that_cannot_be_opened_says_why_and_the_next_is_checked(tmp_path: Path,
+                                                                            minimal: dict[str, Any]) -> None:
+    # Out of file descriptors (EMFILE): the file is there, but opening it fails.
+    resource = pytest.importorskip("resource")  # POSIX
+    (tmp_path / "there.txt").write_bytes(b"x")
+    minimal["files"] = [_listed("there.txt", b"x"), _listed("gone.txt", b"")]
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    held: list[int] = []
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(256, hard), hard))
+    try:
+        try:
+            while True:
+                held.append(os.open(os.devnull, os.O_RDONLY))
+        except OSError:
+            pass
+        problems = [_shape(p) for p in iter_file_problems(minimal, tmp_path)]
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert problems == [
+        (f"listed file 'there.txt' cannot be read: {os.strerror(errno.EMFILE)}", "/files/0/path", "there.txt", None,
+         None),
+        (f"listed file 'gone.txt' is missing (looked in {tmp_path})", "/files/1/path", "gone.txt", None, None)]
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads any file")
