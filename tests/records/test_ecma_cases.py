@@ -3,6 +3,7 @@ unchecked: what \\s and \\S take, inside and outside classes; empty and negated 
 
 from __future__ import annotations
 
+import re
 import sys
 import unicodedata
 
@@ -48,3 +49,10 @@ def test_patterns_match_as_ecma_262(pattern: str, matches: list[str], refuses: l
     compiled = ecma_compile(pattern)
     assert [text for text in matches if not compiled.fullmatch(text)] == []
     assert [text for text in refuses if compiled.fullmatch(text)] == []
+
+
+@pytest.mark.parametrize("pattern", ["a\\", "\\"])
+def test_a_pattern_ending_in_a_lone_backslash_is_a_pattern_error(pattern: str) -> None:
+    # Invalid in ECMA-262 too: the error is re's, naming the pattern's fault, not an IndexError from translating.
+    with pytest.raises(re.error):
+        ecma_compile(pattern)
