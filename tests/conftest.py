@@ -49,6 +49,19 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     The forced-failure run ("fail") only needs the caches emptied, so that the checked functions are called."""
     if "__mutmut_" in _mutant() or _mutant() == "fail":
         _fresh_archivist(reimport=_mutant() != "fail")
+        _cap_memory()
+
+
+def _cap_memory() -> None:
+    """A mutant that grows a list without end fails with MemoryError past 2 GiB more than it started with, instead
+    of taking the shared machine's memory until the kernel kills something."""
+    try:
+        import resource
+
+        start = int(Path("/proc/self/status").read_text().split("VmSize:")[1].split()[0]) * 1024
+    except (ImportError, OSError, IndexError, ValueError):
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (start + (2 << 30), resource.getrlimit(resource.RLIMIT_AS)[1]))
 
 
 @pytest.hookimpl(tryfirst=True)
