@@ -31,6 +31,8 @@ def test_what_s_and_S_take(pattern: str, spaces: bool) -> None:
     ("a[]b", [], ["ab", "a]b", "a"]),  # an empty class matches nothing
     ("x|[]", ["x"], ["", "]"]),
     ("[]]", [], ["]", "]]"]),  # "[]" then a literal "]" that can never be reached
+    ("[]|b", ["b"], ["", "]|b"]),  # what follows "[]" is still translated
+    ("a[]|[^]c", ["xc", "\nc", "ac"], ["a", "c", "abc"]),
     ("[^]", ["\n", "\u2028", "a"], ["", "ab"]),  # any one character
     ("[^]b", ["\rb", "bb"], ["b"]),
     ("[^a]", ["b", "^", "\n"], ["a"]),
