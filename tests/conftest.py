@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import copy
+import importlib
 import json
+import os
+import sys
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -21,6 +24,52 @@ SEED_CAPTURE = RECORDS / "originals" / "mrta-globalsecurity.txt"
 
 #: What marks a test file as long: it runs EPUBCheck or Ace by DAISY, or holds the slow test.
 _LONG = ("epubcheck_", "ace_violations", "@pytest.mark.slow")
+
+
+def _mutant() -> str:
+    """The mutant mutmut runs (scripts/mutation.py): a mutant's name, "stats", "fail", or "" outside mutation tests."""
+    return os.environ.get("MUTANT_UNDER_TEST", "")
+
+
+def _fresh_archivist(*, reimport: bool) -> None:
+    """Empty archivist's caches (compiled patterns, validators) and, with ``reimport``, build ``_ecma``'s character
+    sets again, as a fresh process would, so that what they hold comes from the code under test."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith("archivist"):
+            for value in list(vars(module).values()):
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+    if reimport and "archivist.records._ecma" in sys.modules:
+        importlib.reload(sys.modules["archivist.records._ecma"])
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Mutation testing: mutmut forks each mutant's run from a process that already ran the tests unmutated, where
+    caches and import-time values still hold what the unmutated code made; start each run as a fresh process would.
+    The forced-failure run ("fail") only needs the caches emptied, so that the checked functions are called."""
+    if "__mutmut_" in _mutant() or _mutant() == "fail":
+        _fresh_archivist(reimport=_mutant() != "fail")
+        _cap_memory()
+
+
+def _cap_memory() -> None:
+    """A mutant that grows a list without end fails with MemoryError past 2 GiB more than it started with, instead
+    of taking the shared machine's memory until the kernel kills something."""
+    try:
+        import resource
+
+        start = int(Path("/proc/self/status").read_text().split("VmSize:")[1].split()[0]) * 1024
+    except (ImportError, OSError, IndexError, ValueError):
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (start + (2 << 30), resource.getrlimit(resource.RLIMIT_AS)[1]))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Mutation testing: while mutmut records which tests call which functions ("stats"), each test starts fresh,
+    so that a function whose result is cached, or that runs at import, is credited to every test that relies on it."""
+    if _mutant() == "stats":
+        _fresh_archivist(reimport=True)
 
 
 @pytest.hookimpl(tryfirst=True)
