@@ -50,7 +50,9 @@ def test_a_personal_name_without_a_comma_is_600_in_direct_order() -> None:
     ([("issued", "1990-05-17")], "s1990    ", "1990."),
     ([("issued", "1990-05-17T10:00:00+02:00")], "s1990    ", "1990."),
     # Intervals: an open or unknown end, unspecified digits, and one year given twice.
-    ([("issued", "1990/20XX")], "m199020uu", "1990-20--"),
+    ([("issued", "1990/20XX")], "m199020uu", "1990-[20--]."),
+    ([("issued", "19XX/2000")], "m19uu2000", "[19--]-2000."),
+    ([("issued", "19XX/19XX")], "s19uu    ", "[19--]."),
     ([("issued", "../1995")], "muuuu1995", "-1995."),
     ([("issued", "1990/")], "m1990uuuu", "1990-"),
     ([("issued", "/1995")], "muuuu1995", "-1995."),

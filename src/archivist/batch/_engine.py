@@ -305,11 +305,9 @@ def _pipeline(paths: Iterable[str | os.PathLike[str]], root: Path, options: Batc
             record = entry.data
             record_id = record.get("id") if isinstance(record, dict) else None
             if isinstance(record_id, str):
-                where = ids.add(record_id, entry.file + (f":{entry.line}" if entry.line else ""))
-                if where is not None:
-                    problem = DuplicateId(f"duplicate record id {record_id!r}: {where} has it too; this one is "
-                                          "skipped so nothing is overwritten", pointer="/id", file=entry.file,
-                                          line=entry.line, record_id=record_id)
+                first = ids.add(record_id, entry.where)
+                if first is not None:
+                    problem = DuplicateId.of(record_id, first, entry.file, entry.line)
                     window.append((entry, RecordResult(Status.INVALID, (problem,))))
                     record = None
             if record is not None and journal is not None and options.resume and not entry.problems:

@@ -125,7 +125,7 @@ def validate(
                 _warn_catalog(outcome, say)
             if outcome.ok and verbose and not as_json:
                 entry = outcome.entry
-                say.data(f"{entry.file}{f':{entry.line}' if entry.line else ''}: {entry.record_id}: valid")
+                say.data(f"{entry.where}: {entry.record_id}: valid")
             for problem in outcome.problems:
                 if as_json:
                     sys.stdout.write(("\n  " if first else ",\n  ") + json.dumps(problem.to_dict(), ensure_ascii=False))

@@ -295,10 +295,8 @@ def run_partition(part: Partition, job: Job, duplicates: Mapping[int, str],
 
 
 def _duplicate(entry: Entry, where: str) -> RecordResult:
-    record_id = entry.record_id
-    problem = DuplicateId(f"duplicate record id {record_id!r}: {where} has it too; this one is skipped so nothing is "
-                          "overwritten", pointer="/id", file=entry.file, line=entry.line, record_id=record_id)
-    return RecordResult(Status.INVALID, (problem,))
+    assert entry.record_id is not None  # only a record with an id can repeat one
+    return RecordResult(Status.INVALID, (DuplicateId.of(entry.record_id, where, entry.file, entry.line),))
 
 
 def _known(recorded: Recorded, job: Job, journal: Journal | None) -> RecordResult | None:

@@ -16,6 +16,7 @@ from typing import Any
 
 from .._diskmap import DiskMap
 from ..batch._journal import Journal
+from ..records import location
 from ._bisect import Bisection, Piece
 from ._partition import (
     Job,
@@ -179,7 +180,7 @@ class Duplicates:
         for position, line, file, record_id in found.ids:
             if line is not None and not part.files:
                 line += self.base
-            first = self.ids.add(record_id, file + (f":{line}" if line else ""))
+            first = self.ids.add(record_id, location(file, line))
             if first is not None:
                 repeated[position] = first
         self.base += found.lines

@@ -33,6 +33,11 @@ def entered(record: dict[str, Any]) -> str:
     return day[2:4] + day[5:7] + day[8:10]
 
 
+def _shown(year: str) -> str:
+    """A year as 260 $c shows it: unknown digits as '-', and then, being a guess, in brackets (``[19--]``)."""
+    return f"[{year.replace('X', '-')}]" if "X" in year else year
+
+
 def _single(value: str) -> Publication | None:
     """A single W3CDTF/EDTF date: its year (X digits as u, shown as -), uncertain or approximate in brackets."""
     match = _SINGLE.fullmatch(value)
@@ -54,15 +59,15 @@ def _interval(value: str) -> Publication | None:
         return None
     date1 = first.group(1).replace("X", "u") if first else "uuuu"
     date2 = last.group(1).replace("X", "u") if last else ("9999" if stop == ".." else "uuuu")
-    text = (first.group(1).replace("X", "-") if first else "") + "-" + (last.group(1).replace("X", "-") if last else "")
-    if date1 == date2:
-        return Publication("s", date1, "    ", text.split("-")[0])
+    if date1 == date2 and first is not None:
+        return Publication("s", date1, "    ", _shown(first.group(1)))
+    text = (_shown(first.group(1)) if first else "") + "-" + (_shown(last.group(1)) if last else "")
     return Publication("m", date1, date2, text)
 
 
 def publication(record: dict[str, Any]) -> Publication:
     """The publication date (``issued``, else ``created``) as 008 and 260 $c state it; :data:`NO_DATE` when the
-    record has none, or only one MARC cannot state (a year before 1000 or after 9999)."""
+    record has none, or only one MARC cannot state (not a four-digit year, such as a year after 9999)."""
     for kind in ("issued", "created"):
         value = next((d["value"] for d in record.get("dates", []) if d["type"] == kind), None)
         if value is not None:

@@ -37,9 +37,19 @@ class Entry:
         return value if isinstance(value, str) else None
 
     @property
+    def where(self) -> str:
+        """``file:line`` (the file alone when the record is a whole file), as problems name a record."""
+        return location(self.file, self.line)
+
+    @property
     def base_dir(self) -> Path | None:
         """The directory that relative ``files`` paths resolve against (None for stdin)."""
         return None if self.file == STDIN else Path(self.file).parent
+
+
+def location(file: str, line: int | None) -> str:
+    """``file:line``, or ``file`` when there is no line (a record that is a whole file)."""
+    return f"{file}:{line}" if line else file
 
 
 class _Dict(dict):  # type: ignore[type-arg]

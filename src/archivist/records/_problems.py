@@ -100,6 +100,13 @@ class DuplicateId(Problem):
 
     kind: str = field(default="duplicate-id", init=False)
 
+    @classmethod
+    def of(cls, record_id: str, first: str, file: str, line: int | None) -> DuplicateId:
+        """The problem of the record at ``file``:``line`` whose id the record at ``first`` (its file:line) has:
+        the one wording every engine (one machine, a cluster, the site) gives, so their reports are the same."""
+        return cls(f"duplicate record id {record_id!r}: {first} has it too; this one is skipped so nothing is "
+                   "overwritten", pointer="/id", file=file, line=line, record_id=record_id)
+
 
 @dataclass(frozen=True)
 class ExportFailed(Problem):

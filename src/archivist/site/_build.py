@@ -153,13 +153,11 @@ def _records(sources: list[str], out: Path, settings: SiteSettings, names: list[
             record = entry.data if not problems else None
             if record is not None and not catalog.add(record):
                 where = ids.get(record["id"]) or "another record"
-                problems.append(DuplicateId(f"duplicate record id {record['id']!r}: {where} has it too; this one is "
-                                            "skipped so nothing is overwritten", pointer="/id", file=entry.file,
-                                            line=entry.line, record_id=record["id"]))
+                problems.append(DuplicateId.of(record["id"], where, entry.file, entry.line))
             if problems or record is None:
                 outcome = ExportOutcome(entry, tuple(problems), Status.INVALID)
             else:
-                ids.add(record["id"], entry.file + (f":{entry.line}" if entry.line else ""))
+                ids.add(record["id"], entry.where)
                 try:
                     outcome = _record(entry, record, out, settings, names, outputs_named, fingerprint, journal)
                 except Exception as exc:  # one record that cannot be built must not stop the site
