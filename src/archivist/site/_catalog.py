@@ -192,20 +192,25 @@ class Catalog:
                 where.append("EXISTS (SELECT 1 FROM members m INDEXED BY members_by_item WHERE m.n = search.rowid "
                              "AND m.kind = ? AND m.key = ?)")
                 args += [kind, key]
-        found = f"SELECT rowid FROM search WHERE {' AND '.join(where)}"
         db = self._db()
         db.execute("BEGIN")
         try:
-            total = int(db.execute(f"SELECT COUNT(*) FROM ({found})", args).fetchone()[0])
-            rows = db.execute(f"SELECT i.id, i.title, i.lang, i.summary, i.year, i.lastmod FROM (SELECT rowid, rank "
-                              f"FROM search WHERE {' AND '.join(where)}) s CROSS JOIN items i ON i.n = s.rowid "
-                              "ORDER BY s.rank, i.sort, i.id LIMIT ? OFFSET ?", [*args, limit, offset]).fetchall()
-            facets = {kind: [Facet(*row) for row in db.execute(
-                f"SELECT f.kind, f.key, f.label, COUNT(*) AS count FROM ({found}) s CROSS JOIN members m INDEXED BY "
-                "members_by_item ON m.n = s.rowid AND m.kind = ? JOIN facets f ON f.kind = m.kind AND f.key = m.key "
-                "GROUP BY f.key "
-                "ORDER BY count DESC, f.label LIMIT 20", [*args, kind])] for kind in ("subject", "language")}
+            # The full-text match (and its rank) once, into a table of this connection: the count, the page and
+            # both facets read it instead of matching again (four matches cost about four times one).
+            db.execute("DROP TABLE IF EXISTS temp.hits")
+            db.execute(f"CREATE TEMP TABLE hits AS SELECT rowid AS n, rank FROM search WHERE {' AND '.join(where)}",
+                       args)
+            total = int(db.execute("SELECT COUNT(*) FROM hits").fetchone()[0])
+            rows = db.execute("SELECT i.id, i.title, i.lang, i.summary, i.year, i.lastmod FROM hits s CROSS JOIN "
+                              "items i ON i.n = s.n ORDER BY s.rank, i.sort, i.id LIMIT ? OFFSET ?",
+                              [limit, offset]).fetchall()
+            facets = {kind: [Facet(*row) for row in db.execute(  # counted by key first, then labelled
+                "SELECT f.kind, f.key, f.label, c.count FROM (SELECT m.key AS key, COUNT(*) AS count FROM hits s "
+                "CROSS JOIN members m INDEXED BY members_by_item ON m.n = s.n AND m.kind = ? GROUP BY m.key) c "
+                "JOIN facets f ON f.kind = ? AND f.key = c.key ORDER BY c.count DESC, f.label LIMIT 20",
+                [kind, kind])] for kind in ("subject", "language")}
         finally:
+            db.execute("DROP TABLE IF EXISTS temp.hits")
             db.execute("COMMIT")
         return total, [Item(*row) for row in rows], facets
 
