@@ -1,5 +1,6 @@
-"""What an HTML page states about itself: title (without the site name), URL, language, description, authors,
-publisher and dates, from <head>, JSON-LD and the page's h1."""
+"""What an HTML page states about itself that ingest needs to read it: title (without the site name), URL and
+language, from <head>, JSON-LD and the page's h1. Its descriptive metadata (dates, creators, description, rights,
+publisher) is read once, by :mod:`._described`."""
 
 from __future__ import annotations
 
@@ -22,11 +23,6 @@ class HtmlMeta:
     title: str | None = None
     url: str | None = None
     language: str | None = None
-    description: str | None = None
-    authors: list[str] = field(default_factory=list)
-    publisher: str | None = None
-    published: str | None = None
-    modified: str | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -90,7 +86,7 @@ def page_title(raw: str | None, h1: str | list[str] | None, site_names: list[str
 
 
 def read_meta(doc: Any) -> HtmlMeta:
-    """Title (without the site name), canonical URL, language, description, authors, publisher and dates."""
+    """Title (without the site name), canonical URL and language."""
     meta = HtmlMeta()
     ld = _json_ld(doc)
     article = next((i for i in ld if "headline" in i or "datePublished" in i), ld[0] if ld else {})
@@ -110,18 +106,4 @@ def read_meta(doc: Any) -> HtmlMeta:
     meta.url = (canonical[0].strip() if canonical else None) or _meta(doc, "og:url")
     root = doc.getroottree().getroot()
     meta.language = (root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or "").strip() or None
-    meta.description = _meta(doc, "description", "og:description") or _name(article.get("description"))
-    author = _meta(doc, "author", "article:author")
-    ld_authors = article.get("author")
-    if isinstance(ld_authors, list):
-        meta.authors = [n for n in (_name(a) for a in ld_authors) if n]
-    elif _name(ld_authors):
-        meta.authors = [_name(ld_authors)]  # type: ignore[list-item]
-    elif author:
-        meta.authors = [author]
-    meta.publisher = _meta(doc, "og:site_name") or _name(article.get("publisher"))
-    meta.published = _meta(doc, "article:published_time", "datePublished", "dcterms.issued", "DC.date") \
-        or _name(article.get("datePublished"))
-    meta.modified = _meta(doc, "article:modified_time", "dateModified", "dcterms.modified") \
-        or _name(article.get("dateModified"))
     return meta
