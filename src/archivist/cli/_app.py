@@ -304,6 +304,9 @@ def site(
              "record; without it a page takes about one).")] = True,
     oai_url: Annotated[str | None, typer.Option("--oai-url", metavar="URL",
         help="An OAI-PMH base URL serving the same records, named at the foot of every page.")] = None,
+    search: Annotated[bool | None, typer.Option("--search/--no-search",
+        help="Index the record pages with Pagefind so the search page searches in the browser (default: when "
+             "the search extra is installed).", show_default=False)] = None,
     quiet: Quiet = False,
     verbose: Annotated[bool, verbose_option("a line for each record page written")] = False,
 ) -> None:
@@ -339,7 +342,8 @@ def site(
     settings = SiteSettings(name=name.strip(), base_url=url, citations=citations, oai_url=harvest)
     try:
         with interrupts():
-            report = build_site(paths, out, settings, formats=formats, check_files=check_files, on_outcome=seen)
+            report = build_site(paths, out, settings, formats=formats, check_files=check_files, search=search,
+                                on_outcome=seen)
     except (ArchivistError, OSError) as exc:
         raise _fail(str(exc)) from None
     except KeyboardInterrupt as stop:

@@ -29,6 +29,7 @@ from ..exporters import builtin_names
 from ..exporters import get as get_exporter
 from ..packages import original_files
 from ..records import DuplicateId, ExportFailed, Status, Summary, check_entry, check_sources, read_records
+from . import _search_static as _search
 from ._catalog import KINDS, Catalog
 from ._formats import Download, relation_of
 from ._record import record_page
@@ -59,6 +60,8 @@ class SiteReport:
     pages_written: int = 0
     pages_kept: int = 0
     removed: int = 0
+    search: str | None = None  # the search index's language when the site has one
+    search_indexed: bool = False  # whether this build (re)made it
 
     def __str__(self) -> str:
         s = self.summary
@@ -66,7 +69,10 @@ class SiteReport:
         if s.current:
             text += f", {s.current} unchanged"
         text += f", {s.invalid} failed; {self.pages_written} other files written, {self.pages_kept} unchanged"
-        return text + (f", {self.removed} records removed" if self.removed else "")
+        text += f", {self.removed} records removed" if self.removed else ""
+        if self.search:
+            text += f"; search index {'rebuilt' if self.search_indexed else 'unchanged'} ({self.search})"
+        return text
 
 
 def normalize_base_url(url: str | None) -> str | None:
@@ -112,10 +118,15 @@ def _check_folder(out: Path) -> None:
 
 
 def build_site(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[str], settings: SiteSettings, *,
-               formats: Sequence[str] | None = None, check_files: bool = False,
+               formats: Sequence[str] | None = None, check_files: bool = False, search: bool | None = None,
                on_outcome: Callable[[ExportOutcome], None] | None = None) -> SiteReport:
     """Build the site of the records under ``paths`` into ``out`` (every built-in per-record format unless
-    ``formats`` names some). Raises SourceError, PathConflict or OutputRefused before writing anything."""
+    ``formats`` names some), with a Pagefind search index when ``search`` (None: when Pagefind is installed).
+    Raises SourceError, PathConflict, OutputRefused or SearchUnavailable before writing anything."""
+    if search is None:
+        search = _search.available()
+    elif search:
+        _search.require()
     sources = [os.fspath(p) for p in paths]
     check_sources(sources)
     if "-" in sources:
@@ -132,7 +143,8 @@ def build_site(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[s
         catalog = Catalog(folder / _CATALOG)
         try:
             _records(sources, folder, settings, names, check_files, catalog, report, on_outcome)
-            _collection(folder, settings, catalog, report)
+            _collection(folder, settings, catalog, report, search and catalog.count() > 0)
+            _search_index(folder, catalog, report, search)
         finally:
             catalog.close()
             (folder / _CATALOG).unlink(missing_ok=True)
@@ -224,7 +236,7 @@ def _record(entry: Any, record: dict[str, Any], out: Path, settings: SiteSetting
     return ExportOutcome(entry, (), Status.EXPORTED, tuple(out / relative for relative, _ in outputs.values()))
 
 
-def _collection(out: Path, settings: SiteSettings, catalog: Catalog, report: SiteReport) -> None:
+def _collection(out: Path, settings: SiteSettings, catalog: Catalog, report: SiteReport, search: bool) -> None:
     """Every page that lists records, and the site's fixed files; stale listing pages are removed."""
     def put(relative: str, data: bytes) -> None:
         if _write(out / relative, data):
@@ -253,7 +265,9 @@ def _collection(out: Path, settings: SiteSettings, catalog: Catalog, report: Sit
             for stale in [e.path for e in entries if e.is_dir() and e.name not in keys]:
                 shutil.rmtree(stale)
     put("404.html", not_found_html(settings))
-    put("search/index.html", static_search_html(settings))
+    put("search/index.html", static_search_html(settings, pagefind=search))
+    if search:
+        put(_search.SCRIPT, _search.script())
     put("robots.txt", robots_txt(settings))
     for name, data in static_files().items():
         put(name, data)
@@ -264,6 +278,17 @@ def _collection(out: Path, settings: SiteSettings, catalog: Catalog, report: Sit
         (out / "sitemap.xml").unlink(missing_ok=True)
     if not any(name.startswith("sitemaps/") for name in maps):
         shutil.rmtree(out / "sitemaps", ignore_errors=True)
+
+
+def _search_index(out: Path, catalog: Catalog, report: SiteReport, search: bool) -> None:
+    """Index the record pages for the static search (only when they changed), or remove an index of before."""
+    if not search or catalog.count() == 0:
+        _search.remove(out)
+        return
+    language = _search.index_language([(facet.key, facet.count) for facet in catalog.facets("language")])
+    stamp = _search.stamp_of(out / JOURNAL, [item.id for item in catalog.each()], language)
+    report.search = language
+    report.search_indexed = _search.build_index(out, language, stamp)
 
 
 def _prune_pages(folder: Path, count: int) -> None:

@@ -21,6 +21,8 @@ from ._catalog import KINDS, Catalog, Facet
 from ._record import RecordPage
 
 CSP = "default-src 'self'"
+#: The static search page's policy: its script and Pagefind's come from the site; Pagefind compiles WebAssembly.
+SEARCH_CSP = f"{CSP}; script-src 'self' 'wasm-unsafe-eval'"
 GENERATOR = f"archivist {__version__}"
 SITEMAP_LIMIT = 50_000
 _KIND_LABELS = {"subject": "Subject", "language": "Language", "year": "Year"}
@@ -82,7 +84,8 @@ def _render(template: str, where: str, settings: SiteSettings, *, root: str | No
     values.setdefault("url", url)
     values.setdefault("description", "")
     text = environment().get_template(template).render(
-        site=settings, root=_root(where) if root is None else root, csp=CSP, generator=GENERATOR, **values)
+        site=settings, root=_root(where) if root is None else root, csp=values.pop("csp", CSP), generator=GENERATOR,
+        **values)
     return text.encode("utf-8")
 
 
@@ -180,11 +183,12 @@ def search_html(catalog: Catalog, settings: SiteSettings, query: str, *, subject
                    everything=href(subject="", language=""), url=None)
 
 
-def static_search_html(settings: SiteSettings) -> bytes:
-    """``search/index.html`` of the static site: the form, and the way to browse, since a static copy cannot
-    search by itself."""
+def static_search_html(settings: SiteSettings, *, pagefind: bool = False) -> bytes:
+    """``search/index.html`` of the static site: the form, and the way to browse. With ``pagefind`` (the site has
+    a Pagefind index) its one script searches in the browser, which its policy lets compile WebAssembly."""
     return _render("search.html", "search/", settings, query="", subject="", language="", total=0, list=[],
-                   facets={}, pages=Pages(1, [], None, None), filters=[], everything="", url=None, static=True)
+                   facets={}, pages=Pages(1, [], None, None), filters=[], everything="", url=None, static=True,
+                   pagefind=pagefind, csp=SEARCH_CSP if pagefind else CSP)
 
 
 def linkset_json(page: RecordPage) -> bytes:
