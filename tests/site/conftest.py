@@ -57,12 +57,13 @@ class Site:
 
 @pytest.fixture(scope="module")
 def static_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The corpus built with a base URL under /sub/, served by ``python -m http.server`` from its parent."""
+    """The corpus built with a base URL and its search index under /sub/, served by ``python -m http.server`` from
+    its parent."""
     port = free_port()
     parent = tmp_path_factory.mktemp("www")
     url = f"http://127.0.0.1:{port}/sub/"
     settings = SiteSettings(name=NAME, base_url=url, oai_url=OAI)
-    build_site(CORPUS, parent / "sub", settings)
+    build_site(CORPUS, parent / "sub", settings, search=True)  # with the static search (Pagefind)
     process = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "-d",
                                 str(parent)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

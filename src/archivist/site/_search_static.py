@@ -74,14 +74,18 @@ def _version() -> str:
 
 
 def stamp_of(journal: Path, ids: Sequence[str], language: str) -> str:
-    """What an index is made from: Pagefind's version, the language, the record ids and the site's journal
-    (which holds each record page's SHA-256). Any page that changes changes it."""
+    """What an index is made from: Pagefind's version, the language, and each record page's SHA-256 (from the
+    site's journal) by record id. Any record page that changes, comes or goes changes it."""
+    import orjson
+
+    pages: dict[str, str] = {}
+    with open(journal, "rb") as lines:
+        for line in lines:
+            entry = orjson.loads(line)
+            pages[entry["id"]] = entry["outputs"].get("page", ["", ""])[1]
     digest = hashlib.sha256(f"{_version()}\n{language}\n{EXCLUDE}\n".encode())
-    for record_id in ids:
-        digest.update(record_id.encode() + b"\n")
-    with open(journal, "rb") as data:
-        for block in iter(lambda: data.read(1 << 20), b""):
-            digest.update(block)
+    for record_id in sorted(ids):
+        digest.update(f"{record_id} {pages.get(record_id, '')}\n".encode())
     return digest.hexdigest()
 
 
@@ -101,7 +105,7 @@ def build_index(out: Path, language: str, stamp: str) -> bool:
     partial = out / f".{FOLDER}{PART_SUFFIX}"
     shutil.rmtree(partial, ignore_errors=True)
     try:
-        pages = asyncio.run(_index(out, partial, language))
+        pages = _run_apart(out, partial, language)
     except Exception as exc:  # the binary's own message, whatever went wrong in it
         shutil.rmtree(partial, ignore_errors=True)
         raise SearchFailed(f"Pagefind could not index {out}: {exc}") from exc
@@ -118,6 +122,19 @@ def build_index(out: Path, language: str, stamp: str) -> bool:
     shutil.rmtree(old, ignore_errors=True)
     stamp_file.write_text(stamp)
     return True
+
+
+def _run_apart(out: Path, target: Path, language: str) -> int:
+    """Run the indexing in an event loop of its own: in another thread when this one already runs a loop (a caller
+    in async code, a notebook, Playwright)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(_index(out, target, language))
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(lambda: asyncio.run(_index(out, target, language))).result()
 
 
 async def _index(out: Path, target: Path, language: str) -> int:

@@ -81,6 +81,7 @@ async function run() {
   }
   if (!query) return;
   const pagefind = await import(new URL("pagefind/pagefind.js", root).href);
+  await pagefind.options({ baseUrl: root.pathname }); // result URLs start where the site is published
   const filters = Object.fromEntries(Object.entries(chosen).filter(([, value]) => value));
   await pagefind.filters(); // loads the filters, so that the search counts its results by subject and language
   const found = await pagefind.search(query, { filters });
@@ -108,7 +109,7 @@ async function run() {
       const item = element("li");
       const language = (result.meta.language || "").split(/\s/)[0];
       const link = element("a", result.meta.title || result.url,
-        { href: new URL(result.url.replace(/^\//, ""), root).pathname, dir: "auto" });
+        { href: result.url, dir: "auto" });
       if (language) link.setAttribute("lang", language);
       item.append(link, excerpt(result.excerpt));
       list.append(item);
