@@ -2,6 +2,10 @@
 then with every per-record export), and ``serve``'s record page and search latency (p50, p95) at N records.
 
     python benchmarks/site_bench.py --sizes 1000,10000 --serve 50000 --workdir /dev/shm
+    python benchmarks/site_bench.py --sizes 1000,10000 --citations no --pagefind --workdir /dev/shm
+
+``--pagefind`` also times the static search index (Pagefind) over each site built: its wall time, the CPU time of
+this process and of the Pagefind binary, the binary's peak memory and the index's size.
 
 Builds N records from the seed record (ids, titles and subjects varied; one in four in Arabic, Japanese or
 Russian), then runs each measurement in its own process so that peak RSS is that run's alone. Serve latency is
@@ -72,11 +76,33 @@ def run_site(src: str, out: str, formats: str, cite: str) -> dict[str, float]:
 
     began, cpu = time.perf_counter(), time.process_time()
     report = build_site([src], out, SiteSettings(base_url="https://archive.example.org/", citations=cite == "yes"),
-                        formats=[f for f in formats.split(",") if f] if formats != "all" else None)
+                        formats=[f for f in formats.split(",") if f] if formats != "all" else None, search=False)
     seconds = time.perf_counter() - began
     assert report.summary.failed == 0, report
     return {"records": report.summary.records, "seconds": seconds, "per_second": report.summary.records / seconds,
             "per_cpu_second": report.summary.records / (time.process_time() - cpu), "peak_mb": peak_mb()}
+
+
+def run_pagefind(out: str) -> dict[str, float]:
+    """The static search index of a site already built: Pagefind's Python API and its extended binary over every
+    record page (what ``archivist site`` adds when the search extra is installed)."""
+    from archivist.site import _search_static as search
+
+    languages: dict[str, int] = {}  # the records' languages, as the build takes them from its catalog
+    for page in Path(out, "records").glob("*/index.html"):
+        code = page.read_text("utf-8").split('name="DC.language" content="', 1)[1].split('"', 1)[0]
+        languages[code] = languages.get(code, 0) + 1
+    language = search.index_language(sorted(languages.items()))
+    began, cpu = time.perf_counter(), time.process_time()
+    search.build_index(Path(out), language, "benchmark")
+    seconds = time.perf_counter() - began
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    files = [p for p in Path(out, "pagefind").rglob("*") if p.is_file()]
+    records = sum(languages.values())
+    return {"records": records, "seconds": seconds, "per_second": records / seconds,
+            "cpu_self": time.process_time() - cpu, "cpu_pagefind": children.ru_utime + children.ru_stime,
+            "pagefind_peak_mb": children.ru_maxrss / 1024, "files": len(files),
+            "index_mb": sum(p.stat().st_size for p in files) / 1e6, "language": language}
 
 
 def run_serve(src: str, index: str, cite: str, samples: int) -> dict[str, float]:
@@ -124,6 +150,7 @@ def main() -> None:
     parser.add_argument("--serve", type=int, default=0, help="record count for the serve latency (0: skip)")
     parser.add_argument("--samples", type=int, default=200, help="requests of each kind for the latency")
     parser.add_argument("--with-exports", action="store_true", help="also build with every per-record export")
+    parser.add_argument("--pagefind", action="store_true", help="also time the static search index (Pagefind)")
     parser.add_argument("--citations", choices=("yes", "no", "both"), default="both",
                         help="measure with the citation box, without it, or both (default)")
     parser.add_argument("--workdir", default=None, help="where to write (default: a temporary folder)")
@@ -131,7 +158,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         what, *rest = args.child
-        runner = {"pages": run_pages, "site": run_site, "serve": run_serve}[what]
+        runner = {"pages": run_pages, "site": run_site, "serve": run_serve, "pagefind": run_pagefind}[what]
         result = runner(*rest[:-1], int(rest[-1])) if what == "serve" else runner(*rest)
         print(json.dumps(result))
         return
@@ -154,6 +181,13 @@ def main() -> None:
                 print(f"{size:>7} records, {label}: site, pages only {result['per_second']:8.1f} /s "
                       f"({result['per_cpu_second']:7.1f} per CPU second)   "
                       f"peak {result['peak_mb']:6.0f} MB")
+                if args.pagefind:
+                    result = child("pagefind", str(out))
+                    print(f"{size:>7} records, {label}: Pagefind index  {result['seconds']:8.1f} s wall "
+                          f"({result['per_second']:.0f} pages/s); CPU {result['cpu_pagefind']:.1f} s Pagefind + "
+                          f"{result['cpu_self']:.1f} s Python; Pagefind peak {result['pagefind_peak_mb']:.0f} MB; "
+                          f"index {result['index_mb']:.1f} MB in {result['files']} files ({result['language']}); "
+                          f"load {os.getloadavg()[0]:.2f}")
                 shutil.rmtree(out)
                 if args.with_exports:
                     result = child("site", str(src), str(out), "all", cite)
