@@ -7,6 +7,8 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -188,3 +190,23 @@ def test_the_cli_builds_and_drops_the_index(tmp_path: Path, archivist: Any) -> N
     run = archivist.run(["site", *CORPUS, "--out", str(out), "--no-citations", "--no-search"], text=True)
     assert run.returncode == 0, run.stderr
     assert "search index" not in run.stderr + run.stdout and not (out / "pagefind").exists()
+
+
+def test_without_the_extra_the_default_site_has_no_search_and_search_is_an_error(tmp_path: Path) -> None:
+    """As where the search extra is not installed: its binary cannot be imported."""
+    def run(*flags: str) -> subprocess.CompletedProcess[str]:
+        program = ("import sys; sys.modules['pagefind_bin_extended'] = None; "
+                   "from archivist.cli._entry import main; sys.argv[0] = 'archivist'; main()")
+        return subprocess.run([sys.executable, "-c", program, "site", *CORPUS, "--out", str(tmp_path / "site"),
+                               "--no-citations", "--to", "oai_dc", *flags],
+                              capture_output=True, text=True, timeout=300, check=False)
+
+    refused = run("--search")
+    assert refused.returncode == 2, refused.stderr
+    assert refused.stderr.startswith("error: the site's search needs Pagefind and its extended binary: "
+                                     "pip install 'archivist[search]'")
+    assert not (tmp_path / "site").exists()  # refused before writing anything
+    plain = run()
+    assert plain.returncode == 0, plain.stderr
+    assert "search index" not in plain.stderr + plain.stdout and not (tmp_path / "site" / "pagefind").exists()
+    assert "archivist serve" in (tmp_path / "site" / "search" / "index.html").read_text("utf-8")

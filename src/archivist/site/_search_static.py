@@ -45,7 +45,10 @@ class SearchFailed(ArchivistError):
 
 def available() -> bool:
     """True when Pagefind's Python API and its extended binary are installed."""
-    return find_spec("pagefind") is not None and find_spec("pagefind_bin_extended") is not None
+    try:
+        return find_spec("pagefind") is not None and find_spec("pagefind_bin_extended") is not None
+    except (ImportError, ValueError):  # a module taken out of sys.modules, or a broken install
+        return False
 
 
 def require() -> None:
