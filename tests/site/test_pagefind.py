@@ -13,7 +13,7 @@ import pytest
 
 from archivist.site._render import CSP, SEARCH_CSP
 from tests.site.conftest import Site
-from tests.site.test_browser import axe_violations
+from tests.site.test_browser import ARTIFACTS, axe_violations
 from tests.tools import need, needs
 
 pytestmark = needs("chromium")
@@ -119,6 +119,15 @@ def test_every_request_stays_on_the_site_and_the_policy_holds(tab: Tab, static_s
     tab.page.goto(static_site.url + "records/ja-tokyo-library/")
     assert tab.page.locator("meta[http-equiv=Content-Security-Policy]").get_attribute("content") == CSP
     assert tab.problems == []  # a blocked script, worker or WebAssembly module would be reported here
+
+
+def test_a_screenshot_of_results_in_english_and_japanese(tab: Tab, static_site: Site) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    tab.page.set_viewport_size({"width": 1000, "height": 900})
+    assert search(tab, static_site, "図書館 歴史") == ["ja-tokyo-library"]
+    shot = ARTIFACTS / "static-search.png"
+    tab.page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 20_000
 
 
 def test_a_hostile_query_and_subject_stay_text(tab: Tab, static_site: Site) -> None:
