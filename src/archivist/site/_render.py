@@ -83,9 +83,9 @@ def _render(template: str, where: str, settings: SiteSettings, *, root: str | No
     url = f"{settings.base_url}{where}" if settings.base_url else None
     values.setdefault("url", url)
     values.setdefault("description", "")
+    csp = values.pop("csp", CSP)
     text = environment().get_template(template).render(
-        site=settings, root=_root(where) if root is None else root, csp=values.pop("csp", CSP), generator=GENERATOR,
-        **values)
+        site=settings, root=_root(where) if root is None else root, csp=csp, generator=GENERATOR, **values)
     return text.encode("utf-8")
 
 
