@@ -1,0 +1,79 @@
+"""Text dumps of lynx and elinks: the browser's lines for the page's <link> elements are not text, and the line
+layout says which lines are headings (left of the indented running text, or centred) and which are text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from archivist.ingest import builtin_rules, parse_text
+from archivist.ingest._engines import stoplist
+from archivist.ingest._text import body_indent
+from tests.ingest.test_engine_text import PARAS
+from tests.ingest.test_extract import _reproduces
+
+CORPUS = Path(__file__).parents[2] / "benchmarks" / "corpus"
+LANGUAGES = {i["id"]: i["language"] for i in json.loads((CORPUS / "expected.json").read_text("utf-8"))["items"]}
+BODY = [f"   {p}" for p in PARAS]
+
+
+def _headings(parsed) -> list[str]:  # type: ignore[no-untyped-def]
+    return [s["heading"].strip() for s in parsed.sections if s.get("heading")]
+
+
+def test_lynx_link_lines_go_and_an_indented_short_line_is_no_title() -> None:
+    text = "\n".join(["   #alternate Edit this page Heritage Notes (en) Heritage Notes Atom feed Heritage Notes",
+                      "   copyright", "", "The Old Harbour", "", "   From Heritage Notes, the local history wiki",
+                      "   Founded  February 28, 1887; rebuilt in stone (1887-02-28)", "", BODY[0], "",
+                      "Background[edit]", "", BODY[1], "", "   Harbour office hours", "", BODY[2], ""])
+    parsed = parse_text(text, builtin_rules(), language="en")
+    assert parsed.title == "The Old Harbour"
+    assert [r["line"] for r in parsed.removed if r["rule"] == "browser-link-header"] == [1, 2]
+    assert _headings(parsed)[1:] == ["Background"]  # the indented short line is text, as lynx sets text
+    _reproduces(text, parsed)
+
+
+def test_elinks_link_lines_go_its_centred_h1_is_the_title_and_h3_stands_left_of_the_text() -> None:
+    text = "\n".join(["   Link: alternate", "   Link: Edit this page (edit)", "   Link: canonical", "",
+                      " " * 60 + "The Old Harbour", "", "   Matrix of the old piers and the new quay", "", BODY[0],
+                      "", "  The stone quay", "", BODY[1], "", BODY[2], ""])
+    parsed = parse_text(text, builtin_rules(), language="en")
+    assert parsed.title == "The Old Harbour"
+    assert [r["line"] for r in parsed.removed if r["rule"] == "browser-link-header"] == [1, 2, 3]
+    assert "The stone quay" in _headings(parsed)
+    assert "Matrix of the old piers and the new quay" not in _headings(parsed)
+    _reproduces(text, parsed)
+
+
+def test_text_with_no_shared_indentation_gives_no_layout() -> None:
+    words = stoplist("en")
+    assert body_indent([*BODY, PARAS[0]], words) == 0  # w3m: some text flush left
+    assert body_indent(BODY, words) == 3
+    ragged = [" " * (10 * n) + p for n, p in enumerate(PARAS * 2)]  # right-aligned text: every line its own indent
+    assert body_indent(ragged, words) == 0
+
+
+def test_a_dump_whose_title_reads_as_text_takes_its_first_heading() -> None:
+    title = "港の石造りの岸壁と一八八七年の嵐で壊れた木の桟橋の歴史について調べた記録"  # 30+ characters: long as text
+    tagline = "   地域の歴史を記録するオープンな情報サイト「ヘリテージ・ノート」へようこそ"
+    text = "\n".join([tagline, "     * ホーム", "     * 記録", "", title, "", *BODY, ""])
+    parsed = parse_text(text, builtin_rules(), language="ja")
+    assert parsed.title == title
+
+
+@pytest.mark.parametrize("browser", ["lynx", "elinks"])
+def test_real_dumps_of_wikipedia_give_its_title_and_sections(browser: str) -> None:
+    text = (CORPUS / browser / "en-wikipedia-mozilla.txt").read_text(encoding="utf-8")
+    parsed = parse_text(text, builtin_rules(), language="en")
+    assert parsed.title == "Mozilla"
+    headings = _headings(parsed)
+    assert {"History", "Values", "Software"} <= set(headings) and "Navigation menu" not in headings
+
+
+@pytest.mark.parametrize("dump", sorted([*(CORPUS / "lynx").glob("*.txt"), *(CORPUS / "elinks").glob("*.txt")]),
+                         ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_real_lynx_and_elinks_dumps_lose_no_line(dump: Path) -> None:
+    text = dump.read_text(encoding="utf-8")
+    _reproduces(text, parse_text(text, builtin_rules(), language=LANGUAGES[dump.stem]))
