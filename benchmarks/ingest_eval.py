@@ -229,6 +229,12 @@ def breakdown(rows: list[tuple[str, str, dict[str, Any], dict[str, Any]]]) -> di
     return out
 
 
+def failed(item: dict[str, Any]) -> dict[str, Any]:
+    """The score of a capture that gave no output at all: every check failed (removing nothing is no merit)."""
+    return {**{f: False for f in FIELDS}, "chrome": [False for _ in item["chrome"] + item["chrome_headings"]],
+            "content_removed": 0}
+
+
 def evaluate(corpus: Path, tools: list[str] | None = None) -> dict[str, Any]:
     found, missing = captures(corpus)
     results: dict[str, Any] = {"missing_external": missing}
@@ -240,7 +246,7 @@ def evaluate(corpus: Path, tools: list[str] | None = None) -> dict[str, Any]:
                 scored = score(run(path, item), item)
             except Exception as exc:
                 print(f"{tool}: {path.name}: {type(exc).__name__}: {exc}", file=sys.stderr)
-                scored = score(Output(None, []), item)
+                scored = failed(item)
             rows.append((f"{path.parent.name}/{path.name}", kind, item, scored))
         elapsed = time.process_time() - started
         chrome = [c for r in rows for c in r[3]["chrome"]]
@@ -304,7 +310,7 @@ def speed(corpus: Path, tool: str, pages: int) -> dict[str, Any]:
     (MiB) after every tenth of the run."""
     found, _ = captures(corpus)
     html = [(p, i) for p, k, i in found if k == "html"]
-    run = TOOLS[tool]
+    run = TOOLS[tool] if tool != "trafilatura" else _trafilatura_plain
     rss, started = [], time.process_time()
     for n in range(pages):
         path, item = html[n % len(html)]
@@ -314,6 +320,11 @@ def speed(corpus: Path, tool: str, pages: int) -> dict[str, Any]:
     cpu = time.process_time() - started
     return {"tool": tool, "pages": pages, "distinct_pages": len(html), "cpu_s": cpu, "pages_per_cpu_s": pages / cpu,
             "rss_mib": rss}
+
+
+def _trafilatura_plain(path: Path, item: dict[str, Any]) -> str | None:
+    """trafilatura alone as most callers use it: default settings, plain text out."""
+    return trafilatura.extract(path.read_text(encoding="utf-8"))
 
 
 def _rss_mib() -> float:
