@@ -77,3 +77,12 @@ def test_real_dumps_of_wikipedia_give_its_title_and_sections(browser: str) -> No
 def test_real_lynx_and_elinks_dumps_lose_no_line(dump: Path) -> None:
     text = dump.read_text(encoding="utf-8")
     _reproduces(text, parse_text(text, builtin_rules(), language=LANGUAGES[dump.stem]))
+
+
+def test_a_label_under_the_dateline_does_not_head_the_article() -> None:
+    text = "\n".join(["Home", "Notes", "About", "Archive", "", "The Old Harbour and its stone quay", "",
+                      "Published 30 April 2019 13:10 GMT", "Listen to the story:", "[loading-32]", "", PARAS[0], "",
+                      PARAS[1], "", PARAS[2], ""])
+    parsed = parse_text(text, builtin_rules(), language="en")
+    assert {"text": "Listen to the story:", "line": 9, "rule": "title-metadata"} in parsed.removed
+    assert parsed.sections[0]["paragraphs"][0] == PARAS[0]

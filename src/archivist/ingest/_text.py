@@ -255,7 +255,7 @@ def _short_item(line: str, words: frozenset[str]) -> bool:
 
 
 def _around_repeated_title(lines: list[str], ruled: dict[int, str], title: list[int],
-                           words: frozenset[str]) -> tuple[dict[int, str], int | None]:
+                           words: frozenset[str], body: int = 0) -> tuple[dict[int, str], int | None]:
     """The article starts at its title line, or at the title's repetition before the first main text (a browser
     dump shows the page's <title> first, then the site's menus, then the article's own heading): kept lines before
     it are ``before-title``, and short lines that are no sentence between it and the first main text (bylines,
@@ -274,8 +274,10 @@ def _around_repeated_title(lines: list[str], ruled: dict[int, str], title: list[
     verdicts = {i: "before-title" for i, line in enumerate(lines[:repeat]) if line.strip() and i not in ruled
                 and i not in title}
     heading = next((i for i in range(main - 1, repeat, -1) if lines[i].strip() and i not in ruled), None)
+    if heading is not None and not _looks_like_heading(lines[heading], body):
+        heading = None  # a label such as "Share this:" heads nothing
     verdicts.update((i, "title-metadata") for i in rest if repeat < i < main and i != heading
-                    and len(lines[i].strip()) <= 100 and not lines[i].strip().endswith(TERMINAL))
+                    and len(lines[i].strip()) <= 100 and not is_main_text(lines[i], words))
     return verdicts, repeat
 
 
@@ -351,7 +353,7 @@ def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = T
     title_index, title_note = find_title(lines, kept, words, body) if title_line else (None, None)
     title_lines = title_block(lines, title_index, ruled) if title_index is not None else []
     ruled.update((i, v) for i, v in _classify(lines, kept, words).items() if i not in title_lines)
-    around, start = _around_repeated_title(lines, ruled, title_lines, words)
+    around, start = _around_repeated_title(lines, ruled, title_lines, words, body)
     ruled.update(around)
     ruled.update(_engine_verdicts(lines, ruled, set(title_lines), language, body))
     if start is not None:
