@@ -10,7 +10,7 @@ import pytest
 
 from archivist.ingest import builtin_rules, parse_text
 from archivist.ingest._engines import stoplist
-from archivist.ingest._text import body_indent
+from archivist.ingest._text import body_indent, is_main_text
 from tests.ingest.test_engine_text import PARAS
 from tests.ingest.test_extract import _reproduces
 
@@ -86,3 +86,9 @@ def test_a_label_under_the_dateline_does_not_head_the_article() -> None:
     parsed = parse_text(text, builtin_rules(), language="en")
     assert {"text": "Listen to the story:", "line": 9, "rule": "title-metadata"} in parsed.removed
     assert parsed.sections[0]["paragraphs"][0] == PARAS[0]
+
+
+def test_a_cjk_dateline_is_no_main_text_for_its_digits() -> None:
+    words = stoplist("zh")
+    assert not is_main_text("2017-03-10 09:58 来源：科学人 2017-03-10 09:58:03来源：科学人作者：编辑：春芳", words)
+    assert is_main_text("翱翔于距地球数千公里的太空中，进入广袤漆黑的未知领域，是一项艰苦卓绝的工作。", words)

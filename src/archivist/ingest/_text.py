@@ -188,8 +188,9 @@ def _cjk(text: str) -> bool:
 def is_main_text(line: str, words: frozenset[str]) -> bool:
     """Long, or sentence-like and dense in stop words: text a reader came for, not a menu item."""
     text = line.strip()
-    if _cjk(text):
-        return len(text) >= 25 or (len(text) >= 12 and text.endswith(TERMINAL))
+    if _cjk(text):  # measured in letters: a dateline's digits and colons are no text
+        letters = sum(c.isalpha() for c in text)
+        return letters >= 25 or (letters >= 12 and text.endswith(TERMINAL))
     tokens = _WORD.findall(text.lower())
     if len(text) >= 120:
         return True
