@@ -92,3 +92,14 @@ def test_a_cjk_dateline_is_no_main_text_for_its_digits() -> None:
     words = stoplist("zh")
     assert not is_main_text("2017-03-10 09:58 来源：科学人 2017-03-10 09:58:03来源：科学人作者：编辑：春芳", words)
     assert is_main_text("翱翔于距地球数千公里的太空中，进入广袤漆黑的未知领域，是一项艰苦卓绝的工作。", words)
+
+
+def test_a_short_first_name_gives_way_to_the_heading_set_apart_above_the_article() -> None:
+    text = "\n".join(["Heritage", "Twitter: @heritage Facebook Page: Heritage Notes YouTube: Heritage Notes Feed", "",
+                      "Notes / News", "", "The Old Harbour and its stone quay", "", PARAS[0], "", PARAS[1], "",
+                      PARAS[2], ""])
+    parsed = parse_text(text, builtin_rules(), language="en")
+    assert parsed.title == "The Old Harbour and its stone quay"
+    wiki = "\n".join(["Harbour", "", "From Heritage Notes, the local history wiki", "Jump to search", "", PARAS[0], "",
+                      PARAS[1], "", "Harbour office", "", PARAS[2], ""])
+    assert parse_text(wiki, builtin_rules(), language="en").title == "Harbour"  # nothing set apart: the name stays

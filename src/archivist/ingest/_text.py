@@ -127,10 +127,6 @@ def find_title(lines: list[str], candidates: list[int], words: frozenset[str],
     reads_as_title = _looks_like_heading(lines[first], body) or (_title_like(lines[first], body)
                                                                  and lines[first] == lines[first].strip())
     repeated = any(lines[i].strip() == lines[first].strip() for i in candidates[1:])
-    if reads_as_title and not menu:
-        return first, None
-    if reads_as_title and repeated and not is_link_like(lines[first], words):  # a site name is link-like
-        return first, "title: the capture's first line, repeated further down as the page's heading"
     main = [n for n, i in enumerate(candidates) if is_main_text(lines[i], words)]
     # the article starts at the first main text followed closely by two more (a short promotion does not count)
     start = next((m for m, m2, m3 in zip(main, main[1:], main[2:], strict=False) if m3 - m <= 6), main[0] if main else
@@ -145,6 +141,14 @@ def find_title(lines: list[str], candidates: list[int], words: frozenset[str],
         if _looks_like_heading(lines[index], body) and long_enough and (index == 0 or not lines[index - 1].strip()) \
                 and index + 1 < len(lines) and not lines[index + 1].strip():
             set_apart.append(index)
+    if reads_as_title and not menu and not repeated and _short_name(lines[first]) \
+            and any(i != first for i in set_apart):
+        return max(set_apart, key=lambda i: len(lines[i].strip())), \
+            "title: the longest title-like line set apart just before the article (the first line is a short name)"
+    if reads_as_title and not menu:
+        return first, None
+    if reads_as_title and repeated and not is_link_like(lines[first], words):  # a site name is link-like
+        return first, "title: the capture's first line, repeated further down as the page's heading"
     if set_apart:
         return max(set_apart, key=lambda i: len(lines[i].strip())), \
             "title: the longest title-like line set apart just before the article (the first line reads as a menu)"
@@ -167,6 +171,12 @@ def find_title(lines: list[str], candidates: list[int], words: frozenset[str],
             if _looks_like_heading(lines[index], body) and long_enough:
                 return index, "title: the first line set as a heading (no other line reads as the title)"
     return None, None
+
+
+def _short_name(line: str) -> bool:
+    """One or two words (up to six CJK characters): more often a site's name than a page's title."""
+    text = line.strip()
+    return len(text) <= 6 if _cjk(text) else len(_WORD.findall(text)) <= 2
 
 
 def title_block(lines: list[str], index: int, ruled: dict[int, str]) -> list[int]:
