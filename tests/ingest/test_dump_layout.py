@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from archivist.ingest import builtin_rules, parse_text
+from archivist.ingest._chrome import match_rule
 from archivist.ingest._engines import stoplist
 from archivist.ingest._text import body_indent, is_main_text
 from tests.ingest.test_engine_text import PARAS
@@ -103,3 +104,13 @@ def test_a_short_first_name_gives_way_to_the_heading_set_apart_above_the_article
     wiki = "\n".join(["Harbour", "", "From Heritage Notes, the local history wiki", "Jump to search", "", PARAS[0], "",
                       PARAS[1], "", "Harbour office", "", PARAS[2], ""])
     assert parse_text(wiki, builtin_rules(), language="en").title == "Harbour"  # nothing set apart: the name stays
+
+
+@pytest.mark.parametrize("line", ["For matrices with symmetry over the real number field, see symmetric matrix.",
+                                  '"TSNE" redirects here. For the Boston-based organization, see Third Sector.',
+                                  "Pour les articles homonymes, voir Mozilla (homonymie).",
+                                  "Para otros usos de este término, véase Mozilla (desambiguación).",
+                                  "Не следует путать с Mozilla Foundation."])
+def test_a_wikis_hatnote_is_chrome_in_several_languages(line: str) -> None:
+    assert match_rule(line, builtin_rules()) == "wiki-hatnote"
+    assert match_rule("The harbour was rebuilt in 1887, see the report of the town council.", builtin_rules()) is None
