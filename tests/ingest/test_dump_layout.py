@@ -114,3 +114,19 @@ def test_a_short_first_name_gives_way_to_the_heading_set_apart_above_the_article
 def test_a_wikis_hatnote_is_chrome_in_several_languages(line: str) -> None:
     assert match_rule(line, builtin_rules()) == "wiki-hatnote"
     assert match_rule("The harbour was rebuilt in 1887, see the report of the town council.", builtin_rules()) is None
+
+
+def test_headings_that_head_no_text_are_no_sections() -> None:
+    sidebar = ["Elsewhere in the harbour towns", "", "The ferry timetable changes for the coming winter months", "",
+               "2019-01-22 20:44", "", "A new museum opens its doors in the old customs house", "", "2019-01-21 10:05",
+               "", "Fishing boats return to the northern quay after ten years", "", "2019-01-20 09:12", ""]
+    footer = "The town council publishes these notes so that residents and visitors can read the history of the port."
+    text = "\n".join(["The Old Harbour", "", PARAS[0], "", "History", "", "Storm of 1887", "", "[pier.jpg]", "",
+                      "Main article: Storm of 1887", "", PARAS[1], "", PARAS[2], "", *sidebar, footer, ""])
+    parsed = parse_text(text, builtin_rules(), language="en")
+    headings = _headings(parsed)
+    assert "History" in headings and "Storm of 1887" in headings  # parents over a subsection still head text
+    assert not {"Elsewhere in the harbour towns", "The ferry timetable changes for the coming winter months"} \
+        & set(headings)
+    assert {"text": "Elsewhere in the harbour towns", "line": 17, "rule": "heading-without-text"} in parsed.removed
+    _reproduces(text, parsed)

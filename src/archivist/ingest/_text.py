@@ -32,6 +32,9 @@ HEADING_REACH = 4
 NO_TEXT_RULES = frozenset({"image-placeholder", "form-field", "empty-list-item"})
 #: A run of at least this many consecutive link-like lines is a menu or list of links, wherever it is.
 MENU_RUN = 4
+#: A heading heads text when main text follows it before the next heading or under one of the next REACH_TEXT
+#: headings (a heading over a subsection over an image caption and a "Main article" line still heads text).
+REACH_TEXT = 3
 #: A line indented at least this much further than the running text is centred (elinks centres a page's h1).
 CENTRED = 8
 #: The lines a text browser writes for a page's <link> elements above its body (elinks: "Link: …", lynx: "#…").
@@ -370,7 +373,7 @@ def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = T
     if start is not None:
         _keep_lead(lines, ruled, start, words)
     ruled.update(_orphan_headings(lines, ruled, set(title_lines), body))
-    blocks: list[tuple[int, list[str]]] = []  # (blank lines before, lines)
+    blocks: list[tuple[int, list[str], int]] = []  # (blank lines before, lines, index of the first line)
     current: list[str] = []
     blanks = 0
     for index, line in enumerate(lines):
@@ -385,7 +388,7 @@ def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = T
                 line = stripped
         if line.strip():
             if not current:
-                blocks.append((blanks, current))
+                blocks.append((blanks, current, index))
             current.append(line)
             blanks = 0
         else:
@@ -406,14 +409,31 @@ def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = T
     elif title_index is not None:
         title = lines[title_index].strip()
         notes += [title_note or "title: the capture's first line"]
+    heads = [i for i in range(start, len(blocks) - 1)
+             if len(blocks[i][1]) == 1 and _looks_like_heading(blocks[i][1][0], body)]
+    textless = _headings_without_text(lines, ruled, [blocks[i][2] for i in heads], words)
+    textless = {i for i in heads if blocks[i][2] in textless}
     for index in range(start, len(blocks)):
-        gap, block = blocks[index]
-        single = len(block) == 1
-        has_next = index + 1 < len(blocks)
-        if single and has_next and _looks_like_heading(block[0], body):
+        gap, block, first = blocks[index]
+        if index in textless:
+            removed[:] = [r for r in removed if r["line"] != first + 1]  # its edit marker goes with it
+            removed.append({"text": lines[first], "line": first + 1, "rule": "heading-without-text"})
+            continue
+        if index in heads:
             sections.append({"heading": block[0], "paragraphs": []})
             continue
         if not sections or (gap >= 2 and sections[-1]["paragraphs"]):
             sections.append({"heading": None, "paragraphs": []})
         sections[-1]["paragraphs"].append("\n".join(block))
+    removed.sort(key=lambda r: r["line"])
     return Parsed(title, sections, removed, notes)
+
+
+def _headings_without_text(lines: list[str], ruled: dict[int, str], heads: list[int],
+                           words: frozenset[str]) -> set[int]:
+    """The heading lines that head no text (see REACH_TEXT); text only the engine judged boilerplate counts, as
+    for orphan headings. A run of such headings is a sidebar of headlines, "Related", "Comments" and the like."""
+    bounds = [*heads, len(lines)]
+    has_text = [any(ruled.get(i, "engine-justext") == "engine-justext" and is_main_text(lines[i], words)
+                    for i in range(head + 1, end)) for head, end in itertools.pairwise(bounds)]
+    return {head for n, head in enumerate(heads) if not any(has_text[n:n + REACH_TEXT + 1])}
