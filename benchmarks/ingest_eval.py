@@ -168,6 +168,7 @@ def score(output: Output, item: dict[str, Any]) -> dict[str, Any]:
 CAPTURES = (("html", "html", "html"), ("w3m", "text", "txt"), ("lynx", "lynx", "txt"), ("elinks", "elinks", "txt"),
             ("warc", "warc", "warc.gz"))
 """Capture kind, folder and file suffix; a text capture with no HTML page (in ``text/``) is of kind ``text``."""
+DUMPS = ("w3m", "lynx", "elinks")
 _SECOND_LEVEL = {"com", "co", "org", "net", "ac", "gov", "edu", "or", "ne", "go"}
 
 
@@ -184,7 +185,8 @@ def part(site: str) -> str:
 
 
 def captures(corpus: Path) -> tuple[list[tuple[Path, str, dict[str, Any]]], list[str]]:
-    """Every capture present (path, kind, item), and the ids of external pages not fetched yet."""
+    """Every capture present (path, kind, item), and what is not scored: external pages not fetched yet, and
+    browser dumps that do not hold the article (its first paragraph is not in the file: the browser lost it)."""
     items = json.loads((corpus / "expected.json").read_text(encoding="utf-8"))["items"]
     found, missing = [], []
     for item in items:
@@ -194,8 +196,12 @@ def captures(corpus: Path) -> tuple[list[tuple[Path, str, dict[str, Any]]], list
             missing.append(item["id"])
         for kind, folder, suffix in CAPTURES:
             path = root / folder / f"{item['id']}.{suffix}"
-            if path.exists():
-                found.append((path, kind if has_html or kind != "w3m" else "text", item))
+            if not path.exists():
+                continue
+            if kind in DUMPS and has_html and norm(item["first_paragraph"]) not in norm(read_capture(path)[0]):
+                missing.append(f"{folder}/{path.name}")
+                continue
+            found.append((path, kind if has_html or kind != "w3m" else "text", item))
     return found, missing
 
 
@@ -223,7 +229,7 @@ def breakdown(rows: list[tuple[str, str, dict[str, Any], dict[str, Any]]]) -> di
             for r in mine:
                 groups.setdefault(key(r), []).append(r[3])
             out[name][label] = {k: _share(v) for k, v in sorted(groups.items())}
-        dumps = [r[3] for r in mine if r[1] in ("w3m", "lynx", "elinks")]
+        dumps = [r[3] for r in mine if r[1] in DUMPS]
         if dumps:
             out[name]["capture"]["dumps"] = _share(dumps)
     return out
@@ -237,7 +243,7 @@ def failed(item: dict[str, Any]) -> dict[str, Any]:
 
 def evaluate(corpus: Path, tools: list[str] | None = None) -> dict[str, Any]:
     found, missing = captures(corpus)
-    results: dict[str, Any] = {"missing_external": missing}
+    results: dict[str, Any] = {"not_scored": missing}
     for tool in tools or list(TOOLS):
         run, rows = TOOLS[tool], []
         started = time.process_time()
@@ -364,14 +370,14 @@ def main() -> None:
         print(json.dumps(results, indent=2, ensure_ascii=False))
         return
     same = results.pop("warc_same_as_html", {})
-    missing = results.pop("missing_external")
+    missing = results.pop("not_scored")
     tools = list(results)
     first = results[tools[0]]
     print(f"{first['captures']} captures, {first['checks']} checks; WARC path gives the same record as the HTML path: "
           f"{sum(same.values())} of {len(same)}")
     if missing:
-        print(f"not scored (pages kept outside the repository; run benchmarks/corpus/make_dumps.py): "
-              f"{', '.join(missing)}")
+        print(f"not scored (pages kept outside the repository and not fetched - run benchmarks/corpus/make_dumps.py "
+              f"- and dumps whose browser lost the article): {', '.join(missing)}")
     print("| tool | all checks | chrome precision | captures per CPU s |\n| --- | ---: | ---: | ---: |")
     for tool in tools:
         r = results[tool]
