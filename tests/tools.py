@@ -87,6 +87,10 @@ TOOLS: dict[str, Tool] = {
     "zipinfo": Tool("Info-ZIP zipinfo", _program("zipinfo"), f"{INSTALL}  (apt-get install unzip)"),
     "libreoffice": Tool("LibreOffice Calc, headless (the spreadsheet round trip)", _program("soffice", "libreoffice"),
                         f"{INSTALL}  (apt-get install libreoffice-calc-nogui)"),
+    "w3m": Tool("the w3m text browser (corpus dumps)", _program("w3m"), f"{INSTALL}  (apt-get install w3m)"),
+    "lynx": Tool("the Lynx text browser (corpus dumps)", _program("lynx"), f"{INSTALL}  (apt-get install lynx)"),
+    "elinks": Tool("the ELinks text browser (corpus dumps)", _program("elinks"),
+                   f"{INSTALL}  (apt-get install elinks)"),
 }
 
 

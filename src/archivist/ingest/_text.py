@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,13 @@ HEADING_REACH = 4
 NO_TEXT_RULES = frozenset({"image-placeholder", "form-field", "empty-list-item"})
 #: A run of at least this many consecutive link-like lines is a menu or list of links, wherever it is.
 MENU_RUN = 4
+#: A heading heads text when main text follows it before the next heading or under one of the next REACH_TEXT
+#: headings (a heading over a subsection over an image caption and a "Main article" line still heads text).
+REACH_TEXT = 3
+#: A line indented at least this much further than the running text is centred (elinks centres a page's h1).
+CENTRED = 8
+#: The lines a text browser writes for a page's <link> elements above its body (elinks: "Link: …", lynx: "#…").
+_LINK_HEADER = re.compile(r"Link: .*|#\S.*")
 
 
 @dataclass
@@ -52,19 +60,59 @@ def strip_edit_marker(heading: str) -> tuple[str, str | None]:
     return heading[:match.start()], heading[match.start():]
 
 
-def _looks_like_heading(line: str) -> bool:
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def body_indent(lines: list[str], words: frozenset[str]) -> int:
+    """How far the capture's running text is indented: the least indentation held by at least a quarter of its
+    main-text lines. lynx and elinks indent paragraphs and set headings left of them (or centre an h1); w3m and
+    copied text indent nothing; right-aligned text (Arabic, Hebrew) shares no indentation, and gives 0 too."""
+    counts = Counter(_indent(line) for line in lines if line.strip() and not _BULLET.match(line)
+                     and is_main_text(line, words))
+    total = sum(counts.values())
+    return min((lead for lead, n in counts.items() if 4 * n >= total), default=0)
+
+
+def _placed_as_heading(line: str, body: int) -> bool:
+    """Where a heading stands: flush left in a capture whose text is not indented; left of the running text, or
+    centred, in one whose text is (a line indented like the text is text, however short)."""
+    lead = _indent(line)
+    return lead == 0 if body == 0 else lead < body or lead >= body + CENTRED
+
+
+def _looks_like_heading(line: str, body: int = 0) -> bool:
     text = line.strip()
-    return (0 < len(text) <= MAX_HEADING and text == line.rstrip() and not text.endswith(TERMINAL)
+    return (0 < len(text) <= MAX_HEADING and _placed_as_heading(line, body) and not text.endswith(TERMINAL)
             and not text[0].islower())
 
 
-def _title_like(line: str) -> bool:
-    """A line that can be a page title: short, not a sentence, not a list item (it may start in lower case)."""
+def _title_like(line: str, body: int = 0) -> bool:
+    """A line that can be a page title: short, not a sentence, not a list item (it may start in lower case), and
+    where the capture sets headings when its layout says where."""
     text = line.strip()
-    return 0 < len(text) <= MAX_HEADING and not text.endswith(TERMINAL) and not _BULLET.match(line)
+    return 0 < len(text) <= MAX_HEADING and not text.endswith(TERMINAL) and not _BULLET.match(line) \
+        and (body == 0 or _placed_as_heading(line, body))
 
 
-def find_title(lines: list[str], candidates: list[int], words: frozenset[str]) -> tuple[int | None, str | None]:
+def browser_header(lines: list[str]) -> dict[int, str]:
+    """The lines a text browser writes above the page for its <link> elements (elinks one "Link: …" line each,
+    lynx one "#…" paragraph, wrapped over as many lines as it needs): not the page's text."""
+    verdicts: dict[int, str] = {}
+    wrapped = False  # inside lynx's paragraph, whatever its lines start with
+    for index, line in enumerate(lines):
+        if not line.strip():
+            wrapped = False
+            continue
+        if not wrapped and not _LINK_HEADER.fullmatch(line.strip()):
+            break
+        wrapped = wrapped or line.strip().startswith("#")
+        verdicts[index] = "browser-link-header"
+    return verdicts
+
+
+def find_title(lines: list[str], candidates: list[int], words: frozenset[str],
+               body: int = 0) -> tuple[int | None, str | None]:
     """The title line of a text capture (0-based), and a note when it was not simply the first line.
 
     The first line is the title when it reads as one and is not the start of a menu (the next line is not
@@ -79,13 +127,9 @@ def find_title(lines: list[str], candidates: list[int], words: frozenset[str]) -
     after = [i for i in candidates if i > first][:2]
     menu = bool(after) and is_link_like(lines[after[0]], words) and not (
         len(after) == 2 and is_main_text(lines[after[1]], words))  # a short line over main text is a heading
-    reads_as_title = _looks_like_heading(lines[first]) or (_title_like(lines[first])
-                                                           and lines[first] == lines[first].strip())
+    reads_as_title = _looks_like_heading(lines[first], body) or (_title_like(lines[first], body)
+                                                                 and lines[first] == lines[first].strip())
     repeated = any(lines[i].strip() == lines[first].strip() for i in candidates[1:])
-    if reads_as_title and not menu:
-        return first, None
-    if reads_as_title and repeated and not is_link_like(lines[first], words):  # a site name is link-like
-        return first, "title: the capture's first line, repeated further down as the page's heading"
     main = [n for n, i in enumerate(candidates) if is_main_text(lines[i], words)]
     # the article starts at the first main text followed closely by two more (a short promotion does not count)
     start = next((m for m, m2, m3 in zip(main, main[1:], main[2:], strict=False) if m3 - m <= 6), main[0] if main else
@@ -97,9 +141,17 @@ def find_title(lines: list[str], candidates: list[int], words: frozenset[str]) -
         if is_main_text(lines[index], words) or _BULLET.match(lines[index]):
             break
         long_enough = len(text) >= 4 if _cjk(text) else len(_WORD.findall(text)) >= 3
-        if _looks_like_heading(lines[index]) and long_enough and (index == 0 or not lines[index - 1].strip()) \
+        if _looks_like_heading(lines[index], body) and long_enough and (index == 0 or not lines[index - 1].strip()) \
                 and index + 1 < len(lines) and not lines[index + 1].strip():
             set_apart.append(index)
+    if reads_as_title and not menu and not repeated and _short_name(lines[first]) \
+            and any(i != first for i in set_apart):
+        return max(set_apart, key=lambda i: len(lines[i].strip())), \
+            "title: the longest title-like line set apart just before the article (the first line is a short name)"
+    if reads_as_title and not menu:
+        return first, None
+    if reads_as_title and repeated and not is_link_like(lines[first], words):  # a site name is link-like
+        return first, "title: the capture's first line, repeated further down as the page's heading"
     if set_apart:
         return max(set_apart, key=lambda i: len(lines[i].strip())), \
             "title: the longest title-like line set apart just before the article (the first line reads as a menu)"
@@ -110,11 +162,24 @@ def find_title(lines: list[str], candidates: list[int], words: frozenset[str]) -
             if low == 0 and is_main_text(lines[index], words):
                 break
             long_enough = len(text) >= 4 if _cjk(text) else len(_WORD.findall(text)) >= 2
-            if _title_like(lines[index]) and long_enough and (best is None or len(text) > len(lines[best].strip())):
+            if _title_like(lines[index], body) and long_enough \
+                    and (best is None or len(text) > len(lines[best].strip())):
                 best = index
         if best is not None:
             return best, f"title: the longest title-like line {note} (the first line reads as a menu)"
+    if body:  # the layout sets headings apart: the first one of two or more words is the best guess left
+        for index in candidates:
+            text = lines[index].strip()
+            long_enough = len(text) >= 4 if _cjk(text) else len(_WORD.findall(text)) >= 2
+            if _looks_like_heading(lines[index], body) and long_enough:
+                return index, "title: the first line set as a heading (no other line reads as the title)"
     return None, None
+
+
+def _short_name(line: str) -> bool:
+    """One or two words (up to six CJK characters): more often a site's name than a page's title."""
+    text = line.strip()
+    return len(text) <= 6 if _cjk(text) else len(_WORD.findall(text)) <= 2
 
 
 def title_block(lines: list[str], index: int, ruled: dict[int, str]) -> list[int]:
@@ -136,8 +201,9 @@ def _cjk(text: str) -> bool:
 def is_main_text(line: str, words: frozenset[str]) -> bool:
     """Long, or sentence-like and dense in stop words: text a reader came for, not a menu item."""
     text = line.strip()
-    if _cjk(text):
-        return len(text) >= 25 or (len(text) >= 12 and text.endswith(TERMINAL))
+    if _cjk(text):  # measured in letters: a dateline's digits and colons are no text
+        letters = sum(c.isalpha() for c in text)
+        return letters >= 25 or (letters >= 12 and text.endswith(TERMINAL))
     tokens = _WORD.findall(text.lower())
     if len(text) >= 120:
         return True
@@ -203,7 +269,7 @@ def _short_item(line: str, words: frozenset[str]) -> bool:
 
 
 def _around_repeated_title(lines: list[str], ruled: dict[int, str], title: list[int],
-                           words: frozenset[str]) -> tuple[dict[int, str], int | None]:
+                           words: frozenset[str], body: int = 0) -> tuple[dict[int, str], int | None]:
     """The article starts at its title line, or at the title's repetition before the first main text (a browser
     dump shows the page's <title> first, then the site's menus, then the article's own heading): kept lines before
     it are ``before-title``, and short lines that are no sentence between it and the first main text (bylines,
@@ -222,8 +288,10 @@ def _around_repeated_title(lines: list[str], ruled: dict[int, str], title: list[
     verdicts = {i: "before-title" for i, line in enumerate(lines[:repeat]) if line.strip() and i not in ruled
                 and i not in title}
     heading = next((i for i in range(main - 1, repeat, -1) if lines[i].strip() and i not in ruled), None)
+    if heading is not None and not _looks_like_heading(lines[heading], body):
+        heading = None  # a label such as "Share this:" heads nothing
     verdicts.update((i, "title-metadata") for i in rest if repeat < i < main and i != heading
-                    and len(lines[i].strip()) <= 100 and not lines[i].strip().endswith(TERMINAL))
+                    and len(lines[i].strip()) <= 100 and not is_main_text(lines[i], words))
     return verdicts, repeat
 
 
@@ -239,7 +307,7 @@ def _keep_lead(lines: list[str], ruled: dict[int, str], start: int, words: froze
 
 
 def _engine_verdicts(lines: list[str], ruled: dict[int, str], title: set[int],
-                     language: str | None) -> dict[int, str]:
+                     language: str | None, body: int = 0) -> dict[int, str]:
     """Lines of the blocks (runs of kept lines) that jusText classifies as boilerplate. Single heading-like lines
     and the title line are left to the rules: jusText judges prose, not headings."""
     blocks = _runs([index for index, line in enumerate(lines) if line.strip() and index not in ruled])
@@ -247,17 +315,17 @@ def _engine_verdicts(lines: list[str], ruled: dict[int, str], title: set[int],
     if verdicts is None:
         return {}
     return {i: "engine-justext" for block, good in zip(blocks, verdicts, strict=True) if not good
-            and not (len(block) == 1 and _looks_like_heading(lines[block[0]])) and not title.intersection(block)
+            and not (len(block) == 1 and _looks_like_heading(lines[block[0]], body)) and not title.intersection(block)
             for i in block}
 
 
-def _orphan_headings(lines: list[str], ruled: dict[int, str], title: set[int]) -> dict[int, str]:
+def _orphan_headings(lines: list[str], ruled: dict[int, str], title: set[int], body: int = 0) -> dict[int, str]:
     """Heading lines (a heading-like line alone between blank lines) all of whose text, up to the next such line
     (kept or removed), was removed by rules: "Navigation menu" over a removed menu goes with it. A heading with no
     text under it stays (image placeholders and form fields are no text), and so does one whose text only the
     engine judged boilerplate: a short passage under a heading is what engines misjudge most."""
     def alone(i: int) -> bool:
-        return (_looks_like_heading(lines[i]) and (i == 0 or not lines[i - 1].strip())
+        return (_looks_like_heading(lines[i], body) and (i == 0 or not lines[i - 1].strip())
                 and (i + 1 == len(lines) or not lines[i + 1].strip()))
 
     bounds = [i for i, line in enumerate(lines) if line.strip() and i not in title and alone(i)
@@ -288,22 +356,24 @@ def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = T
     words = stoplist(language) or stoplist("en")
     removed: list[dict[str, Any]] = []
     ruled: dict[int, str] = {}
+    ruled.update(browser_header(lines))
     for index, line in enumerate(lines):
-        if line.strip():
+        if line.strip() and index not in ruled:
             rule = match_rule(line, rules)
             if rule is not None:
                 ruled[index] = rule
     kept = [i for i, line in enumerate(lines) if line.strip() and i not in ruled]
-    title_index, title_note = find_title(lines, kept, words) if title_line else (None, None)
+    body = body_indent([lines[i] for i in kept], words)
+    title_index, title_note = find_title(lines, kept, words, body) if title_line else (None, None)
     title_lines = title_block(lines, title_index, ruled) if title_index is not None else []
     ruled.update((i, v) for i, v in _classify(lines, kept, words).items() if i not in title_lines)
-    around, start = _around_repeated_title(lines, ruled, title_lines, words)
+    around, start = _around_repeated_title(lines, ruled, title_lines, words, body)
     ruled.update(around)
-    ruled.update(_engine_verdicts(lines, ruled, set(title_lines), language))
+    ruled.update(_engine_verdicts(lines, ruled, set(title_lines), language, body))
     if start is not None:
         _keep_lead(lines, ruled, start, words)
-    ruled.update(_orphan_headings(lines, ruled, set(title_lines)))
-    blocks: list[tuple[int, list[str]]] = []  # (blank lines before, lines)
+    ruled.update(_orphan_headings(lines, ruled, set(title_lines), body))
+    blocks: list[tuple[int, list[str], int]] = []  # (blank lines before, lines, index of the first line)
     current: list[str] = []
     blanks = 0
     for index, line in enumerate(lines):
@@ -311,14 +381,14 @@ def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = T
         if index in ruled:
             removed.append({"text": line, "line": number, "rule": ruled[index]})
             line = ""
-        elif line.strip() and _looks_like_heading(line):
+        elif line.strip() and _looks_like_heading(line, body):
             stripped, marker = strip_edit_marker(line)
             if marker is not None:
                 removed.append({"text": marker, "line": number, "rule": "edit-section-marker"})
                 line = stripped
         if line.strip():
             if not current:
-                blocks.append((blanks, current))
+                blocks.append((blanks, current, index))
             current.append(line)
             blanks = 0
         else:
@@ -330,7 +400,8 @@ def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = T
     sections: list[dict[str, Any]] = []
     start = 0
     if title_lines and blocks and blocks[0][1] == [lines[i] for i in title_lines]:
-        title = " ".join(lines[i].strip() for i in title_lines) if len(title_lines) > 1 else lines[title_lines[0]]
+        title = " ".join(lines[i].strip() for i in title_lines) if len(title_lines) > 1 \
+            else lines[title_lines[0]].strip()
         sections.append({"heading": "\n".join(blocks[0][1]), "level": 1, "paragraphs": []})
         start = 1
         notes += [title_note] if title_note else []
@@ -338,14 +409,31 @@ def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = T
     elif title_index is not None:
         title = lines[title_index].strip()
         notes += [title_note or "title: the capture's first line"]
+    heads = [i for i in range(start, len(blocks) - 1)
+             if len(blocks[i][1]) == 1 and _looks_like_heading(blocks[i][1][0], body)]
+    textless = _headings_without_text(lines, ruled, [blocks[i][2] for i in heads], words)
+    textless = {i for i in heads if blocks[i][2] in textless}
     for index in range(start, len(blocks)):
-        gap, block = blocks[index]
-        single = len(block) == 1
-        has_next = index + 1 < len(blocks)
-        if single and has_next and _looks_like_heading(block[0]):
+        gap, block, first = blocks[index]
+        if index in textless:
+            removed[:] = [r for r in removed if r["line"] != first + 1]  # its edit marker goes with it
+            removed.append({"text": lines[first], "line": first + 1, "rule": "heading-without-text"})
+            continue
+        if index in heads:
             sections.append({"heading": block[0], "paragraphs": []})
             continue
         if not sections or (gap >= 2 and sections[-1]["paragraphs"]):
             sections.append({"heading": None, "paragraphs": []})
         sections[-1]["paragraphs"].append("\n".join(block))
+    removed.sort(key=lambda r: r["line"])
     return Parsed(title, sections, removed, notes)
+
+
+def _headings_without_text(lines: list[str], ruled: dict[int, str], heads: list[int],
+                           words: frozenset[str]) -> set[int]:
+    """The heading lines that head no text (see REACH_TEXT); text only the engine judged boilerplate counts, as
+    for orphan headings. A run of such headings is a sidebar of headlines, "Related", "Comments" and the like."""
+    bounds = [*heads, len(lines)]
+    has_text = [any(ruled.get(i, "engine-justext") == "engine-justext" and is_main_text(lines[i], words)
+                    for i in range(head + 1, end)) for head, end in itertools.pairwise(bounds)]
+    return {head for n, head in enumerate(heads) if not any(has_text[n:n + REACH_TEXT + 1])}
