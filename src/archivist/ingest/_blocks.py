@@ -18,6 +18,7 @@ CHROME_TAGS = {"nav", "header", "footer", "aside", "form", "noscript", "button",
 CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "dialog", "note"}
 BLOCK_TAGS = {"p", "li", "blockquote", "pre", "dd", "dt", "figcaption", "td", "th", "caption", "address"}
 CELL_TAGS = {"td", "th", "caption"}
+FIGURE_TAGS = {"figure", "figcaption"}
 #: A table cell shorter than this is a label or a datum, not a paragraph: it is removed (and recorded).
 MIN_CELL = 60
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
@@ -44,6 +45,7 @@ class Block:
     links: list[str] = field(default_factory=list)
     marker: str | None = None
     cell: bool = False
+    caption: bool = False
 
 
 def element_text(element: etree._Element) -> str:
@@ -130,6 +132,12 @@ def _chrome_of(element: etree._Element) -> str | None:
     return None
 
 
+def _in_figure(element: etree._Element) -> bool:
+    """Whether ``element`` is, or sits in, a figure or its caption: text about an image (caption, credit), not
+    the article's own prose."""
+    return element.tag in FIGURE_TAGS or any(a.tag in FIGURE_TAGS for a in element.iterancestors())
+
+
 def _links(element: etree._Element) -> list[str]:
     return [t for t in (element_text(a) for a in element.iter("a")) if t]
 
@@ -147,7 +155,8 @@ def collect_blocks(body: etree._Element) -> tuple[list[Block], int]:
         element, _, run, links, chrome = frame
         text = norm("".join(run))
         if text:
-            blocks.append(Block(text, tree.getpath(element), chrome=chrome, links=list(links)))
+            blocks.append(Block(text, tree.getpath(element), chrome=chrome, links=list(links),
+                                caption=_in_figure(element)))
         run.clear()
         links.clear()
 
@@ -184,7 +193,7 @@ def collect_blocks(body: etree._Element) -> tuple[list[Block], int]:
             text = element_text(child)
             if text:
                 blocks.append(Block(text, tree.getpath(child), chrome=inner, links=_links(child),
-                                    cell=tag in CELL_TAGS))
+                                    cell=tag in CELL_TAGS, caption=_in_figure(child)))
             run.append(child.tail or "")
         else:
             flush(frame)
