@@ -191,7 +191,8 @@ def verdicts(blocks: list[Block], rules: tuple[ChromeRule, ...], cover: EngineCo
         if block.level is None or found[index] is not None:
             continue
         under = _section_blocks(blocks, found, index)
-        if under and not any(v is None for _, v in under) and not (cover is not None and cover.keeps(index)):
+        if under and not any(v is None for _, v in under) \
+                and not (cover is not None and cover.keeps(index) and block.text.endswith(TERMINAL)):
             found[index] = "heading-of-removed-text"
         elif cover is not None and not cover.keeps(index) and not under:
             found[index] = engine_rule
@@ -205,11 +206,14 @@ def _box_removed(blocks: list[Block], verdicts: list[str | None], index: int) ->
     """Whether the blocks that follow the heading at ``index`` inside its own parent element (a box such as
     "Read also" or "Subscribe" whose kept neighbours only come after it closes) are all removed."""
     box = blocks[index].path.rsplit("/", 1)[0]
+    level = blocks[index].level or 6
     inside = []
     for block, verdict in zip(blocks[index + 1:], verdicts[index + 1:], strict=True):
-        if block.path != box and not block.path.startswith(box + "/") or block.level is not None:
+        if block.path != box and not block.path.startswith(box + "/") \
+                or block.level is not None and block.level <= level:
             break
-        inside.append(verdict)
+        if block.level is None:
+            inside.append(verdict)
     return bool(inside) and all(v is not None for v in inside)
 
 
