@@ -209,8 +209,8 @@ def _box_removed(blocks: list[Block], verdicts: list[str | None], index: int) ->
     level = blocks[index].level or 6
     inside = []
     for block, verdict in zip(blocks[index + 1:], verdicts[index + 1:], strict=True):
-        if block.path != box and not block.path.startswith(box + "/") \
-                or block.level is not None and block.level <= level:
+        if (block.path != box and not block.path.startswith(box + "/")) \
+                or (block.level is not None and block.level <= level):
             break
         if block.level is None:
             inside.append(verdict)
