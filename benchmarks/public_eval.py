@@ -119,6 +119,19 @@ def run_archivist(html: str, language: str) -> tuple[str | None, str]:
     return meta.title, "\n".join(lines)
 
 
+def run_archivist_body(html: str, language: str) -> tuple[str | None, str]:
+    """archivist's text without the section heading that repeats the record's title: the other tools give the
+    title apart from the text, and both benchmarks keep the title out of the main text."""
+    parsed, meta = parse_html(html, builtin_rules())
+    title = norm(meta.title or "").casefold()
+    lines = []
+    for section in parsed.sections:
+        if section.get("heading") and norm(section["heading"]).casefold() != title:
+            lines.append(section["heading"])
+        lines += section["paragraphs"]
+    return meta.title, "\n".join(lines)
+
+
 def run_trafilatura(html: str, language: str) -> tuple[str | None, str]:
     document = trafilatura.bare_extraction(html, include_comments=False, include_tables=True, with_metadata=True)
     if document is None:
@@ -144,7 +157,9 @@ def run_readability(html: str, language: str) -> tuple[str | None, str]:
 
 TOOLS: dict[str, Callable[[str, str], tuple[str | None, str]]] = {
     "archivist": run_archivist, "trafilatura": run_trafilatura, "justext": run_justext,
-    "readability": run_readability}
+    "readability": run_readability, "archivist-body": run_archivist_body}
+#: The tools scored when none are named (archivist-body is a variant of archivist, scored on request).
+DEFAULT_TOOLS = ("archivist", "trafilatura", "justext", "readability")
 
 
 def count(item: dict[str, Any], text: str) -> tuple[int, int, int, int]:
@@ -399,14 +414,14 @@ def main() -> None:
     run = commands.add_parser("score", help="score the tools on one part")
     run.add_argument("--data", type=Path, required=True)
     run.add_argument("--part", choices=("dev", "test", "all"), default="dev")
-    run.add_argument("--tools", default=",".join(TOOLS))
+    run.add_argument("--tools", default=",".join(DEFAULT_TOOLS))
     run.add_argument("--json", type=Path, help="also write the full results here")
     run.add_argument("--dump", choices=list(BROWSERS), help="score the text browser's dumps of the pages")
     run.add_argument("--sample", type=int, default=0, help="every N-th page only")
     words = commands.add_parser("tokens", help="score the tools on Readability's test pages (token F1)")
     words.add_argument("--data", type=Path, required=True)
     words.add_argument("--part", choices=("dev", "test", "all"), default="dev")
-    words.add_argument("--tools", default=",".join(TOOLS))
+    words.add_argument("--tools", default=",".join(DEFAULT_TOOLS))
     words.add_argument("--json", type=Path, help="also write the full results here")
     fast = commands.add_parser("speed", help="pages per CPU second and resident memory of one tool")
     fast.add_argument("--data", type=Path, required=True)

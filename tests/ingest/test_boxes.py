@@ -65,3 +65,13 @@ def test_a_sentence_heading_the_engine_keeps_stays_over_removed_links() -> None:
     assert [s["heading"] for s in sections] == ["The Old Harbour", "The quay is open to walkers all year.",
                                                 "History"]
     assert removed["Opening hours"] == removed["Parking"] == "engine-trafilatura"
+
+
+def test_a_script_inside_a_paragraph_is_not_text() -> None:
+    middle = ("<p>The ferry to the islands leaves the quay every hour, <span>and its timetable<script>var t = "
+              "load('/timetable.json');</script></span> hangs by the ticket office<style>p{color:red}</style>.</p>")
+    sections, _ = _parse(middle)
+    paragraphs = [p for s in sections for p in s["paragraphs"]]
+    assert "The ferry to the islands leaves the quay every hour, and its timetable hangs by the ticket office." \
+        in paragraphs
+    assert not any("load(" in p or "color:red" in p for p in paragraphs)

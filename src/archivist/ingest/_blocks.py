@@ -48,9 +48,22 @@ class Block:
     caption: bool = False
 
 
+#: Elements whose text is code, never shown, even inside a paragraph (a formula's MathML text is shown).
+CODE_TAGS = ("script", "style", "template")
+_SHOWN_TEXT = etree.XPath(".//text()[not(ancestor::*[" + " or ".join(f"self::{t}" for t in CODE_TAGS) + "])]")
+
+
+def shown_text(element: etree._Element) -> str:
+    """An element's text as a reader sees it: its XPath string value without what sits in a script, style or
+    template inside it (a script in a byline is no part of the byline)."""
+    if next(element.iterdescendants(*CODE_TAGS), None) is None:
+        return str(element.xpath("string()"))
+    return "".join(str(t) for t in _SHOWN_TEXT(element))
+
+
 def element_text(element: etree._Element) -> str:
-    """An element's text (its XPath string value, as lxml.html's ``text_content``), whitespace collapsed."""
-    return norm(str(element.xpath("string()")))
+    """An element's shown text (``shown_text``), whitespace collapsed."""
+    return norm(shown_text(element))
 
 
 class _FlatBuilder(HTMLParser):
@@ -178,7 +191,7 @@ def collect_blocks(body: etree._Element) -> tuple[list[Block], int]:
             continue
         inner = _chrome_of(child) or chrome  # the innermost chrome element names the rule
         if tag in INLINE_TAGS and inner == chrome:
-            run.append(child.text_content())
+            run.append(shown_text(child))
             links.extend(_links(child))
             run.append(child.tail or "")
         elif tag in HEADINGS:
