@@ -58,7 +58,8 @@ def shown_text(element: etree._Element) -> str:
     template inside it (a script in a byline is no part of the byline)."""
     if next(element.iterdescendants(*CODE_TAGS), None) is None:
         return str(element.xpath("string()"))
-    return "".join(str(t) for t in _SHOWN_TEXT(element))
+    found = _SHOWN_TEXT(element)
+    return "".join(str(t) for t in found) if isinstance(found, list) else str(found)
 
 
 def element_text(element: etree._Element) -> str:
