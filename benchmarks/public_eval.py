@@ -7,6 +7,12 @@ that must not ("without"); precision, recall and F1 over all snippets, as trafil
 counts them, and the page's title where the set gives one. Pages named by a 32-digit hash (the
 scrapinghub/article-extraction-benchmark pages the set includes) are left out: that benchmark is kept unseen.
 
+Second benchmark: Readability's test pages (``test/test-pages/*/source.html`` with the text Readability.js must
+give, ``expected.html``, of ``mozilla/readability``), scored as Bevendorff et al. (2023) score it: bag-of-words
+token precision, recall and F1 of each page's text against the expected text, averaged over pages. A page's site is
+its folder name without a trailing ``-N``; the sites of pages in archivist's own corpus (``benchmarks/corpus``,
+tuned on) are left out.
+
 Every page is assigned to ``dev`` or ``test`` by its site (the URL's host without ``www.``), so no site is in both
 parts; rules are tuned on ``dev`` only. Rebuild the data from a snapshot of the repository (a git directory):
 
@@ -14,6 +20,9 @@ parts; rules are tuned on ``dev`` only. Rebuild the data from a snapshot of the 
     python benchmarks/public_eval.py extract --snapshot /tmp/trafilatura/.git --to /tmp/pub
     python benchmarks/public_eval.py score --data /tmp/pub --part test
     python benchmarks/public_eval.py speed --data /tmp/pub --tool archivist --pages 10000
+    git clone https://github.com/mozilla/readability /tmp/readability
+    python benchmarks/public_eval.py extract --set readability --snapshot /tmp/readability/.git --to /tmp/rdb
+    python benchmarks/public_eval.py tokens --data /tmp/rdb --part test
 
 Speeds are pages per CPU second of this process (the machine may be shared: wall time would measure the load).
 """
@@ -69,10 +78,15 @@ def part(url: str) -> str:
 COMMIT = "e90b0ef51ab026fdb905fb6c5b3c84dd3d784fd5"
 
 
-def extract(snapshot: Path, to: Path, commit: str = COMMIT) -> None:
-    """Copy the evaluation set's files out of a git directory of adbar/trafilatura (a clone's ``.git``)."""
+#: The commit of mozilla/readability whose test pages the figures come from, and the folder that holds them.
+READABILITY_COMMIT = "ab4027a8b37669745016869a37a504727992b2ba"
+READABILITY_PATHS = ("test/test-pages",)
+
+
+def extract(snapshot: Path, to: Path, commit: str = COMMIT, paths: tuple[str, ...] = PATHS) -> None:
+    """Copy a set's files out of a git directory (a clone's ``.git``) of its repository."""
     to.mkdir(parents=True, exist_ok=True)
-    archive = subprocess.run(["git", f"--git-dir={snapshot}", "archive", commit, *PATHS], check=True,
+    archive = subprocess.run(["git", f"--git-dir={snapshot}", "archive", commit, *paths], check=True,
                              capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", str(to)], input=archive, check=True)
 
@@ -105,6 +119,19 @@ def run_archivist(html: str, language: str) -> tuple[str | None, str]:
     return meta.title, "\n".join(lines)
 
 
+def run_archivist_body(html: str, language: str) -> tuple[str | None, str]:
+    """archivist's text without the section heading that repeats the record's title: the other tools give the
+    title apart from the text, and both benchmarks keep the title out of the main text."""
+    parsed, meta = parse_html(html, builtin_rules())
+    title = norm(meta.title or "").casefold()
+    lines = []
+    for section in parsed.sections:
+        if section.get("heading") and norm(section["heading"]).casefold() != title:
+            lines.append(section["heading"])
+        lines += section["paragraphs"]
+    return meta.title, "\n".join(lines)
+
+
 def run_trafilatura(html: str, language: str) -> tuple[str | None, str]:
     document = trafilatura.bare_extraction(html, include_comments=False, include_tables=True, with_metadata=True)
     if document is None:
@@ -130,7 +157,9 @@ def run_readability(html: str, language: str) -> tuple[str | None, str]:
 
 TOOLS: dict[str, Callable[[str, str], tuple[str | None, str]]] = {
     "archivist": run_archivist, "trafilatura": run_trafilatura, "justext": run_justext,
-    "readability": run_readability}
+    "readability": run_readability, "archivist-body": run_archivist_body}
+#: The tools scored when none are named (archivist-body is a variant of archivist, scored on request).
+DEFAULT_TOOLS = ("archivist", "trafilatura", "justext", "readability")
 
 
 def count(item: dict[str, Any], text: str) -> tuple[int, int, int, int]:
@@ -258,6 +287,96 @@ TEXT_TOOLS: dict[str, Callable[[str, str], tuple[str | None, str]]] = {
     "readability": _on_dump(run_readability)}
 
 
+_TOKEN = re.compile(r"\w+")
+_CORPUS = Path(__file__).parent / "corpus" / "expected.json"
+
+
+def tokens(text: str) -> dict[str, int]:
+    """The text's words (runs of letters and digits, case folded), counted: a bag of words."""
+    bag: dict[str, int] = defaultdict(int)
+    for word in _TOKEN.findall(unicodedata.normalize("NFC", text).casefold()):
+        bag[word] += 1
+    return bag
+
+
+def token_prf(expected: str, got: str) -> tuple[float, float, float]:
+    """Bag-of-words precision, recall and F1 of ``got`` against ``expected`` (Bevendorff et al. 2023); a tool
+    that gives nothing for a page with text scores 0 on it."""
+    want, have = tokens(expected), tokens(got)
+    common = sum(min(n, have.get(w, 0)) for w, n in want.items())
+    precision = common / sum(have.values()) if have else 0.0
+    recall = common / sum(want.values()) if want else 0.0
+    return precision, recall, 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def readability_pages(data: Path, wanted: str) -> list[tuple[str, Path]]:
+    """Readability's test pages (folder name, folder) in the part ``wanted``, the sites of archivist's own corpus
+    left out."""
+    tuned = {site_of_folder(m.group(1)) for item in json.loads(_CORPUS.read_text(encoding="utf-8"))["items"]
+             if (m := re.search(r"mozilla/readability test/test-pages/([^/]+)/", item.get("source", "")))}
+    found = []
+    for folder in sorted((data / "test" / "test-pages").iterdir()):
+        name = site_of_folder(folder.name)
+        if (folder / "source.html").is_file() and (folder / "expected.html").is_file() and name not in tuned \
+                and (wanted == "all" or part(name) == wanted):
+            found.append((folder.name, folder))
+    return found
+
+
+def site_of_folder(name: str) -> str:
+    """A test page's site: its folder name without a trailing ``-N`` (``nytimes-3`` is ``nytimes``)."""
+    return re.sub(r"-\d+$", "", name)
+
+
+def score_tokens(data: Path, wanted: str, tools: list[str]) -> dict[str, Any]:
+    """The tools on Readability's test pages of the part: token P/R/F1 averaged over pages, and pages with none."""
+    pages = readability_pages(data, wanted)
+    decoded = []
+    for name, folder in pages:
+        raw = (folder / "source.html").read_bytes()
+        expected = lxml.html.document_fromstring((folder / "expected.html").read_bytes()).text_content()
+        decoded.append((name, _decoded(raw, folder / "source.html"), _language(raw), expected))
+    results: dict[str, Any] = {"pages": len(pages), "sites": len({site_of_folder(n) for n, _ in pages}),
+                               "tools": {}}
+    for tool in tools:
+        per_page: dict[str, tuple[float, float, float]] = {}
+        empty = []
+        started = time.process_time()
+        for name, html, language, expected in decoded:
+            try:
+                _, text = TOOLS[tool](html, language)
+            except Exception as exc:  # a tool that fails on a page scores nothing for it
+                print(f"{tool}: {name}: {type(exc).__name__}: {exc}", file=sys.stderr)
+                text = ""
+            per_page[name] = token_prf(expected, text)
+            if not text.strip():
+                empty.append(name)
+        elapsed = time.process_time() - started
+        mean = tuple(sum(v[i] for v in per_page.values()) / len(per_page) for i in range(3)) if per_page else ()
+        results["tools"][tool] = {"mean": mean, "empty": empty, "pages_per_s": len(decoded) / elapsed,
+                                  "per_page": per_page}
+    return results
+
+
+def token_table(results: dict[str, Any]) -> str:
+    tools = list(results["tools"])
+    out = [f"{results['pages']} pages, {results['sites']} sites (token P/R/F1, mean over pages)", "",
+           "| measure | " + " | ".join(tools) + " |", "| --- | " + " | ".join("---:" for _ in tools) + " |"]
+    for index, name in enumerate(("precision", "recall", "F1")):
+        out.append(f"| {name} | " + " | ".join(f"{results['tools'][t]['mean'][index]:.3f}" for t in tools) + " |")
+    out.append("| pages with no text | " + " | ".join(str(len(results['tools'][t]['empty'])) for t in tools) + " |")
+    out.append("| pages/s | " + " | ".join(f"{results['tools'][t]['pages_per_s']:.1f}" for t in tools) + " |")
+    return "\n".join(out)
+
+
+def _decoded(raw: bytes, path: Path) -> str:
+    """The page's text as archivist decodes it; mislabelled bytes as trafilatura guesses (every tool gets it)."""
+    try:
+        return decode(raw, str(path), None, "text/html")[0]
+    except IngestError:
+        return decode_file(raw)
+
+
 def _rss_mib() -> float:
     with open("/proc/self/statm", encoding="ascii") as handle:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
@@ -290,14 +409,20 @@ def main() -> None:
     get = commands.add_parser("extract", help="copy the evaluation set out of a git snapshot")
     get.add_argument("--snapshot", type=Path, required=True, help="git directory of adbar/trafilatura")
     get.add_argument("--to", type=Path, required=True)
-    get.add_argument("--commit", default=COMMIT)
+    get.add_argument("--commit", help="the commit to copy (default: the one the documented figures come from)")
+    get.add_argument("--set", choices=("trafilatura", "readability"), default="trafilatura")
     run = commands.add_parser("score", help="score the tools on one part")
     run.add_argument("--data", type=Path, required=True)
     run.add_argument("--part", choices=("dev", "test", "all"), default="dev")
-    run.add_argument("--tools", default=",".join(TOOLS))
+    run.add_argument("--tools", default=",".join(DEFAULT_TOOLS))
     run.add_argument("--json", type=Path, help="also write the full results here")
     run.add_argument("--dump", choices=list(BROWSERS), help="score the text browser's dumps of the pages")
     run.add_argument("--sample", type=int, default=0, help="every N-th page only")
+    words = commands.add_parser("tokens", help="score the tools on Readability's test pages (token F1)")
+    words.add_argument("--data", type=Path, required=True)
+    words.add_argument("--part", choices=("dev", "test", "all"), default="dev")
+    words.add_argument("--tools", default=",".join(DEFAULT_TOOLS))
+    words.add_argument("--json", type=Path, help="also write the full results here")
     fast = commands.add_parser("speed", help="pages per CPU second and resident memory of one tool")
     fast.add_argument("--data", type=Path, required=True)
     fast.add_argument("--part", choices=("dev", "test", "all"), default="test")
@@ -308,7 +433,16 @@ def main() -> None:
         print(json.dumps(speed(args.data, args.part, args.tool, args.pages)))
         return
     if args.command == "extract":
-        extract(args.snapshot, args.to, args.commit)
+        if args.set == "readability":
+            extract(args.snapshot, args.to, args.commit or READABILITY_COMMIT, READABILITY_PATHS)
+        else:
+            extract(args.snapshot, args.to, args.commit or COMMIT)
+        return
+    if args.command == "tokens":
+        found = score_tokens(args.data, args.part, args.tools.split(","))
+        if args.json:
+            args.json.write_text(json.dumps(found, indent=1), encoding="utf-8")
+        print(token_table(found))
         return
     results = score(args.data, args.part, args.tools.split(","), args.dump, args.sample)
     if args.json:

@@ -18,6 +18,7 @@ CHROME_TAGS = {"nav", "header", "footer", "aside", "form", "noscript", "button",
 CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "dialog", "note"}
 BLOCK_TAGS = {"p", "li", "blockquote", "pre", "dd", "dt", "figcaption", "td", "th", "caption", "address"}
 CELL_TAGS = {"td", "th", "caption"}
+FIGURE_TAGS = {"figure", "figcaption"}
 #: A table cell shorter than this is a label or a datum, not a paragraph: it is removed (and recorded).
 MIN_CELL = 60
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
@@ -44,11 +45,26 @@ class Block:
     links: list[str] = field(default_factory=list)
     marker: str | None = None
     cell: bool = False
+    caption: bool = False
+
+
+#: Elements whose text is code, never shown, even inside a paragraph (a formula's MathML text is shown).
+CODE_TAGS = ("script", "style", "template")
+_SHOWN_TEXT = etree.XPath(".//text()[not(ancestor::*[" + " or ".join(f"self::{t}" for t in CODE_TAGS) + "])]")
+
+
+def shown_text(element: etree._Element) -> str:
+    """An element's text as a reader sees it: its XPath string value without what sits in a script, style or
+    template inside it (a script in a byline is no part of the byline)."""
+    if next(element.iterdescendants(*CODE_TAGS), None) is None:
+        return str(element.xpath("string()"))
+    found = _SHOWN_TEXT(element)
+    return "".join(str(t) for t in found) if isinstance(found, list) else str(found)
 
 
 def element_text(element: etree._Element) -> str:
-    """An element's text (its XPath string value, as lxml.html's ``text_content``), whitespace collapsed."""
-    return norm(str(element.xpath("string()")))
+    """An element's shown text (``shown_text``), whitespace collapsed."""
+    return norm(shown_text(element))
 
 
 class _FlatBuilder(HTMLParser):
@@ -130,6 +146,12 @@ def _chrome_of(element: etree._Element) -> str | None:
     return None
 
 
+def _in_figure(element: etree._Element) -> bool:
+    """Whether ``element`` is, or sits in, a figure or its caption: text about an image (caption, credit), not
+    the article's own prose."""
+    return element.tag in FIGURE_TAGS or any(a.tag in FIGURE_TAGS for a in element.iterancestors())
+
+
 def _links(element: etree._Element) -> list[str]:
     return [t for t in (element_text(a) for a in element.iter("a")) if t]
 
@@ -147,7 +169,8 @@ def collect_blocks(body: etree._Element) -> tuple[list[Block], int]:
         element, _, run, links, chrome = frame
         text = norm("".join(run))
         if text:
-            blocks.append(Block(text, tree.getpath(element), chrome=chrome, links=list(links)))
+            blocks.append(Block(text, tree.getpath(element), chrome=chrome, links=list(links),
+                                caption=_in_figure(element)))
         run.clear()
         links.clear()
 
@@ -169,7 +192,7 @@ def collect_blocks(body: etree._Element) -> tuple[list[Block], int]:
             continue
         inner = _chrome_of(child) or chrome  # the innermost chrome element names the rule
         if tag in INLINE_TAGS and inner == chrome:
-            run.append(child.text_content())
+            run.append(shown_text(child))
             links.extend(_links(child))
             run.append(child.tail or "")
         elif tag in HEADINGS:
@@ -184,7 +207,7 @@ def collect_blocks(body: etree._Element) -> tuple[list[Block], int]:
             text = element_text(child)
             if text:
                 blocks.append(Block(text, tree.getpath(child), chrome=inner, links=_links(child),
-                                    cell=tag in CELL_TAGS))
+                                    cell=tag in CELL_TAGS, caption=_in_figure(child)))
             run.append(child.tail or "")
         else:
             flush(frame)

@@ -31,9 +31,15 @@ STOPLISTS = {"af": "Afrikaans", "ar": "Arabic", "bg": "Bulgarian", "bn": "Bengal
              "ur": "Urdu", "vi": "Vietnamese"}
 
 
+#: Invisible characters that only hint where a line may break (soft hyphen, zero-width space, word joiner, BOM):
+#: not text, so not kept. Zero-width (non-)joiners stay: they change how Arabic, Persian or Indic words are spelled.
+_BREAK_HINTS = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
+
+
 def norm(text: str) -> str:
-    """Whitespace collapsed and trimmed: the form in which page text and engine output are compared."""
-    return _SPACE.sub(" ", text).strip()
+    """Whitespace collapsed and trimmed, line-break hints dropped: the form in which page text is kept and
+    compared with engine output."""
+    return _SPACE.sub(" ", text.translate(_BREAK_HINTS)).strip()
 
 
 def trafilatura_units(page: Any, *, favor_recall: bool = False) -> list[str] | None:

@@ -191,16 +191,36 @@ def verdicts(blocks: list[Block], rules: tuple[ChromeRule, ...], cover: EngineCo
         if block.level is None or found[index] is not None:
             continue
         under = _section_blocks(blocks, found, index)
-        if under and not any(v is None for _, v in under):
+        if under and not any(v is None for _, v in under) \
+                and not (cover is not None and cover.keeps(index) and block.text.endswith(TERMINAL)):
             found[index] = "heading-of-removed-text"
         elif cover is not None and not cover.keeps(index) and not under:
             found[index] = engine_rule
+        elif cover is not None and not cover.covered[index] and block.level > 1 and index > first \
+                and _box_removed(blocks, found, index):
+            found[index] = "heading-of-removed-box"
     return found
+
+
+def _box_removed(blocks: list[Block], verdicts: list[str | None], index: int) -> bool:
+    """Whether the blocks that follow the heading at ``index`` inside its own parent element (a box such as
+    "Read also" or "Subscribe" whose kept neighbours only come after it closes) are all removed."""
+    box = blocks[index].path.rsplit("/", 1)[0]
+    level = blocks[index].level or 6
+    inside = []
+    for block, verdict in zip(blocks[index + 1:], verdicts[index + 1:], strict=True):
+        if (block.path != box and not block.path.startswith(box + "/")) \
+                or (block.level is not None and block.level <= level):
+            break
+        if block.level is None:
+            inside.append(verdict)
+    return bool(inside) and all(v is not None for v in inside)
 
 
 def keep_lead(blocks: list[Block], verdicts: list[str | None], words: frozenset[str]) -> None:
     """Keep the lead: prose (sentences dense in stop words) between the page's h1 and the first block the engine
-    kept, which engines often drop as a teaser or standfirst. Only blocks the engine alone removed are restored."""
+    kept, which engines often drop as a teaser or standfirst. Only blocks the engine alone removed are restored,
+    and never a figure's caption or credit (text about an image is no lead, however sentence-like)."""
     start = next((i for i, b in enumerate(blocks) if b.level == 1 and verdicts[i] is None), None)
     if start is None:
         return
@@ -208,7 +228,7 @@ def keep_lead(blocks: list[Block], verdicts: list[str | None], words: frozenset[
         if verdicts[index] is None and blocks[index].level is None:
             return
         if (verdicts[index] or "").startswith("engine-") and blocks[index].level is None \
-                and is_main_text(blocks[index].text, words):
+                and not blocks[index].caption and is_main_text(blocks[index].text, words):
             verdicts[index] = None
 
 
