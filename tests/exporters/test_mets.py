@@ -130,6 +130,35 @@ def test_output_formats_are_what_fido_finds(exported: Path, seed_module: dict[st
             assert found.name == expected.name, name
 
 
+def test_every_builtin_format_is_known_by_construction() -> None:
+    """FIDO costs milliseconds a file: none of archivist's own outputs may need it (each is checked above)."""
+    from archivist.exporters import REGISTRY
+
+    assert set(REGISTRY.builtin_names()) <= set(OUTPUT_FORMATS)
+
+
+def test_fido_never_runs_on_archivist_outputs(seed_module: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A METS listing every built-in export of a record (and no original beside it) asks FIDO nothing."""
+    import hashlib
+
+    from archivist.batch import split_formats
+    from archivist.exporters import Context, Written
+
+    formats, _ = split_formats("all")
+    written = []
+    for name in formats[:-1]:
+        data = get(name).export(seed_module)
+        written.append(Written(name, get(name).filename(seed_module), get(name).media_type, data,
+                               hashlib.sha256(data).hexdigest()))
+
+    def refuse(data: bytes, media_type: str) -> None:
+        raise AssertionError(f"FIDO asked about {media_type}")
+
+    monkeypatch.setattr(mets, "identify", refuse)
+    document = mets.describe(seed_module, Context(tuple(written)))
+    assert document.count(b"<mets:file ") == len(written) + 2  # + the record's JSON and its original
+
+
 def test_original_identified_by_fido(tmp_path: Path, seed_module: dict[str, Any]) -> None:
     record = json.loads(json.dumps(seed_module))
     html = (ROOT / "examples" / "web-page.html").read_bytes()
