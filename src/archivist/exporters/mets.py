@@ -313,7 +313,7 @@ _AMD_END = f"{PADS[1]}</mets:amdSec>".encode()
 
 def _amd_sections(record: Record, objects: list[_Object], own: _Object) -> list[bytes]:
     """One amdSec per file: its object, its events, their agents (and the rights in the record's)."""
-    parts = []
+    parts: list[bytes] = []
     written: dict[tuple[str, str], bytes] = {}  # each agent's PREMIS document, written once
     links: dict[tuple[str, str], bytes] = {}  # each agent's link from an event, written once
     techmd, digiprov = wrapper("techMD", "PREMIS:OBJECT"), wrapper("digiprovMD", "PREMIS:EVENT")
