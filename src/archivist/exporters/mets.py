@@ -18,6 +18,7 @@ import uuid  # the namespace of archivist's UUIDs
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from .. import __version__
@@ -253,18 +254,19 @@ def _ascii(value: str) -> bytes:
     return value.encode("ascii")
 
 
-def _premis_object(obj: _Object) -> bytes:
-    values = [_ascii(obj.uuid), _ascii(obj.sha256), _ascii(str(obj.size)), content(obj.original_name)]
+def _premis_object(obj: _Object, encode: Callable[[str], bytes] = content) -> bytes:
+    values = [encode(obj.uuid), encode(obj.sha256), encode(str(obj.size)), encode(obj.original_name)]
     for source, event in obj.sources:
-        values += (_ascii(source), _ascii(event))
+        values += (encode(source), encode(event))
     return object_template(obj.format, len(obj.sources)) % tuple(values)
 
 
-def _premis_event(event: _Event, links: dict[tuple[str, str], bytes]) -> bytes:
+def _premis_event(event: _Event, links: dict[tuple[str, str], bytes],
+                  encode: Callable[[str], bytes] = content) -> bytes:
     """A PREMIS event; ``links`` keeps each agent's linkingAgentIdentifier, written once per METS."""
-    parts = [EVENT_HEAD % (_ascii(event.key), content(event.type), content(event.date))]
+    parts = [EVENT_HEAD % (encode(event.key), content(event.type), content(event.date))]
     if event.detail:
-        parts.append(EVENT_DETAIL % content(event.detail))
+        parts.append(EVENT_DETAIL % encode(event.detail))
     if event.outcome or event.outcome_note:
         parts.append(OUTCOME_START)
         if event.outcome:
@@ -277,7 +279,7 @@ def _premis_event(event: _Event, links: dict[tuple[str, str], bytes]) -> bytes:
         if key not in links:
             links[key] = LINKED_AGENT % (content(agent.kind), content(agent.value))
         parts.append(links[key])
-    parts += [LINKED_OBJECT % (_ascii(key), _ascii(role)) for key, role in event.objects]  # roles: archivist's own
+    parts += [LINKED_OBJECT % (encode(key), _ascii(role)) for key, role in event.objects]  # roles: archivist's own
     parts.append(EVENT_END)
     return b"".join(parts)
 
@@ -311,29 +313,83 @@ _AMD_START = compile_template(f'{PADS[1]}<mets:amdSec ID="amd-\x00">')
 _AMD_END = f"{PADS[1]}</mets:amdSec>".encode()
 
 
+def _amd_section(n: str, obj: _Object, record: Record, own: _Object, written: dict[tuple[str, str], bytes],
+                 links: dict[tuple[str, str], bytes], encode: Callable[[str], bytes] = content) -> list[bytes]:
+    """The amdSec of one file (number ``n``): its object, its events, their agents (and the rights in the record's).
+    ``written`` and ``links`` keep each agent's document and link, written once per METS."""
+    number = encode(n)
+    parts = [_AMD_START % number, _TECH_MD % (b"techMD-" + number, _premis_object(obj, encode))]
+    if obj is own and "rights" in record:
+        rights = Markup("", inside=("mets:mets", "mets:amdSec", "mets:rightsMD", "mets:mdWrap", "mets:xmlData"))
+        _premis_rights(rights, record, own)
+        parts.append(wrapper("rightsMD", "PREMIS:RIGHTS") % (b"rightsMD-" + number, rights.fragment().strip()))
+    agents: dict[tuple[str, str], _Agent] = {}
+    for index, event in enumerate(obj.events, start=1):
+        parts.append(_EVENT_MD % (b"digiprovMD-%b-event-%d" % (number, index), _premis_event(event, links, encode)))
+        agents.update({(a.kind, a.value): a for a in event.agents})
+    for index, (key, agent) in enumerate(agents.items(), start=1):
+        if key not in written:
+            written[key] = _premis_agent(agent)
+        parts.append(_AGENT_MD % (b"digiprovMD-%b-agent-%d" % (number, index), written[key]))
+    parts.append(_AMD_END)
+    return parts
+
+
+_TECH_MD, _EVENT_MD = wrapper("techMD", "PREMIS:OBJECT"), wrapper("digiprovMD", "PREMIS:EVENT")
+_AGENT_MD = wrapper("digiprovMD", "PREMIS:AGENT")
+#: The values that differ between two exports' amdSecs, by the mark a derivative's template holds for each.
+_MARKS = {"number": "\x00n", "uuid": "\x00u", "sha256": "\x00s", "size": "\x00z", "name": "\x00m",
+          "record": "\x00r", "event": "\x00e", "detail": "\x00d"}
+
+
+def _marked(value: str) -> bytes:
+    """A mark as it stands in a template being made; any other value as content."""
+    return value.encode("ascii") if value in _MARK_SET else content(value)
+
+
+_MARK_SET = frozenset(_MARKS.values())
+
+
+@lru_cache(maxsize=64)
+def _derivative(fmt: Format, event_type: str, date: str, outcome: str | None,
+                agents: tuple[tuple[str, str, str, str, str | None], ...]) -> tuple[bytes, tuple[str, ...]]:
+    """The amdSec of an export whose format, creation event and agents are these, as a template, and which value
+    fills each of its holes in order: most of a METS is such amdSecs, the same for every record but a few values."""
+    m = _MARKS
+    obj = _Object(m["uuid"], "derivative", "", m["sha256"], 0, "", fmt, m["name"], [(m["record"], m["event"])])
+    obj.events.append(_Event(m["event"], event_type, date, m["detail"], outcome, None,
+                             [_Agent(*agent) for agent in agents], [(m["record"], "source"), (m["uuid"], "outcome")]))
+    size = m["size"]
+
+    def encode(value: str) -> bytes:  # the size is the one int: 0 here, its mark in the template
+        return _marked(size if value == "0" else value)
+
+    xml = b"".join(_amd_section(m["number"], obj, {}, obj, {}, {}, encode)).decode("utf-8")
+    names = {mark: name for name, mark in _MARKS.items()}
+    order = tuple(names[xml[i:i + 2]] for i in range(len(xml)) if xml[i] == "\x00")
+    for mark in _MARKS.values():
+        xml = xml.replace(mark, "\x00")
+    return compile_template(xml), order
+
+
 def _amd_sections(record: Record, objects: list[_Object], own: _Object) -> list[bytes]:
-    """One amdSec per file: its object, its events, their agents (and the rights in the record's)."""
+    """One amdSec per file; an export's is filled into the template of its kind."""
     parts: list[bytes] = []
-    written: dict[tuple[str, str], bytes] = {}  # each agent's PREMIS document, written once
-    links: dict[tuple[str, str], bytes] = {}  # each agent's link from an event, written once
-    techmd, digiprov = wrapper("techMD", "PREMIS:OBJECT"), wrapper("digiprovMD", "PREMIS:EVENT")
-    agent_md = wrapper("digiprovMD", "PREMIS:AGENT")
+    written: dict[tuple[str, str], bytes] = {}
+    links: dict[tuple[str, str], bytes] = {}
     for number, obj in enumerate(objects, start=1):
-        n = _ascii(str(number))
-        parts += (_AMD_START % n, techmd % (b"techMD-" + n, _premis_object(obj)))
-        if obj is own and "rights" in record:
-            rights = Markup("", inside=("mets:mets", "mets:amdSec", "mets:rightsMD", "mets:mdWrap", "mets:xmlData"))
-            _premis_rights(rights, record, own)
-            parts.append(wrapper("rightsMD", "PREMIS:RIGHTS") % (b"rightsMD-" + n, rights.fragment().strip()))
-        agents: dict[tuple[str, str], _Agent] = {}
-        for index, event in enumerate(obj.events, start=1):
-            parts.append(digiprov % (b"digiprovMD-%b-event-%d" % (n, index), _premis_event(event, links)))
-            agents.update({(a.kind, a.value): a for a in event.agents})
-        for index, (key, agent) in enumerate(agents.items(), start=1):
-            if key not in written:
-                written[key] = _premis_agent(agent)
-            parts.append(agent_md % (b"digiprovMD-%b-agent-%d" % (n, index), written[key]))
-        parts.append(_AMD_END)
+        event = obj.events[0] if len(obj.events) == 1 else None
+        if obj.use != "derivative" or event is None or not event.detail or event.outcome_note \
+                or obj.sources != [(own.uuid, event.key)] \
+                or event.objects != [(own.uuid, "source"), (obj.uuid, "outcome")]:  # not the shape of an export
+            parts += _amd_section(str(number), obj, record, own, written, links)
+            continue
+        template, order = _derivative(obj.format, event.type, event.date, event.outcome,
+                                      tuple((a.kind, a.value, a.name, a.type, a.version) for a in event.agents))
+        values = {"number": _ascii(str(number)), "uuid": _ascii(obj.uuid), "sha256": _ascii(obj.sha256),
+                  "size": _ascii(str(obj.size)), "name": content(obj.original_name), "record": _ascii(own.uuid),
+                  "event": _ascii(event.key), "detail": content(event.detail)}
+        parts.append(template % tuple(values[name] for name in order))
     return parts
 
 
