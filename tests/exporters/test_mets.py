@@ -236,3 +236,15 @@ def test_cli_writes_one_mets_to_stdout(tmp_path: Path, monkeypatch: pytest.Monke
     assert result.exit_code == 0, result.output
     data = result.stdout_bytes
     assert validation_errors(data, "mets") == [] and data == (GOLDEN / "mrta-globalsecurity.mets.xml").read_bytes()
+
+
+@pytest.mark.parametrize("what", [("record", "0" * 64), ("event", "creation", "a.mods.xml", "f" * 64),
+                                  ("file", "Ω", "originals/página.html"), ()])
+def test_uuid_for_is_uuid5(what: tuple[str, ...]) -> None:
+    """The hand-made UUID v5 is the standard library's, for every variant digit the digests give."""
+    import uuid
+
+    namespace = uuid.uuid5(uuid.NAMESPACE_URL, "urn:x-archivist:")
+    for n in range(64):
+        record_id = f"r{n}"
+        assert mets.uuid_for(record_id, *what) == str(uuid.uuid5(namespace, "\x1f".join([record_id, *what])))

@@ -70,12 +70,13 @@ def uuid_for(record_id: str, *what: str) -> str:
     """A UUID v5 from the record id and what it names: the same on every run and machine (RFC 9562 section 5.5,
     what ``uuid.uuid5`` gives, without building UUID objects: a METS names a few dozen)."""
     sha1 = _NAMESPACE_SHA1.copy()
-    sha1.update("\x1f".join([record_id, *what]).encode("utf-8"))
-    digest = bytearray(sha1.digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
-    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
-    h = digest.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    sha1.update("\x1f".join((record_id, *what)).encode("utf-8"))
+    h = sha1.hexdigest()
+    # the version (5) in place of the 13th hex digit, the RFC 4122 variant (10xx) in the 17th
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
+
+
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 def export_date() -> str:
