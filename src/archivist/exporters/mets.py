@@ -8,6 +8,10 @@ relative to the METS file, in archivist's output layout (exports beside it; the 
 ``records/<id>/``, where a bag puts them). Identifiers are UUID v5 from the record id and what they name; dates come
 from the record, and export-time events take SOURCE_DATE_EPOCH, else the EDTF unspecified date ``XXXX-XX-XX``:
 the same record gives the same bytes, and no date is invented.
+
+Written as bytes from templates made once per process (``_premis.py``; an export's whole amdSec is one), so only
+what a record adds is escaped, checked and encoded. The dmdSecs take the MODS and DC the run wrote for the record
+when it did, indented deeper, instead of writing them again.
 """
 
 from __future__ import annotations
