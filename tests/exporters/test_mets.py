@@ -130,6 +130,13 @@ def test_output_formats_are_what_fido_finds(exported: Path, seed_module: dict[st
             assert found.name == expected.name, name
 
 
+def test_every_builtin_format_is_known_by_construction() -> None:
+    """FIDO costs milliseconds a file: none of archivist's own outputs may need it (each is checked above)."""
+    from archivist.exporters import REGISTRY
+
+    assert set(REGISTRY.builtin_names()) <= set(OUTPUT_FORMATS)
+
+
 def test_original_identified_by_fido(tmp_path: Path, seed_module: dict[str, Any]) -> None:
     record = json.loads(json.dumps(seed_module))
     html = (ROOT / "examples" / "web-page.html").read_bytes()
@@ -188,9 +195,10 @@ def test_fido_runs_once_per_original_and_never_for_archivist_outputs(tmp_path: P
 
     monkeypatch.setattr(_formats, "identify", counted)
     monkeypatch.setattr(mets, "identify", counted)
+    from archivist.batch import split_formats
+
     records = [dict(seed_module, id=f"r{n}") for n in range(3)]
-    _export_all(records, tmp_path, formats=["oai_dc", "dcterms", "jsonld", "epub", "marcxml", "marc21", "mods",
-                                            "mets"])
+    _export_all(records, tmp_path, formats=split_formats("all")[0])  # every built-in format, METS last
     original = (ROOT / "records" / "originals" / "mrta-globalsecurity.txt").stat().st_size
     assert asked == [original] * 3  # each record's one original, read once; no export is identified
 
@@ -207,3 +215,45 @@ def test_cli_writes_one_mets_to_stdout(tmp_path: Path, monkeypatch: pytest.Monke
     assert result.exit_code == 0, result.output
     data = result.stdout_bytes
     assert validation_errors(data, "mets") == [] and data == (GOLDEN / "mrta-globalsecurity.mets.xml").read_bytes()
+
+
+@pytest.mark.parametrize("what", [("record", "0" * 64), ("event", "creation", "a.mods.xml", "f" * 64),
+                                  ("file", "Ω", "originals/página.html"), ()])
+def test_uuid_for_is_uuid5(what: tuple[str, ...]) -> None:
+    """The hand-made UUID v5 is the standard library's, for every variant digit the digests give."""
+    import uuid
+
+    namespace = uuid.uuid5(uuid.NAMESPACE_URL, "urn:x-archivist:")
+    for n in range(64):
+        record_id = f"r{n}"
+        assert mets.uuid_for(record_id, *what) == str(uuid.uuid5(namespace, "\x1f".join([record_id, *what])))
+
+
+def _descriptions(document: bytes) -> bytes:
+    """The dmdSecs of a METS document."""
+    return document[document.index(b"<mets:dmdSec"):document.index(b"<mets:amdSec")]
+
+
+@pytest.mark.parametrize("text", ["", "two\nlines", "\n  "])
+def test_descriptions_reused_from_the_run_are_the_ones_written(seed_module: dict[str, Any], text: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """METS's MODS and DC are the same whether taken from the run's own --to mods and --to dcterms or written
+    again, line breaks in the record's text included (a note of a line break and spaces alone too)."""
+    import hashlib
+
+    from archivist.exporters import Context, Written
+
+    record = json.loads(json.dumps(seed_module))
+    if text:
+        record["description"] = f"{text} {text}"
+        record["notes"] = [*record.get("notes", []), text]
+    written = []
+    for name in ("dcterms", "mods"):
+        data = get(name).export(record)
+        written.append(Written(name, get(name).filename(record), get(name).media_type, data,
+                               hashlib.sha256(data).hexdigest()))
+    again = _descriptions(mets.export(record))
+    if not text:  # nothing to write again: the documents the run wrote are taken as they are
+        monkeypatch.setattr(mets, "write_mods", None)
+        monkeypatch.setattr(mets, "write_dc", None)
+    assert _descriptions(mets.describe(record, Context(tuple(written)))) == again

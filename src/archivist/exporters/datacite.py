@@ -16,16 +16,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from lxml import etree
-
-from .._constants import XML_HEAD, XSI
+from .._constants import XML_DECLARATION, XSI
 from ._base import Exporter, Record
 from ._citation import date_parts, name, role
 from ._identifiers import RECORD_URN_PREFIX, bare
+from ._markup import Markup, attr
 
 DATACITE = "http://datacite.org/schema/kernel-4"
 SCHEMA_LOCATION = f"{DATACITE} http://schema.datacite.org/meta/kernel-4.6/metadata.xsd"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 UNAVAILABLE = "(:unav)"
 
 #: DCMI type → DataCite resourceTypeGeneral (every DCMI type has one of the same name or meaning).
@@ -75,105 +73,121 @@ def publication_year(record: Record) -> tuple[str, bool]:
     return record["retrieval"]["retrieved_at"][:4], True
 
 
-def _sub(parent: etree._Element, tag: str, text: str | None = None, **attributes: str) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{DATACITE}}}{tag}", {k: v for k, v in attributes.items() if v})
-    if text is not None:
-        element.text = text
-    return element
+_NAMESPACES = attr("xmlns", DATACITE) + attr("xmlns:xsi", XSI) + attr("xsi:schemaLocation", SCHEMA_LOCATION)
 
 
-def _agent(parent: etree._Element, tag: str, agent: dict[str, Any], **attributes: str) -> None:
-    node = _sub(parent, tag, **attributes)
+def _attrs(attributes: dict[str, str]) -> str:
+    """The attributes that have a value, in order (as the schema's optional attributes are left out when empty)."""
+    return "".join(attr(key, value) for key, value in attributes.items() if value)
+
+
+def _agent(doc: Markup, tag: str, agent: dict[str, Any], attributes: str = "") -> None:
+    doc.start(tag, attributes)
     split = name(agent)
     kind = "Personal" if agent["kind"] == "person" else "Organizational"
-    prefix = "creator" if tag == "creator" else "contributor"
-    _sub(node, f"{prefix}Name", split.literal, nameType=kind)
+    doc.leaf(f"{tag}Name", split.literal, attr("nameType", kind))
     if split.family and split.given:
-        _sub(node, "givenName", split.given)
-        _sub(node, "familyName", split.family)
+        doc.leaf("givenName", split.given)
+        doc.leaf("familyName", split.family)
+    doc.end()
 
 
-def element(record: Record) -> etree._Element:
-    """The DataCite ``resource`` element for a record."""
+def write(doc: Markup, record: Record) -> None:
+    """The DataCite ``resource`` element of a record, written where ``doc`` stands."""
     lang = record["language"]
+    in_lang = attr("xml:lang", lang)
     source = record["source"]
-    nsmap: dict[str | None, str] = {None: DATACITE, "xsi": XSI}
-    root = etree.Element(f"{{{DATACITE}}}resource", nsmap=nsmap)  # type: ignore[arg-type]  # None: the default
-    root.set(f"{{{XSI}}}schemaLocation", SCHEMA_LOCATION)
+    doc.start("resource", _NAMESPACES)
     identifiers = record.get("identifiers", [])
     doi = next((bare("doi", i["value"]) for i in identifiers if i["scheme"] == "doi"), None)
     if doi is not None:
-        _sub(root, "identifier", doi, identifierType="DOI")
+        doc.leaf("identifier", doi, attr("identifierType", "DOI"))
     else:
-        _sub(root, "identifier", RECORD_URN_PREFIX + record["id"], identifierType="URN")
-    creators = _sub(root, "creators")
+        doc.leaf("identifier", RECORD_URN_PREFIX + record["id"], attr("identifierType", "URN"))
+    doc.start("creators")
     for agent in record.get("creators", []):
-        _agent(creators, "creator", agent)
+        _agent(doc, "creator", agent)
     if not record.get("creators"):
-        _sub(_sub(creators, "creator"), "creatorName", UNAVAILABLE)
-    titles = _sub(root, "titles")
-    _sub(titles, "title", record["title"]).set(XML_LANG, lang)
+        doc.start("creator")
+        doc.leaf("creatorName", UNAVAILABLE)
+        doc.end()
+    doc.end()
+    doc.start("titles")
+    doc.leaf("title", record["title"], in_lang)
     for title in record.get("alternative_titles", []):
-        _sub(titles, "title", title, titleType="AlternativeTitle").set(XML_LANG, lang)
-    _sub(root, "publisher", source.get("publisher", UNAVAILABLE))
+        doc.leaf("title", title, attr("titleType", "AlternativeTitle") + in_lang)
+    doc.end()
+    doc.leaf("publisher", source.get("publisher", UNAVAILABLE))
     year, from_capture = publication_year(record)
-    _sub(root, "publicationYear", year)
-    _sub(root, "resourceType", "Web page", resourceTypeGeneral=RESOURCE_TYPES[record["type"]])
+    doc.leaf("publicationYear", year)
+    doc.leaf("resourceType", "Web page", attr("resourceTypeGeneral", RESOURCE_TYPES[record["type"]]))
     if record["subjects"]:
-        subjects = _sub(root, "subjects")
+        doc.start("subjects")
         for subject in record["subjects"]:
             scheme, scheme_uri = SUBJECT_SCHEMES.get(subject["scheme"], ("", ""))
-            node = _sub(subjects, "subject", subject["term"], subjectScheme=scheme, schemeURI=scheme_uri,
-                        valueURI=subject.get("uri", ""))
-            node.set(XML_LANG, lang)
+            doc.leaf("subject", subject["term"], _attrs({"subjectScheme": scheme, "schemeURI": scheme_uri,
+                                                         "valueURI": subject.get("uri", "")}) + in_lang)
+        doc.end()
     contributors = [(a, _CONTRIBUTOR_TYPES.get(role(a), "Other")) for a in record.get("contributors", [])]
     if contributors:
-        parent = _sub(root, "contributors")
+        doc.start("contributors")
         for agent, kind in contributors:
-            _agent(parent, "contributor", agent, contributorType=kind)
-    dates = _sub(root, "dates")
+            _agent(doc, "contributor", agent, attr("contributorType", kind))
+        doc.end()
+    doc.start("dates")
     for date in record.get("dates", []):
-        _sub(dates, "date", date["value"], dateType=DATE_TYPES[date["type"]])
-    _sub(dates, "date", record["retrieval"]["retrieved_at"], dateType="Collected",
-         dateInformation=f"capture retrieved ({record['retrieval']['method']})")
-    _sub(root, "language", lang)
+        doc.leaf("date", date["value"], attr("dateType", DATE_TYPES[date["type"]]))
+    doc.leaf("date", record["retrieval"]["retrieved_at"], attr("dateType", "Collected")
+             + attr("dateInformation", f"capture retrieved ({record['retrieval']['method']})"))
+    doc.end()
+    doc.leaf("language", lang)
     others = [i for i in identifiers if i["scheme"] != "doi"]  # DataCite takes only the registered DOI, as InvenioRDM
     if others:
-        parent = _sub(root, "alternateIdentifiers")
+        doc.start("alternateIdentifiers")
         for identifier in others:
-            _sub(parent, "alternateIdentifier", bare(identifier["scheme"], identifier["value"]),
-                 alternateIdentifierType=IDENTIFIER_TYPES[identifier["scheme"]])
-    related = _sub(root, "relatedIdentifiers")
-    _sub(related, "relatedIdentifier", source["url"], relatedIdentifierType="URL", relationType="IsDerivedFrom")
+            doc.leaf("alternateIdentifier", bare(identifier["scheme"], identifier["value"]),
+                     attr("alternateIdentifierType", IDENTIFIER_TYPES[identifier["scheme"]]))
+        doc.end()
+    doc.start("relatedIdentifiers")
+    doc.leaf("relatedIdentifier", source["url"], attr("relatedIdentifierType", "URL")
+             + attr("relationType", "IsDerivedFrom"))
     for relation in record.get("relations", []):
         relation_type = RELATION_TYPES.get(relation["type"])
         uri_type = _uri_type(relation["uri"]) if "uri" in relation else None
         if relation_type and uri_type:
-            _sub(related, "relatedIdentifier", relation["uri"], relatedIdentifierType=uri_type,
-                 relationType=relation_type)
-    formats = _sub(root, "formats")
-    _sub(formats, "format", record["retrieval"]["media_type"])
-    _sub(_sub(root, "sizes"), "size", f"{record['retrieval']['byte_size']} bytes")
+            doc.leaf("relatedIdentifier", relation["uri"], attr("relatedIdentifierType", uri_type)
+                     + attr("relationType", relation_type))
+    doc.end()
+    doc.start("formats")
+    doc.leaf("format", record["retrieval"]["media_type"])
+    doc.end()
+    doc.start("sizes")
+    doc.leaf("size", f"{record['retrieval']['byte_size']} bytes")
+    doc.end()
     rights = record.get("rights", {})
     if "statement" in rights or "uri" in rights:
-        rights_list = _sub(root, "rightsList")
-        _sub(rights_list, "rights", rights.get("statement", rights.get("uri")), rightsURI=rights.get("uri", ""))
+        doc.start("rightsList")
+        doc.leaf("rights", rights.get("statement", rights.get("uri")), _attrs({"rightsURI": rights.get("uri", "")}))
+        doc.end()
     notes = list(record.get("notes", []))
     if from_capture:
         notes.append(f"publicationYear is the year of the capture ({year}): the record gives no date of "
                      "publication, so this is the earliest year the archived copy can have been made available.")
     if "description" in record or notes:
-        descriptions = _sub(root, "descriptions")
+        doc.start("descriptions")
         if "description" in record:
-            _sub(descriptions, "description", record["description"], descriptionType="Abstract").set(XML_LANG, lang)
+            doc.leaf("description", record["description"], attr("descriptionType", "Abstract") + in_lang)
         for note in notes:
-            _sub(descriptions, "description", note, descriptionType="Other")
-    return root
+            doc.leaf("description", note, attr("descriptionType", "Other"))
+        doc.end()
+    doc.end()
 
 
 def export(record: Record) -> bytes:
-    """The record as a DataCite 4.6 XML document, UTF-8, indented."""
-    return XML_HEAD + etree.tostring(element(record), encoding="UTF-8", pretty_print=True)
+    """The record as a DataCite 4.6 XML document, UTF-8, indented (written as text: as lxml would write it)."""
+    doc = Markup(XML_DECLARATION)
+    write(doc, record)
+    return doc.data()
 
 
 EXPORTER = Exporter(

@@ -8,6 +8,10 @@ relative to the METS file, in archivist's output layout (exports beside it; the 
 ``records/<id>/``, where a bag puts them). Identifiers are UUID v5 from the record id and what they name; dates come
 from the record, and export-time events take SOURCE_DATE_EPOCH, else the EDTF unspecified date ``XXXX-XX-XX``:
 the same record gives the same bytes, and no date is invented.
+
+Written as bytes from templates made once per process (``_premis.py``; an export's whole amdSec is one), so only
+what a record adds is escaped, checked and encoded. The dmdSecs take the MODS and DC the run wrote for the record
+when it did, indented deeper, instead of writing them again.
 """
 
 from __future__ import annotations
@@ -15,9 +19,10 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid  # the namespace of archivist's UUIDs
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from .. import __version__
@@ -26,15 +31,33 @@ from .._paths import UnsafePath, inside
 from ._base import Context, Exporter, Record
 from ._formats import OUTPUT_FORMATS, Format, identify
 from ._identifiers import RECORD_URN_PREFIX
-from ._markup import PADS, Markup, attr, text
+from ._markup import PADS, Markup, attr
+from ._premis import (
+    AGENT,
+    AGENT_VERSIONED,
+    EVENT_DETAIL,
+    EVENT_END,
+    EVENT_HEAD,
+    LINKED_AGENT,
+    LINKED_OBJECT,
+    OUTCOME,
+    OUTCOME_END,
+    OUTCOME_NOTE,
+    OUTCOME_START,
+    PREMIS,
+    PREMIS_XSD,
+    attribute,
+    compile_template,
+    content,
+    object_template,
+    wrapper,
+)
 from .dcterms import write as write_dc
 from .mods import MODS_XSD, XLINK
 from .mods import write as write_mods
 
 METS = "http://www.loc.gov/METS/"
-PREMIS = "http://www.loc.gov/premis/v3"
 METS_XSD = "http://www.loc.gov/standards/mets/version1121/mets.xsd"
-PREMIS_XSD = "http://www.loc.gov/standards/premis/v3/premis.xsd"
 SCHEMA_LOCATION = f"{METS} {METS_XSD} {PREMIS} {PREMIS_XSD} http://www.loc.gov/mods/v3 {MODS_XSD}"
 NSMAP = {"mets": METS, "premis": PREMIS, "xlink": XLINK, "xsi": XSI}
 #: How an event time that the record does not give is written: EDTF's unspecified date (eventDateTime is a string).
@@ -44,15 +67,20 @@ EVENT_TYPES = {"ingested": "ingestion", "captured": "capture", "validated": "val
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:x-archivist:")  # the namespace of every UUID v5 archivist makes
 
 
+_NAMESPACE_SHA1 = hashlib.sha1(_NAMESPACE.bytes, usedforsecurity=False)
+
+
 def uuid_for(record_id: str, *what: str) -> str:
     """A UUID v5 from the record id and what it names: the same on every run and machine (RFC 9562 section 5.5,
     what ``uuid.uuid5`` gives, without building UUID objects: a METS names a few dozen)."""
-    digest = bytearray(hashlib.sha1(_NAMESPACE.bytes + "\x1f".join([record_id, *what]).encode("utf-8"),
-                                    usedforsecurity=False).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
-    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
-    h = digest.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    sha1 = _NAMESPACE_SHA1.copy()
+    sha1.update("\x1f".join((record_id, *what)).encode("utf-8"))
+    h = sha1.hexdigest()
+    # the version (5) in place of the 13th hex digit, the RFC 4122 variant (10xx) in the 17th
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
+
+
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
 
 
 def export_date() -> str:
@@ -132,12 +160,10 @@ def _originals(record: Record, base: Path | None) -> list[_Object]:
     return found
 
 
-def _objects(record: Record, context: Context) -> tuple[list[_Object], _Object]:
-    from ..records import record_bytes
-
+def _objects(record: Record, context: Context, data: bytes) -> tuple[list[_Object], _Object]:
+    """The files of the record's package: its originals, its JSON (``data``), and what was written for it."""
     rid = record["id"]
     originals = _originals(record, context.base)
-    data = record_bytes(record)
     sha = _sha(data)
     own = _Object(uuid_for(rid, "record", sha), "metadata", f"records/{rid}/{rid}.json", sha, len(data),
                   "application/json", OUTPUT_FORMATS["record"], f"{rid}.json")
@@ -213,7 +239,6 @@ def _events(record: Record, objects: list[_Object], own: _Object, context: Conte
         obj.sources.append((own.uuid, event.key))
 
 
-_PREMIS_ROOT = attr("version", "3.0") + attr("xsi:schemaLocation", f"{PREMIS} {PREMIS_XSD}")
 _ROOT_NAMESPACES = "".join(attr(f"xmlns:{prefix}", uri) for prefix, uri in NSMAP.items())
 
 
@@ -224,104 +249,54 @@ def _identifier(doc: Markup, kind: str, type_: str, value: str) -> None:
     doc.end()
 
 
-def _wrap(doc: Markup, section: str, ident: str, mdtype: str) -> None:
-    """Open ``section/mdWrap/xmlData``; the caller writes the wrapped document and closes the three."""
-    doc.start(f"mets:{section}", attr("ID", ident))
-    doc.start("mets:mdWrap", attr("MDTYPE", mdtype))
-    doc.start("mets:xmlData")
-
-
 def _close(doc: Markup, count: int) -> None:
     for _ in range(count):
         doc.end()
 
 
-_SHA256 = (attr("authority", "cryptographicHashFunctions")
-           + attr("authorityURI", "http://id.loc.gov/vocabulary/preservation/cryptographicHashFunctions")
-           + attr("valueURI", "http://id.loc.gov/vocabulary/preservation/cryptographicHashFunctions/sha256"))
-_IDENTIFICATION = (attr("authority", "formatRegistryRole")
-                   + attr("authorityURI", "http://id.loc.gov/vocabulary/preservation/formatRegistryRole"))
-_RELATION = attr("authority", "relationshipType")
-_SUBTYPE = attr("authority", "relationshipSubType")
+def _ascii(value: str) -> bytes:
+    """A value archivist makes that needs no escaping (UUIDs, digests, numbers, IDs)."""
+    return value.encode("ascii")
 
 
-def _leaf(depth: int, tag: str, value: str, attrs: str = "") -> str:
-    return f"{PADS[depth]}<premis:{tag}{attrs}>{text(value)}</premis:{tag}>"
+def _premis_object(obj: _Object, encode: Callable[[str], bytes] = content) -> bytes:
+    values = [encode(obj.uuid), encode(obj.sha256), encode(str(obj.size)), encode(obj.original_name)]
+    for source, event in obj.sources:
+        values += (encode(source), encode(event))
+    return object_template(obj.format, len(obj.sources)) % tuple(values)
 
 
-def _ident(depth: int, kind: str, type_: str, value: str) -> str:
-    pad = PADS[depth]
-    return (f"{pad}<premis:{kind}Identifier>{_leaf(depth + 1, f'{kind}IdentifierType', type_)}"
-            f"{_leaf(depth + 1, f'{kind}IdentifierValue', value)}{pad}</premis:{kind}Identifier>")
-
-
-# The PREMIS documents are written as text in one piece each (most of a METS is PREMIS: element by element it cost
-# several times what the EPUB does); tests/exporters/test_mets.py validates them against PREMIS 3 with two engines.
-
-def _premis_object(depth: int, obj: _Object) -> str:
-    d, pad = depth, PADS
-    registry = ""
-    if obj.format.puid:
-        registry = (f"{pad[d + 3]}<premis:formatRegistry>{_leaf(d + 4, 'formatRegistryName', 'PRONOM')}"
-                    f"{_leaf(d + 4, 'formatRegistryKey', obj.format.puid)}"
-                    f"{_leaf(d + 4, 'formatRegistryRole', 'identification', _IDENTIFICATION)}"
-                    f"{pad[d + 3]}</premis:formatRegistry>")
-    relations = "".join(
-        f"{pad[d + 1]}<premis:relationship>{_leaf(d + 2, 'relationshipType', 'derivation', _RELATION)}"
-        f"{_leaf(d + 2, 'relationshipSubType', 'has source', _SUBTYPE)}"
-        f"{pad[d + 2]}<premis:relatedObjectIdentifier>{_leaf(d + 3, 'relatedObjectIdentifierType', 'UUID')}"
-        f"{_leaf(d + 3, 'relatedObjectIdentifierValue', source)}{pad[d + 2]}</premis:relatedObjectIdentifier>"
-        f"{pad[d + 2]}<premis:relatedEventIdentifier>{_leaf(d + 3, 'relatedEventIdentifierType', 'UUID')}"
-        f"{_leaf(d + 3, 'relatedEventIdentifierValue', event)}{pad[d + 2]}</premis:relatedEventIdentifier>"
-        f"{pad[d + 1]}</premis:relationship>" for source, event in obj.sources)
-    return (f'<premis:object xsi:type="premis:file"{_PREMIS_ROOT}>{_ident(d + 1, "object", "UUID", obj.uuid)}'
-            f"{pad[d + 1]}<premis:objectCharacteristics>{_leaf(d + 2, 'compositionLevel', '0')}"
-            f"{pad[d + 2]}<premis:fixity>{_leaf(d + 3, 'messageDigestAlgorithm', 'SHA-256', _SHA256)}"
-            f"{_leaf(d + 3, 'messageDigest', obj.sha256)}{pad[d + 2]}</premis:fixity>"
-            f"{_leaf(d + 2, 'size', str(obj.size))}"
-            f"{pad[d + 2]}<premis:format>{pad[d + 3]}<premis:formatDesignation>"
-            f"{_leaf(d + 4, 'formatName', obj.format.name)}{pad[d + 3]}</premis:formatDesignation>{registry}"
-            f"{pad[d + 2]}</premis:format>{pad[d + 1]}</premis:objectCharacteristics>"
-            f"{_leaf(d + 1, 'originalName', obj.original_name)}{relations}{pad[d]}</premis:object>")
-
-
-def _premis_event(depth: int, event: _Event) -> str:
-    d, pad = depth, PADS
-    parts = [f"<premis:event{_PREMIS_ROOT}>", _ident(d + 1, "event", "UUID", event.key),
-             _leaf(d + 1, "eventType", event.type), _leaf(d + 1, "eventDateTime", event.date)]
+def _premis_event(event: _Event, links: dict[tuple[str, str], bytes],
+                  encode: Callable[[str], bytes] = content) -> bytes:
+    """A PREMIS event; ``links`` keeps each agent's linkingAgentIdentifier, written once per METS."""
+    parts = [EVENT_HEAD % (encode(event.key), content(event.type), content(event.date))]
     if event.detail:
-        parts.append(f"{pad[d + 1]}<premis:eventDetailInformation>{_leaf(d + 2, 'eventDetail', event.detail)}"
-                     f"{pad[d + 1]}</premis:eventDetailInformation>")
+        parts.append(EVENT_DETAIL % encode(event.detail))
     if event.outcome or event.outcome_note:
-        parts.append(f"{pad[d + 1]}<premis:eventOutcomeInformation>")
+        parts.append(OUTCOME_START)
         if event.outcome:
-            parts.append(_leaf(d + 2, "eventOutcome", event.outcome))
+            parts.append(OUTCOME % content(event.outcome))
         if event.outcome_note:
-            parts.append(f"{pad[d + 2]}<premis:eventOutcomeDetail>"
-                         f"{_leaf(d + 3, 'eventOutcomeDetailNote', event.outcome_note)}"
-                         f"{pad[d + 2]}</premis:eventOutcomeDetail>")
-        parts.append(f"{pad[d + 1]}</premis:eventOutcomeInformation>")
-    parts += [f"{pad[d + 1]}<premis:linkingAgentIdentifier>{_leaf(d + 2, 'linkingAgentIdentifierType', agent.kind)}"
-              f"{_leaf(d + 2, 'linkingAgentIdentifierValue', agent.value)}{pad[d + 1]}</premis:linkingAgentIdentifier>"
-              for agent in event.agents]
-    parts += [f"{pad[d + 1]}<premis:linkingObjectIdentifier>{_leaf(d + 2, 'linkingObjectIdentifierType', 'UUID')}"
-              f"{_leaf(d + 2, 'linkingObjectIdentifierValue', key)}{_leaf(d + 2, 'linkingObjectRole', role)}"
-              f"{pad[d + 1]}</premis:linkingObjectIdentifier>" for key, role in event.objects]
-    parts.append(f"{pad[d]}</premis:event>")
-    return "".join(parts)
+            parts.append(OUTCOME_NOTE % content(event.outcome_note))
+        parts.append(OUTCOME_END)
+    for agent in event.agents:
+        key = (agent.kind, agent.value)
+        if key not in links:
+            links[key] = LINKED_AGENT % (content(agent.kind), content(agent.value))
+        parts.append(links[key])
+    parts += [LINKED_OBJECT % (encode(key), _ascii(role)) for key, role in event.objects]  # roles: archivist's own
+    parts.append(EVENT_END)
+    return b"".join(parts)
 
 
-def _premis_agent(depth: int, agent: _Agent) -> str:
-    d = depth
-    version = _leaf(d + 1, "agentVersion", agent.version) if agent.version else ""
-    return (f"<premis:agent{_PREMIS_ROOT}>{_ident(d + 1, 'agent', agent.kind, agent.value)}"
-            f"{_leaf(d + 1, 'agentName', agent.name)}{_leaf(d + 1, 'agentType', agent.type)}{version}"
-            f"{PADS[d]}</premis:agent>")
+def _premis_agent(agent: _Agent) -> bytes:
+    values = (content(agent.kind), content(agent.value), content(agent.name), content(agent.type))
+    return AGENT_VERSIONED % (*values, content(agent.version)) if agent.version else AGENT % values
 
 
 def _premis_rights(doc: Markup, record: Record, own: _Object) -> None:
     rights = record["rights"]
-    doc.start("premis:rights", _PREMIS_ROOT)
+    doc.start("premis:rights", attr("version", "3.0") + attr("xsi:schemaLocation", f"{PREMIS} {PREMIS_XSD}"))
     doc.start("premis:rightsStatement")
     _identifier(doc, "rightsStatement", "UUID", uuid_for(record["id"], "rights"))
     doc.leaf("premis:rightsBasis", "Other")
@@ -339,37 +314,88 @@ def _premis_rights(doc: Markup, record: Record, own: _Object) -> None:
     _close(doc, 3)
 
 
-def _md(section: str, ident: str, mdtype: str, document: str) -> str:
-    """``section/mdWrap/xmlData`` around a PREMIS document written for depth 5, as it stands in an amdSec."""
-    pad = PADS
-    return (f'{pad[2]}<mets:{section} ID="{ident}">{pad[3]}<mets:mdWrap MDTYPE="{mdtype}">{pad[4]}<mets:xmlData>'
-            f"{pad[5]}{document}{pad[4]}</mets:xmlData>{pad[3]}</mets:mdWrap>{pad[2]}</mets:{section}>")
+_AMD_START = compile_template(f'{PADS[1]}<mets:amdSec ID="amd-\x00">')
+_AMD_END = f"{PADS[1]}</mets:amdSec>".encode()
 
 
-def _amd_sections(doc: Markup, record: Record, objects: list[_Object], own: _Object) -> dict[str, str]:
-    """One amdSec per file: its object, its events, their agents (and the rights in the record's). Returns each
-    object's amdSec id. (IDs are ASCII names: written as they are.)"""
-    ids = {}
+def _amd_section(n: str, obj: _Object, record: Record, own: _Object, written: dict[tuple[str, str], bytes],
+                 links: dict[tuple[str, str], bytes], encode: Callable[[str], bytes] = content) -> list[bytes]:
+    """The amdSec of one file (number ``n``): its object, its events, their agents (and the rights in the record's).
+    ``written`` and ``links`` keep each agent's document and link, written once per METS."""
+    number = encode(n)
+    parts = [_AMD_START % number, _TECH_MD % (b"techMD-" + number, _premis_object(obj, encode))]
+    if obj is own and "rights" in record:
+        rights = Markup("", inside=("mets:mets", "mets:amdSec", "mets:rightsMD", "mets:mdWrap", "mets:xmlData"))
+        _premis_rights(rights, record, own)
+        parts.append(wrapper("rightsMD", "PREMIS:RIGHTS") % (b"rightsMD-" + number, rights.fragment().strip()))
+    agents: dict[tuple[str, str], _Agent] = {}
+    for index, event in enumerate(obj.events, start=1):
+        parts.append(_EVENT_MD % (b"digiprovMD-%b-event-%d" % (number, index), _premis_event(event, links, encode)))
+        agents.update({(a.kind, a.value): a for a in event.agents})
+    for index, (key, agent) in enumerate(agents.items(), start=1):
+        if key not in written:
+            written[key] = _premis_agent(agent)
+        parts.append(_AGENT_MD % (b"digiprovMD-%b-agent-%d" % (number, index), written[key]))
+    parts.append(_AMD_END)
+    return parts
+
+
+_TECH_MD, _EVENT_MD = wrapper("techMD", "PREMIS:OBJECT"), wrapper("digiprovMD", "PREMIS:EVENT")
+_AGENT_MD = wrapper("digiprovMD", "PREMIS:AGENT")
+#: The values that differ between two exports' amdSecs, by the mark a derivative's template holds for each.
+_MARKS = {"number": "\x00n", "uuid": "\x00u", "sha256": "\x00s", "size": "\x00z", "name": "\x00m",
+          "record": "\x00r", "event": "\x00e", "detail": "\x00d"}
+
+
+def _marked(value: str) -> bytes:
+    """A mark as it stands in a template being made; any other value as content."""
+    return value.encode("ascii") if value in _MARK_SET else content(value)
+
+
+_MARK_SET = frozenset(_MARKS.values())
+
+
+@lru_cache(maxsize=64)
+def _derivative(fmt: Format, event_type: str, date: str, outcome: str | None,
+                agents: tuple[tuple[str, str, str, str, str | None], ...]) -> tuple[bytes, tuple[str, ...]]:
+    """The amdSec of an export whose format, creation event and agents are these, as a template, and which value
+    fills each of its holes in order: most of a METS is such amdSecs, the same for every record but a few values."""
+    m = _MARKS
+    obj = _Object(m["uuid"], "derivative", "", m["sha256"], 0, "", fmt, m["name"], [(m["record"], m["event"])])
+    obj.events.append(_Event(m["event"], event_type, date, m["detail"], outcome, None,
+                             [_Agent(*agent) for agent in agents], [(m["record"], "source"), (m["uuid"], "outcome")]))
+    size = m["size"]
+
+    def encode(value: str) -> bytes:  # the size is the one int: 0 here, its mark in the template
+        return _marked(size if value == "0" else value)
+
+    xml = b"".join(_amd_section(m["number"], obj, {}, obj, {}, {}, encode)).decode("utf-8")
+    names = {mark: name for name, mark in _MARKS.items()}
+    order = tuple(names[xml[i:i + 2]] for i in range(len(xml)) if xml[i] == "\x00")
+    for mark in _MARKS.values():
+        xml = xml.replace(mark, "\x00")
+    return compile_template(xml), order
+
+
+def _amd_sections(record: Record, objects: list[_Object], own: _Object) -> list[bytes]:
+    """One amdSec per file; an export's is filled into the template of its kind."""
+    parts: list[bytes] = []
+    written: dict[tuple[str, str], bytes] = {}
+    links: dict[tuple[str, str], bytes] = {}
     for number, obj in enumerate(objects, start=1):
-        ids[obj.uuid] = f"amd-{number}"
-        parts = [f'<mets:amdSec ID="amd-{number}">', _md("techMD", f"techMD-{number}", "PREMIS:OBJECT",
-                                                          _premis_object(5, obj))]
-        if obj is own and "rights" in record:
-            rights = Markup("", inside=("mets:mets", "mets:amdSec", "mets:rightsMD", "mets:mdWrap", "mets:xmlData"))
-            _premis_rights(rights, record, own)
-            parts.append(_md("rightsMD", f"rightsMD-{number}", "PREMIS:RIGHTS",
-                             rights.fragment().decode("utf-8").strip()))
-        agents: dict[tuple[str, str], _Agent] = {}
-        for index, event in enumerate(obj.events, start=1):
-            parts.append(_md("digiprovMD", f"digiprovMD-{number}-event-{index}", "PREMIS:EVENT",
-                             _premis_event(5, event)))
-            agents.update({(a.kind, a.value): a for a in event.agents})
-        for index, agent in enumerate(agents.values(), start=1):
-            parts.append(_md("digiprovMD", f"digiprovMD-{number}-agent-{index}", "PREMIS:AGENT",
-                             _premis_agent(5, agent)))
-        parts.append(f"{PADS[1]}</mets:amdSec>")
-        doc.block("".join(parts))
-    return ids
+        event = obj.events[0] if len(obj.events) == 1 else None
+        if obj.use != "derivative" or event is None or not event.detail or event.outcome_note \
+                or obj.sources != [(own.uuid, event.key)] \
+                or event.objects != [(own.uuid, "source"), (obj.uuid, "outcome")]:  # not the shape of an export
+            parts += _amd_section(str(number), obj, record, own, written, links)
+            continue
+        template, order = _derivative(obj.format, event.type, event.date, event.outcome,
+                                      tuple((a.kind, a.value, a.name, a.type, a.version) for a in event.agents))
+        values = {"number": _ascii(str(number)), "uuid": _ascii(obj.uuid), "sha256": _ascii(obj.sha256),
+                  "size": _ascii(str(obj.size)), "name": content(obj.original_name), "record": _ascii(own.uuid),
+                  "event": _ascii(event.key), "detail": content(event.detail)}
+        parts.append(template % tuple(values[name] for name in order))
+    return parts
 
 
 def _header(doc: Markup, organization: str | None) -> None:
@@ -389,44 +415,81 @@ def _location(doc: Markup, tag: str, href: str) -> None:
     doc.leaf(tag, None, attr("LOCTYPE", "URL") + attr("xlink:type", "simple") + attr("xlink:href", href))
 
 
-def describe(record: Record, context: Context) -> bytes:
-    """The METS document of a record and the files written for it (``context``)."""
-    rid = record["id"]
-    objects, own = _objects(record, context)
-    _events(record, objects, own, context)
-    doc = Markup(XML_DECLARATION)
-    doc.start("mets:mets", _ROOT_NAMESPACES + attr("OBJID", RECORD_URN_PREFIX + rid) + attr("LABEL", record["title"])
-              + attr("TYPE", "archivist record") + attr("xsi:schemaLocation", SCHEMA_LOCATION))
-    _header(doc, context.organization)
-    _wrap(doc, "dmdSec", "dmdSec-mods", "MODS")
-    write_mods(doc, record)
-    _close(doc, 3)
-    _wrap(doc, "dmdSec", "dmdSec-dc", "DC")
-    write_dc(doc, record)
-    _close(doc, 3)
-    amd = _amd_sections(doc, record, objects, own)
-    doc.start("mets:fileSec")
+_DMD_DEPTH = 4  # where a dmdSec's document stands: mets/dmdSec/mdWrap/xmlData
+_HEAD = XML_DECLARATION.encode("ascii")
+
+
+def _embedded(document: bytes | None, plain: bool, write: Callable[[Markup, Record], None], record: Record) -> bytes:
+    """A description (MODS, DC) as a dmdSec holds it: the document the run already wrote for the record, indented
+    deeper, when ``plain`` (no string of the record holds a line break, so every one in the document is
+    indentation); else written again at that depth."""
+    if plain and document is not None and document.startswith(_HEAD) and document.endswith(b">\n"):
+        return document[len(_HEAD):-1].replace(b"\n", PADS[_DMD_DEPTH].encode("ascii"))
+    doc = Markup("", inside=("mets:mets", "mets:dmdSec", "mets:mdWrap", "mets:xmlData"))
+    write(doc, record)
+    return doc.fragment()[:-1]
+
+
+def _dmd_section(ident: str, mdtype: str, document: bytes) -> bytes:
+    pad = PADS
+    return (f'{pad[1]}<mets:dmdSec ID="{ident}">{pad[2]}<mets:mdWrap MDTYPE="{mdtype}">{pad[3]}<mets:xmlData>'
+            ).encode("ascii") + document + f"{pad[3]}</mets:xmlData>{pad[2]}</mets:mdWrap>{pad[1]}</mets:dmdSec>" \
+        .encode("ascii")
+
+
+_FILE_GROUP = compile_template(f'{PADS[2]}<mets:fileGrp USE="\x00">')
+_FILE = compile_template(f'{PADS[3]}<mets:file ID="file-\x00" GROUPID="Group-\x00" MIMETYPE="\x00" SIZE="\x00" '
+                         f'CHECKSUM="\x00" CHECKSUMTYPE="SHA-256" ADMID="\x00">{PADS[4]}<mets:FLocat LOCTYPE="URL" '
+                         f'xlink:type="simple" xlink:href="\x00"/>{PADS[3]}</mets:file>')
+_ITEM = compile_template(f'{PADS[3]}<mets:div TYPE="Item" LABEL="\x00">{PADS[4]}<mets:fptr FILEID="file-\x00"/>'
+                         f"{PADS[3]}</mets:div>")
+
+
+def _files(objects: list[_Object], own: _Object, amd: dict[str, bytes]) -> list[bytes]:
+    """The fileSec (by use, in order of first appearance) and the physical structMap's items."""
+    parts = [f"{PADS[1]}<mets:fileSec>".encode()]
     for use in dict.fromkeys(obj.use for obj in objects):
-        doc.start("mets:fileGrp", attr("USE", use))
+        parts.append(_FILE_GROUP % attribute(use))
         for obj in (o for o in objects if o.use == use):
             # As Archivematica: file-<object UUID>; an original or metadata file is a group of its own, a
             # derivative is in the group of its source (the record).
             group = own.uuid if obj.use == "derivative" else obj.uuid
-            doc.start("mets:file", attr("ID", f"file-{obj.uuid}") + attr("GROUPID", f"Group-{group}")
-                      + attr("MIMETYPE", obj.media_type.split(";")[0].strip()) + attr("SIZE", str(obj.size))
-                      + attr("CHECKSUM", obj.sha256) + attr("CHECKSUMTYPE", "SHA-256") + attr("ADMID", amd[obj.uuid]))
-            _location(doc, "mets:FLocat", obj.href)
-            doc.end()
-        doc.end()
-    doc.end()
-    doc.start("mets:structMap", attr("ID", "structMap-1") + attr("TYPE", "physical")
-              + attr("LABEL", "archivist record"))
-    doc.start("mets:div", attr("TYPE", "Directory") + attr("LABEL", rid) + attr("DMDID", "dmdSec-mods dmdSec-dc"))
-    for obj in objects:
-        doc.start("mets:div", attr("TYPE", "Item") + attr("LABEL", obj.href))
-        doc.leaf("mets:fptr", None, attr("FILEID", f"file-{obj.uuid}"))
-        doc.end()
-    return doc.data()
+            parts.append(_FILE % (_ascii(obj.uuid), _ascii(group), attribute(obj.media_type.split(";")[0].strip()),
+                                  _ascii(str(obj.size)), _ascii(obj.sha256), amd[obj.uuid], attribute(obj.href)))
+        parts.append(f"{PADS[2]}</mets:fileGrp>".encode())
+    parts.append(f"{PADS[1]}</mets:fileSec>".encode())
+    return parts
+
+
+def describe(record: Record, context: Context) -> bytes:
+    """The METS document of a record and the files written for it (``context``)."""
+    from ..records import record_bytes
+
+    rid = record["id"]
+    data = record_bytes(record)
+    objects, own = _objects(record, context, data)
+    _events(record, objects, own, context)
+    earlier = {written.name: written.data for written in context.written}
+    plain = b"\\n" not in data  # JSON writes a line break in a string as \n
+    header = Markup("", inside=("mets:mets",))
+    _header(header, context.organization)
+    parts = [_HEAD, b"\n<mets:mets", _ROOT_NAMESPACES.encode("ascii"), b' OBJID="',
+             attribute(RECORD_URN_PREFIX + rid), b'" LABEL="', attribute(record["title"]),
+             f'" TYPE="archivist record"{attr("xsi:schemaLocation", SCHEMA_LOCATION)}>'.encode("ascii"),
+             header.fragment()[:-1],
+             _dmd_section("dmdSec-mods", "MODS", _embedded(earlier.get("mods"), plain, write_mods, record)),
+             _dmd_section("dmdSec-dc", "DC", _embedded(earlier.get("dcterms"), plain, write_dc, record))]
+    sections = _amd_sections(record, objects, own)
+    parts += sections
+    amd = {obj.uuid: b"amd-%d" % number for number, obj in enumerate(objects, start=1)}
+    parts += _files(objects, own, amd)
+    parts.append(f'{PADS[1]}<mets:structMap ID="structMap-1" TYPE="physical" LABEL="archivist record">{PADS[2]}'
+                 f'<mets:div TYPE="Directory" LABEL="'.encode("ascii"))
+    parts.append(attribute(rid))
+    parts.append(b'" DMDID="dmdSec-mods dmdSec-dc">')
+    parts += [_ITEM % (attribute(obj.href), _ascii(obj.uuid)) for obj in objects]
+    parts.append(f"{PADS[2]}</mets:div>{PADS[1]}</mets:structMap>\n</mets:mets>\n".encode("ascii"))
+    return b"".join(parts)
 
 
 def collection(records: Iterable[tuple[str, str, int]], label: str, organization: str | None = None) -> bytes:

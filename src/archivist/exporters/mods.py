@@ -81,23 +81,25 @@ RELATED_TYPES = {"isPartOf": "host", "hasPart": "constituent", "isVersionOf": "o
                  "replaces": "preceding", "isReplacedBy": "succeeding"}
 
 
-def _attrs(**attrs: str) -> str:
-    return "".join(attr(_QUALIFIED.get(k, k), v) for k, v in attrs.items())
+def _leaf(doc: Markup, name: str, value: str, attrs: str = "") -> None:
+    doc.leaf(f"mods:{name}", value, attrs)
 
 
-_QUALIFIED = {"xlink_href": "xlink:href", "xml_lang": "xml:lang"}
+def _start(doc: Markup, name: str, attrs: str = "") -> None:
+    doc.start(f"mods:{name}", attrs)
 
 
-def _leaf(doc: Markup, name: str, value: str, **attrs: str) -> None:
-    doc.leaf(f"mods:{name}", value, _attrs(**attrs) if attrs else "")
-
-
-def _start(doc: Markup, name: str, **attrs: str) -> None:
-    doc.start(f"mods:{name}", _attrs(**attrs) if attrs else "")
+_ENCODINGS = {name: attr("encoding", name) for name in ("w3cdtf", "edtf")}
+_USE_AND_REPRODUCTION = attr("type", "use and reproduction")
+_TYPE_TEXT = attr("type", "text")
+_LANGUAGE_CODE = attr("type", "code") + attr("authority", "rfc5646")
+_AUTHORITY_ATTRS = {scheme: attr("authority", code) + attr("authorityURI", uri)
+                    for scheme, (code, uri) in AUTHORITIES.items()}
 
 
 def _date_encoding(value: str) -> str:
-    return "w3cdtf" if is_w3cdtf(value) else "edtf"
+    """The ``encoding`` attribute of a date."""
+    return _ENCODINGS["w3cdtf" if is_w3cdtf(value) else "edtf"]
 
 
 def _subjects(doc: Markup, record: Record) -> None:
@@ -111,23 +113,21 @@ def _subjects(doc: Markup, record: Record) -> None:
         doc.end()
     for period in coverage.get("temporal", []):
         _start(doc, "subject")
-        _leaf(doc, "temporal", period, encoding=_date_encoding(period))
+        _leaf(doc, "temporal", period, _date_encoding(period))
         doc.end()
 
 
 def _heading(doc: Markup, subject: dict[str, Any]) -> None:
     """One typed heading: its main heading in the element its kind calls for, then its subdivisions in order."""
     scheme, kind = subject["scheme"], subject.get("kind")
-    attrs = {}
-    if scheme in AUTHORITIES:
-        attrs["authority"], attrs["authorityURI"] = AUTHORITIES[scheme]
+    attrs = _AUTHORITY_ATTRS.get(scheme, "")
     if "uri" in subject:
-        attrs["valueURI"] = subject["uri"]
-    _start(doc, "subject", **attrs)
+        attrs += attr("valueURI", subject["uri"])
+    _start(doc, "subject", attrs)
     main = main_heading(subject)
     child = KIND_ELEMENTS.get(kind or "topical", "topic")
     if child in ("name", "titleInfo"):
-        _start(doc, child, **({"type": NAME_TYPES[kind or ""]} if child == "name" else {}))
+        _start(doc, child, attr("type", NAME_TYPES[kind or ""]) if child == "name" else "")
         _leaf(doc, "namePart" if child == "name" else "title", main)
         doc.end()
     else:
@@ -140,13 +140,13 @@ def _heading(doc: Markup, subject: dict[str, Any]) -> None:
 def _names(doc: Markup, record: Record) -> None:
     for field, default in (("creators", "creator"), ("contributors", "contributor")):
         for agent in record.get(field, []):
-            attrs = {"type": "personal" if agent["kind"] == "person" else "corporate"}
+            attrs = attr("type", "personal" if agent["kind"] == "person" else "corporate")
             if "uri" in agent:
-                attrs["valueURI"] = agent["uri"]
-            _start(doc, "name", **attrs)
+                attrs += attr("valueURI", agent["uri"])
+            _start(doc, "name", attrs)
             _leaf(doc, "namePart", agent["name"])
             _start(doc, "role")
-            _leaf(doc, "roleTerm", agent.get("role") or default, type="text")
+            _leaf(doc, "roleTerm", agent.get("role") or default, _TYPE_TEXT)
             doc.end()
             doc.end()
 
@@ -158,27 +158,27 @@ def _origin(doc: Markup, record: Record) -> None:
     for date in record.get("dates", []):
         value = date["value"]
         name = DATE_ELEMENTS.get(date["type"], "dateOther")
-        attrs = {"encoding": _date_encoding(value)}
+        attrs = _date_encoding(value)
         if name == "dateOther":
-            attrs["type"] = date["type"]
-        _leaf(doc, name, value, **attrs)
+            attrs += attr("type", date["type"])
+        _leaf(doc, name, value, attrs)
     captured = record["retrieval"]["retrieved_at"]
     if not any(d["type"] == "captured" and d["value"] == captured for d in record.get("dates", [])):
-        _leaf(doc, "dateCaptured", captured, encoding="w3cdtf")
+        _leaf(doc, "dateCaptured", captured, _ENCODINGS["w3cdtf"])
     doc.end()
 
 
 def _identifiers(doc: Markup, record: Record) -> None:
-    _leaf(doc, "identifier", RECORD_URN_PREFIX + record["id"], type="uri")
+    _leaf(doc, "identifier", RECORD_URN_PREFIX + record["id"], attr("type", "uri"))
     for identifier in record.get("identifiers", []):
         scheme = identifier["scheme"]
         value = uri_form(identifier)[0] if scheme in ("uri", "urn", "ark") else bare(scheme, identifier["value"])
-        _leaf(doc, "identifier", value, type=IDENTIFIER_TYPES.get(scheme, scheme))
+        _leaf(doc, "identifier", value, attr("type", IDENTIFIER_TYPES.get(scheme, scheme)))
 
 
-def _titled(doc: Markup, title: str, **attrs: str) -> None:
+def _titled(doc: Markup, title: str, attrs: str) -> None:
     """A relatedItem holding one title."""
-    _start(doc, "relatedItem", **attrs)
+    _start(doc, "relatedItem", attrs)
     _start(doc, "titleInfo")
     _leaf(doc, "title", title)
     doc.end()
@@ -187,23 +187,23 @@ def _titled(doc: Markup, title: str, **attrs: str) -> None:
 
 def _related(doc: Markup, record: Record) -> None:
     if "site_name" in record["source"]:
-        _titled(doc, record["source"]["site_name"], type="host")
+        _titled(doc, record["source"]["site_name"], attr("type", "host"))
     for relation in record.get("relations", []):
-        attrs = {"type": RELATED_TYPES[relation["type"]]} if relation["type"] in RELATED_TYPES else {}
+        attrs = attr("type", RELATED_TYPES[relation["type"]]) if relation["type"] in RELATED_TYPES else ""
         if "uri" in relation:
-            attrs["xlink_href"] = relation["uri"]
-        _titled(doc, relation["target"], **attrs)
+            attrs += attr("xlink:href", relation["uri"])
+        _titled(doc, relation["target"], attrs)
 
 
 def _rights(doc: Markup, record: Record) -> None:
     rights = record.get("rights", {})
     if "statement" in rights or "uri" in rights:
-        attrs = {"type": "use and reproduction"}
+        attrs = _USE_AND_REPRODUCTION
         if "uri" in rights:
-            attrs["xlink_href"] = rights["uri"]
-        _leaf(doc, "accessCondition", rights.get("statement", rights.get("uri", "")), **attrs)
+            attrs += attr("xlink:href", rights["uri"])
+        _leaf(doc, "accessCondition", rights.get("statement", rights.get("uri", "")), attrs)
     if "holder" in rights:
-        _leaf(doc, "accessCondition", f"Rights holder: {rights['holder']}", type="use and reproduction")
+        _leaf(doc, "accessCondition", f"Rights holder: {rights['holder']}", _USE_AND_REPRODUCTION)
 
 
 _NAMESPACES = "".join(attr(f"xmlns:{prefix}", uri) for prefix, uri in NSMAP.items())
@@ -215,43 +215,44 @@ def write(doc: Markup, record: Record, schema_location: bool = True) -> None:
     lang = record["language"]
     location = attr("xsi:schemaLocation", SCHEMA_LOCATION) if schema_location else ""
     doc.start("mods:mods", _NAMESPACES + attr("version", "3.8") + location)
-    _start(doc, "titleInfo", xml_lang=lang)
+    in_lang = attr("xml:lang", lang)
+    _start(doc, "titleInfo", in_lang)
     _leaf(doc, "title", record["title"])
     doc.end()
     for alt in record.get("alternative_titles", []) + [record["source"][k] for k in ("page_title",)
                                                         if k in record["source"]]:
-        _start(doc, "titleInfo", type="alternative", xml_lang=lang)
+        _start(doc, "titleInfo", attr("type", "alternative") + in_lang)
         _leaf(doc, "title", alt)
         doc.end()
     _names(doc, record)
     if record["type"] in RESOURCE_TYPES:
         _leaf(doc, "typeOfResource", RESOURCE_TYPES[record["type"]])
     else:
-        _leaf(doc, "genre", record["type"], authority="dct")
+        _leaf(doc, "genre", record["type"], attr("authority", "dct"))
     _origin(doc, record)
     _start(doc, "language")
-    _leaf(doc, "languageTerm", lang, type="code", authority="rfc5646")
+    _leaf(doc, "languageTerm", lang, _LANGUAGE_CODE)
     doc.end()
     _start(doc, "physicalDescription")
     _leaf(doc, "internetMediaType", record["retrieval"]["media_type"])
     _leaf(doc, "extent", f"{record['retrieval']['byte_size']} bytes")
     doc.end()
     if "description" in record:
-        _leaf(doc, "abstract", record["description"], xml_lang=lang)
+        _leaf(doc, "abstract", record["description"], in_lang)
     headings = [s["heading"] for s in record["content"]["sections"] if s["heading"] is not None]
     if headings:
-        _leaf(doc, "tableOfContents", " -- ".join(headings), xml_lang=lang)
+        _leaf(doc, "tableOfContents", " -- ".join(headings), in_lang)
     for note in record.get("notes", []):
         _leaf(doc, "note", note)
     _subjects(doc, record)
     _related(doc, record)
     _identifiers(doc, record)
     _start(doc, "location")
-    _leaf(doc, "url", record["source"]["url"], usage="primary")
+    _leaf(doc, "url", record["source"]["url"], attr("usage", "primary"))
     doc.end()
     _rights(doc, record)
     _start(doc, "recordInfo")
-    _leaf(doc, "recordIdentifier", record["id"], source="archivist")
+    _leaf(doc, "recordIdentifier", record["id"], attr("source", "archivist"))
     _leaf(doc, "recordOrigin", f"Converted from archivist record (schema {record['schema_version']}) by archivist.")
     doc.end()
     doc.end()
