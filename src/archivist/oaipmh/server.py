@@ -63,15 +63,16 @@ def _url_host(host: str) -> str:
 
 class OAIServer:
     """An OAI-PMH server bound to ``host``:``port`` (0 picks a free port). ``provider.repo.base_url`` is the final
-    base URL (``http://HOST:PORT/oai`` when the repository gives none). Run ``serve_forever()``; ``shutdown()``
-    from another thread or a signal handler stops it."""
+    base URL (``http://HOST:PORT/oai`` when the repository gives none); ``workers`` processes answer where the
+    system can fork (0: one per core). Run ``serve_forever()``; ``shutdown()`` from another thread or a signal
+    handler stops it."""
 
     def __init__(self, index: RecordIndex, repository: Repository, host: str = "127.0.0.1", port: int = 8080, *,
                  timeout: float = TIMEOUT_SECONDS, threads: int = THREADS,
                  refresh_seconds: float = REFRESH_SECONDS, site: SiteSettings | None = None, workers: int = 1) -> None:
         self.index = index
-        self.workers = workers if CAN_FORK else 1
-        self._asked = workers
+        self.workers = (workers or os.cpu_count() or 1) if CAN_FORK else 1
+        self._asked = workers  # 0: one per core, which on a system that cannot fork is one without a warning
         self._threads = threads
         self._children: list[int] = []
         self._socket = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET,
@@ -161,9 +162,16 @@ class OAIServer:
             loop(timeout=poll_interval, map=self._map, use_poll=True, count=1)
 
     def _supervise(self, poll_interval: float) -> None:
-        """Fork the workers (before any thread starts here), refresh the index, and stop them at shutdown."""
+        """Fork the workers (before any thread starts here), refresh the index, and stop them at shutdown.
+
+        Ctrl-C and SIGTERM only ask to stop here (no KeyboardInterrupt): one raised between ``fork()`` and
+        noting the new worker's pid would leave that worker running unseen, holding the socket and the
+        terminal's streams (the server then never seemed to end), or would send a worker into this code."""
+        previous = _ask_to_stop_on_signals(self._stop)
         try:
             for _ in range(self.workers):
+                if self._stop.is_set():
+                    break
                 pid = os.fork()
                 if pid == 0:
                     self._work(poll_interval)  # never returns
@@ -187,6 +195,8 @@ class OAIServer:
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
             self._socket.close()
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
             self._stopped.set()
 
     def _reap(self) -> None:
@@ -201,9 +211,7 @@ class OAIServer:
     def _work(self, poll_interval: float) -> None:
         """A worker process: its own index connections and waitress on the shared socket, until SIGTERM/SIGINT."""
         status = 0
-        try:
-            for signum in (signal.SIGTERM, signal.SIGINT):
-                signal.signal(signum, lambda *_: self._stop.set())
+        try:  # the signal handlers came with the fork: they set this process's copy of _stop
             self.index.after_fork()
             self._start_waitress()
             self._answer(poll_interval)
@@ -242,12 +250,20 @@ class OAIServer:
             pause = max(self._refresh_seconds, 10 * (time.monotonic() - began))
 
 
+def _ask_to_stop_on_signals(stop: threading.Event) -> dict[int, Any]:
+    """Make SIGINT and SIGTERM set ``stop`` (in the main thread; elsewhere signals are the caller's business);
+    the handlers they had, to put back."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {signum: signal.signal(signum, lambda *_: stop.set()) for signum in (signal.SIGINT, signal.SIGTERM)}
+
+
 def make_server(index: RecordIndex, repository: Repository, host: str = "127.0.0.1", port: int = 8080, *,
                 timeout: float = TIMEOUT_SECONDS, threads: int = THREADS,
                 refresh_seconds: float = REFRESH_SECONDS, site: SiteSettings | None = None,
                 workers: int = 1) -> OAIServer:
     """An :class:`OAIServer` answering OAI-PMH from ``index`` (and the site's pages, given ``site``), in
-    ``workers`` processes where it can fork."""
+    ``workers`` processes where it can fork (0: one per core)."""
     return OAIServer(index, repository, host, port, timeout=timeout, threads=threads, refresh_seconds=refresh_seconds,
                      site=site, workers=workers)
 
