@@ -96,3 +96,26 @@ def test_kept_payloads_edited_while_serving_or_left_by_another_run_are_never_ser
     finally:
         assert stop(served) == 0
     assert "Traceback" not in served.log()
+
+
+def test_with_worker_processes_every_payload_is_made_ahead(folder: Path, tmp_path: Path) -> None:
+    """A process at the lowest priority makes and keeps every record's payload in every format, then ends; the
+    pages are those made on demand."""
+    database = tmp_path / "i.sqlite"
+    served = start(folder, "--repository-id", REPO, "--index", str(database), "--workers", "2")
+    try:
+        line = served.wait_for("payloads of ", timeout=60)
+        assert "payloads of 6 records kept in oai_dc, dcterms, marcxml" in line
+        with sqlite3.connect(database) as db:
+            assert db.execute("SELECT format, COUNT(*) FROM fragments GROUP BY format ORDER BY format").fetchall() \
+                == [("dcterms", 6), ("marcxml", 6), ("oai_dc", 6)]
+        ahead = _harvest(served.base)
+    finally:
+        assert stop(served) == 0
+    with sqlite3.connect(database) as db:
+        db.execute("DELETE FROM fragments")
+    served = start(folder, "--repository-id", REPO, "--index", str(database), "--workers", "1")
+    try:
+        assert _harvest(served.base) == ahead
+    finally:
+        assert stop(served) == 0

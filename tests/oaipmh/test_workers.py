@@ -50,8 +50,9 @@ def test_harvesters_are_served_by_several_processes_and_all_stop(folder: Path, t
                    "--page-size", "50")
     try:
         assert "; 2 processes)" in served.wait_for("OAI-PMH at ")
+        served.wait_for("payloads of ", timeout=60)  # the process making payloads ahead has ended (or is ending)
         deadline = time.monotonic() + 60  # the workers are forked as the server starts serving, after that line
-        while len(workers := _children(served.process.pid)) < 2 and time.monotonic() < deadline:
+        while len(workers := _children(served.process.pid)) != 2 and time.monotonic() < deadline:
             time.sleep(0.1)
         assert len(workers) == 2
         before = {pid: _cpu(pid) for pid in workers}

@@ -79,14 +79,16 @@ class Fragments:
                 found[sha256] = (header, body)
         return found
 
-    def put(self, fragments: Sequence[Fragment], prefix: str) -> None:
-        """Keep these fragments, signed; skipped when the database is busy (a rebuild holds it) or failing."""
+    def put(self, fragments: Sequence[Fragment], prefix: str, wait: float = 0.05) -> None:
+        """Keep these fragments, signed; skipped when the database stays busy ``wait`` seconds (a rebuild holds
+        it) or fails."""
         if not self._key or not fragments:
             return
         rows = [(sha256, prefix, header, zlib.compress(body, 1), self._sign(sha256, prefix, header, body))
                 for sha256, header, body in fragments]
         try:
             with self._writer() as db:
+                db.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
                 db.executemany("INSERT OR REPLACE INTO fragments VALUES (?, ?, ?, ?, ?)", rows)
         except sqlite3.Error:
             pass

@@ -380,11 +380,12 @@ class RecordIndex:
 
     def select(self, *, after: str = "", start: str | None = None, end: str | None = None, spec: str | None = None,
                limit: int = 100, count: bool = False, records: bool = True, render: Render | None = None,
-               ) -> tuple[list[tuple[dict[str, Any], str, list[str]]], int | None]:
+               wait: float = 0.05) -> tuple[list[tuple[dict[str, Any], str, list[str]]], int | None]:
         """Up to ``limit`` records with id > ``after`` (ordered by id: paging by key) in the datestamp range and
         set, each with its datestamp and sets; and, when ``count`` is asked, how many match in all. Without
         ``records``, each comes as ``{"id": ...}`` (headers only); with ``render``, as ``{"id": ..., PAYLOAD:
-        bytes}`` (its payload in that format, kept or made now). A row that fails its proof is left out."""
+        bytes}`` (its payload in that format, kept or made now; waiting at most ``wait`` seconds to keep those
+        made now when the database is busy). A row that fails its proof is left out."""
         where, args = [], []
         if start:
             where.append("r.datestamp >= ?")
@@ -406,7 +407,7 @@ class RecordIndex:
                 rows = [Row(*r) for r in db.execute(
                     f"SELECT {_ROW.replace('id,', 'r.id,', 1)} FROM records r {join} WHERE {condition} AND r.id > ? "
                     "ORDER BY r.id LIMIT ?", [*args, after, wanted]).fetchall()]
-                found += (self._rendered(db, rows, spec, render) if render is not None and records
+                found += (self._rendered(db, rows, spec, render, wait) if render is not None and records
                           else self._proven(db, rows, spec, records))
                 if len(rows) < wanted:
                     break
@@ -446,7 +447,7 @@ class RecordIndex:
             memberships.setdefault(record_id, []).append(set_spec)
         return memberships
 
-    def _rendered(self, db: sqlite3.Connection, rows: list[Row], spec: str | None, render: Render,
+    def _rendered(self, db: sqlite3.Connection, rows: list[Row], spec: str | None, render: Render, wait: float,
                   ) -> list[tuple[dict[str, Any], str, list[str]]]:
         """As :meth:`_proven` with records, each record as its payload: kept (``_fragments``) when its file
         still holds the bytes that payload was made from in this run, for this header; else made now."""
@@ -469,7 +470,7 @@ class RecordIndex:
                 made.append((row.sha256, header_key(row.id, row.stamp, specs), body))
             if spec is None or spec in specs:
                 proven.append(({"id": row.id, PAYLOAD: body}, row.stamp, specs))
-        self.fragments.put(made, prefix)
+        self.fragments.put(made, prefix, wait)
         return proven
 
     def close(self) -> None:

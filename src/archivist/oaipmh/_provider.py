@@ -237,6 +237,24 @@ class Provider:
                                 fmt.payload(record, self.repo.base_url.rstrip("/"))))
         return element
 
+    def _render(self, fmt: MetadataFormat) -> Render:
+        base = self.repo.base_url.rstrip("/")
+        return fmt.prefix, lambda record: fmt.payload(record, base)
+
+    def keep_payloads(self, stop: Callable[[], bool], batch: int = 500) -> int:
+        """Make and keep every record's payload in every format (those kept already are only checked), until
+        done or ``stop()``; how many records were gone through."""
+        done = 0
+        for fmt in FORMATS.values():
+            after, done = "", 0
+            while not stop():
+                rows, _ = self.index.select(after=after, limit=batch, render=self._render(fmt), wait=2.0)
+                done += len(rows)
+                if len(rows) < batch:
+                    break
+                after = rows[-1][0]["id"]
+        return done
+
     def _ListIdentifiers(self, args: dict[str, str], items: list[bytes]) -> etree._Element:
         return self._list(args, items, records=False)
 
@@ -253,10 +271,9 @@ class Provider:
         start, end = _range(query.get("from"), query.get("until"))
         if "set" in query and not self.index.has_sets():
             raise OAIError("noSetHierarchy", "this repository has no sets")
-        base = self.repo.base_url.rstrip("/")
         rows, counted = _with_deleted(self.index, after=after, start=start, end=end, spec=query.get("set"),
                                       limit=self.repo.page_size + 1, count=total is None, records=records,
-                                      render=(fmt.prefix, lambda record: fmt.payload(record, base)))
+                                      render=self._render(fmt))
         total = counted if total is None else total
         if not rows:
             if after:

@@ -32,7 +32,7 @@ from ..records import check_sources
 from ..site import SiteSettings
 from ._framing import StrictChannel
 from ._index import RecordIndex
-from ._provider import Provider, Repository
+from ._provider import FORMATS, Provider, Repository
 from ._wsgi import MAX_BODY, OAIApplication
 
 log = logging.getLogger("archivist.oaipmh")
@@ -75,6 +75,7 @@ class OAIServer:
         self._asked = workers  # 0: one per core, which on a system that cannot fork is one without a warning
         self._threads = threads
         self._children: list[int] = []
+        self._keeper = 0  # the process making payloads ahead (with worker processes)
         self._socket = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET,
                                             backlog=1024)
         self.port = self._socket.getsockname()[1]
@@ -176,6 +177,10 @@ class OAIServer:
                 if pid == 0:
                     self._work(poll_interval)  # never returns
                 self._children.append(pid)
+            if not self._stop.is_set():
+                self._keeper = os.fork()
+                if self._keeper == 0:
+                    self._keep_payloads()  # never returns
             self._refresher.start()
             while not self._stop.wait(poll_interval):
                 self._reap()
@@ -184,23 +189,27 @@ class OAIServer:
                     break
         finally:
             self._stop.set()  # also when Ctrl-C ended the wait: the workers' ends are expected from here on
-            for pid in self._children:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGTERM)
+            for pid in [*self._children, self._keeper]:
+                if pid:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGTERM)
             deadline = time.monotonic() + 10
-            while self._children and time.monotonic() < deadline:
+            while (self._children or self._keeper) and time.monotonic() < deadline:
                 self._reap()
                 time.sleep(0.05)
-            for pid in self._children:  # still there after ten seconds
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
+            for pid in [*self._children, self._keeper]:  # still there after ten seconds
+                if pid:
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
             self._socket.close()
             for signum, handler in previous.items():
                 signal.signal(signum, handler)
             self._stopped.set()
 
     def _reap(self) -> None:
-        """Forget the workers that ended (saying so, unless they were asked to)."""
+        """Forget the workers that ended (saying so, unless they were asked to), and the payload keeper."""
+        if self._keeper and os.waitpid(self._keeper, os.WNOHANG)[0]:
+            self._keeper = 0
         for pid in list(self._children):
             done, status = os.waitpid(pid, os.WNOHANG)
             if done:
@@ -220,6 +229,28 @@ class OAIServer:
             log.error("error: worker process %d failed: %s: %s", os.getpid(), type(exc).__name__, exc)
             status = 1
         finally:
+            logging.shutdown()
+            os._exit(status)
+
+    def _keep_payloads(self) -> None:
+        """A process at the lowest CPU priority (it takes only what requests leave): every record's payload made
+        and kept in every format, so that harvests after it find them ready; it ends when done."""
+        status = 0
+        try:
+            for signum in (signal.SIGINT, signal.SIGTERM):  # stopped at once: a write cut short is rolled back
+                signal.signal(signum, signal.SIG_DFL)
+            os.nice(19)
+            self.index.after_fork()
+            began, cpu = time.monotonic(), time.process_time()
+            count = self.provider.keep_payloads(self._stop.is_set)
+            if not self._stop.is_set():
+                log.info("payloads of %s kept in %s (%.1f s, %.1f s of CPU)", counted(count, "record"),
+                         ", ".join(FORMATS), time.monotonic() - began, time.process_time() - cpu)
+        except BaseException as exc:  # never runs on into the parent's code
+            log.error("error: making payloads ahead failed: %s: %s", type(exc).__name__, exc)
+            status = 1
+        finally:
+            self.index.close()
             logging.shutdown()
             os._exit(status)
 
