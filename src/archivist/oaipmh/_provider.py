@@ -72,7 +72,7 @@ FORMATS = {f.prefix: f for f in (
     MetadataFormat("dcterms", "{base}/schemas/archivist-qdc.xsd", dcterms.CONTAINER_NS,
                    lambda record, base: payload(dcterms.export(record, schema_base=f"{base}/schemas/"))),
     MetadataFormat("marcxml", "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd", marcxml.MARC,
-                   lambda record, base: etree.tostring(marcxml.record_element(record), encoding="UTF-8")),
+                   lambda record, base: marcxml.record_bytes(record)),
 )}
 
 _ARGUMENTS = {
