@@ -155,3 +155,50 @@ def test_one_process_per_core_by_default(folder: Path, tmp_path: Path) -> None:
         assert f"; {os.cpu_count()} processes)" in served.wait_for("OAI-PMH at ")
     finally:
         assert stop(served) == 0
+
+
+def _established(pid: int, port: int) -> int:
+    """How many established TCP connections to ``port`` the process ``pid`` holds (Linux /proc)."""
+    inodes = set()
+    for name in ("tcp", "tcp6"):
+        for line in Path(f"/proc/{pid}/net/{name}").read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+                inodes.add(fields[9])
+    held = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        held += target.startswith("socket:[") and target[8:-1] in inodes
+    return held
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="counts connections through /proc (Linux)")
+def test_kept_alive_harvesters_are_spread_over_the_workers(folder: Path, tmp_path: Path) -> None:
+    """Eight harvesters, each on one kept-alive connection, opened one after another: four on each of two
+    workers (the first worker to wake no longer takes them all, or six, leaving a core idle)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    served = start(folder, "--repository-id", REPO, "--workers", "2", "--index", str(tmp_path / "i.sqlite"))
+    connections = []
+    try:
+        served.wait_for("payloads of ", timeout=60)
+        deadline = time.monotonic() + 30
+        while len(workers := _children(served.process.pid)) != 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        url = urlsplit(served.base)
+        assert url.port is not None
+        for _ in range(8):
+            connection = http.client.HTTPConnection(url.hostname, url.port, timeout=15)
+            connection.request("GET", f"{url.path}?verb=Identify")
+            assert b"<Identify>" in connection.getresponse().read()
+            connections.append(connection)
+            time.sleep(0.3)  # a worker counts its connections each time round its loop
+        assert sorted(_established(pid, url.port) for pid in workers) == [4, 4]
+    finally:
+        for connection in connections:
+            connection.close()
+        assert stop(served) == 0

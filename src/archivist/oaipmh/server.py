@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import replace
+from multiprocessing.sharedctypes import RawArray
 from pathlib import Path
 from typing import Any, cast
 
@@ -42,6 +43,7 @@ THREADS = 8
 #: Worker processes ``archivist serve`` starts by default: one per core, where the system can fork.
 CAN_FORK = hasattr(os, "fork")
 MAX_CONNECTIONS = 500
+_GONE = 1 << 30  # the connection count of a worker that ended: never the least
 _LATE = b"the request was not complete in time\n"
 _TIMED_OUT = (b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n"
               b"Content-Length: %d\r\n\r\n%s" % (len(_LATE), _LATE))
@@ -76,6 +78,8 @@ class OAIServer:
         self._threads = threads
         self._children: list[int] = []
         self._keeper = 0  # the process making payloads ahead (with worker processes)
+        self._slots: dict[int, int] = {}  # each worker's pid: its place in _loads
+        self._loads: Any = None  # each worker's open connections, in memory the workers share
         self._socket = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET,
                                             backlog=1024)
         self.port = self._socket.getsockname()[1]
@@ -169,14 +173,16 @@ class OAIServer:
         noting the new worker's pid would leave that worker running unseen, holding the socket and the
         terminal's streams (the server then never seemed to end), or would send a worker into this code."""
         previous = _ask_to_stop_on_signals(self._stop)
+        self._loads = RawArray("i", self.workers)
         try:
-            for _ in range(self.workers):
+            for slot in range(self.workers):
                 if self._stop.is_set():
                     break
                 pid = os.fork()
                 if pid == 0:
-                    self._work(poll_interval)  # never returns
+                    self._work(poll_interval, slot)  # never returns
                 self._children.append(pid)
+                self._slots[pid] = slot
             if not self._stop.is_set():
                 self._keeper = os.fork()
                 if self._keeper == 0:
@@ -214,15 +220,17 @@ class OAIServer:
             done, status = os.waitpid(pid, os.WNOHANG)
             if done:
                 self._children.remove(pid)
+                self._loads[self._slots[pid]] = _GONE  # the others stop leaving connections to it
                 if not self._stop.is_set():
                     log.error("error: worker process %d ended (status %d); the others keep serving", pid, status)
 
-    def _work(self, poll_interval: float) -> None:
+    def _work(self, poll_interval: float, slot: int) -> None:
         """A worker process: its own index connections and waitress on the shared socket, until SIGTERM/SIGINT."""
         status = 0
         try:  # the signal handlers came with the fork: they set this process's copy of _stop
             self.index.after_fork()
             self._start_waitress()
+            self._balance(slot)
             self._answer(poll_interval)
             self._close()
         except BaseException as exc:  # a worker must never run on into the parent's code
@@ -231,6 +239,20 @@ class OAIServer:
         finally:
             logging.shutdown()
             os._exit(status)
+
+    def _balance(self, slot: int) -> None:
+        """Accept connections only while no other worker holds fewer. Every worker waits on the shared socket
+        and the first to wake takes the connection, so four harvesters could land three or four on one worker
+        (one core) while another idles; kept-alive, they stay there for the whole harvest."""
+        server, loads = self._server, self._loads
+        readable = server.readable  # waitress's: its maintenance and connection limit
+
+        def balanced() -> bool:
+            ready = bool(readable())
+            loads[slot] = len(server.active_channels)
+            return ready and loads[slot] <= min(loads)
+
+        server.readable = balanced
 
     def _keep_payloads(self) -> None:
         """A process at the lowest CPU priority (it takes only what requests leave): every record's payload made
