@@ -21,6 +21,7 @@ from pathlib import Path
 _SCHEMA = """CREATE TABLE IF NOT EXISTS fragments (sha256 BLOB NOT NULL, format TEXT NOT NULL, header BLOB NOT NULL,
              body BLOB NOT NULL, mac BLOB NOT NULL, PRIMARY KEY (sha256, format))"""
 
+_LOG_LIMIT = 64 << 20
 #: A fragment to keep: the record bytes' SHA-256, the header digest, the payload.
 Fragment = tuple[bytes, bytes, bytes]
 
@@ -97,6 +98,7 @@ class Fragments:
         connection: sqlite3.Connection | None = getattr(self._local, "writer", None)
         if connection is None:
             connection = sqlite3.connect(self.database, timeout=0.05, check_same_thread=False)
+            connection.execute(f"PRAGMA journal_size_limit = {_LOG_LIMIT}")  # the log shrinks back once copied
             self._local.writer = connection
             with self._lock:
                 self._connections.append(connection)

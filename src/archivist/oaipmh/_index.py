@@ -27,7 +27,7 @@ from .._oai_vocabulary import datestamp, subject_sets
 from .._words import counted
 from ..records import Problem, record_files, validate_paths
 from . import _deleted
-from ._fragments import Fragments
+from ._fragments import Fragment, Fragments
 from ._rows import Proofs, Row, Sources, current_bytes, header_key, located, parents, record_specs, same_record
 
 log = logging.getLogger("archivist.oaipmh")
@@ -400,6 +400,7 @@ class RecordIndex:
         condition = " AND ".join(where) or "1 = 1"
         db = self._reader()
         found: list[tuple[dict[str, Any], str, list[str]]] = []
+        made: list[Fragment] = []  # payloads made now, to keep
         db.execute("BEGIN")  # one read transaction: the page, its sets and the count see the same index
         try:
             while len(found) < limit:  # rows that fail their proof are made up for by the next ones
@@ -407,7 +408,7 @@ class RecordIndex:
                 rows = [Row(*r) for r in db.execute(
                     f"SELECT {_ROW.replace('id,', 'r.id,', 1)} FROM records r {join} WHERE {condition} AND r.id > ? "
                     "ORDER BY r.id LIMIT ?", [*args, after, wanted]).fetchall()]
-                found += (self._rendered(db, rows, spec, render, wait) if render is not None and records
+                found += (self._rendered(db, rows, spec, render, made) if render is not None and records
                           else self._proven(db, rows, spec, records))
                 if len(rows) < wanted:
                     break
@@ -417,6 +418,8 @@ class RecordIndex:
                 total = db.execute(f"SELECT COUNT(*) FROM records r {join} WHERE {condition}", args).fetchone()[0]
         finally:
             db.execute("COMMIT")
+        if render is not None:  # after the read ends: a read open meanwhile would keep the log from being reset
+            self.fragments.put(made, render[0], wait)
         return found, total
 
     def _proven(self, db: sqlite3.Connection, rows: list[Row], spec: str | None, records: bool,
@@ -447,14 +450,15 @@ class RecordIndex:
             memberships.setdefault(record_id, []).append(set_spec)
         return memberships
 
-    def _rendered(self, db: sqlite3.Connection, rows: list[Row], spec: str | None, render: Render, wait: float,
-                  ) -> list[tuple[dict[str, Any], str, list[str]]]:
+    def _rendered(self, db: sqlite3.Connection, rows: list[Row], spec: str | None, render: Render,
+                  made: list[Fragment]) -> list[tuple[dict[str, Any], str, list[str]]]:
         """As :meth:`_proven` with records, each record as its payload: kept (``_fragments``) when its file
-        still holds the bytes that payload was made from in this run, for this header; else made now."""
+        still holds the bytes that payload was made from in this run, for this header; else made now (and added
+        to ``made``)."""
         prefix, write = render
         memberships = self._memberships(db, rows)
         kept = self.fragments.get(db, [row.sha256 for row in rows], prefix)
-        proven, made = [], []
+        proven = []
         for row in rows:
             specs = memberships.get(row.id, [])
             fragment = kept.get(row.sha256)
@@ -470,7 +474,6 @@ class RecordIndex:
                 made.append((row.sha256, header_key(row.id, row.stamp, specs), body))
             if spec is None or spec in specs:
                 proven.append(({"id": row.id, PAYLOAD: body}, row.stamp, specs))
-        self.fragments.put(made, prefix, wait)
         return proven
 
     def close(self) -> None:
