@@ -227,7 +227,9 @@ class OAIServer:
     def _work(self, poll_interval: float, slot: int) -> None:
         """A worker process: its own index connections and waitress on the shared socket, until SIGTERM/SIGINT."""
         status = 0
-        try:  # the signal handlers came with the fork: they set this process's copy of _stop
+        try:  # the handlers that came with the fork set this process's copy of _stop; made sure of here too, for
+            for signum in (signal.SIGTERM, signal.SIGINT):  # a server that was started from another thread
+                signal.signal(signum, lambda *_: self._stop.set())
             self.index.after_fork()
             self._start_waitress()
             self._balance(slot)
