@@ -79,3 +79,37 @@ def test_collection_of_many(seed: dict[str, Any]) -> None:
     assert write_collection(records, buffer) == len(records)
     assert validation_errors(buffer.getvalue(), "marcxml") == []
     assert [m["001"].data for m in read_back(buffer.getvalue())] == [r["id"] for r in records]
+
+
+_MARKUP = "Tom & Jerry <b>\"bold\"</b> 'q' > x\r\n\tend 😀 ]]> --"
+_FREE_TEXT = {"title", "description", "notes", "name", "statement", "holder", "publisher", "site_name", "page_title",
+              "heading", "alternative_titles", "spatial", "term", "role"}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_the_text_writer_writes_the_bytes_lxml_writes(seed: dict[str, Any], case: str) -> None:
+    """record_bytes (the exporter's and the server's writer) against lxml serialising record_element, also with
+    every character either escapes (in text and attributes) in every string field."""
+    from lxml import etree
+
+    from archivist.exporters.marcxml import record_bytes, record_element
+
+    def marked(value: Any, free: bool = False) -> Any:
+        if isinstance(value, dict):
+            return {k: marked(v, k in _FREE_TEXT) for k, v in value.items()}
+        if isinstance(value, list):
+            return [marked(v, free) for v in value]
+        return value + _MARKUP if free and isinstance(value, str) else value
+
+    record = edge_cases(seed)[case]
+    for variant in (record, marked(copy.deepcopy(record))):
+        written = record_bytes(variant)
+        assert written == etree.tostring(record_element(variant), encoding="UTF-8")
+    assert b"Tom &amp; Jerry &lt;b&gt;" in written  # the marked strings reached the XML, escaped
+
+
+def test_text_xml_cannot_hold_is_refused_as_lxml_refuses_it(seed: dict[str, Any]) -> None:
+    from archivist.exporters.marcxml import record_bytes
+
+    with pytest.raises(ValueError, match="XML compatible"):
+        record_bytes(dict(seed, id="a\x0bb"))

@@ -10,7 +10,6 @@ modules; each command imports the library it calls when it runs, and option defa
 from __future__ import annotations
 
 import json
-import os
 import shlex
 import signal
 import sys
@@ -644,7 +643,7 @@ def serve(
         help="Give record pages the citation box (as archivist site).")] = True,
     workers: Annotated[int, typer.Option("--workers", "-w", metavar="N", min=0,
         help="Processes answering requests, each with its threads: 0 = one per core (on Windows always "
-             "one).")] = 1,
+             "one).")] = 0,
     quiet: Quiet = False,
 ) -> None:
     """Serve records as an OAI-PMH 2.0 data provider (oai_dc, dcterms, marcxml; sets from subjects), and as
@@ -675,9 +674,11 @@ def serve(
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # queued requests are normal under load
     try:
         server = open_server(paths, repository, host, port, index=Path(index) if index else None, timeout=timeout,
-                             site=site, workers=workers or os.cpu_count() or 1)
+                             site=site, workers=workers)
     except (ArchivistError, OSError) as exc:
         raise _fail(str(exc)) from None
+    for signum in (signal.SIGINT, signal.SIGTERM):  # from here on a stop, exit 0, whenever it comes
+        signal.signal(signum, lambda *_: server.shutdown())
     say.problems(server.index.problems)
     say.info(server.describe())
     shown = f"[{host}]" if ":" in host else host
@@ -685,11 +686,8 @@ def serve(
              + ("" if site_url else "; no --site-url: canonical links, cite-as, linksets and the sitemap are left out"))
     for warning in server.warnings():
         say.warn(warning)
-    signal.signal(signal.SIGTERM, lambda *_: server.shutdown())
     try:
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
     finally:
         server.index.close()
 

@@ -17,7 +17,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,8 @@ from .._oai_vocabulary import datestamp, subject_sets
 from .._words import counted
 from ..records import Problem, record_files, validate_paths
 from . import _deleted
-from ._rows import Proofs, Row, Sources, located, parents, record_specs, same_record
+from ._fragments import Fragment, Fragments
+from ._rows import Proofs, Row, Sources, current_bytes, header_key, located, parents, record_specs, same_record
 
 log = logging.getLogger("archivist.oaipmh")
 
@@ -49,6 +50,10 @@ CREATE INDEX IF NOT EXISTS record_sets_id ON record_sets (id, spec);
 """
 
 Stat = dict[str, tuple[int, int]]
+#: A metadata format's name and its payload writer, for :meth:`RecordIndex.select`.
+Render = tuple[str, Callable[[dict[str, Any]], bytes]]
+#: Where a row selected with a ``render`` holds its payload (no record field is named so).
+PAYLOAD = "archivist:payload"
 
 
 class IndexUnusable(ArchivistError):
@@ -142,6 +147,8 @@ class RecordIndex:
                 raise IndexUnusable(f"the index {self.database} could not be built: {failure}")
         else:
             self.problems = [Problem(*fields) for fields in json.loads(self._meta("problems") or "[]")]
+        self.fragments = Fragments(self.database)
+        self.fragments.reset(self._writer)
 
     def _meta(self, key: str) -> str | None:
         row = self._writer.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
@@ -307,6 +314,7 @@ class RecordIndex:
         self._inherited = self._connections  # kept, not closed: closing would touch the parent's database state
         self._connections = []
         self._write = threading.Lock()
+        self.fragments.after_fork()
 
     def count(self) -> int:
         return int(self._reader().execute("SELECT COUNT(*) FROM records").fetchone()[0])
@@ -371,11 +379,13 @@ class RecordIndex:
                                        count=count)
 
     def select(self, *, after: str = "", start: str | None = None, end: str | None = None, spec: str | None = None,
-               limit: int = 100, count: bool = False, records: bool = True,
-               ) -> tuple[list[tuple[dict[str, Any], str, list[str]]], int | None]:
+               limit: int = 100, count: bool = False, records: bool = True, render: Render | None = None,
+               wait: float = 0.05) -> tuple[list[tuple[dict[str, Any], str, list[str]]], int | None]:
         """Up to ``limit`` records with id > ``after`` (ordered by id: paging by key) in the datestamp range and
         set, each with its datestamp and sets; and, when ``count`` is asked, how many match in all. Without
-        ``records``, each comes as ``{"id": ...}`` (headers only). A row that fails its proof is left out."""
+        ``records``, each comes as ``{"id": ...}`` (headers only); with ``render``, as ``{"id": ..., PAYLOAD:
+        bytes}`` (its payload in that format, kept or made now; waiting at most ``wait`` seconds to keep those
+        made now when the database is busy). A row that fails its proof is left out."""
         where, args = [], []
         if start:
             where.append("r.datestamp >= ?")
@@ -390,6 +400,7 @@ class RecordIndex:
         condition = " AND ".join(where) or "1 = 1"
         db = self._reader()
         found: list[tuple[dict[str, Any], str, list[str]]] = []
+        made: list[Fragment] = []  # payloads made now, to keep
         db.execute("BEGIN")  # one read transaction: the page, its sets and the count see the same index
         try:
             while len(found) < limit:  # rows that fail their proof are made up for by the next ones
@@ -397,7 +408,8 @@ class RecordIndex:
                 rows = [Row(*r) for r in db.execute(
                     f"SELECT {_ROW.replace('id,', 'r.id,', 1)} FROM records r {join} WHERE {condition} AND r.id > ? "
                     "ORDER BY r.id LIMIT ?", [*args, after, wanted]).fetchall()]
-                found += self._proven(db, rows, spec, records)
+                found += (self._rendered(db, rows, spec, render, made) if render is not None and records
+                          else self._proven(db, rows, spec, records))
                 if len(rows) < wanted:
                     break
                 after = rows[-1].id
@@ -406,6 +418,8 @@ class RecordIndex:
                 total = db.execute(f"SELECT COUNT(*) FROM records r {join} WHERE {condition}", args).fetchone()[0]
         finally:
             db.execute("COMMIT")
+        if render is not None:  # after the read ends: a read open meanwhile would keep the log from being reset
+            self.fragments.put(made, render[0], wait)
         return found, total
 
     def _proven(self, db: sqlite3.Connection, rows: list[Row], spec: str | None, records: bool,
@@ -420,18 +434,50 @@ class RecordIndex:
                     if spec is None or spec in specs:
                         proven.append((record, row.stamp, specs))
             return proven
-        memberships: dict[str, list[str]] = {}
-        ids = json.dumps([row.id for row in rows])
-        for record_id, set_spec in db.execute("SELECT id, spec FROM record_sets WHERE id IN "
-                                              "(SELECT value FROM json_each(?)) ORDER BY id, spec", (ids,)):
-            memberships.setdefault(record_id, []).append(set_spec)
+        memberships = self._memberships(db, rows)
         for row in rows:
             specs = memberships.get(row.id, [])
             if self._header(row, specs):
                 proven.append(({"id": row.id}, row.stamp, specs))
         return proven
 
+    def _memberships(self, db: sqlite3.Connection, rows: list[Row]) -> dict[str, list[str]]:
+        """The sets of each row's record, as the index says (to be proven)."""
+        memberships: dict[str, list[str]] = {}
+        ids = json.dumps([row.id for row in rows])
+        for record_id, set_spec in db.execute("SELECT id, spec FROM record_sets WHERE id IN "
+                                              "(SELECT value FROM json_each(?)) ORDER BY id, spec", (ids,)):
+            memberships.setdefault(record_id, []).append(set_spec)
+        return memberships
+
+    def _rendered(self, db: sqlite3.Connection, rows: list[Row], spec: str | None, render: Render,
+                  made: list[Fragment]) -> list[tuple[dict[str, Any], str, list[str]]]:
+        """As :meth:`_proven` with records, each record as its payload: kept (``_fragments``) when its file
+        still holds the bytes that payload was made from in this run, for this header; else made now (and added
+        to ``made``)."""
+        prefix, write = render
+        memberships = self._memberships(db, rows)
+        kept = self.fragments.get(db, [row.sha256 for row in rows], prefix)
+        proven = []
+        for row in rows:
+            specs = memberships.get(row.id, [])
+            fragment = kept.get(row.sha256)
+            if (fragment is not None and fragment[0] == header_key(row.id, row.stamp, specs)
+                    and current_bytes(row, self._sources) is not None):
+                body = fragment[1]
+            else:
+                record = self._record(row)
+                if record is None:
+                    continue
+                specs = record_specs(record)
+                body = write(record)
+                made.append((row.sha256, header_key(row.id, row.stamp, specs), body))
+            if spec is None or spec in specs:
+                proven.append(({"id": row.id, PAYLOAD: body}, row.stamp, specs))
+        return proven
+
     def close(self) -> None:
+        self.fragments.close()
         with self._write:
             for connection in self._connections:
                 connection.close()

@@ -33,7 +33,7 @@ from .._oai_vocabulary import (
     record_xml,
 )
 from ..exporters import dcterms, marcxml, oai_dc
-from ._index import RecordIndex
+from ._index import PAYLOAD, RecordIndex, Render
 from ._rows import record_specs
 
 OAI_IDENTIFIER = "http://www.openarchives.org/OAI/2.0/oai-identifier"
@@ -72,7 +72,7 @@ FORMATS = {f.prefix: f for f in (
     MetadataFormat("dcterms", "{base}/schemas/archivist-qdc.xsd", dcterms.CONTAINER_NS,
                    lambda record, base: payload(dcterms.export(record, schema_base=f"{base}/schemas/"))),
     MetadataFormat("marcxml", "http://www.loc.gov/standards/marcxml/schema/MARC21slim.xsd", marcxml.MARC,
-                   lambda record, base: etree.tostring(marcxml.record_element(record), encoding="UTF-8")),
+                   lambda record, base: marcxml.record_bytes(record)),
 )}
 
 _ARGUMENTS = {
@@ -237,6 +237,24 @@ class Provider:
                                 fmt.payload(record, self.repo.base_url.rstrip("/"))))
         return element
 
+    def _render(self, fmt: MetadataFormat) -> Render:
+        base = self.repo.base_url.rstrip("/")
+        return fmt.prefix, lambda record: fmt.payload(record, base)
+
+    def keep_payloads(self, stop: Callable[[], bool], batch: int = 500) -> int:
+        """Make and keep every record's payload in every format (those kept already are only checked), until
+        done or ``stop()``; how many records were gone through."""
+        done = 0
+        for fmt in FORMATS.values():
+            after, done = "", 0
+            while not stop():
+                rows, _ = self.index.select(after=after, limit=batch, render=self._render(fmt), wait=2.0)
+                done += len(rows)
+                if len(rows) < batch:
+                    break
+                after = rows[-1][0]["id"]
+        return done
+
     def _ListIdentifiers(self, args: dict[str, str], items: list[bytes]) -> etree._Element:
         return self._list(args, items, records=False)
 
@@ -254,7 +272,8 @@ class Provider:
         if "set" in query and not self.index.has_sets():
             raise OAIError("noSetHierarchy", "this repository has no sets")
         rows, counted = _with_deleted(self.index, after=after, start=start, end=end, spec=query.get("set"),
-                                      limit=self.repo.page_size + 1, count=total is None, records=records)
+                                      limit=self.repo.page_size + 1, count=total is None, records=records,
+                                      render=self._render(fmt))
         total = counted if total is None else total
         if not rows:
             if after:
@@ -269,8 +288,7 @@ class Provider:
                 item = header_xml(record, stamp, self.repo.repository_id, specs, deleted=True)
                 items.append(b"<record>" + item + b"</record>" if records else item)
             elif records:
-                body = fmt.payload(record, self.repo.base_url.rstrip("/"))
-                items.append(record_xml(record, stamp, self.repo.repository_id, specs, body))
+                items.append(record_xml(record, stamp, self.repo.repository_id, specs, record[PAYLOAD]))
             else:
                 items.append(header_xml(record, stamp, self.repo.repository_id, specs))
         if more or after:
@@ -285,12 +303,12 @@ class Provider:
 DELETED = "archivist:deleted"  # the key marking a withdrawn record's row in a list (no record field is named so)
 
 
-def _with_deleted(index: RecordIndex, *, limit: int, count: bool, records: bool = True, **query: Any
-                  ) -> tuple[list[tuple[dict[str, Any], str, list[str]]], int | None]:
+def _with_deleted(index: RecordIndex, *, limit: int, count: bool, records: bool = True, render: Render | None = None,
+                  **query: Any) -> tuple[list[tuple[dict[str, Any], str, list[str]]], int | None]:
     """The records (headers only without ``records``) and the withdrawn records of a list request, merged in id
     order (paging is by id), up to ``limit``; a withdrawn one stands as ``{"id": …, DELETED: True}``. The count
     covers both."""
-    rows, counted = index.select(limit=limit, count=count, records=records, **query)
+    rows, counted = index.select(limit=limit, count=count, records=records, render=render, **query)
     gone, gone_count = index.select_deleted(limit=limit, count=count, **query)
     if gone:
         rows = sorted([*rows, *(({"id": rid, DELETED: True}, stamp, specs) for rid, stamp, specs in gone)],

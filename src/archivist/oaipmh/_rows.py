@@ -112,6 +112,14 @@ class Sources:
         return False
 
 
+def current_bytes(row: Row, sources: Sources) -> bytes | None:
+    """The bytes the row points at if they still hash to its SHA-256 (and lie where a records scan reads)."""
+    if not sources.holds(row.path) or row.start < 0 or row.length < 0:
+        return None
+    raw = read_span(row.path, row.start, row.length)
+    return raw if raw is not None and hashlib.sha256(raw).digest() == row.sha256 else None
+
+
 class Proofs:
     """What this process has proven: the record bytes it validated (by file and SHA-256) and, for each, the
     digest of the header they give. Rebuilding the index starts a new set."""
@@ -130,10 +138,8 @@ class Proofs:
         """The record the row points at, read from its file, if the bytes there still hash to the row's SHA-256,
         form a valid record (checked now unless proven before), and give the row's id and datestamp; else None.
         A row naming a path the records scan would not read (``sources``) is never read."""
-        if not sources.holds(row.path) or row.start < 0 or row.length < 0:
-            return None
-        raw = read_span(row.path, row.start, row.length)
-        if raw is None or hashlib.sha256(raw).digest() != row.sha256:
+        raw = current_bytes(row, sources)
+        if raw is None:
             return None
         if (row.path, row.sha256) in self.valid:
             record = _loads(raw)

@@ -18,6 +18,7 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import replace
+from multiprocessing.sharedctypes import RawArray
 from pathlib import Path
 from typing import Any, cast
 
@@ -32,7 +33,7 @@ from ..records import check_sources
 from ..site import SiteSettings
 from ._framing import StrictChannel
 from ._index import RecordIndex
-from ._provider import Provider, Repository
+from ._provider import FORMATS, Provider, Repository
 from ._wsgi import MAX_BODY, OAIApplication
 
 log = logging.getLogger("archivist.oaipmh")
@@ -42,6 +43,7 @@ THREADS = 8
 #: Worker processes ``archivist serve`` starts by default: one per core, where the system can fork.
 CAN_FORK = hasattr(os, "fork")
 MAX_CONNECTIONS = 500
+_GONE = 1 << 30  # the connection count of a worker that ended: never the least
 _LATE = b"the request was not complete in time\n"
 _TIMED_OUT = (b"HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n"
               b"Content-Length: %d\r\n\r\n%s" % (len(_LATE), _LATE))
@@ -63,17 +65,21 @@ def _url_host(host: str) -> str:
 
 class OAIServer:
     """An OAI-PMH server bound to ``host``:``port`` (0 picks a free port). ``provider.repo.base_url`` is the final
-    base URL (``http://HOST:PORT/oai`` when the repository gives none). Run ``serve_forever()``; ``shutdown()``
-    from another thread or a signal handler stops it."""
+    base URL (``http://HOST:PORT/oai`` when the repository gives none); ``workers`` processes answer where the
+    system can fork (0: one per core). Run ``serve_forever()``; ``shutdown()`` from another thread or a signal
+    handler stops it."""
 
     def __init__(self, index: RecordIndex, repository: Repository, host: str = "127.0.0.1", port: int = 8080, *,
                  timeout: float = TIMEOUT_SECONDS, threads: int = THREADS,
                  refresh_seconds: float = REFRESH_SECONDS, site: SiteSettings | None = None, workers: int = 1) -> None:
         self.index = index
-        self.workers = workers if CAN_FORK else 1
-        self._asked = workers
+        self.workers = (workers or os.cpu_count() or 1) if CAN_FORK else 1
+        self._asked = workers  # 0: one per core, which on a system that cannot fork is one without a warning
         self._threads = threads
         self._children: list[int] = []
+        self._keeper = 0  # the process making payloads ahead (with worker processes)
+        self._slots: dict[int, int] = {}  # each worker's pid: its place in _loads
+        self._loads: Any = None  # each worker's open connections, in memory the workers share
         self._socket = socket.create_server((host, port), family=socket.AF_INET6 if ":" in host else socket.AF_INET,
                                             backlog=1024)
         self.port = self._socket.getsockname()[1]
@@ -161,13 +167,26 @@ class OAIServer:
             loop(timeout=poll_interval, map=self._map, use_poll=True, count=1)
 
     def _supervise(self, poll_interval: float) -> None:
-        """Fork the workers (before any thread starts here), refresh the index, and stop them at shutdown."""
+        """Fork the workers (before any thread starts here), refresh the index, and stop them at shutdown.
+
+        Ctrl-C and SIGTERM only ask to stop here (no KeyboardInterrupt): one raised between ``fork()`` and
+        noting the new worker's pid would leave that worker running unseen, holding the socket and the
+        terminal's streams (the server then never seemed to end), or would send a worker into this code."""
+        previous = _ask_to_stop_on_signals(self._stop)
+        self._loads = RawArray("i", self.workers)
         try:
-            for _ in range(self.workers):
+            for slot in range(self.workers):
+                if self._stop.is_set():
+                    break
                 pid = os.fork()
                 if pid == 0:
-                    self._work(poll_interval)  # never returns
+                    self._work(poll_interval, slot)  # never returns
                 self._children.append(pid)
+                self._slots[pid] = slot
+            if not self._stop.is_set():
+                self._keeper = os.fork()
+                if self._keeper == 0:
+                    self._keep_payloads()  # never returns
             self._refresher.start()
             while not self._stop.wait(poll_interval):
                 self._reap()
@@ -176,42 +195,86 @@ class OAIServer:
                     break
         finally:
             self._stop.set()  # also when Ctrl-C ended the wait: the workers' ends are expected from here on
-            for pid in self._children:
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGTERM)
+            for pid in [*self._children, self._keeper]:
+                if pid:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGTERM)
             deadline = time.monotonic() + 10
-            while self._children and time.monotonic() < deadline:
+            while (self._children or self._keeper) and time.monotonic() < deadline:
                 self._reap()
                 time.sleep(0.05)
-            for pid in self._children:  # still there after ten seconds
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
+            for pid in [*self._children, self._keeper]:  # still there after ten seconds
+                if pid:
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
             self._socket.close()
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
             self._stopped.set()
 
     def _reap(self) -> None:
-        """Forget the workers that ended (saying so, unless they were asked to)."""
+        """Forget the workers that ended (saying so, unless they were asked to), and the payload keeper."""
+        if self._keeper and os.waitpid(self._keeper, os.WNOHANG)[0]:
+            self._keeper = 0
         for pid in list(self._children):
             done, status = os.waitpid(pid, os.WNOHANG)
             if done:
                 self._children.remove(pid)
+                self._loads[self._slots[pid]] = _GONE  # the others stop leaving connections to it
                 if not self._stop.is_set():
                     log.error("error: worker process %d ended (status %d); the others keep serving", pid, status)
 
-    def _work(self, poll_interval: float) -> None:
+    def _work(self, poll_interval: float, slot: int) -> None:
         """A worker process: its own index connections and waitress on the shared socket, until SIGTERM/SIGINT."""
         status = 0
-        try:
-            for signum in (signal.SIGTERM, signal.SIGINT):
+        try:  # the handlers that came with the fork set this process's copy of _stop; made sure of here too, for
+            for signum in (signal.SIGTERM, signal.SIGINT):  # a server that was started from another thread
                 signal.signal(signum, lambda *_: self._stop.set())
             self.index.after_fork()
             self._start_waitress()
+            self._balance(slot)
             self._answer(poll_interval)
             self._close()
         except BaseException as exc:  # a worker must never run on into the parent's code
             log.error("error: worker process %d failed: %s: %s", os.getpid(), type(exc).__name__, exc)
             status = 1
         finally:
+            logging.shutdown()
+            os._exit(status)
+
+    def _balance(self, slot: int) -> None:
+        """Accept connections only while no other worker holds fewer. Every worker waits on the shared socket
+        and the first to wake takes the connection, so four harvesters could land three or four on one worker
+        (one core) while another idles; kept-alive, they stay there for the whole harvest."""
+        server, loads = self._server, self._loads
+        readable = server.readable  # waitress's: its maintenance and connection limit
+
+        def balanced() -> bool:
+            ready = bool(readable())
+            loads[slot] = len(server.active_channels)
+            return ready and loads[slot] <= min(loads)
+
+        server.readable = balanced
+
+    def _keep_payloads(self) -> None:
+        """A process at the lowest CPU priority (it takes only what requests leave): every record's payload made
+        and kept in every format, so that harvests after it find them ready; it ends when done."""
+        status = 0
+        try:
+            for signum in (signal.SIGINT, signal.SIGTERM):  # stopped at once: a write cut short is rolled back
+                signal.signal(signum, signal.SIG_DFL)
+            os.nice(19)
+            self.index.after_fork()
+            began, cpu = time.monotonic(), time.process_time()
+            count = self.provider.keep_payloads(self._stop.is_set)
+            if not self._stop.is_set():
+                log.info("payloads of %s kept in %s (%.1f s, %.1f s of CPU)", counted(count, "record"),
+                         ", ".join(FORMATS), time.monotonic() - began, time.process_time() - cpu)
+        except BaseException as exc:  # never runs on into the parent's code
+            log.error("error: making payloads ahead failed: %s: %s", type(exc).__name__, exc)
+            status = 1
+        finally:
+            self.index.close()
             logging.shutdown()
             os._exit(status)
 
@@ -242,12 +305,20 @@ class OAIServer:
             pause = max(self._refresh_seconds, 10 * (time.monotonic() - began))
 
 
+def _ask_to_stop_on_signals(stop: threading.Event) -> dict[int, Any]:
+    """Make SIGINT and SIGTERM set ``stop`` (in the main thread; elsewhere signals are the caller's business);
+    the handlers they had, to put back."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {signum: signal.signal(signum, lambda *_: stop.set()) for signum in (signal.SIGINT, signal.SIGTERM)}
+
+
 def make_server(index: RecordIndex, repository: Repository, host: str = "127.0.0.1", port: int = 8080, *,
                 timeout: float = TIMEOUT_SECONDS, threads: int = THREADS,
                 refresh_seconds: float = REFRESH_SECONDS, site: SiteSettings | None = None,
                 workers: int = 1) -> OAIServer:
     """An :class:`OAIServer` answering OAI-PMH from ``index`` (and the site's pages, given ``site``), in
-    ``workers`` processes where it can fork."""
+    ``workers`` processes where it can fork (0: one per core)."""
     return OAIServer(index, repository, host, port, timeout=timeout, threads=threads, refresh_seconds=refresh_seconds,
                      site=site, workers=workers)
 
