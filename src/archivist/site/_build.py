@@ -129,7 +129,7 @@ def build_site(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[s
     report = SiteReport()
     with FolderLock(folder):
         sweep_partials(folder, deep=True)
-        catalog = Catalog(folder / _CATALOG)
+        catalog = Catalog(folder / _CATALOG, searchable=False)
         try:
             _records(sources, folder, settings, names, check_files, catalog, report, on_outcome)
             _collection(folder, settings, catalog, report)
