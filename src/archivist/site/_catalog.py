@@ -34,6 +34,7 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5 (title, subjects, descripti
     tokenize = 'unicode61 remove_diacritics 2');
 CREATE TABLE IF NOT EXISTS tagged (n INTEGER NOT NULL, f INTEGER NOT NULL, PRIMARY KEY (n, f)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS state (generation INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS folders (id TEXT PRIMARY KEY, folder TEXT NOT NULL);
 INSERT INTO state SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM state);
 """
 #: Search answers remembered per catalog (for the same catalog contents only).
@@ -116,7 +117,7 @@ class Catalog:
         """Forget every record (before filling the catalog again); searches remembered are forgotten too, in
         every process using the catalog (its generation changes)."""
         db = self._db()
-        for table in ("items", "facets", "members", "search", "tagged"):
+        for table in ("items", "facets", "members", "search", "tagged", "folders"):
             db.execute(f"DELETE FROM {table}")
         db.execute("UPDATE state SET generation = generation + 1")
         self._ids.clear()
@@ -132,8 +133,9 @@ class Catalog:
         if db.in_transaction:
             db.execute("ROLLBACK")
 
-    def add(self, record: dict[str, Any]) -> bool:
-        """File a valid record; False (and nothing filed) when a record with its id is already there."""
+    def add(self, record: dict[str, Any], folder: str | None = None) -> bool:
+        """File a valid record (and the folder its files are read from, when given); False (and nothing filed)
+        when a record with its id is already there."""
         db = self._db()
         sort = _sort_key(record)
         cursor = db.execute("INSERT OR IGNORE INTO items (id, sort, title, lang, summary, year, lastmod) "
@@ -143,6 +145,8 @@ class Catalog:
         if cursor.rowcount == 0:
             return False
         n = cursor.lastrowid
+        if folder is not None:
+            db.execute("INSERT INTO folders VALUES (?, ?)", (record["id"], folder))
         for kind, key, label in facet_keys(record):
             db.execute("INSERT OR IGNORE INTO facets VALUES (?, ?, ?)", (kind, key, label))
             db.execute("INSERT INTO members VALUES (?, ?, ?, ?)", (kind, key, sort, n))
@@ -181,6 +185,11 @@ class Catalog:
                                       "AND m.key = ? ORDER BY m.sort, i.id LIMIT ? OFFSET ?",
                                       (kind, key, limit, offset))
         return [Item(*row) for row in rows]
+
+    def folder(self, record_id: str) -> str | None:
+        """The folder a served record's files are read from (None for a record not filed with one)."""
+        row = self._db().execute("SELECT folder FROM folders WHERE id = ?", (record_id,)).fetchone()
+        return None if row is None else str(row[0])
 
     def has(self, record_id: str) -> bool:
         return self._db().execute("SELECT 1 FROM items WHERE id = ?", (record_id,)).fetchone() is not None
