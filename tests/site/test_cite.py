@@ -68,3 +68,13 @@ def test_style_lookups_are_made_once_not_for_every_record() -> None:
     assert remembered[0] > 0 and remembered[1] > 0
     _cite.citations(dict(first, title="Another title altogether", id="another"))
     assert (len(_cite._FOUND), len(_cite._CALLS)) == remembered
+
+
+def test_serve_parses_the_styles_at_start_not_on_the_first_page(tmp_path: Path) -> None:
+    script = ("import sys; from archivist.oaipmh._index import RecordIndex; from archivist.oaipmh._site import "
+              "SitePages; from archivist.site import SiteSettings, _cite; "
+              "pages = SitePages(RecordIndex(sys.argv[1:-1], sys.argv[-1]), SiteSettings()); "
+              "print(_cite._style.cache_info().currsize)")
+    run = subprocess.run([sys.executable, "-c", script, *CORPUS, str(tmp_path / "index.sqlite")],
+                         capture_output=True, text=True, check=True)
+    assert run.stdout.split() == [str(len(_cite.STYLES))]

@@ -16,6 +16,7 @@ from ..packages import original_files
 from ..records import read_records
 from ..site import CSP, Catalog, SiteSettings
 from ..site._catalog import KINDS
+from ..site._cite import load_styles
 from ..site._formats import Download, relation_of
 from ..site._record import record_page
 from ..site._render import (
@@ -53,6 +54,8 @@ class SitePages:
         self._lock = threading.Lock()
         self._version = ""
         self.sync()
+        if settings.citations:
+            load_styles()
 
     def sync(self) -> bool:
         """Fill the catalog again when the index changed since it was filled; True when it did. The catalog holds

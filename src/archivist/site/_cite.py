@@ -73,6 +73,13 @@ def _style(name: str) -> Any:
     return style
 
 
+def load_styles() -> None:
+    """Parse the styles now (about a second), not on the first page that cites (``serve`` does this at start, so
+    worker processes share them)."""
+    for _, name in STYLES:
+        _style(name)
+
+
 def citations(record: dict[str, Any]) -> list[tuple[str, str]]:
     """(style label, bibliography entry) for each style; a style citeproc-py cannot render the item in is left out.
     Records whose items are identical (the last few thousand) are rendered once."""
