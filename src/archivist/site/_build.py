@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from ..exporters import builtin_names
 from ..exporters import get as get_exporter
 from ..packages import original_files
 from ..records import DuplicateId, ExportFailed, Status, Summary, check_entry, check_sources, read_records
-from ._catalog import KINDS, Catalog
+from ._catalog import KINDS, Catalog, Item
 from ._formats import Download, relation_of
 from ._record import record_page
 from ._render import (
@@ -232,9 +232,10 @@ def _collection(out: Path, settings: SiteSettings, catalog: Catalog, report: Sit
         else:
             report.pages_kept += 1
 
-    pages = page_count(catalog.count(), settings.page_size)
-    for number in range(1, pages + 1):
-        html = collection_html(catalog, settings, number)
+    total = catalog.count()
+    pages = page_count(total, settings.page_size)
+    for number, chunk in enumerate(_paged(catalog.ordered(), settings.page_size), 1):
+        html = collection_html(catalog, settings, number, total=total, items=chunk)
         assert html is not None
         put(page_folder("", number) + "index.html", html)
     _prune_pages(out, pages)
@@ -244,8 +245,8 @@ def _collection(out: Path, settings: SiteSettings, catalog: Catalog, report: Sit
         for facet in catalog.facets(kind):
             keys.add(facet.key)
             count = page_count(facet.count, settings.page_size)
-            for number in range(1, count + 1):
-                html = listing_html(catalog, settings, kind, facet.key, number)
+            for number, chunk in enumerate(_paged(catalog.ordered(kind, facet.key), settings.page_size), 1):
+                html = listing_html(catalog, settings, kind, facet.key, number, facet=facet, items=chunk)
                 assert html is not None
                 put(page_folder(f"{folder}/{facet.key}/", number) + "index.html", html)
             _prune_pages(out / folder / facet.key, count)
@@ -264,6 +265,19 @@ def _collection(out: Path, settings: SiteSettings, catalog: Catalog, report: Sit
         (out / "sitemap.xml").unlink(missing_ok=True)
     if not any(name.startswith("sitemaps/") for name in maps):
         shutil.rmtree(out / "sitemaps", ignore_errors=True)
+
+
+def _paged(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
+    """The items in pages of ``size`` (one empty page when there are none: an empty collection has its page)."""
+    page: list[Item] = []
+    empty = True
+    for item in items:
+        page.append(item)
+        if len(page) == size:
+            yield page
+            page, empty = [], False
+    if page or empty:
+        yield page
 
 
 def _prune_pages(folder: Path, count: int) -> None:

@@ -186,6 +186,18 @@ class Catalog:
                                       (kind, key, limit, offset))
         return [Item(*row) for row in rows]
 
+    def ordered(self, kind: str | None = None, key: str | None = None) -> Iterator[Item]:
+        """Every record of the collection (or of one listing) in title order, read as it goes (memory stays
+        flat): what :meth:`items` gives page by page, in one pass instead of one query per page."""
+        columns = "i.id, i.title, i.lang, i.summary, i.year, i.lastmod"
+        if kind is None:
+            rows = self._db().execute(f"SELECT {columns} FROM items i ORDER BY i.sort, i.id")
+        else:
+            rows = self._db().execute(f"SELECT {columns} FROM members m JOIN items i ON i.n = m.n WHERE m.kind = ? "
+                                      "AND m.key = ? ORDER BY m.sort, i.id", (kind, key))
+        for row in rows:
+            yield Item(*row)
+
     def folder(self, record_id: str) -> str | None:
         """The folder a served record's files are read from (None for a record not filed with one)."""
         row = self._db().execute("SELECT folder FROM folders WHERE id = ?", (record_id,)).fetchone()
