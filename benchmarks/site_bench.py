@@ -167,7 +167,8 @@ def run_serve(src: str, work: str, cite: str, samples: int, workers: int) -> dic
 
         timed(f"/records/r{count // 2:07d}/")  # the first page a process answers loads what pages need
         paths = {"record page": [f"/records/r{rng.randrange(count):07d}/" for _ in range(samples)]}
-        paths.update((kind, [f"/search?{q}" for q in queries]) for kind, queries in _queries(samples, count, rng).items())
+        for kind, queries in _queries(samples, count, rng).items():
+            paths[kind] = [f"/search?{q}" for q in queries]
         timings: dict[str, list[float]] = {}
         cpu: dict[str, float] = {}
         for kind, each in paths.items():
