@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import lxml.html
+
 from archivist.exporters import builtin_names
 from archivist.exporters._formats import OUTPUT_FORMATS
 from archivist.site import SiteSettings
@@ -38,4 +40,15 @@ def test_listing_pages_are_read_in_one_pass_each(tmp_path: Path) -> None:
         assert listing_html(catalog, settings, "language", facet.key, number, facet=facet, items=page) == \
             listing_html(catalog, settings, "language", facet.key, number)
     assert [len(page) for page in _paged(iter([]), 3)] == [0]
+    catalog.close()
+
+
+def test_a_long_listing_says_how_many_pages_it_has(tmp_path: Path) -> None:
+    catalog = Catalog(tmp_path / "c.sqlite", searchable=False)
+    catalog.begin()
+    for n in range(30):
+        catalog.add(dict(json.loads(SEED.read_text("utf-8")), id=f"r{n:02d}"))
+    catalog.commit()
+    page = lxml.html.fromstring(collection_html(catalog, SiteSettings(page_size=2), 12) or b"")
+    assert "30 records, page 12 of 15." in page.text_content()  # not "of 9", the page links shown
     catalog.close()

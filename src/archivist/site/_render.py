@@ -43,10 +43,14 @@ class SiteSettings:
 
 @dataclass(frozen=True)
 class Pages:
+    """Where a page is in its listing: its number, the links shown (the first, the last and those near it), the
+    previous and next pages, and how many pages there are."""
+
     current: int
     links: list[tuple[int, str]]
     previous: str | None
     next: str | None
+    count: int = 1
 
 
 @cache
@@ -98,7 +102,7 @@ def _pages(base: str, current: int, total: int, size: int) -> Pages:
     links = [(n, relative(here, page_folder(base, n))) for n in shown]
     return Pages(current, links if count > 1 else [(1, "./")],
                  relative(here, page_folder(base, current - 1)) if current > 1 else None,
-                 relative(here, page_folder(base, current + 1)) if current < count else None)
+                 relative(here, page_folder(base, current + 1)) if current < count else None, count)
 
 
 def page_count(total: int, size: int) -> int:
@@ -176,7 +180,7 @@ def search_html(catalog: Catalog, settings: SiteSettings, query: str, *, subject
     count = page_count(total, settings.page_size)
     shown = sorted({1, count, *range(max(1, number - 3), min(count, number + 3) + 1)})
     pages = Pages(number, [(n, href(page=n)) for n in shown], href(page=number - 1) if number > 1 else None,
-                  href(page=number + 1) if number < count else None)
+                  href(page=number + 1) if number < count else None, count)
     filters = [f"{_KIND_LABELS[kind]}: {facet.label}" for kind, key in (("subject", subject), ("language", language))
                if key and (facet := catalog.facet(kind, key)) is not None]
     choices: dict[str, list[tuple[Facet, str]]] = {
