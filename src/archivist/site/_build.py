@@ -258,13 +258,18 @@ def _collection(out: Path, settings: SiteSettings, catalog: Catalog, report: Sit
     put("robots.txt", robots_txt(settings))
     for name, data in static_files().items():
         put(name, data)
-    maps = dict(sitemaps(catalog, settings))
-    for relative, data in maps.items():
+    maps = set()
+    for relative, data in sitemaps(catalog, settings):  # written as made: one part of 50,000 URLs at a time
         put(relative, data)
+        maps.add(relative)
     if "sitemap.xml" not in maps:
         (out / "sitemap.xml").unlink(missing_ok=True)
-    if not any(name.startswith("sitemaps/") for name in maps):
-        shutil.rmtree(out / "sitemaps", ignore_errors=True)
+    if (out / "sitemaps").is_dir():
+        for item in os.scandir(out / "sitemaps"):
+            if f"sitemaps/{item.name}" not in maps:
+                os.unlink(item.path)
+        if not any(name.startswith("sitemaps/") for name in maps):
+            shutil.rmtree(out / "sitemaps", ignore_errors=True)
 
 
 def _paged(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
