@@ -86,9 +86,27 @@ def citations(record: dict[str, Any]) -> list[tuple[str, str]]:
     return list(_rendered(json.dumps(csl_item(record), ensure_ascii=False, sort_keys=True)))
 
 
+@cache
+def _item_kind() -> Any:
+    from citeproc import CitationItem
+
+    class Item(CitationItem):  # type: ignore[misc]
+        """A citation item that finds its reference once: citeproc-py asks for it hundreds of times a rendering,
+        through two properties and a dictionary each time, and it never changes for an item of one bibliography."""
+
+        @property
+        def reference(self) -> Any:
+            found = self.__dict__.get("_reference")
+            if found is None:
+                found = self.__dict__["_reference"] = self.bibliography.source[self.key]
+            return found
+
+    return Item
+
+
 @lru_cache(maxsize=4096)
 def _rendered(text: str) -> tuple[tuple[str, str], ...]:
-    from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+    from citeproc import Citation, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
     item = json.loads(text)
@@ -98,7 +116,7 @@ def _rendered(text: str) -> tuple[tuple[str, str], ...]:
             warnings.simplefilter("ignore")  # citeproc-py warns of variables a style does not use
             try:
                 bibliography = CitationStylesBibliography(_style(name), CiteProcJSON([item]), formatter.plain)
-                bibliography.register(Citation([CitationItem(item["id"])]))
+                bibliography.register(Citation([_item_kind()(item["id"])]))
                 entries = [" ".join(str(entry).split()) for entry in bibliography.bibliography()]
             except Exception:
                 continue
