@@ -78,3 +78,17 @@ def test_serve_parses_the_styles_at_start_not_on_the_first_page(tmp_path: Path) 
     run = subprocess.run([sys.executable, "-c", script, *CORPUS, str(tmp_path / "index.sqlite")],
                          capture_output=True, text=True, check=True)
     assert run.stdout.split() == [str(len(_cite.STYLES))]
+
+
+def test_an_item_finds_its_reference_once() -> None:
+    from citeproc import Citation, CitationStylesBibliography, formatter
+    from citeproc.source.json import CiteProcJSON
+
+    item = csl_item(corpus()[0])
+    source = CiteProcJSON([item])
+    bibliography = CitationStylesBibliography(_cite._style("apa"), source, formatter.plain)
+    cited = _cite._item_kind()(item["id"])
+    bibliography.register(Citation([cited]))
+    first = str(bibliography.bibliography()[0])
+    del source[cited.key]  # had the item looked it up again, the next rendering would fail
+    assert cited.reference is not None and str(bibliography.bibliography()[0]) == first
