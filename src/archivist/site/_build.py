@@ -176,11 +176,12 @@ def _records(sources: list[str], out: Path, settings: SiteSettings, names: list[
         journal.close()
     journal.compact()
     records = out / "records"
-    if records.is_dir():
-        for item in sorted(os.scandir(records), key=lambda e: e.name):
-            if item.is_dir() and not catalog.has(item.name):
-                shutil.rmtree(item.path)
-                report.removed += 1
+    if records.is_dir():  # only the stale folders are listed: a list of every one grows with the site
+        with os.scandir(records) as entries:
+            stale = [e.path for e in entries if e.is_dir() and not catalog.has(e.name)]
+        for path in sorted(stale):
+            shutil.rmtree(path)
+            report.removed += 1
 
 
 def _record(entry: Any, record: dict[str, Any], out: Path, settings: SiteSettings, names: list[str],
