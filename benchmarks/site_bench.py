@@ -9,23 +9,30 @@ this process and of the Pagefind binary, the binary's peak memory and the index'
 
 Builds N records from the seed record (ids, titles and subjects varied; one in four in Arabic, Japanese or
 Russian), then runs each measurement in its own process so that peak RSS is that run's alone. Serve latency is
-measured by calling the WSGI application in-process (routing, SQLite, rendering; no sockets), on random record
-pages and searches. Nothing here is a test: the figures vary by machine and by what else runs on it.
+measured over loopback against ``archivist serve`` itself (started on the records, ``--workers`` as given), one
+request at a time on a keep-alive connection: random record pages, and searches of several kinds, each query
+asked once (serve remembers answers) except the "repeated" kind. Nothing here is a test: the figures vary by
+machine and by what else runs on it; every line says the load average beside it.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import random
+import re
 import resource
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "records" / "mrta-globalsecurity.json"
@@ -43,6 +50,11 @@ def build(path: Path, count: int) -> None:
             subjects = [*base["subjects"], {"term": f"Topic {n % 500}", "scheme": "local"}]
             record = dict(base, id=f"r{n:07d}", title=f"{base['title']} {n}", subjects=subjects)
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def load() -> str:
+    """The load averages over 1, 5 and 15 minutes, as ``uptime`` says them."""
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def peak_mb() -> float:
@@ -105,40 +117,105 @@ def run_pagefind(out: str) -> dict[str, float]:
             "index_mb": sum(p.stat().st_size for p in files) / 1e6, "language": language}
 
 
-def run_serve(src: str, index: str, cite: str, samples: int) -> dict[str, float]:
-    """Index the records as serve does, then time record pages and searches through the WSGI application."""
-    from archivist.oaipmh import Repository, make_server
-    from archivist.oaipmh._index import RecordIndex
-    from archivist.site import SiteSettings
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its worker processes so far, from /proc (0 where there is none)."""
+    total = 0.0
+    try:
+        for each in [pid, *(int(c) for t in Path(f"/proc/{pid}/task").iterdir()
+                            for c in (t / "children").read_text().split())]:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return 0.0
+    return total
 
+
+def _queries(count: int, records: int, rng: random.Random) -> dict[str, list[str]]:
+    """Query strings by kind, each distinct (none answered from serve's memory of earlier answers) except the
+    repeated one: words most records hold, words one record holds, two-letter Japanese words, a common word
+    narrowed by a language or a subject, and one popular query asked again and again."""
+    seed = json.loads(SEED.read_text(encoding="utf-8"))
+    text = " ".join(p for s in seed["content"]["sections"] for p in s["paragraphs"])
+    common = sorted({w.lower() for w in re.findall(r"[A-Za-z]{5,}", text)})
+    rng.shuffle(common)
+    japanese = next(o for o in OTHERS if o["language"] == "ja")
+    run = "".join(re.findall(r"[\u3040-\u30ff\u4e00-\u9fff]", " ".join(
+        p for s in japanese["content"]["sections"] for p in s["paragraphs"])))
+    pairs = sorted({run[i:i + 2] for i in range(len(run) - 1)})
+    rng.shuffle(pairs)
+    return {
+        "common word": [f"q={w}" for w in common[:count]],
+        "rare word": [f"q={n}" for n in rng.sample(range(records // 10, records), count)],  # one title's number
+        "Japanese pair": [f"q={urllib.parse.quote(p)}" for p in pairs[:count]],
+        "common + facet": [f"q={w}&language={rng.choice(['en', 'ar', 'ja', 'ru'])}" for w in common[-count:]],
+        "popular, repeated": ["q=peru"] * count,
+    }
+
+
+def run_serve(src: str, work: str, cite: str, samples: int, workers: int) -> dict[str, Any]:
+    """Start ``archivist serve`` on the records (its index in ``work``), then time record pages and searches
+    over loopback, one keep-alive connection, one request at a time."""
+    folder = Path(work) / "records"
+    folder.mkdir(exist_ok=True)
+    shutil.copy(src, folder / "records.jsonl")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "archivist", "serve", str(folder), "--port", str(port), "-q", "--workers",
+               str(workers), "--index", str(Path(work) / "index.sqlite"), "--site-url", f"http://127.0.0.1:{port}/",
+               *([] if cite == "yes" else ["--no-citations"])]
     began = time.perf_counter()
-    record_index = RecordIndex([src], index)
-    server = make_server(record_index, Repository(base_url="http://127.0.0.1/oai"), port=0,
-                         site=SiteSettings(base_url="https://archive.example.org/", citations=cite == "yes"))
-    startup = time.perf_counter() - began
-    app = server.application
-    count = record_index.count()
-    rng = random.Random(7)
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        while True:
+            try:
+                connection.request("GET", "/")
+                connection.getresponse().read()
+                break
+            except OSError:
+                if server.poll() is not None:
+                    raise RuntimeError(server.stderr.read().decode() if server.stderr else "serve ended") from None
+                connection.close()
+                time.sleep(0.2)
+        startup = time.perf_counter() - began
+        rng = random.Random(7)
+        with open(src, encoding="utf-8") as handle:
+            count = sum(1 for _ in handle)
 
-    def timed(path: str, query: str = "") -> float:
-        environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "REMOTE_ADDR": "-"}
-        start = time.perf_counter()
-        body = b"".join(app(environ, lambda status, headers: None))
-        assert body, path
-        return (time.perf_counter() - start) * 1000
+        def timed(path: str) -> float:
+            start = time.perf_counter()
+            connection.request("GET", path)
+            answer = connection.getresponse()
+            body = answer.read()
+            assert answer.status == 200 and body, path
+            return (time.perf_counter() - start) * 1000
 
-    pages = sorted(timed(f"/records/r{rng.randrange(count):07d}/") for _ in range(samples))
-    searches = sorted(timed("/search", f"q={rng.choice(WORDS)}") for _ in range(samples))
-    record_index.close()
+        timed(f"/records/r{count // 2:07d}/")  # the first page a process answers loads what pages need
+        paths = {"record page": [f"/records/r{rng.randrange(count):07d}/" for _ in range(samples)]}
+        for kind, queries in _queries(samples, count, rng).items():
+            paths[kind] = [f"/search?{q}" for q in queries]
+        timings: dict[str, list[float]] = {}
+        cpu: dict[str, float] = {}
+        for kind, each in paths.items():
+            before = _cpu_seconds(server.pid)
+            timings[kind] = [timed(path) for path in each]
+            cpu[kind] = (_cpu_seconds(server.pid) - before) / len(each) * 1000
+        connection.close()
+    finally:
+        server.terminate()
+        server.wait(30)
 
     def pct(values: list[float], p: float) -> float:
+        values = sorted(values)
         return values[min(len(values) - 1, int(len(values) * p))]
 
-    return {"records": count, "startup_s": startup, "page_p50_ms": pct(pages, 0.5), "page_p95_ms": pct(pages, 0.95),
-            "search_p50_ms": pct(searches, 0.5), "search_p95_ms": pct(searches, 0.95), "peak_mb": peak_mb()}
+    latency = {kind: {"n": len(values), "p50": pct(values, 0.5), "p95": pct(values, 0.95), "cpu": cpu[kind]}
+               for kind, values in timings.items()}
+    return {"records": count, "startup_s": startup, "latency": latency}
 
 
-def child(what: str, *args: str) -> dict[str, float]:
+def child(what: str, *args: str) -> dict[str, Any]:
     run = subprocess.run([sys.executable, __file__, "--child", what, *args], capture_output=True, text=True,
                          check=True)
     return json.loads(run.stdout.strip().splitlines()[-1])
@@ -148,7 +225,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000", help="record counts for the site build")
     parser.add_argument("--serve", type=int, default=0, help="record count for the serve latency (0: skip)")
-    parser.add_argument("--samples", type=int, default=200, help="requests of each kind for the latency")
+    parser.add_argument("--samples", type=int, default=100, help="requests of each kind for the latency")
+    parser.add_argument("--workers", type=int, default=1, help="serve's worker processes (default 1)")
     parser.add_argument("--with-exports", action="store_true", help="also build with every per-record export")
     parser.add_argument("--pagefind", action="store_true", help="also time the static search index (Pagefind)")
     parser.add_argument("--citations", choices=("yes", "no", "both"), default="both",
@@ -158,12 +236,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         what, *rest = args.child
-        runner = {"pages": run_pages, "site": run_site, "serve": run_serve, "pagefind": run_pagefind}[what]
-        result = runner(*rest[:-1], int(rest[-1])) if what == "serve" else runner(*rest)
+        runner = {"pages": run_pages, "site": run_site, "pagefind": run_pagefind}.get(what, run_pages)
+        result = run_serve(*rest[:3], int(rest[3]), int(rest[4])) if what == "serve" else runner(*rest)
         print(json.dumps(result))
         return
     work = Path(tempfile.mkdtemp(prefix="site-bench-", dir=args.workdir))
-    print(f"machine: {os.cpu_count()} cores; load {os.getloadavg()[0]:.2f}; python {sys.version.split()[0]}; "
+    print(f"machine: {os.cpu_count()} cores; load {load()}; python {sys.version.split()[0]}; "
           "per CPU second = records over the process's own CPU time (what one free core would do)")
     try:
         cites = ("no", "yes") if args.citations == "both" else (args.citations,)
@@ -200,13 +278,16 @@ def main() -> None:
             src = work / f"serve-{args.serve}.jsonl"
             build(src, args.serve)
             for cite in cites:
-                label = "with citations" if cite == "yes" else "no citations  "
-                index = work / f"index-{cite}.sqlite"
-                result = child("serve", str(src), str(index), cite, str(args.samples))
-                print(f"{args.serve:>7} records, {label}: serve start {result['startup_s']:.1f} s; record page p50 "
-                      f"{result['page_p50_ms']:.1f} ms p95 {result['page_p95_ms']:.1f} ms; search p50 "
-                      f"{result['search_p50_ms']:.1f} ms p95 {result['search_p95_ms']:.1f} ms; peak "
-                      f"{result['peak_mb']:.0f} MB")
+                label = "with citations" if cite == "yes" else "no citations"
+                where = work / f"serve-{cite}"
+                where.mkdir()
+                result = child("serve", str(src), str(where), cite, str(args.samples), str(args.workers))
+                print(f"{args.serve:>7} records, serve --workers {args.workers}, {label}: ready in "
+                      f"{result['startup_s']:.1f} s; over loopback, one request at a time (load {load()}):")
+                for kind, figures in result["latency"].items():
+                    print(f"    {kind:<18} p50 {figures['p50']:7.1f} ms   p95 {figures['p95']:7.1f} ms   "
+                          f"server CPU {figures['cpu']:6.1f} ms a request   ({figures['n']} requests)")
+                shutil.rmtree(where)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

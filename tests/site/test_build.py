@@ -222,6 +222,16 @@ def test_a_sitemap_index_past_the_limit(tmp_path: Path, monkeypatch: pytest.Monk
     assert sorted(locs) == [f"{BASE}records/{i}/" for i in IDS]
 
 
+def test_a_smaller_sitemap_index_leaves_no_stale_part(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parts are written as they are made (never all in memory); a part no longer made is removed."""
+    monkeypatch.setattr(render, "SITEMAP_LIMIT", 2)
+    build_site(CORPUS, tmp_path / "s", SiteSettings(base_url=BASE))
+    assert sorted(os.listdir(tmp_path / "s" / "sitemaps")) == ["1.xml", "2.xml", "3.xml"]
+    monkeypatch.setattr(render, "SITEMAP_LIMIT", 3)
+    build_site(CORPUS, tmp_path / "s", SiteSettings(base_url=BASE))
+    assert sorted(os.listdir(tmp_path / "s" / "sitemaps")) == ["1.xml", "2.xml"]
+
+
 def test_invalid_records_are_reported_as_export_reports_them(tmp_path: Path, archivist: Any) -> None:
     folder = tmp_path / "records"
     folder.mkdir()

@@ -16,6 +16,7 @@ from ..packages import original_files
 from ..records import read_records
 from ..site import CSP, Catalog, SiteSettings
 from ..site._catalog import KINDS
+from ..site._cite import load_styles
 from ..site._formats import Download, relation_of
 from ..site._record import record_page
 from ..site._render import (
@@ -52,16 +53,18 @@ class SitePages:
         self.catalog = Catalog(Path(f"{index.database}.site"))
         self._lock = threading.Lock()
         self._version = ""
-        self._bases: dict[str, str] = {}
         self.sync()
+        if settings.citations:
+            load_styles()
 
     def sync(self) -> bool:
-        """Fill the catalog again when the index changed since it was filled; True when it did."""
+        """Fill the catalog again when the index changed since it was filled; True when it did. The catalog holds
+        all a request needs (each record's folder too), so worker processes forked before a refill see it."""
         version = self.index.fingerprint()
         with self._lock:
             if version == self._version:
                 return False
-            bases: dict[str, str] = {}
+            filed: set[str] = set()
             self.catalog.begin()
             try:
                 self.catalog.clear()
@@ -70,15 +73,14 @@ class SitePages:
                     if not isinstance(record, dict) or entry.problems or not isinstance(record.get("id"), str):
                         continue
                     served = self.index.get(record["id"])
-                    if served is None or served[0] != record or record["id"] in bases:
+                    if served is None or served[0] != record or record["id"] in filed:
                         continue  # invalid, or the duplicate the index does not serve
-                    self.catalog.add(record)
-                    bases[record["id"]] = str(Path(entry.file).parent)
+                    self.catalog.add(record, str(Path(entry.file).parent))
+                    filed.add(record["id"])
                 self.catalog.commit()
             except BaseException:
                 self.catalog.rollback()
                 raise
-            self._bases = bases
             self._version = version
         return True
 
@@ -143,13 +145,12 @@ class SitePages:
 
     def _record(self, rest: str) -> Answer | None:
         record_id, _, name = rest.partition("/")
-        if not _ID.fullmatch(record_id) or record_id not in self._bases:
-            return None
-        found = self.index.get(record_id)
-        if found is None:
+        folder = self.catalog.folder(record_id) if _ID.fullmatch(record_id) else None
+        found = self.index.get(record_id) if folder is not None else None
+        if folder is None or found is None:
             return None
         record = found[0]
-        base = Path(self._bases[record_id])
+        base = Path(folder)
         files: dict[str, tuple[bytes, str, str, str | None]] = {}
         written: list[Written] = []  # as `archivist site` exports them: METS is given the files before it
         for format_name in self.formats:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from ..exporters import get as get_exporter
 from ..packages import original_files
 from ..records import DuplicateId, ExportFailed, Status, Summary, check_entry, check_sources, read_records
 from . import _search_static as _search
-from ._catalog import KINDS, Catalog
+from ._catalog import KINDS, Catalog, Item
 from ._formats import Download, relation_of
 from ._record import record_page
 from ._render import (
@@ -140,7 +140,7 @@ def build_site(paths: Iterable[str | os.PathLike[str]], out: str | os.PathLike[s
     report = SiteReport()
     with FolderLock(folder):
         sweep_partials(folder, deep=True)
-        catalog = Catalog(folder / _CATALOG)
+        catalog = Catalog(folder / _CATALOG, searchable=False)
         try:
             _records(sources, folder, settings, names, check_files, catalog, report, on_outcome)
             _collection(folder, settings, catalog, report, search and catalog.count() > 0)
@@ -188,11 +188,12 @@ def _records(sources: list[str], out: Path, settings: SiteSettings, names: list[
         journal.close()
     journal.compact()
     records = out / "records"
-    if records.is_dir():
-        for item in sorted(os.scandir(records), key=lambda e: e.name):
-            if item.is_dir() and not catalog.has(item.name):
-                shutil.rmtree(item.path)
-                report.removed += 1
+    if records.is_dir():  # only the stale folders are listed: a list of every one grows with the site
+        with os.scandir(records) as entries:
+            stale = [e.path for e in entries if e.is_dir() and not catalog.has(e.name)]
+        for path in sorted(stale):
+            shutil.rmtree(path)
+            report.removed += 1
 
 
 def _record(entry: Any, record: dict[str, Any], out: Path, settings: SiteSettings, names: list[str],
@@ -244,9 +245,10 @@ def _collection(out: Path, settings: SiteSettings, catalog: Catalog, report: Sit
         else:
             report.pages_kept += 1
 
-    pages = page_count(catalog.count(), settings.page_size)
-    for number in range(1, pages + 1):
-        html = collection_html(catalog, settings, number)
+    total = catalog.count()
+    pages = page_count(total, settings.page_size)
+    for number, chunk in enumerate(_paged(catalog.ordered(), settings.page_size), 1):
+        html = collection_html(catalog, settings, number, total=total, items=chunk)
         assert html is not None
         put(page_folder("", number) + "index.html", html)
     _prune_pages(out, pages)
@@ -256,8 +258,8 @@ def _collection(out: Path, settings: SiteSettings, catalog: Catalog, report: Sit
         for facet in catalog.facets(kind):
             keys.add(facet.key)
             count = page_count(facet.count, settings.page_size)
-            for number in range(1, count + 1):
-                html = listing_html(catalog, settings, kind, facet.key, number)
+            for number, chunk in enumerate(_paged(catalog.ordered(kind, facet.key), settings.page_size), 1):
+                html = listing_html(catalog, settings, kind, facet.key, number, facet=facet, items=chunk)
                 assert html is not None
                 put(page_folder(f"{folder}/{facet.key}/", number) + "index.html", html)
             _prune_pages(out / folder / facet.key, count)
@@ -271,13 +273,31 @@ def _collection(out: Path, settings: SiteSettings, catalog: Catalog, report: Sit
     put("robots.txt", robots_txt(settings))
     for name, data in static_files().items():
         put(name, data)
-    maps = dict(sitemaps(catalog, settings))
-    for relative, data in maps.items():
+    maps = set()
+    for relative, data in sitemaps(catalog, settings):  # written as made: one part of 50,000 URLs at a time
         put(relative, data)
+        maps.add(relative)
     if "sitemap.xml" not in maps:
         (out / "sitemap.xml").unlink(missing_ok=True)
-    if not any(name.startswith("sitemaps/") for name in maps):
-        shutil.rmtree(out / "sitemaps", ignore_errors=True)
+    if (out / "sitemaps").is_dir():
+        for item in os.scandir(out / "sitemaps"):
+            if f"sitemaps/{item.name}" not in maps:
+                os.unlink(item.path)
+        if not any(name.startswith("sitemaps/") for name in maps):
+            shutil.rmtree(out / "sitemaps", ignore_errors=True)
+
+
+def _paged(items: Iterator[Item], size: int) -> Iterator[list[Item]]:
+    """The items in pages of ``size`` (one empty page when there are none: an empty collection has its page)."""
+    page: list[Item] = []
+    empty = True
+    for item in items:
+        page.append(item)
+        if len(page) == size:
+            yield page
+            page, empty = [], False
+    if page or empty:
+        yield page
 
 
 def _search_index(out: Path, catalog: Catalog, report: SiteReport, search: bool) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +32,13 @@ DROP INDEX IF EXISTS members_item;
 CREATE INDEX IF NOT EXISTS members_by_item ON members (n, kind, key);
 CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5 (title, subjects, description, text,
     tokenize = 'unicode61 remove_diacritics 2');
+CREATE TABLE IF NOT EXISTS tagged (n INTEGER NOT NULL, f INTEGER NOT NULL, PRIMARY KEY (n, f)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS state (generation INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS folders (id TEXT PRIMARY KEY, folder TEXT NOT NULL);
+INSERT INTO state SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM state);
 """
+#: Search answers remembered per catalog (for the same catalog contents only).
+ANSWERS = 256
 
 
 @dataclass(frozen=True)
@@ -82,13 +89,18 @@ def _text(record: dict[str, Any]) -> str:
 
 class Catalog:
     """A catalog in the SQLite file ``database`` (created if absent). Readers in several threads each get their
-    own connection; one writer adds records in a transaction (:meth:`writing`)."""
+    own connection; one writer adds records in a transaction (:meth:`writing`). Without ``searchable`` (the static
+    build, which never searches) the full-text index and the search's tables are left empty."""
 
-    def __init__(self, database: str | Path) -> None:
+    def __init__(self, database: str | Path, *, searchable: bool = True) -> None:
         self.database = str(database)
+        self.searchable = searchable
         self._local = threading.local()
         self._lock = threading.Lock()
         self._connections: list[sqlite3.Connection] = []
+        self._ids: dict[tuple[str, str], int] = {}
+        self._answers: OrderedDict[tuple[Any, ...], tuple[int, list[Item], dict[str, list[Facet]]]] = OrderedDict()
+        self._everyone: tuple[int, int, dict[int, Facet]] | None = None
         self._db().executescript(_SCHEMA)
 
     def _db(self) -> sqlite3.Connection:
@@ -102,10 +114,13 @@ class Catalog:
         return db
 
     def clear(self) -> None:
-        """Forget every record (before filling the catalog again)."""
+        """Forget every record (before filling the catalog again); searches remembered are forgotten too, in
+        every process using the catalog (its generation changes)."""
         db = self._db()
-        for table in ("items", "facets", "members", "search"):
+        for table in ("items", "facets", "members", "search", "tagged", "folders"):
             db.execute(f"DELETE FROM {table}")
+        db.execute("UPDATE state SET generation = generation + 1")
+        self._ids.clear()
 
     def begin(self) -> None:
         self._db().execute("BEGIN IMMEDIATE")
@@ -118,8 +133,9 @@ class Catalog:
         if db.in_transaction:
             db.execute("ROLLBACK")
 
-    def add(self, record: dict[str, Any]) -> bool:
-        """File a valid record; False (and nothing filed) when a record with its id is already there."""
+    def add(self, record: dict[str, Any], folder: str | None = None) -> bool:
+        """File a valid record (and the folder its files are read from, when given); False (and nothing filed)
+        when a record with its id is already there."""
         db = self._db()
         sort = _sort_key(record)
         cursor = db.execute("INSERT OR IGNORE INTO items (id, sort, title, lang, summary, year, lastmod) "
@@ -129,14 +145,26 @@ class Catalog:
         if cursor.rowcount == 0:
             return False
         n = cursor.lastrowid
+        if folder is not None:
+            db.execute("INSERT INTO folders VALUES (?, ?)", (record["id"], folder))
         for kind, key, label in facet_keys(record):
             db.execute("INSERT OR IGNORE INTO facets VALUES (?, ?, ?)", (kind, key, label))
             db.execute("INSERT INTO members VALUES (?, ?, ?, ?)", (kind, key, sort, n))
-        subjects = " ".join(s["term"] for s in record["subjects"])
-        db.execute("INSERT INTO search (rowid, title, subjects, description, text) VALUES (?, ?, ?, ?, ?)",
-                   (n, index_text(record["title"]), index_text(subjects),
-                    index_text(record.get("description", "")), index_text(_text(record))))
+            if self.searchable:
+                db.execute("INSERT INTO tagged VALUES (?, ?)", (n, self._facet_id(db, kind, key)))
+        if self.searchable:
+            subjects = " ".join(s["term"] for s in record["subjects"])
+            db.execute("INSERT INTO search (rowid, title, subjects, description, text) VALUES (?, ?, ?, ?, ?)",
+                       (n, index_text(record["title"]), index_text(subjects),
+                        index_text(record.get("description", "")), index_text(_text(record))))
         return True
+
+    def _facet_id(self, db: sqlite3.Connection, kind: str, key: str) -> int:
+        found = self._ids.get((kind, key))
+        if found is None:
+            row = db.execute("SELECT rowid FROM facets WHERE kind = ? AND key = ?", (kind, key)).fetchone()
+            found = self._ids[(kind, key)] = int(row[0])
+        return found
 
     def count(self, kind: str | None = None, key: str | None = None) -> int:
         """How many records the collection (or one listing) holds."""
@@ -157,6 +185,23 @@ class Catalog:
                                       "AND m.key = ? ORDER BY m.sort, i.id LIMIT ? OFFSET ?",
                                       (kind, key, limit, offset))
         return [Item(*row) for row in rows]
+
+    def ordered(self, kind: str | None = None, key: str | None = None) -> Iterator[Item]:
+        """Every record of the collection (or of one listing) in title order, read as it goes (memory stays
+        flat): what :meth:`items` gives page by page, in one pass instead of one query per page."""
+        columns = "i.id, i.title, i.lang, i.summary, i.year, i.lastmod"
+        if kind is None:
+            rows = self._db().execute(f"SELECT {columns} FROM items i ORDER BY i.sort, i.id")
+        else:
+            rows = self._db().execute(f"SELECT {columns} FROM members m JOIN items i ON i.n = m.n WHERE m.kind = ? "
+                                      "AND m.key = ? ORDER BY m.sort, i.id", (kind, key))
+        for row in rows:
+            yield Item(*row)
+
+    def folder(self, record_id: str) -> str | None:
+        """The folder a served record's files are read from (None for a record not filed with one)."""
+        row = self._db().execute("SELECT folder FROM folders WHERE id = ?", (record_id,)).fetchone()
+        return None if row is None else str(row[0])
 
     def has(self, record_id: str) -> bool:
         return self._db().execute("SELECT 1 FROM items WHERE id = ?", (record_id,)).fetchone() is not None
@@ -182,37 +227,80 @@ class Catalog:
     def search(self, query: str, *, subject: str | None = None, language: str | None = None, offset: int = 0,
                limit: int = 50) -> tuple[int, list[Item], dict[str, list[Facet]]]:
         """Records matching every word of ``query`` (and the subject and language keys given), best first: the
-        total, one page of them, and the subjects and languages of all matches with their counts."""
+        total, one page of them, and the subjects and languages of all matches with their counts (the 20 largest
+        of each). The last few hundred answers are remembered while the catalog's contents stay the same."""
         match = match_query(query)
         if match is None:
             return 0, [], {"subject": [], "language": []}
+        db = self._db()
+        db.execute("BEGIN")
+        try:
+            generation = int(db.execute("SELECT generation FROM state").fetchone()[0])
+            key = (generation, match, subject, language, offset, limit)
+            with self._lock:
+                answer = self._answers.get(key)
+                if answer is not None:
+                    self._answers.move_to_end(key)
+            if answer is None:
+                answer = self._search(db, generation, match, subject, language, offset, limit)
+                with self._lock:
+                    self._answers[key] = answer
+                    while len(self._answers) > ANSWERS:
+                        self._answers.popitem(last=False)
+        finally:
+            db.execute("DROP TABLE IF EXISTS temp.hits")
+            db.execute("COMMIT")
+        total, items, facets = answer
+        return total, list(items), {kind: list(found) for kind, found in facets.items()}
+
+    def _search(self, db: sqlite3.Connection, generation: int, match: str, subject: str | None,
+                language: str | None, offset: int, limit: int) -> tuple[int, list[Item], dict[str, list[Facet]]]:
         where, args = ["search MATCH ?"], [match]
         for kind, key in (("subject", subject), ("language", language)):
             if key:
                 where.append("EXISTS (SELECT 1 FROM members m INDEXED BY members_by_item WHERE m.n = search.rowid "
                              "AND m.kind = ? AND m.key = ?)")
                 args += [kind, key]
-        db = self._db()
-        db.execute("BEGIN")
-        try:
-            # The full-text match (and its rank) once, into a table of this connection: the count, the page and
-            # both facets read it instead of matching again (four matches cost about four times one).
-            db.execute("DROP TABLE IF EXISTS temp.hits")
-            db.execute(f"CREATE TEMP TABLE hits AS SELECT rowid AS n, rank FROM search WHERE {' AND '.join(where)}",
-                       args)
-            total = int(db.execute("SELECT COUNT(*) FROM hits").fetchone()[0])
-            rows = db.execute("SELECT i.id, i.title, i.lang, i.summary, i.year, i.lastmod FROM hits s CROSS JOIN "
-                              "items i ON i.n = s.n ORDER BY s.rank, i.sort, i.id LIMIT ? OFFSET ?",
-                              [limit, offset]).fetchall()
-            facets = {kind: [Facet(*row) for row in db.execute(  # counted by key first, then labelled
-                "SELECT f.kind, f.key, f.label, c.count FROM (SELECT m.key AS key, COUNT(*) AS count FROM hits s "
-                "CROSS JOIN members m INDEXED BY members_by_item ON m.n = s.n AND m.kind = ? GROUP BY m.key) c "
-                "JOIN facets f ON f.kind = ? AND f.key = c.key ORDER BY c.count DESC, f.label LIMIT 20",
-                [kind, kind])] for kind in ("subject", "language")}
-        finally:
-            db.execute("DROP TABLE IF EXISTS temp.hits")
-            db.execute("COMMIT")
+        # The full-text match (and its rank) once, into a table of this connection: the count, the page and the
+        # facets read it instead of matching again.
+        db.execute("DROP TABLE IF EXISTS temp.hits")
+        db.execute("CREATE TEMP TABLE hits (n INTEGER PRIMARY KEY, rank REAL NOT NULL)")
+        total = db.execute(f"INSERT INTO hits SELECT rowid, rank FROM search WHERE {' AND '.join(where)}",
+                           args).rowcount
+        rows = db.execute("SELECT i.id, i.title, i.lang, i.summary, i.year, i.lastmod FROM hits s CROSS JOIN "
+                          "items i ON i.n = s.n ORDER BY s.rank, i.sort, i.id LIMIT ? OFFSET ?",
+                          [limit, offset]).fetchall()
+        everyone, count = self._facets_of_all(db, generation)
+        if total * 2 > count:
+            # Most records match: count the facets of those that do not, and take them from each facet's total.
+            missing = dict(db.execute("SELECT t.f, COUNT(*) FROM items i CROSS JOIN tagged t ON t.n = i.n "
+                                      "WHERE i.n NOT IN (SELECT n FROM hits) GROUP BY t.f"))
+            counts = {f: facet.count - missing.get(f, 0) for f, facet in everyone.items()}
+        else:
+            counts = dict(db.execute("SELECT t.f, COUNT(*) FROM hits h CROSS JOIN tagged t ON t.n = h.n "
+                                     "GROUP BY t.f"))
+        facets: dict[str, list[Facet]] = {"subject": [], "language": []}
+        for f, number in counts.items():
+            facet = everyone[f]
+            if number > 0 and facet.kind in facets:
+                facets[facet.kind].append(Facet(facet.kind, facet.key, facet.label, number))
+        for found in facets.values():
+            found.sort(key=lambda facet: (-facet.count, facet.label, facet.key))
+            del found[20:]
         return total, [Item(*row) for row in rows], facets
+
+    def _facets_of_all(self, db: sqlite3.Connection, generation: int) -> tuple[dict[int, Facet], int]:
+        """Every facet by its number, with its record count, and the number of records (once per generation)."""
+        with self._lock:
+            known = self._everyone
+        if known is None or known[0] != generation:
+            everyone = {int(f): Facet(kind, key, label, int(number)) for f, kind, key, label, number in db.execute(
+                "SELECT f.rowid, f.kind, f.key, f.label, c.count FROM (SELECT f, COUNT(*) AS count FROM tagged "
+                "GROUP BY f) c JOIN facets f ON f.rowid = c.f")}
+            known = (generation, self.count(), everyone)
+            with self._lock:
+                self._everyone = known
+        return known[2], known[1]
 
     def close(self) -> None:
         with self._lock:

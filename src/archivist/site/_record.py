@@ -164,17 +164,18 @@ def script_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def embedded_jsonld(record: dict[str, Any]) -> dict[str, Any]:
+def embedded_jsonld(record: dict[str, Any]) -> str:
     """The record's schema.org description (the ``jsonld`` export's graph) without its text and removed lines;
-    past :data:`JSONLD_LIMIT` bytes without the long lists either."""
+    past :data:`JSONLD_LIMIT` bytes without the long lists either: as the script element's text."""
     doc = document(record)
     doc.pop("hasPart", None)
     doc["encoding"].pop("schema:hasPart", None)
     for key in _HEAVY:
-        if len(script_json(doc).encode("utf-8")) <= JSONLD_LIMIT:
-            break
+        text = script_json(doc)
+        if len(text.encode("utf-8")) <= JSONLD_LIMIT:
+            return text
         doc.pop(key, None)
-    return doc
+    return script_json(doc)
 
 
 def _head(record: dict[str, Any], site_name: str, url: str | None) -> tuple[list[tuple[str, str]],
@@ -236,4 +237,4 @@ def record_page(record: dict[str, Any], downloads: Sequence[Download], *, site_n
         description=shorten(summary(record, 300), 300), fields=_fields(record, root), sections=_sections(record),
         provenance=_provenance(record), events=list(record.get("provenance", [])),
         removed=list(record.get("removed", [])), downloads=list(downloads), meta=meta, properties=og, links=links,
-        jsonld=script_json(embedded_jsonld(record)), url=url, citations=citations(record) if cite else [])
+        jsonld=embedded_jsonld(record), url=url, citations=citations(record) if cite else [])

@@ -17,7 +17,7 @@ import jinja2
 
 from .. import __version__
 from .._jsonout import indented
-from ._catalog import KINDS, Catalog, Facet
+from ._catalog import KINDS, Catalog, Facet, Item
 from ._record import RecordPage
 
 CSP = "default-src 'self'"
@@ -45,10 +45,14 @@ class SiteSettings:
 
 @dataclass(frozen=True)
 class Pages:
+    """Where a page is in its listing: its number, the links shown (the first, the last and those near it), the
+    previous and next pages, and how many pages there are."""
+
     current: int
     links: list[tuple[int, str]]
     previous: str | None
     next: str | None
+    count: int = 1
 
 
 @cache
@@ -101,7 +105,7 @@ def _pages(base: str, current: int, total: int, size: int) -> Pages:
     links = [(n, relative(here, page_folder(base, n))) for n in shown]
     return Pages(current, links if count > 1 else [(1, "./")],
                  relative(here, page_folder(base, current - 1)) if current > 1 else None,
-                 relative(here, page_folder(base, current + 1)) if current < count else None)
+                 relative(here, page_folder(base, current + 1)) if current < count else None, count)
 
 
 def page_count(total: int, size: int) -> int:
@@ -113,15 +117,18 @@ def record_html(page: RecordPage, settings: SiteSettings) -> bytes:
                    url=page.url)
 
 
-def collection_html(catalog: Catalog, settings: SiteSettings, number: int = 1) -> bytes | None:
-    """Page ``number`` of the collection (None past the last page)."""
-    total = catalog.count()
+def collection_html(catalog: Catalog, settings: SiteSettings, number: int = 1, *, total: int | None = None,
+                    items: list[Item] | None = None) -> bytes | None:
+    """Page ``number`` of the collection (None past the last page). The build, which writes every page, gives the
+    record count and the page's records itself (read once for all pages)."""
+    total = catalog.count() if total is None else total
     if number > page_count(total, settings.page_size) or number < 1:
         return None
     folder = page_folder("", number)
     first = number == 1
-    return _render("collection.html", folder, settings, count=total,
-                   list=catalog.items(offset=(number - 1) * settings.page_size, limit=settings.page_size),
+    if items is None:
+        items = catalog.items(offset=(number - 1) * settings.page_size, limit=settings.page_size)
+    return _render("collection.html", folder, settings, count=total, list=items,
                    pages=_pages("", number, total, settings.page_size),
                    subjects=catalog.facets("subject", limit=30, by_count=True) if first else [],
                    languages=catalog.facets("language") if first else [],
@@ -130,15 +137,18 @@ def collection_html(catalog: Catalog, settings: SiteSettings, number: int = 1) -
                    description=f"{settings.name}: {total} archival records" if first else "")
 
 
-def listing_html(catalog: Catalog, settings: SiteSettings, kind: str, key: str, number: int = 1) -> bytes | None:
-    """Page ``number`` of the records filed under one subject, language or year (None when there is none)."""
-    facet = catalog.facet(kind, key)
+def listing_html(catalog: Catalog, settings: SiteSettings, kind: str, key: str, number: int = 1, *,
+                 facet: Facet | None = None, items: list[Item] | None = None) -> bytes | None:
+    """Page ``number`` of the records filed under one subject, language or year (None when there is none); the
+    build gives the facet and the page's records itself."""
+    facet = catalog.facet(kind, key) if facet is None else facet
     if facet is None or number < 1 or number > page_count(facet.count, settings.page_size):
         return None
     base = f"{KINDS[kind]}/{key}/"
+    if items is None:
+        items = catalog.items(kind, key, offset=(number - 1) * settings.page_size, limit=settings.page_size)
     return _render("listing.html", page_folder(base, number), settings, kind_label=_KIND_LABELS[kind],
-                   heading=facet.label, count=facet.count,
-                   list=catalog.items(kind, key, offset=(number - 1) * settings.page_size, limit=settings.page_size),
+                   heading=facet.label, count=facet.count, list=items,
                    pages=_pages(base, number, facet.count, settings.page_size))
 
 
@@ -173,7 +183,7 @@ def search_html(catalog: Catalog, settings: SiteSettings, query: str, *, subject
     count = page_count(total, settings.page_size)
     shown = sorted({1, count, *range(max(1, number - 3), min(count, number + 3) + 1)})
     pages = Pages(number, [(n, href(page=n)) for n in shown], href(page=number - 1) if number > 1 else None,
-                  href(page=number + 1) if number < count else None)
+                  href(page=number + 1) if number < count else None, count)
     filters = [f"{_KIND_LABELS[kind]}: {facet.label}" for kind, key in (("subject", subject), ("language", language))
                if key and (facet := catalog.facet(kind, key)) is not None]
     choices: dict[str, list[tuple[Facet, str]]] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 #: Languages written right to left (primary subtag), and scripts that are, whatever the language.
@@ -27,6 +28,7 @@ def direction(language: str) -> str:
     return "rtl" if parts[0] in _RTL_LANGUAGES else "ltr"
 
 
+@lru_cache(maxsize=4096)  # the same subjects recur record after record; memory stays bounded
 def slug(text: str) -> str:
     """A stable, URL-safe folder name for a label: its Latin letters and digits, then a short hash of the whole
     label (so labels differing only in case, accents or script never share a page)."""
