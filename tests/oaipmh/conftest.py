@@ -59,6 +59,15 @@ class Served:
         raise AssertionError(f"no log line with {text!r} in:\n{self.log()}")
 
 
+def six_records(tmp_path: Path, seed: dict[str, Any]) -> Path:
+    """A folder of six sample records, one JSON file each."""
+    records = tmp_path / "records"
+    records.mkdir()
+    for record in sample_records(seed, 6):
+        (records / f"{record['id']}.json").write_text(json.dumps(record), encoding="utf-8")
+    return records
+
+
 def start(folder: Path, *options: str) -> Served:
     """``archivist serve folder --port 0 options…``, once it announces its base URL."""
     process = warm.shared().popen(["serve", str(folder), "--port", "0", *options], stderr=subprocess.PIPE, text=True)

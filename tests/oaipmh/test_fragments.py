@@ -3,7 +3,6 @@ still holds the same bytes; a kept payload this run did not sign (planted, edite
 
 from __future__ import annotations
 
-import json
 import re
 import sqlite3
 import zlib
@@ -17,18 +16,14 @@ from archivist.oaipmh import RecordIndex
 from archivist.oaipmh._index import PAYLOAD
 from tests.oracles import oai_errors
 
-from .conftest import REPO, fetch, sample_records, start, stop
+from .conftest import REPO, fetch, six_records, start, stop
 
 _DATE = re.compile(rb"<responseDate>[^<]*</responseDate>")
 
 
 @pytest.fixture
 def folder(tmp_path: Path, seed: dict[str, Any]) -> Path:
-    records = tmp_path / "records"
-    records.mkdir()
-    for record in sample_records(seed, 6):
-        (records / f"{record['id']}.json").write_text(json.dumps(record), encoding="utf-8")
-    return records
+    return six_records(tmp_path, seed)
 
 
 def test_a_payload_is_made_once_and_made_again_when_its_record_changes(folder: Path, tmp_path: Path) -> None:

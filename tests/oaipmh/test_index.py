@@ -23,18 +23,14 @@ from archivist.oaipmh import RecordIndex, Repository, _index, make_server
 from tests.oracles import oai_errors
 from tests.warm import Warm
 
-from .conftest import REPO, fetch, sample_records, start, stop
+from .conftest import REPO, fetch, sample_records, six_records, start, stop
 
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
 
 
 @pytest.fixture
 def folder(tmp_path: Path, seed: dict[str, Any]) -> Path:
-    records = tmp_path / "records"
-    records.mkdir()
-    for record in sample_records(seed, 6):
-        (records / f"{record['id']}.json").write_text(json.dumps(record), encoding="utf-8")
-    return records
+    return six_records(tmp_path, seed)
 
 
 def _ids(index: RecordIndex) -> list[str]:

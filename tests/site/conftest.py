@@ -14,6 +14,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -104,3 +105,17 @@ def live_site(static_site: Site, tmp_path_factory: pytest.TempPathFactory) -> It
         server.shutdown()
         server.wait_stopped(10)
         index.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (never a downloaded browser), one per test module."""
+    from tests.tools import need
+
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=need("chromium"), args=["--no-sandbox"])
+        try:
+            yield chromium
+        finally:
+            chromium.close()

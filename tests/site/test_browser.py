@@ -24,16 +24,6 @@ ARTIFACTS = Path(os.environ.get("ARCHIVIST_ARTIFACTS", ROOT / "build" / "test-ar
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright.sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=need("chromium"), args=["--no-sandbox"])
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
 @pytest.fixture
 def no_js(browser: Any) -> Iterator[Any]:
     context = browser.new_context(java_script_enabled=False, accept_downloads=True)

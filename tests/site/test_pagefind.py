@@ -14,20 +14,10 @@ import pytest
 from archivist.site._render import CSP, SEARCH_CSP
 from tests.site.conftest import Site
 from tests.site.test_browser import ARTIFACTS, axe_violations
-from tests.tools import need, needs
+from tests.tools import needs
 
 pytestmark = needs("chromium")
 playwright = pytest.importorskip("playwright.sync_api")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with playwright.sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=need("chromium"), args=["--no-sandbox"])
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @dataclass
