@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -243,14 +244,18 @@ def table(results: dict[str, Any], min_snippets: int = 40) -> str:
     return "\n".join(out)
 
 
+def _corpus_browsers() -> dict[str, list[str]]:
+    """The text browsers' command lines of the project's own corpus (``corpus/make_dumps.py``), so both
+    evaluations dump pages alike; w3m's dumps are its folder ``text`` there."""
+    spec = importlib.util.spec_from_file_location("make_dumps", Path(__file__).parent / "corpus" / "make_dumps.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return {("w3m" if folder == "text" else folder): command for folder, command in module.BROWSERS.items()}
+
+
 #: Text browsers and how each dumps a page (UTF-8 in and out, 200 columns, no link list).
-BROWSERS = {
-    "w3m": ["w3m", "-dump", "-T", "text/html", "-I", "UTF-8", "-O", "UTF-8", "-cols", "200"],
-    "lynx": ["lynx", "-dump", "-stdin", "-nolist", "-width=200", "-assume_charset=UTF-8", "-display_charset=UTF-8"],
-    "elinks": ["elinks", "-dump", "1", "-no-references", "-no-numbering", "-dump-width", "200", "-dump-charset",
-               "utf-8", "-eval", 'set document.codepage.assume = "utf-8"', "-eval",
-               "set document.codepage.force_assumed = 1"],
-}
+BROWSERS = _corpus_browsers()
 
 
 def _as_html(text: str) -> str:
