@@ -11,6 +11,7 @@ is rendered from its file again. Writing is best effort: a busy database (an ind
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import sqlite3
 import threading
@@ -76,7 +77,7 @@ class Fragments:
                 body = zlib.decompress(packed)
             except zlib.error:
                 continue
-            if self._sign(sha256, prefix, header, body) == mac:
+            if hmac.compare_digest(self._sign(sha256, prefix, header, body), mac):
                 found[sha256] = (header, body)
         return found
 
