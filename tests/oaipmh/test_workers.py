@@ -138,7 +138,8 @@ def test_ctrl_c_while_the_workers_are_forked_stops_every_process(folder: Path, t
             else:
                 server.send_signal(signal.SIGINT)
             try:
-                rest = server.communicate(timeout=20)[1]  # the streams close when the last process holding them ends
+                # the streams close when the last process holding them ends; well before the server's own 10 s SIGKILL
+                rest = server.communicate(timeout=8)[1]  # fallback, which would hide a lost SIGTERM
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
                 raise AssertionError(f"not every process ended {delay} s after the start-up line") from None

@@ -195,14 +195,17 @@ class OAIServer:
                     break
         finally:
             self._stop.set()  # also when Ctrl-C ended the wait: the workers' ends are expected from here on
-            for pid in [*self._children, self._keeper]:
-                if pid:
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(pid, signal.SIGTERM)
             deadline = time.monotonic() + 10
+            asked = 0.0
             while (self._children or self._keeper) and time.monotonic() < deadline:
-                self._reap()
+                if time.monotonic() - asked > 0.5:  # again and again: a SIGTERM that reaches a child before
+                    asked = time.monotonic()  # Python's after-fork set-up is dropped by it, unseen
+                    for pid in [*self._children, self._keeper]:
+                        if pid:
+                            with contextlib.suppress(ProcessLookupError):
+                                os.kill(pid, signal.SIGTERM)
                 time.sleep(0.05)
+                self._reap()
             for pid in [*self._children, self._keeper]:  # still there after ten seconds
                 if pid:
                     os.kill(pid, signal.SIGKILL)
