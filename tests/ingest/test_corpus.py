@@ -14,6 +14,7 @@ from tests.tools import need
 BENCHMARKS = Path(__file__).parents[2] / "benchmarks"
 sys.path[:0] = [str(BENCHMARKS), str(BENCHMARKS / "corpus")]
 import make_dumps  # noqa: E402
+import make_warcs  # noqa: E402
 
 import ingest_eval  # noqa: E402
 
@@ -23,7 +24,7 @@ ITEMS = json.loads((BENCHMARKS / "corpus" / "expected.json").read_text(encoding=
 @pytest.mark.parametrize("folder", ["text", "lynx", "elinks"])
 def test_committed_dumps_are_what_the_browsers_make(folder: str) -> None:
     need({"text": "w3m"}.get(folder, folder))
-    for page in ("mozilla-devedition", "th-prachatai-dna"):
+    for page in ("mozilla-devedition", "th-prachatai-dna", "ko-w3c-text-size"):
         html = (BENCHMARKS / "corpus" / "html" / f"{page}.html").read_bytes()
         committed = (BENCHMARKS / "corpus" / folder / f"{page}.txt").read_text(encoding="utf-8")
         assert make_dumps.dump(html, folder) == committed, (folder, page)
@@ -37,6 +38,30 @@ def test_every_stored_html_page_has_three_dumps() -> None:
         assert all((BENCHMARKS / "corpus" / folder / f"{page}.txt").exists() for page in stored), folder
 
 
+def test_every_page_is_kept_in_the_repository() -> None:
+    for item in ITEMS:
+        assert item.get("stored", True), item["id"]
+        captures = [BENCHMARKS / "corpus" / "html" / f"{item['id']}.html", BENCHMARKS / "corpus" / "text" /
+                    f"{item['id']}.txt"]
+        assert any(path.exists() for path in captures), item["id"]
+
+
+def test_a_page_with_no_canonical_link_is_wrapped_at_its_url() -> None:
+    from warcio.archiveiterator import ArchiveIterator
+
+    item = next(i for i in ITEMS if i["id"] == "hi-w3c-language")
+    raw = (BENCHMARKS / "corpus" / "html" / "hi-w3c-language.html").read_bytes()
+    assert b"canonical" not in raw
+    assert make_warcs.target_uri(item["id"], raw) == item["url"]
+    with (BENCHMARKS / "corpus" / "warc" / "hi-w3c-language.warc.gz").open("rb") as handle:
+        records = list(ArchiveIterator(handle))
+        assert len(records) == 1
+    with (BENCHMARKS / "corpus" / "warc" / "hi-w3c-language.warc.gz").open("rb") as handle:
+        record = next(iter(ArchiveIterator(handle)))
+        assert record.rec_headers.get_header("WARC-Target-URI") == item["url"]
+        assert record.content_stream().read() == raw
+
+
 def test_parts_are_split_by_domain_and_both_hold_several_languages() -> None:
     parts: dict[str, set[str]] = {}
     for item in ITEMS:
@@ -47,7 +72,8 @@ def test_parts_are_split_by_domain_and_both_hold_several_languages() -> None:
     languages = {name: {i["language"] for i in ITEMS if ingest_eval.part(i["site"]) == name}
                  for name in ("dev", "test")}
     assert len(languages["dev"]) >= 3 and len(languages["test"]) >= 3
-    assert len(languages["dev"] | languages["test"]) >= 10
+    assert len(languages["dev"] | languages["test"]) >= 12
+    assert {"ko", "hi"} <= languages["dev"] | languages["test"]
 
 
 def test_a_capture_with_no_record_fails_every_check() -> None:
