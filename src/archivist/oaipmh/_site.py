@@ -29,7 +29,8 @@ from ..site._render import (
     record_html,
     robots_txt,
     search_html,
-    sitemaps,
+    sitemap_paths,
+    sitemap_pieces,
     static_files,
     static_search_html,
 )
@@ -95,9 +96,10 @@ class SitePages:
         head, _, rest = path.partition("/")
         if path in ("robots.txt", "404.html", "search/index.html", "search/") or path in static_files():
             return self._fixed(path)
-        if path == "sitemap.xml" or head == "sitemaps":
-            found = dict(sitemaps(self.catalog, self.settings)).get(path)
-            return None if found is None else _ok(found, _TYPES[".xml"])
+        if path == "sitemap.xml" or head == "sitemaps":  # only the part asked for is made
+            if path not in sitemap_paths(self.catalog, self.settings):
+                return None
+            return _ok(b"".join(sitemap_pieces(self.catalog, self.settings, path)), _TYPES[".xml"])
         if head == "records":
             return self._record(rest)
         paged = _PAGED.fullmatch(path)
