@@ -18,6 +18,7 @@ import jinja2
 from .. import __version__
 from .._jsonout import indented
 from ._catalog import KINDS, Catalog, Facet, Item
+from ._html import record_rows
 from ._record import RecordPage
 
 CSP = "default-src 'self'"
@@ -113,8 +114,8 @@ def page_count(total: int, size: int) -> int:
 
 
 def record_html(page: RecordPage, settings: SiteSettings) -> bytes:
-    return _render("record.html", f"records/{page.id}/", settings, page=page, description=page.description,
-                   url=page.url)
+    return _render("record.html", f"records/{page.id}/", settings, page=page, rows=record_rows(page),
+                   description=page.description, url=page.url)
 
 
 def collection_html(catalog: Catalog, settings: SiteSettings, number: int = 1, *, total: int | None = None,
