@@ -15,6 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from archivist.site import SiteSettings
+from archivist.site import _render as render
+from archivist.site._catalog import Catalog
 from archivist.site._formats import Download
 from archivist.site._html import escape
 from archivist.site._record import record_page
@@ -87,6 +89,15 @@ REFERENCE = r"""{% extends "base.html" %}
 {% endblock %}
 """  # noqa: E501
 
+#: The records of a listing as _items.html had them, a Jinja loop per record.
+REFERENCE_ITEMS = r"""{% macro items(list, root) -%}
+<ol class="items">
+{% for item in list %}<li><a href="{{ root }}records/{{ item.id }}/" lang="{{ item.lang }}" dir="{{ item.dir }}">{{ item.title }}</a>
+{% if item.summary %}<p lang="{{ item.lang }}" dir="{{ item.dir }}">{{ item.summary }}</p>
+{% endif %}<p class="facts">{{ item.lang }}{% if item.year %} · {{ item.year }}{% endif %}</p></li>
+{% endfor %}</ol>
+{%- endmacro %}"""  # noqa: E501
+
 HOSTILE = "<b>&amp;\"'</b> {{ x }} %} عربى 東京"
 
 
@@ -130,3 +141,29 @@ def test_record_pages_are_the_reference_s_bytes(path: Path, hostile: bool) -> No
         page = record_page(record, downloads, site_name=settings.name, root="../../", base_url=base, cite=False)
         assert page.removed or page.events or not hostile or path != SEED  # the seed has both
         assert record_html(page, settings) == _reference(page, settings)
+
+
+def test_listings_are_the_reference_s_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    catalog = Catalog(tmp_path / "c.sqlite")
+    catalog.begin()
+    for n, path in enumerate([SEED, *sorted(DATA.glob("*.json"))] * 2):
+        record = json.loads(Path(path).read_text("utf-8"))
+        catalog.add(_hostile(record) | {"id": f"r{n}"} if n % 2 else record | {"id": f"r{n}"})
+    catalog.commit()
+    settings = SiteSettings(name=f"Archive{HOSTILE}", page_size=4)
+
+    def pages() -> list[bytes]:
+        found = [render.collection_html(catalog, settings, n) for n in (1, 2, 3)]
+        found += [render.listing_html(catalog, settings, "language", f.key) for f in catalog.facets("language")]
+        found.append(render.search_html(catalog, settings, "the"))
+        assert all(b'<ol class="items">' in page for page in found if page)
+        return [page for page in found if page]
+
+    ours = pages()
+    templates = environment().loader.mapping  # type: ignore[union-attr]
+    loader = jinja2.DictLoader({**templates, "_items.html": REFERENCE_ITEMS + templates["_items.html"].split(
+        "{%- endmacro %}", 1)[1]})
+    reference = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                                   keep_trailing_newline=True)
+    monkeypatch.setattr(render, "environment", lambda: reference)
+    assert pages() == ours

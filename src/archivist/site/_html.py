@@ -1,6 +1,6 @@
-"""The record page's repeated rows (head links and meta tags, metadata and provenance lists, downloads, history,
-text, removed lines) as HTML built by string joins, each value escaped once, as Jinja's autoescape would: a macro
-call and an escape object per value made these rows most of a page's time. The template places them whole."""
+"""The pages' repeated rows (a record page's head links and meta tags, metadata and provenance lists, downloads,
+history, text, removed lines; the records of a listing) as HTML built by string joins, each value escaped once as
+Jinja's autoescape would: a macro call and an escape object per value made them most of a page's time."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ._catalog import Item
 from ._record import Field, RecordPage, Value
 
 
@@ -103,3 +104,17 @@ def record_rows(page: RecordPage) -> dict[str, Markup]:
             "downloads": Markup(downloads_html(page)), "provenance": Markup(fields_html(page.provenance)),
             "events": Markup(events_html(page)), "text": Markup(text_html(page)),
             "removed": Markup(removed_html(page))}
+
+
+def items_html(items: Iterable[Item], root: str) -> Markup:
+    """A listing's records (collection, subject, language, year, search results): title, summary, language, year."""
+    rows = ['<ol class="items">\n']
+    for item in items:
+        lang, where = escape(item.lang), f'lang="{escape(item.lang)}" dir="{escape(item.dir)}"'
+        rows.append(f'<li><a href="{escape(root)}records/{escape(item.id)}/" {where}>{escape(item.title)}</a>\n')
+        if item.summary:
+            rows.append(f"<p {where}>{escape(item.summary)}</p>\n")
+        year = f" · {escape(item.year)}" if item.year else ""
+        rows.append(f'<p class="facts">{lang}{year}</p></li>\n')
+    rows.append("</ol>")
+    return Markup("".join(rows))

@@ -18,7 +18,7 @@ import jinja2
 from .. import __version__
 from .._jsonout import indented
 from ._catalog import KINDS, Catalog, Facet, Item
-from ._html import record_rows
+from ._html import items_html, record_rows
 from ._record import RecordPage
 
 CSP = "default-src 'self'"
@@ -61,8 +61,10 @@ def environment() -> jinja2.Environment:
     loader = jinja2.DictLoader({item.name: item.read_text("utf-8")
                                 for item in files("archivist.site").joinpath("templates").iterdir()
                                 if item.name.endswith(".html")})
-    return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                              keep_trailing_newline=True, trim_blocks=False, auto_reload=False, cache_size=-1)
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                             keep_trailing_newline=True, trim_blocks=False, auto_reload=False, cache_size=-1)
+    env.globals["items_html"] = items_html
+    return env
 
 
 @cache
