@@ -253,12 +253,12 @@ def main() -> None:
                 result = child("pages", str(src), cite)
                 print(f"{size:>7} records, {label}: pages rendered   {result['per_second']:8.1f} /s "
                       f"({result['per_cpu_second']:7.1f} per CPU second)   "
-                      f"peak {result['peak_mb']:6.0f} MB")
+                      f"peak {result['peak_mb']:6.0f} MB   load {load()}")
                 out = work / f"site-{size}"
                 result = child("site", str(src), str(out), "", cite)
                 print(f"{size:>7} records, {label}: site, pages only {result['per_second']:8.1f} /s "
                       f"({result['per_cpu_second']:7.1f} per CPU second)   "
-                      f"peak {result['peak_mb']:6.0f} MB")
+                      f"peak {result['peak_mb']:6.0f} MB   load {load()}")
                 if args.pagefind:
                     result = child("pagefind", str(out))
                     print(f"{size:>7} records, {label}: Pagefind index  {result['seconds']:8.1f} s wall "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import urllib.parse
 from pathlib import Path
 
@@ -19,11 +20,37 @@ def test_every_route_of_the_static_site_gives_the_same_bytes(static_site: Site, 
     for file in files:
         route = str(file.relative_to(static_site.folder))
         if route in ("search.js", "search/index.html") or route.startswith("pagefind/"):
-            continue  # the static search, in the browser: serve searches on the server (/search)
+            continue  # the static search, in the browser: serve searches on the server (below)
         status, _, body = fetch(live_site.url + route)
         assert (status, body) == (200, file.read_bytes()), route
         if route.endswith("/index.html") or route == "index.html":
             assert fetch(live_site.url + route[:-len("index.html")])[2] == body, route
+
+
+def test_the_static_search_page_leads_to_the_servers_search(static_site: Site, live_site: Live) -> None:
+    """The static site's search page (Pagefind's, in the browser) is not served: ``search/`` leads to ``search``,
+    the server's search, with the query kept; Pagefind's files and the page's script are not served at all."""
+    where = urllib.parse.urlsplit(live_site.url)
+    for route, location in (("search/", "../search"), ("search/index.html", "../search"),
+                            ("search/?q=%E6%9D%B1%E4%BA%AC&language=ja", "../search?q=%E6%9D%B1%E4%BA%AC&language=ja"),
+                            ("search/?q=a%0D%0AX-Bad:%201", "../search?q=a%0D%0AX-Bad:%201")):
+        connection = http.client.HTTPConnection(where.hostname, where.port, timeout=10)
+        try:
+            connection.request("GET", where.path + route)
+            answer = connection.getresponse()
+            answer.read()
+        finally:
+            connection.close()
+        assert (answer.status, answer.getheader("Location"), answer.getheader("X-Bad")) == (301, location, None)
+    status, headers, body = fetch(live_site.url + "search/?q=%E6%9D%B1%E4%BA%AC")  # followed, as a browser does
+    assert status == 200 and headers["X-Robots-Tag"] == "noindex"
+    assert body == fetch(live_site.url + "search?q=%E6%9D%B1%E4%BA%AC")[2]
+    assert found(lxml.html.fromstring(body)) == ["ja-tokyo-library"]
+    assert b"search.js" not in body and b"archivist serve" not in body  # not the static copy's page
+    static = [str(p.relative_to(static_site.folder)) for p in static_site.folder.rglob("*")
+              if p.is_file() and (p.name == "search.js" or "pagefind" in p.parts)]
+    for route in ["search.js", "pagefind/pagefind.js", *static]:
+        assert fetch(live_site.url + route)[0] == 404, route
 
 
 def test_unknown_pages_are_404_with_the_sites_404_page(live_site: Live) -> None:

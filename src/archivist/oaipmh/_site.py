@@ -8,7 +8,7 @@ import hashlib
 import re
 import threading
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 from ..exporters import Context, Written, builtin_names
 from ..exporters import get as get_exporter
@@ -29,9 +29,9 @@ from ..site._render import (
     record_html,
     robots_txt,
     search_html,
-    sitemaps,
+    sitemap_paths,
+    sitemap_pieces,
     static_files,
-    static_search_html,
 )
 from ._index import RecordIndex
 
@@ -92,12 +92,19 @@ class SitePages:
         path = path.lstrip("/")
         if path == "search":
             return self._search(query)
+        if path in ("search/", "search/index.html"):
+            # the static site's search page (Pagefind's, in the browser): here the server's own search answers,
+            # and nothing of Pagefind's (search.js, pagefind/) is served
+            location = "../search" + (f"?{quote(query, safe='=&+%;,/:')}" if query else "")
+            return "301 Moved Permanently", _TYPES[".txt"], b"the search is at ../search\n", "", [
+                ("Location", location)]
         head, _, rest = path.partition("/")
-        if path in ("robots.txt", "404.html", "search/index.html", "search/") or path in static_files():
+        if path in ("robots.txt", "404.html") or path in static_files():
             return self._fixed(path)
-        if path == "sitemap.xml" or head == "sitemaps":
-            found = dict(sitemaps(self.catalog, self.settings)).get(path)
-            return None if found is None else _ok(found, _TYPES[".xml"])
+        if path == "sitemap.xml" or head == "sitemaps":  # only the part asked for is made
+            if path not in sitemap_paths(self.catalog, self.settings):
+                return None
+            return _ok(b"".join(sitemap_pieces(self.catalog, self.settings, path)), _TYPES[".xml"])
         if head == "records":
             return self._record(rest)
         paged = _PAGED.fullmatch(path)
@@ -124,8 +131,6 @@ class SitePages:
             return _ok(robots_txt(self.settings), _TYPES[".txt"])
         if path == "404.html":
             return _ok(not_found_html(self.settings), _HTML, csp=True)
-        if path.startswith("search/"):
-            return _ok(static_search_html(self.settings), _HTML, csp=True)
         return _ok(static_files()[path], _TYPES[Path(path).suffix])
 
     def _search(self, query: str) -> Answer:

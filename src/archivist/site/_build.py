@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from .._atomic import sweep_partials, write_atomic
+from .._atomic import atomic_writer, sweep_partials, write_atomic
 from .._diskmap import DiskMap
 from .._lock import FolderLock, OutputRefused
 from .._paths import check_outputs
@@ -44,7 +44,8 @@ from ._render import (
     page_folder,
     record_html,
     robots_txt,
-    sitemaps,
+    sitemap_paths,
+    sitemap_pieces,
     static_files,
     static_search_html,
 )
@@ -100,6 +101,42 @@ def _write(path: Path, data: bytes) -> bool:
     except OSError:
         pass
     write_atomic(path, data, durable=False)
+    return True
+
+
+def _write_pieces(path: Path, pieces: Iterable[bytes]) -> bool:
+    """Write the bytes ``pieces`` make at ``path`` unless it already holds exactly them (compared piece by piece,
+    so the whole is never in memory); True when it wrote."""
+    pieces = iter(pieces)
+    same = 0  # bytes of the file already compared equal
+    pending = b""
+    try:
+        old = open(path, "rb")  # noqa: SIM115 closed below, after the new file replaced it
+    except OSError:
+        old = None
+    try:
+        if old is not None:
+            for piece in pieces:
+                if old.read(len(piece)) != piece:
+                    pending = piece
+                    break
+                same += len(piece)
+            else:
+                if not old.read(1):
+                    return False
+            old.seek(0)
+        with atomic_writer(path, durable=False) as stream:
+            while same:  # the equal beginning, copied from the file it is about to replace
+                assert old is not None
+                block = old.read(min(same, 1 << 16))
+                stream.write(block)
+                same -= len(block)
+            stream.write(pending)
+            for piece in pieces:
+                stream.write(piece)
+    finally:
+        if old is not None:
+            old.close()
     return True
 
 
@@ -273,10 +310,12 @@ def _collection(out: Path, settings: SiteSettings, catalog: Catalog, report: Sit
     put("robots.txt", robots_txt(settings))
     for name, data in static_files().items():
         put(name, data)
-    maps = set()
-    for relative, data in sitemaps(catalog, settings):  # written as made: one part of 50,000 URLs at a time
-        put(relative, data)
-        maps.add(relative)
+    maps = set(sitemap_paths(catalog, settings))
+    for relative in sorted(maps, reverse=True):  # streamed: a part of 50,000 URLs is never whole in memory
+        if _write_pieces(out / relative, sitemap_pieces(catalog, settings, relative)):
+            report.pages_written += 1
+        else:
+            report.pages_kept += 1
     if "sitemap.xml" not in maps:
         (out / "sitemap.xml").unlink(missing_ok=True)
     if (out / "sitemaps").is_dir():

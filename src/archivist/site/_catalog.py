@@ -206,9 +206,10 @@ class Catalog:
     def has(self, record_id: str) -> bool:
         return self._db().execute("SELECT 1 FROM items WHERE id = ?", (record_id,)).fetchone() is not None
 
-    def each(self) -> Iterator[Item]:
-        """Every record, in id order (for the sitemap)."""
-        for row in self._db().execute("SELECT id, title, lang, summary, year, lastmod FROM items ORDER BY id"):
+    def each(self, *, offset: int = 0, limit: int = -1) -> Iterator[Item]:
+        """Every record (``limit`` from ``offset``), in id order (for the sitemap), read as it goes."""
+        for row in self._db().execute("SELECT id, title, lang, summary, year, lastmod FROM items ORDER BY id "
+                                      "LIMIT ? OFFSET ?", (limit, offset)):
             yield Item(*row)
 
     def facets(self, kind: str, *, limit: int = -1, by_count: bool = False) -> list[Facet]:

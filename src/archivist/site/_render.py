@@ -18,6 +18,7 @@ import jinja2
 from .. import __version__
 from .._jsonout import indented
 from ._catalog import KINDS, Catalog, Facet, Item
+from ._html import items_html, record_rows
 from ._record import RecordPage
 
 CSP = "default-src 'self'"
@@ -60,8 +61,10 @@ def environment() -> jinja2.Environment:
     loader = jinja2.DictLoader({item.name: item.read_text("utf-8")
                                 for item in files("archivist.site").joinpath("templates").iterdir()
                                 if item.name.endswith(".html")})
-    return jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
-                              keep_trailing_newline=True, trim_blocks=False, auto_reload=False, cache_size=-1)
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined,
+                             keep_trailing_newline=True, trim_blocks=False, auto_reload=False, cache_size=-1)
+    env.globals["items_html"] = items_html
+    return env
 
 
 @cache
@@ -113,8 +116,8 @@ def page_count(total: int, size: int) -> int:
 
 
 def record_html(page: RecordPage, settings: SiteSettings) -> bytes:
-    return _render("record.html", f"records/{page.id}/", settings, page=page, description=page.description,
-                   url=page.url)
+    return _render("record.html", f"records/{page.id}/", settings, page=page, rows=record_rows(page),
+                   description=page.description, url=page.url)
 
 
 def collection_html(catalog: Catalog, settings: SiteSettings, number: int = 1, *, total: int | None = None,
@@ -233,32 +236,39 @@ def robots_txt(settings: SiteSettings) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+_PIECE = 1000
 _URLSET = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
 
 
-def sitemaps(catalog: Catalog, settings: SiteSettings) -> Iterator[tuple[str, bytes]]:
-    """(relative path, bytes) of the sitemap: ``sitemap.xml`` listing every record page with the date the record
-    last changed; past 50,000 records a sitemap index of ``sitemaps/N.xml``. Nothing without a base URL."""
-    base = settings.base_url
-    if not base:
-        return
-    chunk: list[str] = []
-    written = 0
+def sitemap_paths(catalog: Catalog, settings: SiteSettings) -> list[str]:
+    """The sitemap's files: ``sitemap.xml`` listing every record page, or past 50,000 records a sitemap index of
+    ``sitemaps/N.xml``. None without a base URL."""
+    if not settings.base_url:
+        return []
     total = catalog.count()
-    for item in catalog.each():
-        loc = escape(f"{base}records/{item.id}/")
-        chunk.append(f"<url><loc>{loc}</loc><lastmod>{item.lastmod}</lastmod></url>\n")
-        if len(chunk) == SITEMAP_LIMIT:
-            written += 1
-            yield (f"sitemaps/{written}.xml" if total > SITEMAP_LIMIT else "sitemap.xml"), \
-                (_URLSET + "".join(chunk) + "</urlset>\n").encode("utf-8")
-            chunk = []
-    if chunk or not written:
-        written += 1
-        yield (f"sitemaps/{written}.xml" if total > SITEMAP_LIMIT else "sitemap.xml"), \
-            (_URLSET + "".join(chunk) + "</urlset>\n").encode("utf-8")
-    if total > SITEMAP_LIMIT:
+    if total <= SITEMAP_LIMIT:
+        return ["sitemap.xml"]
+    return ["sitemap.xml", *(f"sitemaps/{n}.xml" for n in range(1, page_count(total, SITEMAP_LIMIT) + 1))]
+
+
+def sitemap_pieces(catalog: Catalog, settings: SiteSettings, path: str) -> Iterator[bytes]:
+    """The bytes of the sitemap file ``path`` (one of :func:`sitemap_paths`) in pieces of a thousand URLs, so no
+    part is ever whole in memory: each record page with the date the record last changed."""
+    base = settings.base_url
+    assert base, "a sitemap needs the base URL"
+    total = catalog.count()
+    if path == "sitemap.xml" and total > SITEMAP_LIMIT:
         entries = "".join(f"<sitemap><loc>{escape(f'{base}sitemaps/{n}.xml')}</loc></sitemap>\n"
-                          for n in range(1, written + 1))
-        yield "sitemap.xml", ('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/'
-                              f'schemas/sitemap/0.9">\n{entries}</sitemapindex>\n').encode()
+                          for n in range(1, page_count(total, SITEMAP_LIMIT) + 1))
+        yield ('<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/'
+               f'schemas/sitemap/0.9">\n{entries}</sitemapindex>\n').encode()
+        return
+    number = 1 if path == "sitemap.xml" else int(path.removeprefix("sitemaps/").removesuffix(".xml"))
+    piece = [_URLSET]
+    for item in catalog.each(offset=(number - 1) * SITEMAP_LIMIT, limit=SITEMAP_LIMIT):
+        piece.append(f"<url><loc>{escape(f'{base}records/{item.id}/')}</loc><lastmod>{item.lastmod}</lastmod></url>\n")
+        if len(piece) >= _PIECE:
+            yield "".join(piece).encode("utf-8")
+            piece = []
+    piece.append("</urlset>\n")
+    yield "".join(piece).encode("utf-8")
