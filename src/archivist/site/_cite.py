@@ -83,7 +83,11 @@ def load_styles() -> None:
 def citations(record: dict[str, Any]) -> list[tuple[str, str]]:
     """(style label, bibliography entry) for each style; a style citeproc-py cannot render the item in is left out.
     Each entry is filled in from its style's template for items of the record's shape where there is one."""
-    item = csl_item(record)
+    return item_citations(csl_item(record))
+
+
+def item_citations(item: dict[str, Any]) -> list[tuple[str, str]]:
+    """:func:`citations` of a CSL item: exactly what citeproc-py renders for it, entry by entry."""
     found = shape(item)
     entries = []
     for label, name in STYLES:

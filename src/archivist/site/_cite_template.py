@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 #: citeproc-py's own tests of a value's text (``is-numeric``, a plural label): the tokens must answer them as the
@@ -16,22 +17,29 @@ _NUMERIC = re.compile(r"^([A-Z]*\d+[A-Z]*)$", re.I)
 _PLURAL = re.compile(r"\d+[^\d.]+\d+")
 _DIGIT = re.compile(r"\d")
 
-#: The probes' spellings: all lower case, all upper case, and each word capitalized (citeproc-py's text-case
-#: changes each word by what case it is in), with different letters, digits and lengths, so that anything
-#: citeproc-py derives from a token (an initial, a re-cased word, a formatted number) differs between renderings.
+#: The probes' spellings (head, slot-number letters, close, filler after each punctuation mark, digit, tail): all
+#: lower case, all upper case, each word capitalized, and each word lower case then upper case, with different
+#: letters, digits and lengths. citeproc-py's text-case treats a word by the case it is in, so between them the
+#: probes tell each text-case apart; anything else derived from a token (an initial, a formatted number) differs
+#: between the renderings, and then the style is not templated for that shape.
 _PROBES = (("vq", "bcdfghjlmn", "k", "a", "3", "kqv"), ("ZJ", "PRSTWXYZQI", "UU", "EE", "8", "UJZX"),
-           ("Xw", "prstwxyzqi", "y", "Oo", "5", "ym"))
+           ("Xw", "prstwxyzqi", "y", "Oo", "5", "ym"), ("mQ", "bcdfghjlmn", "Rk", "aE", "6", "kQm"))
+
+#: citeproc-py's text-case values (None: none) and whether periods are stripped first: a slot's text goes through
+#: the one combination that gives what every probe rendered, applied by citeproc-py's own code.
+_CASES = (None, "lowercase", "uppercase", "capitalize-first", "capitalize-all", "title", "sentence")
 
 #: Render one style (by name) for one CSL item: citeproc-py's raw bibliography entry, or None when it gives none.
 Render = Callable[[str, dict[str, Any]], "str | None"]
 
 Shape = tuple[Any, ...]
-Template = tuple[tuple[str, ...], tuple[int, ...]]  # literal text around the slots, and each slot's value index
+#: The literal text around the slots, each slot's value index, and the transform its value goes through.
+Template = tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]
 
-_UNSAFE = ((), ())  # remembered: this style cannot be templated for this shape
+_UNSAFE: Template = ((), (), ())  # remembered: this style cannot be templated for this shape
 
 
-def _signature(value: str) -> tuple[Any, ...] | None:
+def _signature(value: str) -> tuple[str, str, str, int] | None:
     """What citeproc-py could react to in a text value besides its letters: the non-alphanumeric characters in it,
     which of them begin and end it, and its digits. None for a value to keep whole in the shape."""
     if len(value) < 2 or _NUMERIC.match(value) or "<" in value:  # citeproc-py reads <span class="nocase">
@@ -42,12 +50,13 @@ def _signature(value: str) -> tuple[Any, ...] | None:
     return first, last, "".join(sorted({c for c in value if not c.isalnum()})), digits
 
 
-def _token(slot: int, signature: tuple[Any, ...], probe: int) -> str:
+def _token(slot: int, signature: tuple[str, str, str, int], probe: int) -> str:
     first, last, inner, digits = signature
     head, letters, close, filler, digit, tail = _PROBES[probe]
     code = "".join(letters[int(d)] for d in str(slot))
     number = (digit + filler + digit) if digits == 2 else digit if digits else ""
-    return first + head + code + close + "".join(c + filler for c in inner) + number + tail + last
+    stop = " the" if probe == 0 and " " in inner else ""  # a stop word tells title case from capitalize-all
+    return first + head + code + close + stop + "".join(c + filler for c in inner) + number + tail + last
 
 
 def shape(item: dict[str, Any]) -> tuple[Shape, list[str]] | None:
@@ -101,39 +110,78 @@ def _probe_item(item: dict[str, Any], probe: int) -> tuple[dict[str, Any], list[
     return probed, tokens
 
 
-def _split(raw: str, tokens: list[str]) -> Template | None:
+@cache
+def _transforms() -> tuple[Callable[[str], str], ...]:
+    """Each text-case with and without strip-periods, as citeproc-py's Text elements apply them; identity first."""
+    from citeproc.model import TextCased
+    from citeproc.source.json import CiteProcJSON
+
+    parse = CiteProcJSON([]).parse_string
+
+    class Cased(TextCased):  # type: ignore[misc]
+        def __init__(self, case: str | None) -> None:
+            self.text_case = case
+
+        def get(self, name: str, default: Any = None) -> Any:
+            return self.text_case if name == "text-case" else default
+
+    def transform(case: str | None, strip: bool) -> Callable[[str], str]:
+        element = Cased(case)
+        return lambda value: str(element.case(parse(value.replace(".", "") if strip else value), "en"))
+
+    return tuple(transform(case, strip) for case in _CASES for strip in (False, True))
+
+
+def _split(raw: str, tokens: list[str]) -> tuple[tuple[str, ...], tuple[int, ...], tuple[frozenset[int], ...]] | None:
+    """The rendering cut at each token's image under each transform: literals, slots, and which transforms fit."""
     if any(_NUMERIC.match(t) for t in tokens):
         return None
-    if not tokens:
-        return (raw,), ()
-    pattern = re.compile("|".join(re.escape(t) for t in sorted(tokens, key=len, reverse=True)))
-    slot = {t: n for n, t in enumerate(tokens)}
-    literals, slots, at = [], [], 0
+    images: dict[str, tuple[int, set[int]]] = {}
+    for slot, token in enumerate(tokens):
+        for n, transform in enumerate(_transforms()):
+            image = transform(token)
+            if image in images and images[image][0] != slot:
+                return None
+            images.setdefault(image, (slot, set()))[1].add(n)
+    if not images:
+        return (raw,), (), ()
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(images, key=len, reverse=True)))
+    literals, slots, fits, at = [], [], [], 0
     for found in pattern.finditer(raw):
         literals.append(raw[at:found.start()])
-        slots.append(slot[found.group()])
+        slot, fit = images[found.group()]
+        slots.append(slot)
+        fits.append(frozenset(fit))
         at = found.end()
     literals.append(raw[at:])
-    return tuple(literals), tuple(slots)
+    return tuple(literals), tuple(slots), tuple(fits)
 
 
 def compile_template(render: Render, style: str, item: dict[str, Any]) -> Template:
-    """Render the item's shape with each probe; the template if all give the same text around the same slots,
-    each token copied verbatim, else the mark that this style is rendered by citeproc-py for this shape."""
-    found = []
+    """Render the item's shape with each probe; a template if all give the same text around the same slots, each
+    slot's text through one transform that fits every probe, else the mark that citeproc-py renders this shape."""
+    values = shape(item)
+    found: list[tuple[tuple[str, ...], tuple[int, ...], tuple[frozenset[int], ...]]] = []
     for probe in range(len(_PROBES)):
         probed, tokens = _probe_item(item, probe)
-        if any(bool(_PLURAL.search(t)) != bool(_PLURAL.search(v)) for t, v in zip(tokens, shape(item)[1])):
+        if values is None or any(bool(_PLURAL.search(t)) != bool(_PLURAL.search(v)) for t, v in
+                                 zip(tokens, values[1], strict=True)):
             return _UNSAFE
         try:
             raw = render(style, probed)
         except Exception:
             return _UNSAFE
-        template = _split(raw, tokens) if raw else None
-        if template is None:
+        cut = _split(raw, tokens) if raw else None
+        if cut is None or (found and cut[:2] != found[0][:2]):
             return _UNSAFE
-        found.append(template)
-    return found[0] if all(t == found[0] for t in found) else _UNSAFE
+        found.append(cut)
+    chosen = []
+    for fits in zip(*(cut[2] for cut in found), strict=True):
+        fit = frozenset.intersection(*fits)
+        if not fit:
+            return _UNSAFE
+        chosen.append(min(fit))
+    return found[0][0], found[0][1], tuple(chosen)
 
 
 class Templates:
@@ -158,10 +206,10 @@ class Templates:
             template = self._known[key] = compile_template(self._render, style, item)
         if template is _UNSAFE:
             return self._render(style, item)
-        literals, slots = template
+        literals, slots, transforms = template
         values = found[1]
         out = [literals[0]]
         for n, slot in enumerate(slots):
-            out.append(values[slot])
+            out.append(_transforms()[transforms[n]](values[slot]) if transforms[n] else values[slot])
             out.append(literals[n + 1])
         return "".join(out)
