@@ -39,11 +39,18 @@ Template = tuple[tuple[str, ...], tuple[int, ...], tuple[int, ...]]
 _UNSAFE: Template = ((), (), ())  # remembered: this style cannot be templated for this shape
 
 
+@cache
+def _stop_words() -> frozenset[str]:
+    from citeproc.model import TextCased
+
+    return frozenset(TextCased._stop_words)
+
+
 def _signature(value: str) -> tuple[str, str, str, int] | None:
     """What citeproc-py could react to in a text value besides its letters: the non-alphanumeric characters in it,
     which of them begin and end it, and its digits. None for a value to keep whole in the shape."""
-    if len(value) < 2 or _NUMERIC.match(value) or "<" in value:  # citeproc-py reads <span class="nocase">
-        return None
+    if len(value) < 2 or _NUMERIC.match(value) or "<" in value or value in _stop_words():
+        return None  # citeproc-py reads <span class="nocase">; title case may leave a lone stop word as it is
     first = value[0] if not value[0].isalnum() else ""
     last = value[-1] if not value[-1].isalnum() else ""
     digits = 2 if _PLURAL.search(value) else 1 if _DIGIT.search(value) else 0
@@ -55,8 +62,11 @@ def _token(slot: int, signature: tuple[str, str, str, int], probe: int) -> str:
     head, letters, close, filler, digit, tail = _PROBES[probe]
     code = "".join(letters[int(d)] for d in str(slot))
     number = (digit + filler + digit) if digits == 2 else digit if digits else ""
-    stop = " the" if probe == 0 and " " in inner else ""  # a stop word tells title case from capitalize-all
-    return first + head + code + close + stop + "".join(c + filler for c in inner) + number + tail + last
+    # Stop words, where the value has several words: title case leaves them in lower case unless they begin the text
+    # it is applied to, which tells it from capitalize-all, and a style title-casing more than this value
+    space = next((c for c in inner if c.isspace()), "") if probe == 0 else ""
+    lead, stop = ("the" + space, space + "the") if space else ("", "")
+    return first + lead + head + code + close + stop + "".join(c + filler for c in inner) + number + tail + last
 
 
 def shape(item: dict[str, Any]) -> tuple[Shape, list[str]] | None:
