@@ -109,7 +109,7 @@ def corpus_items() -> list[dict[str, Any]]:
     return found
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(shaped_items(), min_size=4, max_size=4))
 def test_templates_render_what_citeproc_renders_for_any_item(groups: list[list[dict[str, Any]]]) -> None:
     items = [dict(item, id=f"g{g}-{item['id']}") for g, group in enumerate(groups) for item in group]

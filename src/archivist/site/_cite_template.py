@@ -54,7 +54,7 @@ def _signature(value: str) -> tuple[str, str, str, int] | None:
     first = value[0] if not value[0].isalnum() else ""
     last = value[-1] if not value[-1].isalnum() else ""
     digits = 2 if _PLURAL.search(value) else 1 if _DIGIT.search(value) else 0
-    return first, last, "".join(sorted({c for c in value if not c.isalnum()})), digits
+    return first, last, "".join(sorted(c for c in set(value) if not c.isalnum())), digits
 
 
 def _token(slot: int, signature: tuple[str, str, str, int], probe: int) -> str:
