@@ -142,3 +142,18 @@ def test_an_item_of_a_known_shape_is_filled_in_without_citeproc() -> None:
         assert templates.entry(style, second, shape(second)) == _cite._render(style, second)
         assert len(calls) == probes
         calls.clear()
+
+
+def test_the_box_renders_a_record_of_a_known_shape_without_citeproc(monkeypatch: Any) -> None:
+    seed = json.loads((DATA.parent.parent / "records" / "mrta-globalsecurity.json").read_text("utf-8"))
+    _cite.citations(seed)
+    calls: list[str] = []
+
+    def render(style: str, item: dict[str, Any]) -> str | None:
+        calls.append(style)
+        return _cite._render(style, item)
+
+    monkeypatch.setattr(_cite._TEMPLATES, "_render", render)
+    other = dict(seed, id="other", title="Sendero Luminoso (Shining Path)")
+    assert _cite.citations(other) == reference([csl_item(other)])[0]
+    assert calls == []
