@@ -157,3 +157,12 @@ def test_the_box_renders_a_record_of_a_known_shape_without_citeproc(monkeypatch:
     other = dict(seed, id="other", title="Sendero Luminoso (Shining Path)")
     assert _cite.citations(other) == reference([csl_item(other)])[0]
     assert calls == []
+
+
+def test_templates_are_bounded() -> None:
+    templates = Templates(_cite._render, limit=4)
+    seed = csl_item(json.loads((DATA.parent.parent / "records" / "mrta-globalsecurity.json").read_text("utf-8")))
+    for n, title in enumerate(["One", "Two, too", "Three: a", "Four (4)", "Five; five", "Six — six", "Seven/7"]):
+        item = dict(seed, id=f"t{n}", title=title)
+        assert templates.entry("apa", item, shape(item)) == _cite._render("apa", item)
+        assert len(templates._known) <= 4

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -201,6 +202,7 @@ class Templates:
         self._render = render
         self._limit = limit
         self._known: dict[tuple[str, Shape], Template] = {}
+        self._lock = threading.Lock()
 
     def entry(self, style: str, item: dict[str, Any], found: tuple[Shape, list[str]] | None) -> str | None:
         """The style's raw bibliography entry for the item: filled in from its shape's template, or rendered by
@@ -210,10 +212,12 @@ class Templates:
         key = (style, found[0])
         template = self._known.get(key)
         if template is None:
-            if len(self._known) >= self._limit:
-                for old in list(self._known)[: self._limit // 2]:
-                    self._known.pop(old, None)
-            template = self._known[key] = compile_template(self._render, style, item)
+            template = compile_template(self._render, style, item)
+            with self._lock:  # threads of one server share the templates
+                if len(self._known) >= self._limit:
+                    for old in list(self._known)[: self._limit // 2]:
+                        del self._known[old]
+                self._known[key] = template
         if template is _UNSAFE:
             return self._render(style, item)
         literals, slots, transforms = template
