@@ -1,7 +1,8 @@
 """Citation templates: a style rendered by citeproc-py once per item *shape*, with placeholder tokens for the item's
 text, then filled with each item's own text. A template is used only where rendering probes show that citeproc-py
-copies every token verbatim; anything else (text-case, initials, stripped periods, number formatting) is rendered
-by citeproc-py itself, so the result is always exactly citeproc-py's."""
+copies each token verbatim or through one of its own text-case transformations (then applied to the value by the
+same code); anything else (initials, numbers, a title-cased phrase) is left to citeproc-py itself, so an entry is
+always exactly what citeproc-py renders for the item."""
 
 from __future__ import annotations
 
