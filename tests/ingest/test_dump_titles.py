@@ -41,3 +41,14 @@ def test_the_title_is_found_past_a_byline_dateline_credit_and_share_line() -> No
                       PARAS[0], "", PARAS[1], "", PARAS[2], ""])
     parsed = parse_text(text, builtin_rules(), language="en")
     assert parsed.title == "Harbour works on the old stone quay begin"
+
+
+def test_a_caption_under_an_image_is_removed_by_name_and_a_sentence_or_heading_there_is_not() -> None:
+    caption = "Protesters on the old stone quay in April 2018. Photo: the harbour trust (CC BY 2.0)"
+    text = "\n".join(["Quay works begin", "", "[harbour-800x450.jpg]", "", caption, "", PARAS[0], "",
+                      "[quay.png]", "", "The new quay", "", PARAS[1], "", "[crane.png]", "", PARAS[2], ""])
+    parsed = parse_text(text, builtin_rules(), language="en")
+    paragraphs = [p for s in parsed.sections for p in s["paragraphs"]]
+    assert paragraphs == [PARAS[0], PARAS[1], PARAS[2]]
+    assert {"text": caption, "line": 5, "rule": "image-caption"} in parsed.removed
+    assert "The new quay" in [s["heading"] for s in parsed.sections]

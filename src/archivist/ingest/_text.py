@@ -21,6 +21,11 @@ from ._engines import justext_verdicts, stoplist
 
 #: Closing punctuation of a sentence, in the scripts archivist reads.
 TERMINAL = tuple(".,;:!?…。！？،؟")
+_SENTENCE_END = tuple(".:!?…。：！？؟")
+_INNER_SENTENCE = re.compile(r"\w[.!?。！？]\s+\S")
+_CLOSING_QUOTES = "\"'”’»«」』）)"
+#: The longest caption under an image, in characters.
+CAPTION = 300
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
 _WORD = re.compile(r"\w+")
 _TRAIL = re.compile(r"\s+[/>›»|]\s+")
@@ -372,6 +377,22 @@ def _orphan_headings(lines: list[str], ruled: dict[int, str], title: set[int], b
     return verdicts
 
 
+def _captions(lines: list[str], ruled: dict[int, str], body: int = 0) -> dict[int, str]:
+    """A caption under an image: a block of one or two lines (up to CAPTION characters) right under an image
+    placeholder, only blank lines between, that does not end a sentence (it ends on a credit such as "Photo: X" or
+    "(CC BY 2.0)") and is no heading (a heading holds no sentence that ends inside it)."""
+    verdicts: dict[int, str] = {}
+    for block in _runs([i for i, line in enumerate(lines) if line.strip() and i not in ruled]):
+        above = next((i for i in range(block[0] - 1, -1, -1) if lines[i].strip()), None)
+        text = " ".join(lines[i].strip() for i in block)
+        heading = len(block) == 1 and _looks_like_heading(lines[block[0]], body) and not _INNER_SENTENCE.search(text)
+        if above is None or ruled.get(above) != "image-placeholder" or len(block) > 2 or len(text) > CAPTION \
+                or text.rstrip(_CLOSING_QUOTES).endswith(_SENTENCE_END) or heading:
+            continue
+        verdicts.update((i, "image-caption") for i in block)
+    return verdicts
+
+
 def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = True,
                language: str | None = None) -> Parsed:
     """Split a plain-text capture into title, sections of paragraphs, and removed chrome lines.
@@ -403,6 +424,7 @@ def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = T
     if start is not None:
         _keep_lead(lines, ruled, start, words)
     ruled.update(_orphan_headings(lines, ruled, set(title_lines), body))
+    ruled.update(_captions(lines, ruled, body))
     blocks: list[tuple[int, list[str], int]] = []  # (blank lines before, lines, index of the first line)
     current: list[str] = []
     blanks = 0
