@@ -7,7 +7,8 @@ Every capture (HTML page, its text dump, and for some pages the page wrapped in 
 expected text), paragraph count (prose paragraphs of 60+ characters within 30 % of the expected number) and each
 chrome line (not kept). Chrome precision counts, among the hand-labelled lines, the chrome removed over everything
 labelled that was removed (chrome + kept content). A WARC capture must give archivist the same title, content and
-removed lines as the HTML page it wraps; the script says whether it does.
+removed lines as the HTML page it wraps; the script says whether it does. ``--failures`` lists, under each capture's
+failed checks, what was expected and what the tool gave (the ``detail`` of ``--json``).
 """
 
 from __future__ import annotations
