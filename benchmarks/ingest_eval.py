@@ -7,7 +7,8 @@ Every capture (HTML page, its text dump, and for some pages the page wrapped in 
 expected text), paragraph count (prose paragraphs of 60+ characters within 30 % of the expected number) and each
 chrome line (not kept). Chrome precision counts, among the hand-labelled lines, the chrome removed over everything
 labelled that was removed (chrome + kept content). A WARC capture must give archivist the same title, content and
-removed lines as the HTML page it wraps; the script says whether it does.
+removed lines as the HTML page it wraps; the script says whether it does. ``--failures`` lists, under each capture's
+failed checks, what was expected and what the tool gave (the ``detail`` of ``--json``).
 """
 
 from __future__ import annotations
@@ -162,7 +163,16 @@ def score(output: Output, item: dict[str, Any]) -> dict[str, Any]:
         "paragraphs": abs(prose - item["paragraphs"]) <= max(1, 0.3 * item["paragraphs"]),
         "chrome": chrome_removed,
         "content_removed": content_removed,
+        "detail": detail(output, item),
     }
+
+
+def detail(output: Output, item: dict[str, Any]) -> dict[str, Any]:
+    """What the tool made of each check, to read beside what was expected (``--failures``, ``--json``)."""
+    return {"title": output.title, "headings": output.headings,
+            "first_paragraph": next((p for p in output.paragraphs), "")[:120],
+            "paragraphs": sum(len(p) >= 60 for p in output.paragraphs),
+            "chrome_kept": [c for c in item["chrome"] + item["chrome_headings"] if output.keeps(c)]}
 
 
 CAPTURES = (("html", "html", "html"), ("w3m", "text", "txt"), ("lynx", "lynx", "txt"), ("elinks", "elinks", "txt"),
@@ -238,7 +248,7 @@ def breakdown(rows: list[tuple[str, str, dict[str, Any], dict[str, Any]]]) -> di
 def failed(item: dict[str, Any]) -> dict[str, Any]:
     """The score of a capture that gave no output at all: every check failed (removing nothing is no merit)."""
     return {**{f: False for f in FIELDS}, "chrome": [False for _ in item["chrome"] + item["chrome_headings"]],
-            "content_removed": 0}
+            "content_removed": 0, "detail": {}}
 
 
 def evaluate(corpus: Path, tools: list[str] | None = None) -> dict[str, Any]:
@@ -261,10 +271,24 @@ def evaluate(corpus: Path, tools: list[str] | None = None) -> dict[str, Any]:
                          "chrome_precision": sum(chrome) / (sum(chrome) + removed_content) if chrome else 0.0,
                          "captures_per_cpu_s": len(rows) / elapsed if elapsed else 0.0,
                          "failed": {name: [f for f in FIELDS if f != "chrome" and not r[f]] +
-                                    (["chrome"] if not all(r["chrome"]) else []) for name, _, _, r in rows}}
+                                    (["chrome"] if not all(r["chrome"]) else []) for name, _, _, r in rows},
+                         "detail": {name: {"part": part(item["site"]), **_misses(r, item)} for name, _, item, r in rows
+                                    if _misses(r, item)}}
     if "archivist" in results:
         results["warc_same_as_html"] = warc_same_as_html([(p, i) for p, k, i in found])
     return results
+
+
+def _misses(scored: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    """Each failed check of a capture: what was expected and what the tool gave."""
+    got, out = scored["detail"], {}
+    for field, expected in (("title", item["title"]), ("headings", item["headings"]),
+                            ("first_paragraph", item["first_paragraph"]), ("paragraphs", item["paragraphs"])):
+        if not scored[field] and got:
+            out[field] = {"expected": expected, "got": got[field]}
+    if got.get("chrome_kept"):
+        out["chrome"] = {"kept": got["chrome_kept"]}
+    return out
 
 
 def _essence(record: dict[str, Any]) -> tuple[Any, ...]:
@@ -389,6 +413,9 @@ def main() -> None:
             for name, failed in results[tool]["failed"].items():
                 if failed:
                     print(f"{tool}: {name}: {', '.join(failed)}")
+                    for field, miss in results[tool]["detail"].get(name, {}).items():
+                        if field != "part":
+                            print(f"    {field}: {json.dumps(miss, ensure_ascii=False)[:400]}")
 
 
 if __name__ == "__main__":

@@ -81,3 +81,17 @@ def test_a_capture_with_no_record_fails_every_check() -> None:
     scored = ingest_eval.failed(item)
     assert not any(scored[f] for f in ingest_eval.FIELDS if f != "chrome")
     assert scored["chrome"] == [False] * len(item["chrome"] + item["chrome_headings"])
+
+
+def test_each_failed_check_says_what_was_expected_and_what_came() -> None:
+    item = ITEMS[0]
+    blocks = [("h", item["chrome_headings"][0]), ("p", "Too short."), ("p", item["chrome"][0])]
+    output = ingest_eval.Output("Home", blocks)
+    misses = ingest_eval._misses(ingest_eval.score(output, item), item)
+    assert misses["title"] == {"expected": item["title"], "got": "Home"}
+    assert misses["headings"]["got"] == [item["chrome_headings"][0]]
+    assert misses["first_paragraph"] == {"expected": item["first_paragraph"], "got": "Too short."}
+    assert misses["paragraphs"] == {"expected": item["paragraphs"], "got": 0}
+    assert misses["chrome"] == {"kept": [item["chrome"][0], item["chrome_headings"][0]]}
+    right = ingest_eval.Output(item["title"], [("h", h) for h in item["headings"]] + [("p", item["first_paragraph"])])
+    assert set(ingest_eval._misses(ingest_eval.score(right, item), item)) == {"paragraphs"}

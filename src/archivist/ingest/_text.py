@@ -21,13 +21,21 @@ from ._engines import justext_verdicts, stoplist
 
 #: Closing punctuation of a sentence, in the scripts archivist reads.
 TERMINAL = tuple(".,;:!?…。！？،؟")
+_SENTENCE_END = tuple(".:!?…。：！？؟")
+_INNER_SENTENCE = re.compile(r"\w[.!?。！？]\s+\S")
+_CLOSING_QUOTES = "\"'”’»«」』）)"
+#: The longest caption under an image, in characters.
+CAPTION = 300
 _LINE_BREAK = re.compile(r"\r\n|\n|\r")
 _WORD = re.compile(r"\w+")
+_TRAIL = re.compile(r"\s+[/>›»|]\s+")
+_NUMBER = re.compile(r"\d+")
+_YEAR = re.compile(r"1[89]\d\d|2[01]\d\d")
 _EDIT_MARKER = re.compile(r"\s*\[\s*[^\[\]\d]{1,30}?\s*\]\s*$")
 _BULLET = re.compile(r"^\s*([*+•·o□◦▪-]|\d{1,3}\.)\s+")  # list markers of text browsers (w3m: • □ ◦)
 MAX_HEADING = 120
 #: How many lines above the article's first text a dump's title (the page's h1, set apart) may stand.
-HEADING_REACH = 4
+HEADING_REACH = 8
 #: Rules whose lines hold no text (an image or a form field): a heading over nothing else has no text under it.
 NO_TEXT_RULES = frozenset({"image-placeholder", "form-field", "empty-list-item"})
 #: A run of at least this many consecutive link-like lines is a menu or list of links, wherever it is.
@@ -117,10 +125,11 @@ def find_title(lines: list[str], candidates: list[int], words: frozenset[str],
 
     The first line is the title when it reads as one and is not the start of a menu (the next line is not
     link-like), or when it reads as one, is no short link-like name and the capture repeats it further down (a
-    browser dump shows the page's <title> first and its h1 again above the article); else the longest title-like
-    line of two or more words (four or more CJK characters) before the first main-text line; else the longest such
-    line just before the article (the first main text followed closely by two more), past any shorter main-text
-    block such as a promotion."""
+    browser dump shows the page's <title> first and its h1 again above the article); else the longest line set apart
+    just above the article (see :func:`_set_apart`: never a dateline or a breadcrumb trail); else the longest
+    title-like line of two or more words (four or more CJK characters) before the first main-text line; else the
+    longest such line just before the article (the first main text followed closely by two more), past any shorter
+    main-text block such as a promotion."""
     if not candidates:
         return None, None
     first = candidates[0]
@@ -135,15 +144,9 @@ def find_title(lines: list[str], candidates: list[int], words: frozenset[str],
     start = next((m for m, m2, m3 in zip(main, main[1:], main[2:], strict=False) if m3 - m <= 6), main[0] if main else
                  len(candidates))
     earlier = [m for m in main if m < start]
-    set_apart: list[int] = []  # the page's h1 stands apart above its text, past a byline or a dateline
-    for index in reversed(candidates[max(0, start - HEADING_REACH):start]):
-        text = lines[index].strip()
-        if is_main_text(lines[index], words) or _BULLET.match(lines[index]):
-            break
-        long_enough = len(text) >= 4 if _cjk(text) else len(_WORD.findall(text)) >= 3
-        if _looks_like_heading(lines[index], body) and long_enough and (index == 0 or not lines[index - 1].strip()) \
-                and index + 1 < len(lines) and not lines[index + 1].strip():
-            set_apart.append(index)
+    set_apart = _set_apart(lines, candidates, start, words, body)
+    if not set_apart and main and main[0] < start:  # a lone first paragraph over a figure: the h1 stands above it
+        set_apart = _set_apart(lines, candidates, main[0], words, body)
     if reads_as_title and not menu and not repeated and _short_name(lines[first]) \
             and any(i != first for i in set_apart):
         return max(set_apart, key=lambda i: len(lines[i].strip())), \
@@ -174,6 +177,38 @@ def find_title(lines: list[str], candidates: list[int], words: frozenset[str],
             if _looks_like_heading(lines[index], body) and long_enough:
                 return index, "title: the first line set as a heading (no other line reads as the title)"
     return None, None
+
+
+def _set_apart(lines: list[str], candidates: list[int], start: int, words: frozenset[str], body: int) -> list[int]:
+    """Heading-like lines of three or more words (four CJK characters), each alone between blank lines, among the
+    HEADING_REACH candidates above ``start`` and below any main text or list item: where a page's h1 stands, past
+    a byline, a dateline (never one itself) or a standfirst."""
+    found: list[int] = []
+    names = {_BULLET.sub("", lines[i].strip()) for i in candidates}
+    for index in reversed(candidates[max(0, start - HEADING_REACH):start]):
+        text = lines[index].strip()
+        if is_main_text(lines[index], words) or _BULLET.match(lines[index]):
+            break
+        long_enough = len(text) >= 4 if _cjk(text) else len(_WORD.findall(text)) >= 3
+        if _looks_like_heading(lines[index], body) and long_enough and (index == 0 or not lines[index - 1].strip()) \
+                and index + 1 < len(lines) and not lines[index + 1].strip() and not is_dateline(text) \
+                and not _breadcrumb(text, names):
+            found.append(index)
+    return found
+
+
+def _breadcrumb(text: str, names: set[str]) -> bool:
+    """A trail of names between separators (``Home / News``, ``Site › Section``) one of which the capture holds as
+    a line of its own (a menu entry, the site's name): where the page is, not what it is called."""
+    parts = _TRAIL.split(text)
+    return len(parts) >= 2 and any(part in names for part in parts)
+
+
+def is_dateline(text: str) -> bool:
+    """A line that states when (a date with a day or a time beside the year): a dateline, never a title."""
+    numbers = _NUMBER.findall(text)
+    return any(_YEAR.fullmatch(n) for n in numbers) and len(numbers) >= 2 and \
+        4 * len(numbers) >= len(_WORD.findall(text))
 
 
 def _short_name(line: str) -> bool:
@@ -288,8 +323,8 @@ def _around_repeated_title(lines: list[str], ruled: dict[int, str], title: list[
     verdicts = {i: "before-title" for i, line in enumerate(lines[:repeat]) if line.strip() and i not in ruled
                 and i not in title}
     heading = next((i for i in range(main - 1, repeat, -1) if lines[i].strip() and i not in ruled), None)
-    if heading is not None and not _looks_like_heading(lines[heading], body):
-        heading = None  # a label such as "Share this:" heads nothing
+    if heading is not None and (not _looks_like_heading(lines[heading], body) or is_dateline(lines[heading])):
+        heading = None  # a label such as "Share this:" heads nothing, nor does a dateline
     verdicts.update((i, "title-metadata") for i in rest if repeat < i < main and i != heading
                     and len(lines[i].strip()) <= 100 and not is_main_text(lines[i], words))
     return verdicts, repeat
@@ -342,6 +377,22 @@ def _orphan_headings(lines: list[str], ruled: dict[int, str], title: set[int], b
     return verdicts
 
 
+def _captions(lines: list[str], ruled: dict[int, str], body: int = 0) -> dict[int, str]:
+    """A caption under an image: a block of one or two lines (up to CAPTION characters) right under an image
+    placeholder, only blank lines between, that does not end a sentence (it ends on a credit such as "Photo: X" or
+    "(CC BY 2.0)") and is no heading (a heading holds no sentence that ends inside it)."""
+    verdicts: dict[int, str] = {}
+    for block in _runs([i for i, line in enumerate(lines) if line.strip() and i not in ruled]):
+        above = next((i for i in range(block[0] - 1, -1, -1) if lines[i].strip()), None)
+        text = " ".join(lines[i].strip() for i in block)
+        heading = len(block) == 1 and _looks_like_heading(lines[block[0]], body) and not _INNER_SENTENCE.search(text)
+        if above is None or ruled.get(above) != "image-placeholder" or len(block) > 2 or len(text) > CAPTION \
+                or text.rstrip(_CLOSING_QUOTES).endswith(_SENTENCE_END) or heading:
+            continue
+        verdicts.update((i, "image-caption") for i in block)
+    return verdicts
+
+
 def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = True,
                language: str | None = None) -> Parsed:
     """Split a plain-text capture into title, sections of paragraphs, and removed chrome lines.
@@ -373,6 +424,7 @@ def parse_text(text: str, rules: tuple[ChromeRule, ...], *, title_line: bool = T
     if start is not None:
         _keep_lead(lines, ruled, start, words)
     ruled.update(_orphan_headings(lines, ruled, set(title_lines), body))
+    ruled.update(_captions(lines, ruled, body))
     blocks: list[tuple[int, list[str], int]] = []  # (blank lines before, lines, index of the first line)
     current: list[str] = []
     blanks = 0
