@@ -30,12 +30,35 @@ def test_holds_lone_surrogates_and_many_keys_across_commits():
         assert store.add("r4321", "again") == "4321"
 
 
-def test_close_removes_its_file():
-    store = DiskMap()
-    folder = store._dir
-    assert os.path.isdir(folder)
-    store.close()
-    assert not os.path.exists(folder)
+_KILLED_WHILE_FULL = """
+import os, signal, sys
+from archivist._diskmap import DiskMap
+store = DiskMap()
+for n in range(60000):  # about 6 MB: past SQLite's 2 MB page cache, so pages go to the file
+    store.add(f"record-{n:06d}", "x" * 80)
+for fd in os.listdir("/proc/self/fd"):
+    try:
+        print(os.readlink(f"/proc/self/fd/{fd}"), flush=True)
+    except OSError:  # the listing's own descriptor, closed by now
+        pass
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="reads open files through /proc (Linux)")
+def test_a_killed_process_leaves_nothing_in_the_temporary_folder(tmp_path) -> None:
+    """The map is a file in TMPDIR (memory stays flat), unlinked from the start: SIGKILL leaves no folder behind."""
+    import subprocess
+    import sys
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    done = subprocess.run([sys.executable, "-c", _KILLED_WHILE_FULL], capture_output=True, text=True,
+                          env={**os.environ, "TMPDIR": str(temporary), "SQLITE_TMPDIR": str(temporary)})
+    assert done.returncode == -9, done.stderr
+    assert any(name.startswith(str(temporary)) and name.endswith("(deleted)") for name in done.stdout.split("\n")), \
+        done.stdout
+    assert list(temporary.iterdir()) == []
 
 
 def test_it_answers_in_as_get_and_set_as_a_dict_does() -> None:

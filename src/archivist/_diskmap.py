@@ -7,10 +7,7 @@ hundreds of megabytes at a million records.
 
 from __future__ import annotations
 
-import os
-import shutil
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from types import TracebackType
 
@@ -26,11 +23,13 @@ def _s(data: bytes) -> str:
 
 
 class DiskMap:
-    """Keys and values on disk; SQLite's page cache (2 MB by default) is all it holds in memory. Deleted on close."""
+    """Keys and values on disk; SQLite's page cache (2 MB by default) is all it holds in memory.
+
+    The database is SQLite's private temporary one (an empty file name): its file is unlinked as soon as it is
+    opened, so nothing is left in the temporary folder even when the process is killed."""
 
     def __init__(self) -> None:
-        self._dir = tempfile.mkdtemp(prefix="archivist-map-")
-        self._db = sqlite3.connect(os.path.join(self._dir, "map.sqlite"), isolation_level=None)
+        self._db = sqlite3.connect("", isolation_level=None)
         self._db.execute("PRAGMA journal_mode=OFF")
         self._db.execute("PRAGMA synchronous=OFF")
         self._db.execute("CREATE TABLE map (key BLOB PRIMARY KEY, value BLOB NOT NULL, seq INTEGER NOT NULL) "
@@ -87,10 +86,7 @@ class DiskMap:
         return count
 
     def close(self) -> None:
-        try:
-            self._db.close()
-        finally:
-            shutil.rmtree(self._dir, ignore_errors=True)
+        self._db.close()
 
     def __enter__(self) -> DiskMap:
         return self
