@@ -52,3 +52,15 @@ def test_a_caption_under_an_image_is_removed_by_name_and_a_sentence_or_heading_t
     assert paragraphs == [PARAS[0], PARAS[1], PARAS[2]]
     assert {"text": caption, "line": 5, "rule": "image-caption"} in parsed.removed
     assert "The new quay" in [s["heading"] for s in parsed.sections]
+
+
+def test_a_question_can_be_the_title_and_a_heading_but_a_sentence_cannot() -> None:
+    """FAQ pages and many articles ask in their h1 and section headings; other closing marks still make a sentence."""
+    for mark in ("?", "？", "؟"):
+        title, heading = f"Why keep the harbour's old stone quay{mark}", f"Who pays for the works{mark}"
+        text = "\n".join([title, "", PARAS[0], "", PARAS[1], "", heading, "", PARAS[2], ""])
+        parsed = parse_text(text, builtin_rules(), language="en")
+        assert parsed.title == title
+        assert heading in [s.get("heading") for s in parsed.sections]
+    text = "\n".join(["Why keep the old quay.", "", PARAS[0], ""])
+    assert parse_text(text, builtin_rules(), language="en").title is None

@@ -21,6 +21,8 @@ from ._engines import justext_verdicts, stoplist
 
 #: Closing punctuation of a sentence, in the scripts archivist reads.
 TERMINAL = tuple(".,;:!?…。！？،؟")
+#: A heading or a title may be a question ("Why use UTF-8?"); any other closing punctuation makes a sentence.
+_CLOSES_SENTENCE = tuple(mark for mark in TERMINAL if mark not in "?？؟")
 _SENTENCE_END = tuple(".:!?…。：！？؟")
 _INNER_SENTENCE = re.compile(r"\w[.!?。！？]\s+\S")
 _CLOSING_QUOTES = "\"'”’»«」』）)"
@@ -91,15 +93,15 @@ def _placed_as_heading(line: str, body: int) -> bool:
 
 def _looks_like_heading(line: str, body: int = 0) -> bool:
     text = line.strip()
-    return (0 < len(text) <= MAX_HEADING and _placed_as_heading(line, body) and not text.endswith(TERMINAL)
-            and not text[0].islower())
+    return (0 < len(text) <= MAX_HEADING and _placed_as_heading(line, body)
+            and not text.endswith(_CLOSES_SENTENCE) and not text[0].islower())
 
 
 def _title_like(line: str, body: int = 0) -> bool:
     """A line that can be a page title: short, not a sentence, not a list item (it may start in lower case), and
     where the capture sets headings when its layout says where."""
     text = line.strip()
-    return 0 < len(text) <= MAX_HEADING and not text.endswith(TERMINAL) and not _BULLET.match(line) \
+    return 0 < len(text) <= MAX_HEADING and not text.endswith(_CLOSES_SENTENCE) and not _BULLET.match(line) \
         and (body == 0 or _placed_as_heading(line, body))
 
 
