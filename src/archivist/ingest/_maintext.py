@@ -217,6 +217,20 @@ def _box_removed(blocks: list[Block], verdicts: list[str | None], index: int) ->
     return bool(inside) and all(v is not None for v in inside)
 
 
+def keep_repeats(blocks: list[Block], verdicts: list[str | None], engine_rule: str, words: frozenset[str]) -> None:
+    """Keep each repeat of a paragraph that is kept: trafilatura gives a text it meets twice only once (a refrain,
+    a repeated instruction), so its later copies are left uncovered although the engine chose that text. Only
+    main text (sentences, not labels) sitting beside a kept copy, in the same parent element, is restored."""
+    kept: dict[str, set[str]] = {}
+    for block, verdict in zip(blocks, verdicts, strict=True):
+        if verdict is None and block.level is None:
+            kept.setdefault(block.text, set()).add(block.path.rsplit("/", 1)[0])
+    for index, block in enumerate(blocks):
+        if verdicts[index] == engine_rule and block.level is None and not block.cell \
+                and block.path.rsplit("/", 1)[0] in kept.get(block.text, ()) and is_main_text(block.text, words):
+            verdicts[index] = None
+
+
 def keep_lead(blocks: list[Block], verdicts: list[str | None], words: frozenset[str]) -> None:
     """Keep the lead: prose (sentences dense in stop words) between the page's h1 and the first block the engine
     kept, which engines often drop as a teaser or standfirst. Only blocks the engine alone removed are restored,
