@@ -37,9 +37,13 @@ class EngineCover:
         self.starts = starts
         self.bounds = (set(starts), {s + len(b.text) for s, b in zip(starts, blocks, strict=True)})
         covered = bytearray(len(self.stream))
-        for span in self._align(units):
-            if span is not None:
+        self.extra: list[tuple[int, int]] = []  # the parts' own spans, for units found part by part
+        self.by_parts: set[int] = set()
+        for index, span in enumerate(self._align(units)):
+            if span is not None and index not in self.by_parts:
                 covered[span[0]:span[1]] = b"\x01" * (span[1] - span[0])
+        for span in self.extra:
+            covered[span[0]:span[1]] = b"\x01" * (span[1] - span[0])
         self.covered = [covered[s:s + len(b.text)].count(1) for s, b in zip(starts, blocks, strict=True)]
         self.fractions = [c / len(b.text) if b.text else 0.0 for c, b in zip(self.covered, blocks, strict=True)]
         self.units = units
@@ -54,6 +58,9 @@ class EngineCover:
         for index, unit in enumerate(units):
             if len(unit) >= ANCHOR:
                 spans[index] = self._locate(unit, cursor)
+                if spans[index] is None and getattr(unit, "parts", ()):
+                    spans[index] = self._locate_parts(unit, cursor)
+                    self.by_parts.add(index)
                 cursor = spans[index][1] if spans[index] else cursor  # type: ignore[index]
         low: int | None = None
         for index, unit in enumerate(units):
@@ -67,6 +74,18 @@ class EngineCover:
             spans[index] = (at, at + len(unit)) if at is not None else self._locate(unit, low or 0)
             low = spans[index][1] if spans[index] else low  # type: ignore[index]
         return spans
+
+    def _locate_parts(self, unit: str, cursor: int) -> tuple[int, int] | None:
+        """For a unit that holds others and is not on the page as a whole, each of its parts, in order from
+        ``cursor``: the parts found cover their text, and the span from the first to the last is returned."""
+        found = []
+        for part in getattr(unit, "parts", ()):
+            span = self._locate(part, cursor)
+            if span is not None:
+                found.append(span)
+                cursor = span[1]
+        self.extra.extend(found)
+        return (found[0][0], found[-1][1]) if found else None
 
     @cached_property
     def _compact(self) -> tuple[str, list[tuple[int, int]]]:
