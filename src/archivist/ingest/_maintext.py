@@ -11,7 +11,7 @@ from typing import Any
 
 from ._blocks import MIN_CELL, Block
 from ._chrome import ChromeRule, match_rule
-from ._engines import norm
+from ._engines import Unit, norm
 from ._text import TERMINAL, is_main_text
 
 #: Engine units at least this long are aligned first: sentences, which a page rarely repeats.
@@ -58,7 +58,7 @@ class EngineCover:
         for index, unit in enumerate(units):
             if len(unit) >= ANCHOR:
                 spans[index] = self._locate(unit, cursor)
-                if spans[index] is None and getattr(unit, "parts", ()):
+                if spans[index] is None and isinstance(unit, Unit):
                     spans[index] = self._locate_parts(unit, cursor)
                     self.by_parts.add(index)
                 cursor = spans[index][1] if spans[index] else cursor  # type: ignore[index]
@@ -79,7 +79,7 @@ class EngineCover:
         """For a unit that holds others and is not on the page as a whole, each of its parts, in order from
         ``cursor``: the parts found cover their text, and the span from the first to the last is returned."""
         found = []
-        for part in getattr(unit, "parts", ()):
+        for part in unit.parts if isinstance(unit, Unit) else ():
             span = self._locate(part, cursor)
             if span is not None:
                 found.append(span)
@@ -190,7 +190,8 @@ def verdicts(blocks: list[Block], rules: tuple[ChromeRule, ...], cover: EngineCo
     sentence dense in the language's stop words, or long), a short table cell unless the engine keeps it and it
     comes after the first main text (a box of facts before the text is a summary beside it); the engine removes
     what it does not keep. A heading stays when some text under it stays (or it has none and the engine keeps
-    it); a heading whose text below was all removed goes with it."""
+    it); a heading whose text below was all removed goes with it, and one inside a figure unless the engine keeps
+    it."""
     found: list[str | None] = []
     first = next((i for i, b in enumerate(blocks) if b.level is None and not b.cell and b.chrome is None
                   and (cover is None or cover.keeps(i)) and is_main_text(b.text, words)), len(blocks))
@@ -210,7 +211,9 @@ def verdicts(blocks: list[Block], rules: tuple[ChromeRule, ...], cover: EngineCo
         if block.level is None or found[index] is not None:
             continue
         under = _section_blocks(blocks, found, index)
-        if under and not any(v is None for _, v in under) \
+        if block.caption and cover is not None and not cover.keeps(index):
+            found[index] = "heading-in-figure"  # a figure's heading (often the image's file name) heads no text
+        elif under and not any(v is None for _, v in under) \
                 and not (cover is not None and cover.keeps(index) and block.text.endswith(TERMINAL)):
             found[index] = "heading-of-removed-text"
         elif cover is not None and not cover.keeps(index) and not under:
