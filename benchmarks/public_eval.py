@@ -328,6 +328,12 @@ def readability_pages(data: Path, wanted: str) -> list[tuple[str, Path]]:
     return found
 
 
+def expected_text(path: Path) -> str:
+    """The text of a page's ``expected.html``: UTF-8 (Readability writes it so, with no charset of its own; read
+    as bytes, libxml2 would take it for Latin-1 and no word of a non-English page would match)."""
+    return str(lxml.html.document_fromstring(path.read_text(encoding="utf-8")).text_content())
+
+
 def site_of_folder(name: str) -> str:
     """A test page's site: its folder name without a trailing ``-N`` (``nytimes-3`` is ``nytimes``)."""
     return re.sub(r"-\d+$", "", name)
@@ -339,7 +345,7 @@ def score_tokens(data: Path, wanted: str, tools: list[str]) -> dict[str, Any]:
     decoded = []
     for name, folder in pages:
         raw = (folder / "source.html").read_bytes()
-        expected = lxml.html.document_fromstring((folder / "expected.html").read_bytes()).text_content()
+        expected = expected_text(folder / "expected.html")
         decoded.append((name, _decoded(raw, folder / "source.html"), _language(raw), expected))
     results: dict[str, Any] = {"pages": len(pages), "sites": len({site_of_folder(n) for n, _ in pages}),
                                "tools": {}}

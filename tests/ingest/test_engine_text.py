@@ -88,3 +88,19 @@ def test_short_cells_the_engine_keeps_are_kept_after_the_text_begins() -> None:
     assert kept == [PARAS[0], PARAS[1], "Year", "Ships", "1900", "1,204", "1950", "310", PARAS[2]]
     assert {r["text"] for r in parsed.removed if r["rule"] == "table-cell-label"} == {"Built", "1887", "Length",
                                                                                       "420 m"}
+
+
+def test_paragraphs_of_a_cell_the_engine_keeps_without_what_stood_between_them_are_kept() -> None:
+    # trafilatura gives the second cell as one unit of its two paragraphs, without the list between them: that
+    # joined text is nowhere on the page, so each paragraph is found on its own
+    intro = ["The harbour was rebuilt in 1887 after a storm destroyed the old wooden piers and most of the warehouses.",
+             "Merchants from the northern towns paid for the new stone quay, which is still in use by the ferry today.",
+             "In the twentieth century the harbour lost most of its trade to the railway, and the warehouses became "
+             "homes."]
+    paras = ["While the harbour was rebuilt, the ferry ran from the beach, and the crossing took twice as long.",
+             "So the town asked the railway for a station by the quay, and it opened in the spring of 1890."]
+    cell = f"<p>{paras[0]}</p><ul><ul><li>the beach road;</li><li>the old pier.</li></ul></ul><p>{paras[1]}</p>"
+    html = ('<!DOCTYPE html><html lang="en"><head><title>The Ferry</title></head><body><h1>The Ferry</h1><table>'
+            "<tr><td>" + "".join(f"<p>{p}</p>" for p in intro) + f"</td><td>{cell}</td></tr></table></body></html>")
+    parsed, _ = parse_html(html, builtin_rules())
+    assert [p for s in parsed.sections for p in s["paragraphs"]] == [*intro, *paras]

@@ -43,3 +43,11 @@ def test_readability_pages_are_split_by_site_and_tuned_sites_left_out(public_eva
     test = [n for n, _ in public_eval.readability_pages(tmp_path, "test")]
     assert sorted(dev + test) == ["nytimes-1", "nytimes-2"]  # wikipedia is in the own corpus; lonely has no answer
     assert dev in ([], ["nytimes-1", "nytimes-2"])  # one site, one part
+
+
+def test_expected_text_is_read_as_utf8(public_eval: ModuleType, tmp_path: Path) -> None:
+    # Readability's expected.html files state no charset; their words must still match the page's
+    path = tmp_path / "expected.html"
+    path.write_text("<div><p>Un troisième Français à Roissy</p>\n<p>新竹尖石</p></div>", encoding="utf-8")
+    assert public_eval.tokens(public_eval.expected_text(path)) == public_eval.tokens(
+        "un troisième français à roissy 新竹尖石")

@@ -15,7 +15,9 @@ from ._text import strip_edit_marker
 
 SILENT_TAGS = {"script", "style", "template", "svg", "math", "head", "title", "meta", "link"}
 CHROME_TAGS = {"nav", "header", "footer", "aside", "form", "noscript", "button", "select", "dialog", "menu"}
-CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "dialog", "note"}
+#: ARIA landmark and widget roles of page chrome; a tooltip is a control's pop-up label ("Read later"), not text.
+CHROME_ROLES = {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "dialog", "note",
+                "tooltip"}
 BLOCK_TAGS = {"p", "li", "blockquote", "pre", "dd", "dt", "figcaption", "td", "th", "caption", "address"}
 CELL_TAGS = {"td", "th", "caption"}
 FIGURE_TAGS = {"figure", "figcaption"}
@@ -199,7 +201,8 @@ def collect_blocks(body: etree._Element) -> tuple[list[Block], int]:
             flush(frame)
             heading, marker = strip_edit_marker(element_text(child))
             if heading:
-                blocks.append(Block(heading, tree.getpath(child), HEADINGS[tag], inner, marker=marker))
+                blocks.append(Block(heading, tree.getpath(child), HEADINGS[tag], inner, marker=marker,
+                                    caption=_in_figure(child)))
             run.append(child.tail or "")
         elif tag in BLOCK_TAGS and not any(isinstance(c.tag, str) and (c.tag in BLOCK_TAGS or c.tag in HEADINGS)
                                            for c in child.iterdescendants()):

@@ -56,9 +56,45 @@ def trafilatura_units(page: Any, *, favor_recall: bool = False) -> list[str] | N
     if not xml:
         return None
     root = etree.fromstring(xml.encode("utf-8"))
-    units = [norm("".join(str(t) for t in e.itertext())) for e in root.iter(*_UNITS)
-             if not any(a.tag in _UNITS for a in e.iterancestors())]
+    units: list[str] = []
+    for element in root.iter(*_UNITS):
+        if not any(a.tag in _UNITS for a in element.iterancestors()):
+            text = norm("".join(str(t) for t in element.itertext()))
+            # only a cell is split: a post or quote that is not on the page whole is one the engine re-joined
+            nested = element.tag == "cell" and next(element.iterdescendants(*_UNITS), None) is not None
+            parts = _parts(element) if nested else []
+            units.append(Unit(text, parts) if len(parts) > 1 else text)
     return [u for u in units if u] or None
+
+
+class Unit(str):
+    """An engine unit that holds others (a table cell of several paragraphs), with their texts in order: the engine
+    may have left out what stood between them on the page (a list in the cell), so that their joined text is
+    nowhere on it, while each part is."""
+
+    parts: tuple[str, ...]
+
+    def __new__(cls, text: str, parts: list[str]) -> Unit:
+        unit = super().__new__(cls, text)
+        unit.parts = tuple(parts)
+        return unit
+
+
+def _parts(element: Any) -> list[str]:
+    """The texts of the units inside ``element`` and of the loose text between them, in order."""
+    found: list[str] = []
+    run = [element.text or ""]
+    for child in element:
+        if child.tag in _UNITS or next(child.iterdescendants(*_UNITS), None) is not None:
+            found.append(norm("".join(run)))
+            found.extend(_parts(child) if next(child.iterdescendants(*_UNITS), None) is not None
+                         else [norm("".join(str(t) for t in child.itertext()))])
+            run = []
+        else:
+            run.append("".join(str(t) for t in child.itertext()))
+        run.append(child.tail or "")
+    found.append(norm("".join(run)))
+    return [f for f in found if f]
 
 
 @cache

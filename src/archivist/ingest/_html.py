@@ -16,7 +16,7 @@ from typing import Any
 from ._blocks import LIBXML_DEPTH, collect_blocks, parse_document
 from ._chrome import ChromeRule
 from ._engines import justext_units, stoplist, trafilatura_units
-from ._maintext import EngineCover, drop_around_title, engine_sections, keep_lead, removal
+from ._maintext import EngineCover, drop_around_title, engine_sections, keep_lead, keep_repeats, removal
 from ._maintext import verdicts as decide
 from ._pagemeta import HtmlMeta, read_meta
 from ._text import Parsed
@@ -52,6 +52,7 @@ def parse_html(text: str, rules: tuple[ChromeRule, ...], *, engine: str = "auto"
     cover = cover if used else None
     words = stoplist(meta.language) or stoplist("en")
     verdicts = decide(blocks, rules, cover, f"engine-{used}", words)
+    keep_repeats(blocks, verdicts, f"engine-{used}", words)
     keep_lead(blocks, verdicts, words)
     drop_around_title(blocks, verdicts, meta.title, words, cover)
     if cover is not None and not cover.held(verdicts):

@@ -11,7 +11,7 @@ from typing import Any
 
 from ._blocks import MIN_CELL, Block
 from ._chrome import ChromeRule, match_rule
-from ._engines import norm
+from ._engines import Unit, norm
 from ._text import TERMINAL, is_main_text
 
 #: Engine units at least this long are aligned first: sentences, which a page rarely repeats.
@@ -37,9 +37,13 @@ class EngineCover:
         self.starts = starts
         self.bounds = (set(starts), {s + len(b.text) for s, b in zip(starts, blocks, strict=True)})
         covered = bytearray(len(self.stream))
-        for span in self._align(units):
-            if span is not None:
+        self.extra: list[tuple[int, int]] = []  # the parts' own spans, for units found part by part
+        self.by_parts: set[int] = set()
+        for index, span in enumerate(self._align(units)):
+            if span is not None and index not in self.by_parts:
                 covered[span[0]:span[1]] = b"\x01" * (span[1] - span[0])
+        for span in self.extra:
+            covered[span[0]:span[1]] = b"\x01" * (span[1] - span[0])
         self.covered = [covered[s:s + len(b.text)].count(1) for s, b in zip(starts, blocks, strict=True)]
         self.fractions = [c / len(b.text) if b.text else 0.0 for c, b in zip(self.covered, blocks, strict=True)]
         self.units = units
@@ -54,6 +58,9 @@ class EngineCover:
         for index, unit in enumerate(units):
             if len(unit) >= ANCHOR:
                 spans[index] = self._locate(unit, cursor)
+                if spans[index] is None and isinstance(unit, Unit):
+                    spans[index] = self._locate_parts(unit, cursor)
+                    self.by_parts.add(index)
                 cursor = spans[index][1] if spans[index] else cursor  # type: ignore[index]
         low: int | None = None
         for index, unit in enumerate(units):
@@ -67,6 +74,18 @@ class EngineCover:
             spans[index] = (at, at + len(unit)) if at is not None else self._locate(unit, low or 0)
             low = spans[index][1] if spans[index] else low  # type: ignore[index]
         return spans
+
+    def _locate_parts(self, unit: str, cursor: int) -> tuple[int, int] | None:
+        """For a unit that holds others and is not on the page as a whole, each of its parts, in order from
+        ``cursor``: the parts found cover their text, and the span from the first to the last is returned."""
+        found = []
+        for part in unit.parts if isinstance(unit, Unit) else ():
+            span = self._locate(part, cursor)
+            if span is not None:
+                found.append(span)
+                cursor = span[1]
+        self.extra.extend(found)
+        return (found[0][0], found[-1][1]) if found else None
 
     @cached_property
     def _compact(self) -> tuple[str, list[tuple[int, int]]]:
@@ -171,7 +190,8 @@ def verdicts(blocks: list[Block], rules: tuple[ChromeRule, ...], cover: EngineCo
     sentence dense in the language's stop words, or long), a short table cell unless the engine keeps it and it
     comes after the first main text (a box of facts before the text is a summary beside it); the engine removes
     what it does not keep. A heading stays when some text under it stays (or it has none and the engine keeps
-    it); a heading whose text below was all removed goes with it."""
+    it); a heading whose text below was all removed goes with it, and one inside a figure unless the engine keeps
+    it."""
     found: list[str | None] = []
     first = next((i for i, b in enumerate(blocks) if b.level is None and not b.cell and b.chrome is None
                   and (cover is None or cover.keeps(i)) and is_main_text(b.text, words)), len(blocks))
@@ -191,7 +211,9 @@ def verdicts(blocks: list[Block], rules: tuple[ChromeRule, ...], cover: EngineCo
         if block.level is None or found[index] is not None:
             continue
         under = _section_blocks(blocks, found, index)
-        if under and not any(v is None for _, v in under) \
+        if block.caption and cover is not None and not cover.keeps(index):
+            found[index] = "heading-in-figure"  # a figure's heading (often the image's file name) heads no text
+        elif under and not any(v is None for _, v in under) \
                 and not (cover is not None and cover.keeps(index) and block.text.endswith(TERMINAL)):
             found[index] = "heading-of-removed-text"
         elif cover is not None and not cover.keeps(index) and not under:
@@ -215,6 +237,20 @@ def _box_removed(blocks: list[Block], verdicts: list[str | None], index: int) ->
         if block.level is None:
             inside.append(verdict)
     return bool(inside) and all(v is not None for v in inside)
+
+
+def keep_repeats(blocks: list[Block], verdicts: list[str | None], engine_rule: str, words: frozenset[str]) -> None:
+    """Keep each repeat of a paragraph that is kept: trafilatura gives a text it meets twice only once (a refrain,
+    a repeated instruction), so its later copies are left uncovered although the engine chose that text. Only
+    main text (sentences, not labels) sitting beside a kept copy, in the same parent element, is restored."""
+    kept: dict[str, set[str]] = {}
+    for block, verdict in zip(blocks, verdicts, strict=True):
+        if verdict is None and block.level is None:
+            kept.setdefault(block.text, set()).add(block.path.rsplit("/", 1)[0])
+    for index, block in enumerate(blocks):
+        if verdicts[index] == engine_rule and block.level is None and not block.cell \
+                and block.path.rsplit("/", 1)[0] in kept.get(block.text, ()) and is_main_text(block.text, words):
+            verdicts[index] = None
 
 
 def keep_lead(blocks: list[Block], verdicts: list[str | None], words: frozenset[str]) -> None:
