@@ -221,7 +221,24 @@ def verdicts(blocks: list[Block], rules: tuple[ChromeRule, ...], cover: EngineCo
         elif cover is not None and not cover.covered[index] and block.level > 1 and index > first \
                 and _box_removed(blocks, found, index):
             found[index] = "heading-of-removed-box"
+        elif index > first and any(v is None for _, v in under) and _link_list([b for b, _ in under], words):
+            found[index] = "heading-of-link-list"  # "Further reading", "Related": navigation, not a section
+            level = block.level
+            for offset in range(index + 1, len(blocks)):
+                if blocks[offset].level is not None and blocks[offset].level <= level:
+                    break
+                if found[offset] is None:
+                    found[offset] = "link-list" if blocks[offset].level is None else "heading-of-link-list"
     return found
+
+
+def _link_list(under: list[Block], words: frozenset[str]) -> bool:
+    """Blocks that are a way to other pages, not text: none of them main text, and at least half their characters
+    in links (the link density rule of boilerplate detectors)."""
+    if not under or any(is_main_text(b.text, words) for b in under):
+        return False
+    linked = sum(len(link) for b in under for link in b.links)
+    return linked > 0 and 2 * linked >= sum(len(b.text) for b in under)
 
 
 def _box_removed(blocks: list[Block], verdicts: list[str | None], index: int) -> bool:
