@@ -362,9 +362,12 @@ def _marked(value: str) -> bytes:
 _MARK_SET = frozenset(_MARKS.values())
 
 
+_Pick = Callable[[tuple[bytes, ...]], tuple[bytes, ...]]  # the values of a template's holes, in order
+
+
 @lru_cache(maxsize=64)
 def _derivative(fmt: Format, event_type: str, date: str, outcome: str | None,
-                agents: tuple[tuple[str, str, str, str, str | None], ...]) -> tuple[bytes, Callable[[tuple], tuple]]:
+                agents: tuple[tuple[str, str, str, str, str | None], ...]) -> tuple[bytes, _Pick]:
     """The amdSec of an export whose format, creation event and agents are these, as a template, and what picks
     the value of each of its holes, in order, from the values of ``_MARKS`` in their order: most of a METS is such
     amdSecs, the same for every record but a few values."""
