@@ -106,3 +106,32 @@ def test_sweep_partials_shallow_and_deep(tmp_path: Path) -> None:
     assert sweep_partials(tmp_path, deep=True) == 2
     left = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
     assert left == [".keep", "keep.xml", "sub/keep.part"]
+
+
+def test_write_atomic_finishes_a_short_write(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_write = os.write
+    calls: list[int] = []
+
+    def short(fd: int, data: bytes) -> int:  # as a full disk or a signal may cut a write short
+        calls.append(len(data))
+        return real_write(fd, bytes(data[:3]))
+
+    monkeypatch.setattr(os, "write", short)
+    write_atomic(tmp_path / "x", b"0123456789")
+    monkeypatch.undo()
+    assert (tmp_path / "x").read_bytes() == b"0123456789" and calls == [10, 7, 4, 1]
+    assert os.listdir(tmp_path) == ["x"]
+
+
+def test_write_atomic_leaves_nothing_when_the_write_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_atomic(tmp_path / "x", b"before")
+
+    def full(fd: int, data: bytes) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(OSError, match="No space"):
+        write_atomic(tmp_path / "x", b"after")
+    monkeypatch.undo()
+    assert (tmp_path / "x").read_bytes() == b"before" and os.listdir(tmp_path) == ["x"]
+    assert not _atomic._in_flight

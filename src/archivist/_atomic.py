@@ -73,9 +73,28 @@ def atomic_writer(path: str | os.PathLike[str], *, durable: bool = True) -> Iter
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes, *, durable: bool = True) -> None:
-    """Write ``data`` to ``path`` atomically."""
-    with atomic_writer(path, durable=durable) as stream:
-        stream.write(data)
+    """Write ``data`` to ``path`` atomically, as :func:`atomic_writer` does, with plain system calls: a batch writes
+    several small files per record, and a stream and a context manager cost a third of each one's time."""
+    target = os.fspath(path)
+    fd, tmp = _open_partial(target)
+    try:
+        try:
+            done = os.write(fd, data)
+            if done < len(data):  # a regular file takes it all at once, save on a full disk or a signal
+                view = memoryview(data)
+                while done < len(data):
+                    done += os.write(fd, view[done:])
+            if durable:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, target)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    finally:
+        _in_flight.discard((os.getpid(), tmp))
 
 
 def discard_partials() -> None:

@@ -10,11 +10,14 @@ from typing import Any
 
 import metsrw
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from archivist.batch import BatchOptions, run_batch
 from archivist.exporters import get, mets
 from archivist.exporters._formats import OUTPUT_FORMATS, identify
+from archivist.exporters._premis import attribute, content
 from tests.exporters.conftest import all_cases
 from tests.xsd import second_engine_errors, validation_errors
 
@@ -257,3 +260,26 @@ def test_descriptions_reused_from_the_run_are_the_ones_written(seed_module: dict
         monkeypatch.setattr(mets, "write_mods", None)
         monkeypatch.setattr(mets, "write_dc", None)
     assert _descriptions(mets.describe(record, Context(tuple(written)))) == again
+
+
+_premis_values = st.text(st.characters(blacklist_categories=("Cs",))
+                         | st.sampled_from(list("\t\n\r &<>\"'\x00\x07\x1f\ufffe\uffff\u00ad\u200b\u2028")),
+                         max_size=12)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_premis_values)
+def test_premis_values_are_written_as_lxml_writes_them(value: str) -> None:
+    """The METS's values are escaped and checked on their own (_premis.content/attribute): the same bytes, and the
+    same refusals, as lxml's for that value as an element's text and an attribute's value."""
+    element = etree.Element("p")
+    try:
+        element.text = value
+        element.set("a", value)
+    except ValueError:  # what XML 1.0 cannot hold
+        for write in (content, attribute):
+            with pytest.raises(ValueError, match="XML compatible"):
+                write(value)
+        return
+    assert etree.tostring(element, encoding="UTF-8", xml_declaration=False) == \
+        b'<p a="' + attribute(value) + b'">' + content(value) + b"</p>"

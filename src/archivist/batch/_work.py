@@ -51,10 +51,10 @@ def export_files(record: dict[str, Any], names: Sequence[str], root: str, source
     outputs = {}
     failures = []
     written: list[Written] = []
+    base = Path(source).parent if source is not None and source != "-" else None
     for name in names:
         exporter = get_exporter(name)
         try:
-            base = Path(source).parent if source is not None and source != "-" else None
             data = exporter.render(record, Context(tuple(written), base, organization))
         except Exception as exc:  # this format only: the record's other formats are still written
             failures.append(f"{name}: {exc}")

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 from .. import __version__
@@ -290,8 +291,14 @@ def _premis_event(event: _Event, links: dict[tuple[str, str], bytes],
 
 
 def _premis_agent(agent: _Agent) -> bytes:
-    values = (content(agent.kind), content(agent.value), content(agent.name), content(agent.type))
-    return AGENT_VERSIONED % (*values, content(agent.version)) if agent.version else AGENT % values
+    return _agent_document(agent.kind, agent.value, agent.name, agent.type, agent.version)
+
+
+@lru_cache(maxsize=256)
+def _agent_document(kind: str, value: str, name: str, type_: str, version: str | None) -> bytes:
+    """A PREMIS agent: the same few (archivist, the organization, the capturing tool) in every METS of a run."""
+    values = (content(kind), content(value), content(name), content(type_))
+    return AGENT_VERSIONED % (*values, content(version)) if version else AGENT % values
 
 
 def _premis_rights(doc: Markup, record: Record, own: _Object) -> None:
@@ -355,11 +362,15 @@ def _marked(value: str) -> bytes:
 _MARK_SET = frozenset(_MARKS.values())
 
 
+_Pick = Callable[[tuple[bytes, ...]], tuple[bytes, ...]]  # the values of a template's holes, in order
+
+
 @lru_cache(maxsize=64)
 def _derivative(fmt: Format, event_type: str, date: str, outcome: str | None,
-                agents: tuple[tuple[str, str, str, str, str | None], ...]) -> tuple[bytes, tuple[str, ...]]:
-    """The amdSec of an export whose format, creation event and agents are these, as a template, and which value
-    fills each of its holes in order: most of a METS is such amdSecs, the same for every record but a few values."""
+                agents: tuple[tuple[str, str, str, str, str | None], ...]) -> tuple[bytes, _Pick]:
+    """The amdSec of an export whose format, creation event and agents are these, as a template, and what picks
+    the value of each of its holes, in order, from the values of ``_MARKS`` in their order: most of a METS is such
+    amdSecs, the same for every record but a few values."""
     m = _MARKS
     obj = _Object(m["uuid"], "derivative", "", m["sha256"], 0, "", fmt, m["name"], [(m["record"], m["event"])])
     obj.events.append(_Event(m["event"], event_type, date, m["detail"], outcome, None,
@@ -370,11 +381,11 @@ def _derivative(fmt: Format, event_type: str, date: str, outcome: str | None,
         return _marked(size if value == "0" else value)
 
     xml = b"".join(_amd_section(m["number"], obj, {}, obj, {}, {}, encode)).decode("utf-8")
-    names = {mark: name for name, mark in _MARKS.items()}
-    order = tuple(names[xml[i:i + 2]] for i in range(len(xml)) if xml[i] == "\x00")
+    place = {mark: index for index, mark in enumerate(_MARKS.values())}
+    order = [place[xml[i:i + 2]] for i in range(len(xml)) if xml[i] == "\x00"]
     for mark in _MARKS.values():
         xml = xml.replace(mark, "\x00")
-    return compile_template(xml), order
+    return compile_template(xml), itemgetter(*order) if len(order) > 1 else lambda row: (row[order[0]],)
 
 
 def _amd_sections(record: Record, objects: list[_Object], own: _Object) -> list[bytes]:
@@ -382,6 +393,7 @@ def _amd_sections(record: Record, objects: list[_Object], own: _Object) -> list[
     parts: list[bytes] = []
     written: dict[tuple[str, str], bytes] = {}
     links: dict[tuple[str, str], bytes] = {}
+    own_uuid = own.uuid.encode("ascii")
     for number, obj in enumerate(objects, start=1):
         event = obj.events[0] if len(obj.events) == 1 else None
         if obj.use != "derivative" or event is None or not event.detail or event.outcome_note \
@@ -389,12 +401,12 @@ def _amd_sections(record: Record, objects: list[_Object], own: _Object) -> list[
                 or event.objects != [(own.uuid, "source"), (obj.uuid, "outcome")]:  # not the shape of an export
             parts += _amd_section(str(number), obj, record, own, written, links)
             continue
-        template, order = _derivative(obj.format, event.type, event.date, event.outcome,
-                                      tuple((a.kind, a.value, a.name, a.type, a.version) for a in event.agents))
-        values = {"number": _ascii(str(number)), "uuid": _ascii(obj.uuid), "sha256": _ascii(obj.sha256),
-                  "size": _ascii(str(obj.size)), "name": content(obj.original_name), "record": _ascii(own.uuid),
-                  "event": _ascii(event.key), "detail": content(event.detail)}
-        parts.append(template % tuple(values[name] for name in order))
+        template, pick = _derivative(obj.format, event.type, event.date, event.outcome,
+                                     tuple((a.kind, a.value, a.name, a.type, a.version) for a in event.agents))
+        # in the order of _MARKS: number, uuid, sha256, size, name, record, event, detail
+        parts.append(template % pick((b"%d" % number, obj.uuid.encode("ascii"), obj.sha256.encode("ascii"),
+                                      b"%d" % obj.size, content(obj.original_name), own_uuid,
+                                      event.key.encode("ascii"), content(event.detail))))
     return parts
 
 
@@ -445,6 +457,12 @@ _ITEM = compile_template(f'{PADS[3]}<mets:div TYPE="Item" LABEL="\x00">{PADS[4]}
                          f"{PADS[3]}</mets:div>")
 
 
+@lru_cache(maxsize=64)
+def _mime(media_type: str) -> bytes:
+    """A file's MIMETYPE attribute: its media type without parameters."""
+    return attribute(media_type.split(";")[0].strip())
+
+
 def _files(objects: list[_Object], own: _Object, amd: dict[str, bytes]) -> list[bytes]:
     """The fileSec (by use, in order of first appearance) and the physical structMap's items."""
     parts = [f"{PADS[1]}<mets:fileSec>".encode()]
@@ -454,7 +472,7 @@ def _files(objects: list[_Object], own: _Object, amd: dict[str, bytes]) -> list[
             # As Archivematica: file-<object UUID>; an original or metadata file is a group of its own, a
             # derivative is in the group of its source (the record).
             group = own.uuid if obj.use == "derivative" else obj.uuid
-            parts.append(_FILE % (_ascii(obj.uuid), _ascii(group), attribute(obj.media_type.split(";")[0].strip()),
+            parts.append(_FILE % (_ascii(obj.uuid), _ascii(group), _mime(obj.media_type),
                                   _ascii(str(obj.size)), _ascii(obj.sha256), amd[obj.uuid], attribute(obj.href)))
         parts.append(f"{PADS[2]}</mets:fileGrp>".encode())
     parts.append(f"{PADS[1]}</mets:fileSec>".encode())
