@@ -12,9 +12,9 @@ import pytest
 
 pytest.importorskip("distributed")
 
-from archivist.batch import BatchOptions, run_batch, split_formats  # noqa: E402 after the skip above
-from tests.conftest import SEED_CAPTURE, write_json  # noqa: E402 after the skip above
-from tests.packages.test_archivematica import sums, tree  # noqa: E402 after the skip above
+from archivist.batch import BatchOptions, run_batch, split_formats
+from tests.conftest import SEED_CAPTURE, write_json
+from tests.packages.test_archivematica import sums, tree
 
 TO = "dcterms,mets,archivematica"
 
