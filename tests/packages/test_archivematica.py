@@ -95,7 +95,12 @@ def test_transfer_as_archivematica_reads_it(many: Path, tmp_path: Path, seed: di
     report = _run([many], tmp_path / "out")
     assert tree(many) == before  # inputs untouched
     transfer = tmp_path / "out" / "archivematica"
-    assert sorted(p.name for p in transfer.iterdir()) == ["metadata", "objects"]
+    # what verify_transfer_compliance.py requires: its folders, nothing else at the top level, some files
+    assert sorted(p.name for p in transfer.iterdir()) == ["logs", "metadata", "objects"]
+    for folder in ("objects", "logs", "logs/fileMeta", "metadata", "metadata/submissionDocumentation"):
+        assert (transfer / folder).is_dir()
+    empty = (transfer / "logs", transfer / "metadata" / "submissionDocumentation")
+    assert not [p for folder in empty for p in folder.rglob("*") if p.is_file()]
     records = {r["id"]: r for r in [seed, *(json.loads(line) for line in
                                              (many / "cases.jsonl").read_text(encoding="utf-8").splitlines())]}
     assert report.exported == len(records) == len(list((transfer / "objects").iterdir()))

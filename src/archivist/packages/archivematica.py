@@ -1,5 +1,8 @@
 """``archivematica``: an Archivematica standard transfer (``archivematica/``) of the batch's records.
 
+The top level holds the folders Archivematica's compliance check requires (``logs/`` and
+``metadata/submissionDocumentation/`` empty).
+
 ``objects/<id>/`` holds each record's JSON, its kept original captures (at their ``files`` paths, which still
 resolve from the JSON) and its per-record exports; ``metadata/metadata.csv`` gives each record folder its Dublin
 Core (the dcterms exporter's statements, one column per element, repeated columns for repeated elements, as
@@ -32,6 +35,9 @@ FOLDER = "archivematica"
 OBJECTS, METADATA = "objects", "metadata"
 METADATA_CSV, CHECKSUMS = "metadata.csv", "checksum.sha256"
 METS_FORMAT = "mets"
+#: The folders Archivematica's verify_transfer_compliance.py requires of a transfer (it moves anything else into
+#: objects/ first); archivist leaves logs/ and submissionDocumentation/ empty.
+COMPLIANT = (OBJECTS, "logs", "logs/fileMeta", METADATA, f"{METADATA}/submissionDocumentation")
 _ROWS, _SUMS = "rows.jsonl", "sums.txt"  # a part's side files, beside its objects/ and metadata/
 #: The fifteen elements of the Dublin Core Metadata Element Set: ``dc.<name>`` columns; other terms ``dcterms.``.
 DCMES = frozenset({"title", "creator", "subject", "description", "publisher", "contributor", "date", "type",
@@ -164,8 +170,8 @@ class Archivematica(Package):
         for folder in (self.work, self.side):
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True)
-        (self.work / OBJECTS).mkdir()
-        (self.work / METADATA).mkdir()
+        for folder in COMPLIANT:
+            (self.work / folder).mkdir()
         self._side = _open_side(self.side)
 
     def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
