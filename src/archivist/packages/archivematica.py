@@ -170,8 +170,8 @@ class Archivematica(Package):
         for folder in (self.work, self.side):
             shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(parents=True)
-        for folder in COMPLIANT:
-            (self.work / folder).mkdir()
+        for name in COMPLIANT:
+            (self.work / name).mkdir()
         self._side = _open_side(self.side)
 
     def add(self, record: Record, exports: Mapping[str, Path], base: Path | None) -> None:
