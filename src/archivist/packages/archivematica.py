@@ -1,14 +1,13 @@
 """``archivematica``: an Archivematica standard transfer (``archivematica/``) of the batch's records.
 
-The top level holds the folders Archivematica's compliance check requires (``logs/`` and
-``metadata/submissionDocumentation/`` empty).
-
 ``objects/<id>/`` holds each record's JSON, its kept original captures (at their ``files`` paths, which still
 resolve from the JSON) and its per-record exports; ``metadata/metadata.csv`` gives each record folder its Dublin
 Core (the dcterms exporter's statements, one column per element, repeated columns for repeated elements, as
 Archivematica's ``parseMetadataCSV`` reads them); ``metadata/checksum.sha256`` lists every file under
 ``objects/`` exactly once, as Archivematica's *Verify transfer checksums* demands; each record's METS, when the run
 writes one, goes to ``metadata/<id>.mets.xml``, kept by Archivematica as metadata rather than as an object.
+``logs/`` and ``metadata/submissionDocumentation/`` are there, empty, because Archivematica's compliance check
+requires them.
 
 The transfer is written under a temporary name and renamed when the batch completes. The CSV header can be known
 only when every record is in (a column repeats as often as the record with most values of it needs), so each
@@ -38,7 +37,7 @@ METS_FORMAT = "mets"
 #: The folders Archivematica's verify_transfer_compliance.py requires of a transfer (it moves anything else into
 #: objects/ first); archivist leaves logs/ and submissionDocumentation/ empty.
 COMPLIANT = (OBJECTS, "logs", "logs/fileMeta", METADATA, f"{METADATA}/submissionDocumentation")
-_ROWS, _SUMS = "rows.jsonl", "sums.txt"  # a part's side files, beside its objects/ and metadata/
+_ROWS, _SUMS = "rows.jsonl", "sums.txt"  # the side files of a part (beside its objects/) or of the package
 #: The fifteen elements of the Dublin Core Metadata Element Set: ``dc.<name>`` columns; other terms ``dcterms.``.
 DCMES = frozenset({"title", "creator", "subject", "description", "publisher", "contributor", "date", "type",
                    "format", "identifier", "source", "language", "relation", "coverage", "rights"})
