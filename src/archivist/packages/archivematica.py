@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import shutil
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -61,10 +62,13 @@ def _checksum_line(digest: str, relative: str) -> bytes:
     return f"{digest}  ../{OBJECTS}/{relative}\n".encode()
 
 
-def _put(path: Path, data: bytes) -> str:
-    """Write ``data`` to a new file at ``path`` (folders made on demand); its SHA-256."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+def _put(folder: str, relative: str, data: bytes) -> str:
+    """Write ``data`` to a new file at ``folder/relative`` (its own folders made when it has some); its SHA-256."""
+    path = os.path.join(folder, relative)
+    if "/" in relative:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as out:
+        out.write(data)
     return hashlib.sha256(data).hexdigest()
 
 
@@ -73,20 +77,22 @@ def write_record(folder: Path, record: Record, exports: Mapping[str, Path], base
     """Write one record's ``objects/<id>/`` (and its METS in ``metadata/``) under ``folder``, its metadata.csv row
     to ``rows`` and its checksum lines to ``sums``."""
     rid = record["id"]
-    own = folder / OBJECTS / rid
+    own = os.path.join(folder, OBJECTS, rid)
+    os.makedirs(own, exist_ok=True)
     written: dict[str, str] = {}  # path under objects/<id>/ -> SHA-256
-    written[f"{rid}.json"] = _put(own / f"{rid}.json", record_bytes(record))
+    written[f"{rid}.json"] = _put(own, f"{rid}.json", record_bytes(record))
     for name, path in exports.items():
         if name == METS_FORMAT:
-            _put(folder / METADATA / path.name, read_regular(path))
+            os.makedirs(os.path.join(folder, METADATA), exist_ok=True)
+            _put(os.path.join(folder, METADATA), path.name, read_regular(path))
         else:
-            written[path.name] = _put(own / path.name, read_regular(path))
+            written[path.name] = _put(own, path.name, read_regular(path))
     for index, (entry, path) in enumerate(original_files(record, base)):
         if entry["path"] in written:
             warn(f"archivematica: record {rid}: /files/{index}/path: {entry['path']!r} is also the name of a file "
                  f"archivist writes for the record; the original is left out of objects/{rid}/")
             continue
-        digest = written[entry["path"]] = _put(own / entry["path"], read_regular(path))
+        digest = written[entry["path"]] = _put(own, entry["path"], read_regular(path))
         if digest != entry["sha256"]:
             warn(f"archivematica: record {rid}: /files/{index}/sha256: the original {entry['path']!r} has SHA-256 "
                  f"{digest}, the record says {entry['sha256']}; checksum.sha256 gives the bytes' (check it with "
