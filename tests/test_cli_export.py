@@ -56,9 +56,9 @@ def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
     result = runner.invoke(app, ["export", str(RECORDS), "--to", "pdf", "--out", str(tmp_path)])
     flat = " ".join(result.output.replace("│", " ").split())  # the error box may wrap the message
     assert result.exit_code == 2
-    assert ("valid formats: bagit, bibtex, csl-json, datacite, dcterms, dspace-saf, epub, jsonld, marc21, "
-            "marc21-collection, marcxml, marcxml-collection, mets, mods, mods-collection, oai-static, oai_dc, "
-            "ris") in flat
+    assert ("valid formats: archivematica, bagit, bibtex, csl-json, datacite, dcterms, dspace-saf, epub, jsonld, "
+            "marc21, marc21-collection, marcxml, marcxml-collection, mets, mods, mods-collection, oai-static, "
+            "oai_dc, ris") in flat
     assert list(tmp_path.iterdir()) == []
 
 

@@ -85,6 +85,8 @@ TOOLS: dict[str, Tool] = {
                       f"{INSTALL}  (apt-get install unzip)"),
     "unzip": Tool("Info-ZIP unzip", _program("unzip"), f"{INSTALL}  (apt-get install unzip)"),
     "zipinfo": Tool("Info-ZIP zipinfo", _program("zipinfo"), f"{INSTALL}  (apt-get install unzip)"),
+    "sha256sum": Tool("GNU coreutils' sha256sum (Archivematica checks transfer checksums with it)",
+                      _program("sha256sum"), f"{INSTALL}  (apt-get install coreutils)"),
     "libreoffice": Tool("LibreOffice Calc, headless (the spreadsheet round trip)", _program("soffice", "libreoffice"),
                         f"{INSTALL}  (apt-get install libreoffice-calc-nogui)"),
     "w3m": Tool("the w3m text browser (corpus dumps)", _program("w3m"), f"{INSTALL}  (apt-get install w3m)"),

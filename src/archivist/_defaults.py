@@ -30,6 +30,7 @@ FORMATS = {name: f"archivist.exporters.{name.replace('-', '_')}:EXPORTER"
                         "ris", "datacite", "mets")}  # METS last: it lists the files of the formats before it
 PACKAGES = {"oai-static": "archivist.packages.oai_static:OaiStatic",
             "dspace-saf": "archivist.packages.dspace_saf:DspaceSaf",
+            "archivematica": "archivist.packages.archivematica:Archivematica",
             "marc21-collection": "archivist.packages.marc_collection:Marc21Collection",
             "marcxml-collection": "archivist.packages.marc_collection:MarcxmlCollection",
             "mods-collection": "archivist.packages.mods_collection:ModsCollection",

@@ -1,6 +1,6 @@
 """Catalog packages: writers that gather a batch of records into what a catalog ingests.
 
-Built in: ``oai-static``, ``dspace-saf``, ``marc21-collection``, ``marcxml-collection``,
+Built in: ``oai-static``, ``dspace-saf``, ``archivematica``, ``marc21-collection``, ``marcxml-collection``,
 ``mods-collection`` and ``bagit``, each imported
 when first asked for; other packages add their own through the ``archivist.packages`` entry-point group, each entry
 point naming a :class:`Package` subclass. Installed packages are scanned only for a name that is not built in, or to
