@@ -195,17 +195,14 @@ def part(site: str) -> str:
 
 
 def captures(corpus: Path) -> tuple[list[tuple[Path, str, dict[str, Any]]], list[str]]:
-    """Every capture present (path, kind, item), and what is not scored: external pages not fetched yet, and
-    browser dumps that do not hold the article (its first paragraph is not in the file: the browser lost it)."""
+    """Every capture present (path, kind, item), and what is not scored: browser dumps that do not hold the article
+    (its first paragraph is not in the file: the browser lost it)."""
     items = json.loads((corpus / "expected.json").read_text(encoding="utf-8"))["items"]
     found, missing = [], []
     for item in items:
-        root = corpus if item.get("stored", True) else corpus / "external"
-        has_html = (root / "html" / f"{item['id']}.html").exists()
-        if not item.get("stored", True) and not has_html:
-            missing.append(item["id"])
+        has_html = (corpus / "html" / f"{item['id']}.html").exists()
         for kind, folder, suffix in CAPTURES:
-            path = root / folder / f"{item['id']}.{suffix}"
+            path = corpus / folder / f"{item['id']}.{suffix}"
             if not path.exists():
                 continue
             if kind in DUMPS and has_html and norm(item["first_paragraph"]) not in norm(read_capture(path)[0]):
@@ -400,8 +397,7 @@ def main() -> None:
     print(f"{first['captures']} captures, {first['checks']} checks; WARC path gives the same record as the HTML path: "
           f"{sum(same.values())} of {len(same)}")
     if missing:
-        print(f"not scored (pages kept outside the repository and not fetched - run benchmarks/corpus/make_dumps.py "
-              f"- and dumps whose browser lost the article): {', '.join(missing)}")
+        print(f"not scored (dumps whose browser lost the article): {', '.join(missing)}")
     print("| tool | all checks | chrome precision | captures per CPU s |\n| --- | ---: | ---: | ---: |")
     for tool in tools:
         r = results[tool]
