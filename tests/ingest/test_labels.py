@@ -14,12 +14,12 @@ PARAS = [
 ]
 
 
-def _parse(middle: str) -> tuple[list[str], dict[str, str]]:
+def parse_article(middle: str, end: str = "") -> tuple[list[str], dict[str, str]]:
     """The kept paragraphs and headings, and the removed texts (text: rule), of an article with ``middle`` after
-    its first paragraph."""
+    its first paragraph and ``end`` after its last."""
     html = ('<!DOCTYPE html><html lang="en"><head><title>The Old Harbour</title></head><body><main><article>'
             f"<h1>The Old Harbour</h1><p>{PARAS[0]}</p>{middle}"
-            + "".join(f"<p>{p}</p>" for p in PARAS[1:]) + "</article></main></body></html>")
+            + "".join(f"<p>{p}</p>" for p in PARAS[1:]) + f"{end}</article></main></body></html>")
     parsed, _ = parse_html(html, builtin_rules())
     kept: list[Any] = []
     for section in parsed.sections:
@@ -29,14 +29,14 @@ def _parse(middle: str) -> tuple[list[str], dict[str, str]]:
 
 
 def test_a_tooltip_is_chrome() -> None:
-    kept, removed = _parse('<div><button>Save</button><div role="tooltip"><h6><span>Read later</span></h6></div>'
+    kept, removed = parse_article('<div><button>Save</button><div role="tooltip"><h6><span>Read later</span></h6></div>'
                            "</div>")
     assert "Read later" not in kept
     assert removed["Read later"] == "html-role-tooltip"
 
 
 def test_a_heading_inside_a_figure_heads_no_text() -> None:
-    kept, removed = _parse('<figure><h2><a href="/file/1">harbour-1887-wide.jpg</a></h2><img src="h.jpg" alt="">'
+    kept, removed = parse_article('<figure><h2><a href="/file/1">harbour-1887-wide.jpg</a></h2><img src="h.jpg" alt="">'
                            "</figure>")
     assert kept == ["The Old Harbour", *PARAS]
     assert removed["harbour-1887-wide.jpg"] == "heading-in-figure"

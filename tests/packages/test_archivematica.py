@@ -27,8 +27,9 @@ from archivist.packages import PackageSettings
 from archivist.packages import get as get_package
 from archivist.packages.archivematica import columns
 from archivist.records import Status
-from tests.conftest import SEED_CAPTURE, write_json
+from tests.conftest import SEED_CAPTURE
 from tests.exporters.conftest import edge_cases
+from tests.packages.conftest import records_folder
 from tests.tools import need
 
 GOLDEN = Path(__file__).resolve().parent.parent / "data" / "golden" / "archivematica-metadata.csv"
@@ -41,14 +42,7 @@ runner = CliRunner()
 @pytest.fixture
 def many(tmp_path: Path, seed: dict[str, Any]) -> Path:
     """The seed with its original beside it, and the edge cases as JSON Lines."""
-    folder = tmp_path / "in"
-    (folder / "originals").mkdir(parents=True)
-    (folder / "originals" / SEED_CAPTURE.name).write_bytes(SEED_CAPTURE.read_bytes())
-    write_json(folder / "seed.json", seed)
-    cases = [dict(r, id=name) for name, r in edge_cases(seed).items() if name != "seed"]
-    (folder / "cases.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in cases),
-                                        encoding="utf-8")
-    return folder
+    return records_folder(tmp_path, seed)
 
 
 def _run(paths: list[Path], out: Path, to: str = TO, **options: Any) -> Any:

@@ -18,9 +18,9 @@ from archivist._oai_vocabulary import datestamp, subject_sets
 from archivist.batch import BatchOptions, run_batch, split_formats
 from archivist.cli import app
 from archivist.packages import PackageSettings
-from tests.conftest import RECORDS, SEED_CAPTURE, write_json
-from tests.exporters.conftest import edge_cases
+from tests.conftest import RECORDS, SEED_CAPTURE
 from tests.oracles import oai_errors
+from tests.packages.conftest import records_folder
 
 runner = CliRunner()
 OAI = "{http://www.openarchives.org/OAI/2.0/}"
@@ -29,15 +29,7 @@ OAI = "{http://www.openarchives.org/OAI/2.0/}"
 @pytest.fixture
 def many(tmp_path: Path, seed: dict[str, Any]) -> Path:
     """A folder of records: the seed (with its original beside it) and the edge cases as JSON Lines."""
-    folder = tmp_path / "in"
-    (folder / "originals").mkdir(parents=True)
-    (folder / "originals" / SEED_CAPTURE.name).write_bytes(SEED_CAPTURE.read_bytes())
-    write_json(folder / "seed.json", seed)
-    cases = [dict(r, id=name) for name, r in edge_cases(seed).items()
-             if name not in ("seed", "no-subjects", "long-title")]
-    (folder / "cases.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in cases),
-                                        encoding="utf-8")
-    return folder
+    return records_folder(tmp_path, seed, leave_out=("no-subjects", "long-title"))
 
 
 def _run(paths: list[Path], out: Path, to: str, **settings: Any) -> Any:

@@ -223,12 +223,13 @@ def verdicts(blocks: list[Block], rules: tuple[ChromeRule, ...], cover: EngineCo
             found[index] = "heading-of-removed-box"
         elif index > first and any(v is None for _, v in under) and _link_list([b for b, _ in under], words):
             found[index] = "heading-of-link-list"  # "Further reading", "Related": navigation, not a section
-            level = block.level
+            level = block.level or 6
             for offset in range(index + 1, len(blocks)):
-                if blocks[offset].level is not None and blocks[offset].level <= level:
+                nested = blocks[offset].level
+                if nested is not None and nested <= level:
                     break
                 if found[offset] is None:
-                    found[offset] = "link-list" if blocks[offset].level is None else "heading-of-link-list"
+                    found[offset] = "link-list" if nested is None else "heading-of-link-list"
     return found
 
 
