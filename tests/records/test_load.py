@@ -121,3 +121,21 @@ def test_load_record_raises_with_every_problem(tmp_path: Path) -> None:
     with pytest.raises(RecordInvalid) as info:
         load_record(path)
     assert isinstance(info.value.problems[0], MalformedJSON)
+
+
+MAX_DEPTH = 32  # the nesting the loader allows (no field of a record goes nearly this deep)
+
+
+@pytest.mark.parametrize("top", ["a string", 7, None, [[["x"]]]])
+def test_a_record_nested_past_the_limit_is_refused_with_the_path_to_it(tmp_path: Path, minimal: dict[str, Any],
+                                                                       top: Any) -> None:
+    deep: Any = "x"
+    for _ in range(MAX_DEPTH):
+        deep = [deep]
+    path = tmp_path / "r.jsonl"
+    lines = [dict(minimal, notes=[{"a": deep}]), dict(minimal, id="fine", notes=[{"a": deep[0][0]}]), top]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    too_deep, fine, other = read_records(path)
+    (problem,) = too_deep.problems
+    assert problem.validator == "maxDepth" and problem.pointer == "/notes/0/a" + "/0" * (MAX_DEPTH - 2)
+    assert fine.problems == () and not any(p.validator == "maxDepth" for p in check_entry(other))

@@ -173,7 +173,21 @@ def parse_record_text(text: str, file: str, line: int | None = None) -> Entry:
 
 
 def _too_deep(value: Any) -> list[Any] | None:
-    """The path to the first value nested more than MAX_DEPTH levels deep, or None (walked without recursion)."""
+    """The path to the first value nested more than MAX_DEPTH levels deep, or None (walked without recursion).
+    Every record is walked: depths alone first, and paths only for the rare record found too deep."""
+    if not isinstance(value, (dict, list)):
+        return None
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return _deep_path(value)
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((item, depth + 1) for item in children if isinstance(item, (dict, list)))
+    return None
+
+
+def _deep_path(value: Any) -> list[Any] | None:
     stack: list[tuple[Any, list[Any]]] = [(value, [])]
     while stack:
         node, path = stack.pop()

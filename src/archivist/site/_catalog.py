@@ -147,11 +147,12 @@ class Catalog:
         n = cursor.lastrowid
         if folder is not None:
             db.execute("INSERT INTO folders VALUES (?, ?)", (record["id"], folder))
-        for kind, key, label in facet_keys(record):
-            db.execute("INSERT OR IGNORE INTO facets VALUES (?, ?, ?)", (kind, key, label))
-            db.execute("INSERT INTO members VALUES (?, ?, ?, ?)", (kind, key, sort, n))
-            if self.searchable:
-                db.execute("INSERT INTO tagged VALUES (?, ?)", (n, self._facet_id(db, kind, key)))
+        keys = list(facet_keys(record))  # each statement once for all of them: a record has a dozen
+        db.executemany("INSERT OR IGNORE INTO facets VALUES (?, ?, ?)", keys)
+        db.executemany("INSERT INTO members VALUES (?, ?, ?, ?)", [(kind, key, sort, n) for kind, key, _ in keys])
+        if self.searchable:
+            db.executemany("INSERT INTO tagged VALUES (?, ?)",
+                           [(n, self._facet_id(db, kind, key)) for kind, key, _ in keys])
         if self.searchable:
             subjects = " ".join(s["term"] for s in record["subjects"])
             db.execute("INSERT INTO search (rowid, title, subjects, description, text) VALUES (?, ?, ?, ?, ?)",
