@@ -31,12 +31,17 @@ def text(value: str) -> str:
     return value
 
 
-def attr(name: str, value: str) -> str:
-    """`` name="value"``, the value escaped for a double-quoted attribute."""
+def attr_value(value: str) -> str:
+    """``value`` escaped for a double-quoted attribute."""
     if ("&" in value or "<" in value or ">" in value or '"' in value or "\r" in value or "\t" in value
             or "\n" in value):
-        value = _escape(value, _ATTRIBUTE_ESCAPES)
-    return f' {name}="{value}"'
+        return _escape(value, _ATTRIBUTE_ESCAPES)
+    return value
+
+
+def attr(name: str, value: str) -> str:
+    """`` name="value"``, the value escaped for a double-quoted attribute."""
+    return f' {name}="{attr_value(value)}"'
 
 
 class Markup:
@@ -98,17 +103,17 @@ class Markup:
         it: a piece of a document written elsewhere (e.g. one record of a collection)."""
         while self._open and self._open[-1][1] != -1:
             self.end()
-        return _checked("".join(self._parts) + "\n")
+        return checked("".join(self._parts) + "\n")
 
     def data(self) -> bytes:
         """The document as UTF-8; ValueError for characters XML 1.0 cannot hold (control characters, U+FFFE,
         U+FFFF), UnicodeEncodeError for lone surrogates."""
         while self._open:
             self.end()
-        return _checked("".join(self._parts) + "\n")
+        return checked("".join(self._parts) + "\n")
 
 
-def _checked(document: str) -> bytes:
+def checked(document: str) -> bytes:
     """``document`` as UTF-8, refused as lxml refuses it when XML 1.0 cannot hold a character."""
     data = document.encode("utf-8")
     if "\ufffe" in document or "\uffff" in document or len(data.translate(None, _CONTROLS)) != len(data):

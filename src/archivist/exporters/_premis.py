@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ._formats import Format
-from ._markup import _ATTRIBUTE_ESCAPES, _TEXT_ESCAPES, PADS, _checked, _escape, attr, text
+from ._markup import PADS, attr, attr_value, checked, text
 
 PREMIS = "http://www.loc.gov/premis/v3"
 PREMIS_XSD = "http://www.loc.gov/standards/premis/v3/premis.xsd"
@@ -31,24 +31,20 @@ def content(raw: str) -> bytes:
     """``raw`` as element content, UTF-8; ValueError (lxml's) for what XML 1.0 cannot hold, UnicodeEncodeError
     for a lone surrogate."""
     if raw.isprintable():  # no control character, no U+FFFE or U+FFFF, no surrogate: nothing to refuse
-        if "&" in raw or "<" in raw or ">" in raw:
-            return _escape(raw, _TEXT_ESCAPES).encode("utf-8")
-        return raw.encode("utf-8")
-    return _checked(text(raw))
+        return text(raw).encode("utf-8")
+    return checked(text(raw))
 
 
 def attribute(raw: str) -> bytes:
     """``raw`` as a double-quoted attribute value, UTF-8, checked as :func:`content`."""
     if raw.isprintable():  # nor a tab, line break or carriage return, which are escaped
-        if "&" in raw or "<" in raw or ">" in raw or '"' in raw:
-            return _escape(raw, _ATTRIBUTE_ESCAPES).encode("utf-8")
-        return raw.encode("utf-8")
-    return _checked(attr("", raw)[3:-1])  # ` ="…"`
+        return attr_value(raw).encode("utf-8")
+    return checked(attr_value(raw))
 
 
 def compile_template(xml: str) -> bytes:
     """A template for ``bytes % values`` from text whose holes are ``_HOLE``; the constant text is checked here."""
-    _checked(xml.replace(_HOLE, ""))
+    checked(xml.replace(_HOLE, ""))
     return xml.replace("%", "%%").replace(_HOLE, "%b").encode("utf-8")
 
 
