@@ -85,10 +85,10 @@ def _parts(element: Any) -> list[str]:
     found: list[str] = []
     run = [element.text or ""]
     for child in element:
-        if child.tag in _UNITS or next(child.iterdescendants(*_UNITS), None) is not None:
+        holds = next(child.iterdescendants(*_UNITS), None) is not None
+        if child.tag in _UNITS or holds:
             found.append(norm("".join(run)))
-            found.extend(_parts(child) if next(child.iterdescendants(*_UNITS), None) is not None
-                         else [norm("".join(str(t) for t in child.itertext()))])
+            found.extend(_parts(child) if holds else [norm("".join(str(t) for t in child.itertext()))])
             run = []
         else:
             run.append("".join(str(t) for t in child.itertext()))
